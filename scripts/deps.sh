@@ -1,0 +1,31 @@
+#!/bin/sh
+# scripts/deps.sh - make sure the Debian packages npusim needs are installed.
+# As root: installs what is missing with apt-get (after one apt-get update).
+# Otherwise: prints the exact command to run and fails.
+set -eu
+
+# Needed to build and test.
+required="build-essential pkg-config libpcap-dev check libinih-dev gnuplot-nox"
+# The firmware's portability proof (big-endian MIPS64 under qemu-user) and
+# the pcap checks (tshark) are part of `make check` too.
+required="$required gcc-mips64-linux-gnuabi64 libc6-dev-mips64-cross qemu-user tshark"
+
+missing=""
+for p in $required; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*"ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "deps: missing Debian packages:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: run as root: apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,41 @@
+/* sim/evq.h - the event queue behind the kernel: a priority queue of
+ * (time, seq) keys with cancel by handle in O(log n).
+ *
+ * Two implementations share this interface (chosen at build time with
+ * SIM_EVQ=heap4|heap2, default the faster one per bench/kernel): an implicit
+ * 4-ary array heap and a binary array heap. Both keep a slot table so that a
+ * handle finds its heap position without scanning.
+ */
+#ifndef SIM_EVQ_H
+#define SIM_EVQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sim/time.h"
+
+typedef struct sim sim;
+typedef void (*sim_event_fn)(sim *s, void *arg);
+
+typedef struct evq evq;
+
+typedef struct {
+	sim_time time;
+	uint64_t seq;
+	sim_event_fn fn;
+	void *arg;
+} evq_event;
+
+evq *evq_create(void);
+void evq_destroy(evq *q);
+/* Inserts; returns the slot/gen handle packed as (gen << 32 | slot). */
+uint64_t evq_push(evq *q, sim_time time, sim_event_fn fn, void *arg);
+/* Removes the minimum into *out; returns 0 when empty. */
+int evq_pop(evq *q, evq_event *out);
+/* Time of the minimum; SIM_TIME_MAX when empty. */
+sim_time evq_peek_time(const evq *q);
+int evq_cancel(evq *q, uint64_t handle);
+int evq_contains(const evq *q, uint64_t handle);
+size_t evq_size(const evq *q);
+const char *evq_name(void);
+
+#endif
