@@ -1,0 +1,387 @@
+/* cli/dma_report.c - the DMA starvation report (see dma_report.h). */
+#include "cli/dma_report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct dma_report {
+	struct dma_report_req *req;
+	size_t n, cap;
+	uint32_t *overtaken;           /* per request, filled by analyse() */
+	int analysed;
+};
+
+struct dma_report *dma_report_create(void)
+{
+	return calloc(1, sizeof(struct dma_report));
+}
+
+void dma_report_destroy(struct dma_report *r)
+{
+	if (!r)
+		return;
+	free(r->req);
+	free(r->overtaken);
+	free(r);
+}
+
+void dma_report_add(struct dma_report *r, const struct dma_report_req *q)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 4096;
+		struct dma_report_req *n = realloc(r->req, cap * sizeof *n);
+		if (!n) {
+			fprintf(stderr, "npusim: out of memory in the DMA report\n");
+			abort();
+		}
+		r->req = n;
+		r->cap = cap;
+	}
+	r->req[r->n++] = *q;
+	r->analysed = 0;
+}
+
+size_t dma_report_count(const struct dma_report *r)
+{
+	return r->n;
+}
+
+/* ---- overtaking counts: requests enqueued after me but served before me ---- */
+
+static const struct dma_report_req *sort_base;
+
+static int by_start(const void *a, const void *b)
+{
+	const struct dma_report_req *x = &sort_base[*(const size_t *)a];
+	const struct dma_report_req *y = &sort_base[*(const size_t *)b];
+	if (x->start_ps != y->start_ps)
+		return x->start_ps < y->start_ps ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* Requests arrive in enqueue order only if the caller adds them so; rank by
+ * enqueue time explicitly. */
+static int by_enqueue(const void *a, const void *b)
+{
+	const struct dma_report_req *x = &sort_base[*(const size_t *)a];
+	const struct dma_report_req *y = &sort_base[*(const size_t *)b];
+	if (x->enqueue_ps != y->enqueue_ps)
+		return x->enqueue_ps < y->enqueue_ps ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* For each request i: how many requests with a later enqueue rank started
+ * before it (a Fenwick tree over enqueue ranks, visiting in start order).
+ * Never-served requests start "at the end", after every served one. */
+static int analyse(struct dma_report *r)
+{
+	if (r->analysed)
+		return 0;
+	size_t n = r->n;
+	size_t *order = malloc((n + 1) * sizeof *order);
+	size_t *rank = malloc((n + 1) * sizeof *rank);
+	uint32_t *tree = calloc(n + 1, sizeof *tree);
+	uint32_t *over = realloc(r->overtaken, (n + 1) * sizeof *over);
+	if (!order || !rank || !tree || !over) {
+		free(order);
+		free(rank);
+		free(tree);
+		free(over);
+		r->overtaken = NULL;
+		return -ENOMEM;
+	}
+	r->overtaken = over;
+	sort_base = r->req;
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	qsort(order, n, sizeof *order, by_enqueue);
+	for (size_t i = 0; i < n; i++)
+		rank[order[i]] = i + 1;
+	qsort(order, n, sizeof *order, by_start);
+	size_t seen = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		/* started so far with enqueue rank <= mine */
+		uint32_t le = 0;
+		for (size_t x = rank[i]; x > 0; x -= x & -x)
+			le += tree[x];
+		over[i] = (uint32_t)(seen - le);
+		if (r->req[i].start_ps != DMA_REPORT_NOT_SERVED) {
+			for (size_t x = rank[i]; x <= n; x += x & -x)
+				tree[x]++;
+			seen++;
+		}
+	}
+	free(order);
+	free(rank);
+	free(tree);
+	r->analysed = 1;
+	return 0;
+}
+
+static sim_time wait_of(const struct dma_report_req *q, sim_time end_ps)
+{
+	sim_time until = q->start_ps == DMA_REPORT_NOT_SERVED ? end_ps : q->start_ps;
+	return until > q->enqueue_ps ? until - q->enqueue_ps : 0;
+}
+
+void dma_report_summarize(struct dma_report *r, sim_time end_ps, sim_time syn_rto_ps,
+			  struct dma_report_summary *out)
+{
+	memset(out, 0, sizeof *out);
+	out->requests = r->n;
+	int32_t max_conn = -1;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->req[i].conn > max_conn)
+			max_conn = r->req[i].conn;
+	uint8_t *starved = calloc((size_t)max_conn + 2, 1);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct dma_report_req *q = &r->req[i];
+		sim_time w = wait_of(q, end_ps);
+		if (q->start_ps == DMA_REPORT_NOT_SERVED)
+			out->never_served++;
+		if (!q->is_syn)
+			continue;
+		out->syn_requests++;
+		if (w > out->syn_wait_max_ps)
+			out->syn_wait_max_ps = w;
+		if (starved && q->conn >= 0 &&
+		    (w >= syn_rto_ps || q->start_ps == DMA_REPORT_NOT_SERVED))
+			starved[q->conn] = 1;
+	}
+	for (int32_t c = 0; starved && c <= max_conn; c++)
+		out->starved_connections += starved[c];
+	free(starved);
+}
+
+/* ---- writers ---- */
+
+static FILE *open_tmp(const char *dir, const char *name, char *tmp, size_t tmp_len)
+{
+	snprintf(tmp, tmp_len, "%s/.%s.tmp", dir, name);
+	return fopen(tmp, "w");
+}
+
+static int close_rename(FILE *f, const char *tmp, const char *dir, const char *name)
+{
+	char path[4096];
+	int bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		unlink(tmp);
+		return -EIO;
+	}
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return -e;
+	}
+	return 0;
+}
+
+static void write_requests(const struct dma_report *r, FILE *f, sim_time end_ps)
+{
+	fprintf(f, "request,enqueue_s,start_s,wait_us,requester,conn,syn,first_segment,"
+		   "len_bytes,depth_at_enqueue,overtaken_by\n");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct dma_report_req *q = &r->req[i];
+		fprintf(f, "%zu,%.9f,", i, sim_time_to_seconds(q->enqueue_ps));
+		if (q->start_ps == DMA_REPORT_NOT_SERVED)
+			fprintf(f, "never,");
+		else
+			fprintf(f, "%.9f,", sim_time_to_seconds(q->start_ps));
+		fprintf(f, "%.3f,%" PRIu32 ",%" PRId32 ",%u,%u,%" PRIu32 ",%" PRIu32 ",%" PRIu32 "\n",
+			sim_time_to_us(wait_of(q, end_ps)), q->requester, q->conn, q->is_syn,
+			q->is_first_segment, q->len_bytes, q->depth_at_enqueue, r->overtaken[i]);
+	}
+}
+
+/* A change of the buffer's content: +1 at enqueue, -1 at service start. */
+struct depth_step {
+	sim_time t;
+	int32_t delta;
+	uint32_t req;
+};
+
+static int by_step_time(const void *a, const void *b)
+{
+	const struct depth_step *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->delta - y->delta;    /* departures first at equal time */
+}
+
+/* Depth and age of the oldest waiting request, the maximum within each
+ * interval. The oldest waiting request is tracked with a lazy min-heap of
+ * enqueue times. */
+static int write_depth(const struct dma_report *r, FILE *f, sim_time interval_ps,
+		       sim_time end_ps)
+{
+	size_t n = r->n;
+	struct depth_step *st = malloc((2 * n + 1) * sizeof *st);
+	size_t *heap = malloc((n + 1) * sizeof *heap);
+	uint8_t *gone = calloc(n + 1, 1);
+	if (!st || !heap || !gone) {
+		free(st);
+		free(heap);
+		free(gone);
+		return -ENOMEM;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		st[m++] = (struct depth_step){ r->req[i].enqueue_ps, +1, (uint32_t)i };
+		if (r->req[i].start_ps != DMA_REPORT_NOT_SERVED)
+			st[m++] = (struct depth_step){ r->req[i].start_ps, -1, (uint32_t)i };
+	}
+	qsort(st, m, sizeof *st, by_step_time);
+	fprintf(f, "time_s,depth,oldest_age_us\n");
+	size_t hn = 0, k = 0;
+	int64_t depth = 0;
+	for (sim_time t0 = 0; t0 < end_ps; t0 += interval_ps) {
+		sim_time t1 = t0 + interval_ps;
+		int64_t max_depth = depth;
+		sim_time max_age = 0;
+		for (; k < m && st[k].t < t1; k++) {
+			uint32_t i = st[k].req;
+			/* the oldest is as old as now, up to the moment it leaves */
+			if (hn > 0 && st[k].t - r->req[heap[0]].enqueue_ps > max_age)
+				max_age = st[k].t - r->req[heap[0]].enqueue_ps;
+			if (st[k].delta > 0) {
+				/* push enqueue time i into the min-heap */
+				size_t c = hn++;
+				while (c > 0) {
+					size_t p = (c - 1) / 2;
+					if (r->req[heap[p]].enqueue_ps <= r->req[i].enqueue_ps)
+						break;
+					heap[c] = heap[p];
+					c = p;
+				}
+				heap[c] = i;
+			} else {
+				gone[i] = 1;
+			}
+			depth += st[k].delta;
+			if (depth > max_depth)
+				max_depth = depth;
+			/* drop served requests from the heap top */
+			while (hn > 0 && gone[heap[0]]) {
+				size_t last = heap[--hn], c = 0;
+				for (;;) {
+					size_t l = 2 * c + 1, s = c;
+					sim_time best = r->req[last].enqueue_ps;
+					if (l < hn && r->req[heap[l]].enqueue_ps < best) {
+						s = l;
+						best = r->req[heap[l]].enqueue_ps;
+					}
+					if (l + 1 < hn && r->req[heap[l + 1]].enqueue_ps < best)
+						s = l + 1;
+					if (s == c)
+						break;
+					heap[c] = heap[s];
+					c = s;
+				}
+				heap[c] = last;
+			}
+		}
+		sim_time probe = t1 < end_ps ? t1 : end_ps;
+		if (hn > 0 && probe - r->req[heap[0]].enqueue_ps > max_age)
+			max_age = probe - r->req[heap[0]].enqueue_ps;
+		fprintf(f, "%.6f,%" PRId64 ",%.3f\n", sim_time_to_seconds(t0), max_depth,
+			sim_time_to_us(max_age));
+	}
+	free(st);
+	free(heap);
+	free(gone);
+	return 0;
+}
+
+static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
+			const struct dma_report_conn *conns, size_t n_conns)
+{
+	fprintf(f, "DMA request buffer report\n=========================\n\n");
+	uint64_t never = 0;
+	sim_time wmax = 0;
+	size_t wmax_i = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		sim_time w = wait_of(&r->req[i], end_ps);
+		never += r->req[i].start_ps == DMA_REPORT_NOT_SERVED;
+		if (w > wmax) {
+			wmax = w;
+			wmax_i = i;
+		}
+	}
+	fprintf(f, "requests: %zu, never served: %" PRIu64 "\n", r->n, never);
+	if (r->n)
+		fprintf(f, "longest wait: request %zu (requester station %" PRIu32
+			   ", connection %" PRId32 "), %.3f ms, overtaken by %" PRIu32
+			   " newer requests\n",
+			wmax_i, r->req[wmax_i].requester, r->req[wmax_i].conn,
+			sim_time_to_seconds(wmax) * 1e3, r->overtaken[wmax_i]);
+	fprintf(f, "\nPer connection: every request that carried a SYN from the client\n"
+		   "(times in seconds of simulated time; 'overtaken' = newer requests the\n"
+		   "engine served first)\n\n");
+	for (size_t c = 0; c < n_conns; c++) {
+		const struct dma_report_conn *k = &conns[c];
+		fprintf(f, "connection %zu: ", c);
+		if (k->established_ps == SIM_TIME_MAX)
+			fprintf(f, "NEVER established");
+		else
+			fprintf(f, "established at %.6f", sim_time_to_seconds(k->established_ps));
+		fprintf(f, ", %" PRIu32 " SYN retransmission(s)\n", k->syn_retransmits);
+		for (size_t i = 0; i < r->n; i++) {
+			const struct dma_report_req *q = &r->req[i];
+			if (!q->is_syn || q->conn != (int32_t)c)
+				continue;
+			fprintf(f, "  SYN request %zu from station %" PRIu32
+				   ": entered at %.6f behind %" PRIu32 " waiting, ",
+				i, q->requester, sim_time_to_seconds(q->enqueue_ps),
+				q->depth_at_enqueue);
+			if (q->start_ps == DMA_REPORT_NOT_SERVED)
+				fprintf(f, "never served (waited %.6f s until the end)",
+					sim_time_to_seconds(end_ps - q->enqueue_ps));
+			else
+				fprintf(f, "served at %.6f after %.6f s",
+					sim_time_to_seconds(q->start_ps),
+					sim_time_to_seconds(wait_of(q, end_ps)));
+			fprintf(f, ", overtaken by %" PRIu32 "\n", r->overtaken[i]);
+		}
+	}
+}
+
+int dma_report_write(struct dma_report *r, const char *dir, sim_time interval_ps,
+		     sim_time end_ps, const struct dma_report_conn *conns, size_t n_conns)
+{
+	char tmp[4096];
+	int rc = analyse(r);
+	if (rc)
+		return rc;
+	if (interval_ps == 0)
+		interval_ps = SIM_PS_PER_MS;
+
+	FILE *f = open_tmp(dir, "dma_requests.csv", tmp, sizeof tmp);
+	if (!f)
+		return -errno;
+	write_requests(r, f, end_ps);
+	if ((rc = close_rename(f, tmp, dir, "dma_requests.csv")))
+		return rc;
+
+	if (!(f = open_tmp(dir, "dma_depth.csv", tmp, sizeof tmp)))
+		return -errno;
+	rc = write_depth(r, f, interval_ps, end_ps);
+	if (rc) {
+		fclose(f);
+		unlink(tmp);
+		return rc;
+	}
+	if ((rc = close_rename(f, tmp, dir, "dma_depth.csv")))
+		return rc;
+
+	if (!(f = open_tmp(dir, "dma_report.txt", tmp, sizeof tmp)))
+		return -errno;
+	write_story(r, f, end_ps, conns, n_conns);
+	return close_rename(f, tmp, dir, "dma_report.txt");
+}

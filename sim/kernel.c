@@ -1,0 +1,117 @@
+/* sim/kernel.c - the event loop: pop the earliest event, set the clock,
+ * run it. */
+#include "sim/kernel_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+sim *sim_running;
+
+sim *sim_create(uint64_t seed)
+{
+	sim *s = calloc(1, sizeof *s);
+	if (!s)
+		abort();
+	s->seed = seed;
+	s->queue = evq_create();
+	return s;
+}
+
+void sim_destroy(sim *s)
+{
+	if (!s)
+		return;
+	sim_proc_sched_destroy(s);
+	evq_destroy(s->queue);
+	if (sim_running == s)
+		sim_running = NULL;
+	free(s);
+}
+
+sim_time sim_now(const sim *s) { return s->now; }
+uint64_t sim_seed(const sim *s) { return s->seed; }
+
+static sim_event_handle handle_of(uint64_t h)
+{
+	return (sim_event_handle){ .slot = (uint32_t)h, .gen = (uint32_t)(h >> 32) };
+}
+
+static uint64_t packed(sim_event_handle h)
+{
+	return (uint64_t)h.gen << 32 | h.slot;
+}
+
+sim_event_handle sim_schedule_at(sim *s, sim_time when, sim_event_fn fn, void *arg)
+{
+	if (when < s->now)
+		sim_fatal("event scheduled in the past (%llu ps < now %llu ps)",
+			  (unsigned long long)when, (unsigned long long)s->now);
+	return handle_of(evq_push(s->queue, when, fn, arg));
+}
+
+sim_event_handle sim_schedule_in(sim *s, sim_time delay, sim_event_fn fn, void *arg)
+{
+	return handle_of(evq_push(s->queue, sim_time_add(s->now, delay), fn, arg));
+}
+
+int sim_cancel(sim *s, sim_event_handle h)
+{
+	if (h.gen == 0)
+		return 0;
+	return evq_cancel(s->queue, packed(h));
+}
+
+int sim_event_pending(const sim *s, sim_event_handle h)
+{
+	return h.gen != 0 && evq_contains(s->queue, packed(h));
+}
+
+uint64_t sim_run_until(sim *s, sim_time end)
+{
+	sim *outer = sim_running;
+	uint64_t start = s->executed;
+	evq_event ev;
+	sim_running = s;
+	s->stopping = 0;
+	while (!s->stopping && evq_size(s->queue) > 0 && evq_peek_time(s->queue) <= end) {
+		evq_pop(s->queue, &ev);
+		s->now = ev.time;
+		s->executed++;
+		ev.fn(s, ev.arg);
+		if (s->progress_fn && s->executed >= s->progress_next) {
+			s->progress_next = s->executed + s->progress_every;
+			s->progress_fn(s, s->progress_arg);
+		}
+	}
+	if (!s->stopping && end != SIM_TIME_MAX && end > s->now)
+		s->now = end;
+	sim_running = outer;
+	return s->executed - start;
+}
+
+void sim_stop(sim *s) { s->stopping = 1; }
+uint64_t sim_events_executed(const sim *s) { return s->executed; }
+size_t sim_events_pending(const sim *s) { return evq_size(s->queue); }
+
+void sim_set_progress(sim *s, uint64_t every_events, sim_progress_fn fn, void *arg)
+{
+	s->progress_every = every_events ? every_events : 1;
+	s->progress_next = s->executed + s->progress_every;
+	s->progress_fn = fn;
+	s->progress_arg = arg;
+}
+
+void sim_fatal(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fputs("npusim: fatal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (sim_running)
+		fprintf(stderr, " (at t=%.12f s)", sim_time_to_seconds(sim_running->now));
+	fputc('\n', stderr);
+	abort();
+}
