@@ -1,8 +1,8 @@
 /* sim/evq_heap4.c - the event queue as an implicit 4-ary min-heap keyed by
  * (time, seq), with a slot table for cancel by handle.
  *
- * Invariant: heap[i] is an index into slots[]; slots[heap[i]].pos == i for
- * every live event; a free slot has pos == EVQ_FREE. A handle is
+ * Invariant: heap[i].slot indexes slots[], and slots[heap[i].slot].pos == i
+ * for every live event; a free slot is on the free list. A handle is
  * (gen << 32 | slot); gen increments each time a slot is freed, so stale
  * handles never match a reused slot. Built when SIM_EVQ_HEAP2 is not set.
  */
