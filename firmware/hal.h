@@ -110,10 +110,20 @@ unsigned hal_station_mac_tx(void);
 void hal_fmn_send(unsigned dst_station, const struct hal_msg *m);
 /* Non-blocking send: false when no credit. */
 bool hal_fmn_try_send(unsigned dst_station, const struct hal_msg *m);
-/* Receive from this thread's buckets; blocks until a message arrives. */
+/* Each thread has two buckets (the XLS gives a core 8, 2 per thread):
+ * DMA completions land in the completion bucket, every other message in
+ * the data bucket. A thread that waits for DMA completions can take them
+ * while its data bucket stays full - the back-pressure that stops the MAC
+ * - without deadlocking the engine that needs its completions taken. */
+enum hal_bucket { HAL_BUCKET_DATA = 0, HAL_BUCKET_COMPLETION = 1, HAL_BUCKETS = 2 };
+
+/* Receive from this thread's buckets (completions first); blocks until a
+ * message arrives. */
 void hal_fmn_recv(struct hal_msg *m);
-/* Non-blocking receive: false when all buckets are empty. */
+/* Non-blocking receive from any bucket: false when all are empty. */
 bool hal_fmn_try_recv(struct hal_msg *m);
+/* Non-blocking receive from one bucket. */
+bool hal_fmn_try_recv_bucket(enum hal_bucket b, struct hal_msg *m);
 
 /* ---- packet buffers in NPU DRAM ---- */
 #define HAL_PKT_BUF_BYTES 2048

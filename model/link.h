@@ -48,8 +48,18 @@ void link_set_tx_ready(struct link *l, enum link_side side, link_tx_ready_fn fn,
  * full (the frame is freed and counted as dropped). */
 int link_transmit(struct link *l, enum link_side from, struct frame *f);
 uint32_t link_tx_queue_len(const struct link *l, enum link_side from);
+/* Frames that can still be queued from `from` without a drop. */
+uint32_t link_tx_queue_room(const struct link *l, enum link_side from);
 /* Wire time of a frame of `frame_len` bytes (with preamble, SFD, FCS, IFG). */
 sim_time link_frame_time(const struct link *l, uint32_t frame_len);
 const struct link_dir_stats *link_stats(const struct link *l, enum link_side from);
+
+/* Faults on the wire (model/faults.h): frames sent from `from` pass through
+ * the injector as they arrive at the far side. */
+struct faults_dir;
+void link_set_faults(struct link *l, enum link_side from, struct faults_dir *faults);
+/* Frame taps (pcap): called for every frame delivered to the far side. */
+typedef void (*link_tap_fn)(void *ctx, enum link_side from, const struct frame *f, sim_time t);
+void link_set_tap(struct link *l, link_tap_fn fn, void *ctx);
 
 #endif

@@ -58,6 +58,8 @@ uint8_t *pcie_host_ptr(struct pcie *p, hal_bus_addr addr, size_t len);
 
 /* --- device shared memory --- */
 uint8_t *pcie_shm(struct pcie *p);
+/* A host read of device memory: a non-posted round trip. */
+sim_time pcie_read_latency(const struct pcie *p);
 size_t pcie_shm_size(const struct pcie *p);
 
 /* --- device -> host --- */
@@ -66,6 +68,9 @@ size_t pcie_shm_size(const struct pcie *p);
  * writes). */
 void pcie_dma_write(struct pcie *p, hal_bus_addr dst, const void *src, uint32_t len,
 		    void (*done)(void *ctx), void *ctx);
+/* When the device->host direction has sent everything queued so far (a DMA
+ * engine that streams one request at a time is free again then). */
+sim_time pcie_d2h_idle_at(const struct pcie *p);
 typedef void (*pcie_msi_fn)(void *ctx, unsigned vector);
 void pcie_set_msi_handler(struct pcie *p, pcie_msi_fn fn, void *ctx);
 /* Raise an MSI (a posted write: ordered after earlier DMA writes). */

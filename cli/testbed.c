@@ -1,0 +1,266 @@
+/* cli/testbed.c - builds the paper's test system from a configuration and
+ * runs it: client host -> fiber -> XLS416 (LRO firmware) -> PCIe -> server. */
+#include "cli/testbed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cli/dma_report.h"
+
+void testbed_config_default(struct testbed_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->seed = 1;
+	c->time_limit_ps = sim_s(30);
+	c->lro_mode = 1;
+	c->lro_threshold_bytes = 65536;
+	c->lro_active_ack = 1;
+	c->lro_ack_window = 65535;
+	c->lro_timeout_factor = 10;
+	c->lro_conns = 64;
+	c->dma_lb = 1;
+	c->ring_rx_entries = 256;
+	c->timeout_period_cycles = 20000;
+	npu_config_default(&c->npu);
+	pcie_config_default(&c->pcie);
+	link_config_default(&c->link);
+	server_config_default(&c->server);
+	client_config_default(&c->client);
+	faults_dir_config_default(&c->faults[0]);
+	faults_dir_config_default(&c->faults[1]);
+}
+
+/* Everything one run owns. */
+struct testbed {
+	sim *s;
+	struct frame_pool *pool;
+	struct link *link;
+	struct pcie *pcie;
+	struct npu *npu;
+	struct server *server;
+	struct client *client;
+	struct faults_dir faults[2];
+	struct dma_report *report;
+	const struct testbed_config *cfg;
+	const struct testbed_progress *progress;
+};
+
+static const struct npu_program firmware = { fw_state_bytes, fw_init, fw_thread_main };
+
+/* The DMA report wants each request's connection and whether it carried a
+ * SYN: read the bytes the request moves (headers at the start of a
+ * frame's first piece). */
+static void on_dma_request(void *ctx, const struct dma_trace_rec *rec)
+{
+	struct testbed *tb = ctx;
+	struct dma_report_req q = { 0 };
+	q.enqueue_ps = rec->enqueue_ps;
+	q.start_ps = rec->start_ps == SIM_TIME_MAX ? DMA_REPORT_NOT_SERVED : rec->start_ps;
+	q.requester = rec->requester;
+	q.len_bytes = rec->len;
+	q.depth_at_enqueue = rec->depth_at_enqueue;
+	q.conn = -1;
+	const uint8_t *f = rec->src;
+	if (rec->len >= 54 && f[12] == 0x08 && f[13] == 0x00 && (f[14] >> 4) == 4 && f[23] == 6) {
+		uint32_t ihl = (uint32_t)(f[14] & 0x0fu) * 4u;
+		const uint8_t *tcp = f + 14 + ihl;
+		uint16_t sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
+		uint32_t conn = (uint32_t)(sport - tb->cfg->client.port_base);
+		if (sport >= tb->cfg->client.port_base && conn < tb->cfg->client.connections)
+			q.conn = (int32_t)conn;
+		q.is_syn = (tcp[13] & 0x02) != 0;
+		q.is_first_segment = 1;
+	}
+	dma_report_add(tb->report, &q);
+}
+
+static void on_progress(sim *s, void *arg)
+{
+	struct testbed *tb = arg;
+	tb->progress->fn(tb->progress->ctx, sim_now(s), tb->cfg->time_limit_ps,
+			 sim_events_executed(s));
+}
+
+static int build(struct testbed *tb, const struct testbed_config *c, struct testbed_result *r)
+{
+	const struct npu_param params[] = {
+		{ "lro.mode", c->lro_mode },
+		{ "lro.threshold", c->lro_threshold_bytes },
+		{ "lro.active_ack", c->lro_active_ack },
+		{ "lro.ack_window", c->lro_ack_window },
+		{ "lro.timeout_factor", c->lro_timeout_factor },
+		{ "lro.conns", c->lro_conns },
+		{ "dma.lb", c->dma_lb },
+		{ "rx.threads", c->npu.rx_threads },
+		{ "ring.rx_entries", c->ring_rx_entries },
+		{ "timeout.period_cycles", c->timeout_period_cycles },
+	};
+	static struct npu_param kept[sizeof params / sizeof params[0]];
+	memcpy(kept, params, sizeof params);
+	tb->s = sim_create(c->seed);
+	tb->pool = frame_pool_create();
+	tb->link = link_create(tb->s, tb->pool, &c->link);
+	tb->pcie = pcie_create(tb->s, &c->pcie);
+	struct npu_config npu = c->npu;
+	npu.tx_thread = npu.rx_threads;        /* the firmware's role layout */
+	npu.pde = c->lro_mode ? PDE_HASH : PDE_ROUND_ROBIN;
+	tb->npu = npu_create(tb->s, tb->pool, tb->link, tb->pcie, &npu, &firmware, kept,
+			     sizeof kept / sizeof kept[0]);
+	tb->server = server_create(tb->s, &c->server, tb->pcie, c->seed, c->client.connections);
+	tb->client = client_create(tb->s, &c->client, tb->link, tb->pool, c->seed);
+	static const char *const stream[2] = { "faults.client-to-npu", "faults.npu-to-client" };
+	for (int d = 0; d < 2; d++) {
+		if (faults_dir_init(&tb->faults[d], &c->faults[d], c->seed, stream[d]) != 0) {
+			snprintf(r->integrity_message, sizeof r->integrity_message,
+				 "fault rates must be 0..100%% and reorder_distance 1..%d",
+				 FAULTS_MAX_REORDER);
+			return -1;
+		}
+		if (faults_dir_enabled(&tb->faults[d]))
+			link_set_faults(tb->link, (enum link_side)d, &tb->faults[d]);
+	}
+	if (c->trace_dma) {
+		tb->report = dma_report_create();
+		npu_set_dma_trace(tb->npu, on_dma_request, tb);
+	}
+	return 0;
+}
+
+static void teardown(struct testbed *tb)
+{
+	for (int d = 0; d < 2; d++)
+		faults_dir_release(&tb->faults[d], tb->pool);
+	client_destroy(tb->client);
+	server_destroy(tb->server);
+	npu_destroy(tb->npu);
+	link_destroy(tb->link);
+	pcie_destroy(tb->pcie);
+	sim_destroy(tb->s);
+	frame_pool_destroy(tb->pool);
+	dma_report_destroy(tb->report);
+}
+
+static void collect(struct testbed *tb, const struct testbed_config *c, struct testbed_result *r)
+{
+	sim_time end = sim_now(tb->s);
+	uint32_t n = c->client.connections;
+	r->sim_end_ps = end;
+	r->events = sim_events_executed(tb->s);
+	sim_time first_est = SIM_TIME_MAX, last_eof = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct tcp_sender_stats *cs = client_conn(tb->client, i);
+		const struct server_conn_stats *ss = server_conn(tb->server, i);
+		r->syn_retransmits += cs->syn_retransmits;
+		r->client_retransmits += cs->retransmits;
+		r->client_rto_timeouts += cs->rto_timeouts;
+		r->client_fast_retransmits += cs->fast_retransmits;
+		if (cs->established_ps != SIM_TIME_MAX)
+			r->established++;
+		if (client_conn_state(tb->client, i) == TCP_SENDER_FAILED ||
+		    cs->established_ps == SIM_TIME_MAX)
+			r->failed_connections++;
+		if (ss->established_ps < first_est)
+			first_est = ss->established_ps;
+		if (ss->eof_ps != SIM_TIME_MAX) {
+			r->completed++;
+			if (ss->eof_ps > last_eof)
+				last_eof = ss->eof_ps;
+		}
+		r->bytes_received += ss->bytes;
+	}
+	/* the paper's metric: bytes received over the time from establishment
+	 * to completion (server side); unfinished runs count until the end */
+	sim_time until = r->completed == n ? last_eof : end;
+	if (first_est != SIM_TIME_MAX && until > first_est)
+		r->throughput_gbps = (double)r->bytes_received * 8.0 /
+				     sim_time_to_seconds(until - first_est) / 1e9;
+	const struct server_stats *sv = server_stats(tb->server);
+	r->server = *sv;
+	r->client = *client_stats(tb->client);
+	r->integrity_ok = sv->integrity_failures == 0;
+	if (!r->integrity_ok)
+		snprintf(r->integrity_message, sizeof r->integrity_message, "%s", sv->first_failure);
+	else if (r->completed < n - r->failed_connections)
+		snprintf(r->integrity_message, sizeof r->integrity_message,
+			 "%u of %u connections unfinished at the time limit (bytes so far verified)",
+			 n - r->failed_connections - r->completed, n);
+	npu_finish(tb->npu);
+	fw_counters(npu_firmware_state(tb->npu), &r->fw);
+	r->dma = *npu_dma_stats(tb->npu);
+	r->mac = *npu_mac_stats(tb->npu);
+	for (int d = 0; d < 2; d++)
+		r->faults[d] = tb->faults[d].stats;
+	double span = end ? (double)end : 1.0;
+	for (unsigned t = 0; t < NPU_THREADS; t++) {
+		const struct npu_thread_stats *ts = npu_thread_stats(tb->npu, t);
+		r->npu_thread_busy[t] = (double)ts->busy_ps / span;
+		r->npu_thread_mem[t] = (double)ts->mem_ps / span;
+		r->npu_thread_role[t] = fw_thread_role(npu_firmware_state(tb->npu), t);
+	}
+	r->dma_busy = (double)r->dma.busy_ps / span;
+	r->pcie_busy = (double)pcie_stats(tb->pcie)->busy_ps / span;
+	r->host_cpu_busy = (double)sv->cpu_busy_ps / span;
+	r->dma_wait_p50_ns = sim_hist_percentile(&r->dma.wait_ns, 50);
+	r->dma_wait_p99_ns = sim_hist_percentile(&r->dma.wait_ns, 99);
+	r->dma_wait_max_ns = r->dma.wait_ns.max;
+	r->dma_depth_mean = sim_tavg_mean(&r->dma.depth, end);
+}
+
+static void write_dma_report(struct testbed *tb, const struct testbed_config *c,
+			     struct testbed_result *r)
+{
+	npu_dma_trace_pending(tb->npu);
+	uint32_t n = c->client.connections;
+	struct dma_report_conn *conns = calloc(n, sizeof *conns);
+	for (uint32_t i = 0; conns && i < n; i++) {
+		const struct tcp_sender_stats *cs = client_conn(tb->client, i);
+		conns[i].syn_first_ps = cs->syn_first_ps;
+		conns[i].established_ps = cs->established_ps;
+		conns[i].syn_retransmits = cs->syn_retransmits;
+	}
+	struct dma_report_summary sum;
+	dma_report_summarize(tb->report, r->sim_end_ps, c->client.tcp.syn_rto_ps, &sum);
+	r->dma_starved_connections = sum.starved_connections;
+	if (c->out_dir && conns) {
+		sim_time interval = r->sim_end_ps / 2000 ? r->sim_end_ps / 2000 : 1;
+		if (dma_report_write(tb->report, c->out_dir, interval, r->sim_end_ps, conns, n) != 0)
+			fprintf(stderr, "npusim: cannot write the DMA report into %s\n", c->out_dir);
+	}
+	free(conns);
+}
+
+int testbed_run(const struct testbed_config *c, struct testbed_result *r,
+		const struct testbed_progress *progress)
+{
+	struct testbed tb;
+	memset(&tb, 0, sizeof tb);
+	memset(r, 0, sizeof *r);
+	tb.cfg = c;
+	tb.progress = progress;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (build(&tb, c, r) != 0) {
+		teardown(&tb);
+		return -1;
+	}
+	if (progress && progress->fn)
+		sim_set_progress(tb.s, 1u << 20, on_progress, &tb);
+	client_start(tb.client);
+	/* run in slices until every connection has finished or failed */
+	sim_time slice = sim_ms(1);
+	while (sim_now(tb.s) < c->time_limit_ps &&
+	       client_finished(tb.client) < c->client.connections) {
+		sim_time next = sim_now(tb.s) + slice;
+		sim_run_until(tb.s, next < c->time_limit_ps ? next : c->time_limit_ps);
+		if (sim_events_pending(tb.s) == 0)
+			break;
+	}
+	collect(&tb, c, r);
+	if (tb.report)
+		write_dma_report(&tb, c, r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+	teardown(&tb);
+	return 0;
+}

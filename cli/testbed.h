@@ -1,0 +1,79 @@
+/* cli/testbed.h - the whole system of the paper's Fig. 12: client host,
+ * fiber, XLS416 NIC running the LRO firmware, PCIe, server host. Builds it
+ * from one configuration, runs it, and reports what happened. */
+#ifndef HOST_TESTBED_H
+#define HOST_TESTBED_H
+
+#include <stdint.h>
+#include "firmware/firmware.h"
+#include "host/client.h"
+#include "host/server.h"
+#include "model/faults.h"
+#include "model/npu.h"
+
+struct testbed_config {
+	uint64_t seed;
+	sim_time time_limit_ps;        /* stop here even if transfers are unfinished */
+	/* firmware parameters */
+	uint32_t lro_mode;             /* 0 plain NIC, 1 LRO */
+	uint32_t lro_threshold_bytes;
+	uint32_t lro_active_ack;
+	uint32_t lro_ack_window;
+	uint32_t lro_timeout_factor;
+	uint32_t lro_conns;
+	uint32_t dma_lb;
+	uint32_t ring_rx_entries;
+	uint32_t timeout_period_cycles;
+	struct npu_config npu;
+	struct pcie_config pcie;
+	struct link_config link;
+	struct server_config server;
+	struct client_config client;
+	struct faults_dir_config faults[2];  /* [LINK_CLIENT] client->NPU, [LINK_NPU] back */
+	/* outputs (NULL/0: none) */
+	const char *out_dir;           /* per-run folder for traces */
+	int trace_dma;                 /* DMA report */
+	int trace_pcap;                /* wire and host-delivery captures */
+};
+
+void testbed_config_default(struct testbed_config *c);
+
+struct testbed_progress {
+	void (*fn)(void *ctx, sim_time now, sim_time end, uint64_t events);
+	void *ctx;
+};
+
+/* What a run produced: the paper's metric and everything behind it. */
+struct testbed_result {
+	double throughput_gbps;        /* server: bytes / (last EOF - first establishment) */
+	uint64_t bytes_received;
+	uint32_t established, completed, failed_connections;
+	uint32_t syn_retransmits;
+	int integrity_ok;
+	char integrity_message[160];
+	sim_time sim_end_ps;
+	uint64_t events;
+	double wall_seconds;
+	/* breakdowns */
+	struct fw_counters fw;
+	struct dma_stats dma;
+	struct mac_stats mac;
+	struct server_stats server;
+	struct client_stats client;
+	struct faults_stats faults[2];
+	uint64_t client_retransmits, client_rto_timeouts, client_fast_retransmits;
+	double npu_thread_busy[NPU_THREADS];   /* fractions of the run */
+	double npu_thread_mem[NPU_THREADS];
+	const char *npu_thread_role[NPU_THREADS];
+	double dma_busy, pcie_busy, host_cpu_busy;
+	uint64_t dma_wait_p50_ns, dma_wait_p99_ns, dma_wait_max_ns;
+	double dma_depth_mean;
+	uint32_t dma_starved_connections;      /* with the DMA report on */
+};
+
+/* Runs one simulation. Returns 0, or -1 with a message in result's
+ * integrity_message when the configuration is unusable. */
+int testbed_run(const struct testbed_config *c, struct testbed_result *r,
+		const struct testbed_progress *progress);
+
+#endif

@@ -1,0 +1,729 @@
+/* firmware/lro.c - the LRO engine: filter, connection table, reorder,
+ * rebuild, active ACK and receive timeout (paper sections IV and V.C).
+ *
+ * Per connection the held segments form a list sorted by sequence number
+ * (paper Fig. 5, Algorithms 1-3). Invariants, all sequence arithmetic
+ * modulo 2^32:
+ *   - run_start <= nextseq; bytes [run_start, nextseq) are accepted,
+ *     contiguous, and held (not yet delivered);
+ *   - every held segment lies at or after run_start, segments never
+ *     overlap, and those before nextseq are exactly the contiguous run;
+ *   - a byte below run_start has been delivered to the host.
+ */
+#include "firmware/lro.h"
+
+#include <string.h>
+#include "firmware/csum.h"
+#include "firmware/hal.h"
+
+#define ETH_HLEN 14u
+#define ETH_P_IPV4 0x0800u
+#define IPPROTO_TCP_NUM 6u
+#define TCP_FIN 0x01u
+#define TCP_SYN 0x02u
+#define TCP_RST 0x04u
+#define TCP_PSH 0x08u
+#define TCP_ACK 0x10u
+#define TCP_URG 0x20u
+/* The segment record sits past the largest frame in the packet buffer. */
+#define SEG_OFFSET LRO_FRAME_MAX
+
+struct lro_conn {
+	struct lro_conn *hash_next;
+	struct lro_conn *free_next;
+	uint32_t saddr, daddr;         /* host-order copies of the 4-tuple */
+	uint16_t sport, dport;
+	uint32_t index;
+	uint32_t nextseq;              /* end of the accepted contiguous data */
+	uint32_t run_start;            /* first accepted byte not yet delivered */
+	struct lro_seg *held;          /* sorted by seq */
+	uint32_t n_held;
+	uint64_t last_arrival_ns;
+	uint64_t average_interval_ns;
+	uint8_t in_use;
+};
+
+struct lro_engine {
+	struct lro_config cfg;
+	struct lro_counters c;
+	struct lro_conn *conns;
+	struct lro_conn **table;
+	struct lro_conn *free_head, *free_tail;
+};
+
+/* Sequence comparison modulo 2^32 (RFC 793). */
+static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+
+void lro_config_default(struct lro_config *c)
+{
+	c->mode = LRO_MODE_LRO;
+	c->threshold_bytes = 64u * 1024u;
+	c->active_ack = true;
+	c->ack_window = 0xffffu;
+	c->timeout_factor = 10;
+	c->max_conns = 256;
+	c->table_buckets = 256;
+}
+
+static size_t align8(size_t n)
+{
+	return (n + 7u) & ~(size_t)7u;
+}
+
+size_t lro_engine_bytes(const struct lro_config *c)
+{
+	return align8(sizeof(struct lro_engine)) + align8(c->max_conns * sizeof(struct lro_conn)) +
+	       align8(c->table_buckets * sizeof(struct lro_conn *));
+}
+
+static void free_queue_put(struct lro_engine *e, struct lro_conn *k)
+{
+	k->free_next = NULL;
+	if (e->free_tail)
+		e->free_tail->free_next = k;
+	else
+		e->free_head = k;
+	e->free_tail = k;
+}
+
+static struct lro_conn *free_queue_take(struct lro_engine *e)
+{
+	struct lro_conn *k = e->free_head;
+	if (k) {
+		e->free_head = k->free_next;
+		if (!e->free_head)
+			e->free_tail = NULL;
+	}
+	return k;
+}
+
+struct lro_engine *lro_engine_init(void *mem, const struct lro_config *c)
+{
+	uint8_t *p = mem;
+	memset(mem, 0, lro_engine_bytes(c));
+	struct lro_engine *e = (struct lro_engine *)p;
+	p += align8(sizeof *e);
+	e->cfg = *c;
+	e->conns = (struct lro_conn *)p;
+	p += align8(c->max_conns * sizeof(struct lro_conn));
+	e->table = (struct lro_conn **)p;
+	for (uint32_t i = 0; i < c->max_conns; i++) {
+		e->conns[i].index = i;
+		free_queue_put(e, &e->conns[i]);
+	}
+	return e;
+}
+
+const struct lro_counters *lro_engine_counters(const struct lro_engine *e) { return &e->c; }
+const struct lro_config *lro_engine_config(const struct lro_engine *e) { return &e->cfg; }
+uint32_t lro_conn_capacity(const struct lro_engine *e) { return e->cfg.max_conns; }
+
+/* ---- output ---- */
+
+static struct lro_action *emit(struct lro_out *out, enum lro_action_kind kind)
+{
+	struct lro_action *a = &out->a[out->n++];
+	a->kind = kind;
+	a->segs = NULL;
+	a->n_segs = 0;
+	return a;
+}
+
+static void emit_buf(struct lro_out *out, enum lro_action_kind kind, uint8_t *buf,
+		     uint32_t len, uint8_t reason)
+{
+	struct lro_action *a = emit(out, kind);
+	a->buf = buf;
+	a->len = len;
+	a->reason = reason;
+}
+
+static void pass(struct lro_engine *e, struct lro_out *out, uint8_t *buf, uint32_t len,
+		 enum lro_pass_reason why)
+{
+	e->c.pass[why]++;
+	emit_buf(out, LRO_ACT_PASS, buf, len, (uint8_t)why);
+}
+
+static void drop(struct lro_engine *e, struct lro_out *out, uint8_t *buf,
+		 enum lro_drop_reason why)
+{
+	e->c.drop[why]++;
+	emit_buf(out, LRO_ACT_FREE, buf, 0, (uint8_t)why);
+}
+
+/* ---- parsing ---- */
+
+struct parsed {
+	uint32_t ip_off, ip_hlen, tcp_off, tcp_hlen, payload_off, payload_len;
+	uint32_t saddr, daddr, seq, ack, tsval, tsecr;
+	uint32_t payload_sum;          /* ones' complement sum of the payload */
+	uint16_t sport, dport, window;
+	uint8_t flags, has_ts, other_opts;
+};
+
+/* Timestamps are the only TCP option LRO keeps (paper section II): find
+ * them; note any other option except NOP/EOL. */
+static void parse_tcp_options(const uint8_t *opt, uint32_t len, struct parsed *p)
+{
+	uint32_t i = 0;
+	while (i < len) {
+		uint8_t kind = opt[i];
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len) {
+			p->other_opts = 1;     /* malformed: let the host judge */
+			return;
+		}
+		if (kind == 8 && opt[i + 1] == 10) {
+			p->has_ts = 1;
+			p->tsval = csum_get32(opt + i + 2);
+			p->tsecr = csum_get32(opt + i + 6);
+		} else {
+			p->other_opts = 1;
+		}
+		i += opt[i + 1];
+	}
+}
+
+enum parse_result { PARSE_TCP, PARSE_PASS, PARSE_DROP };
+
+static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t len,
+			       struct parsed *p, uint32_t *why)
+{
+	hal_cost(HAL_COST_PARSE, 1);
+	hal_mem(1);                    /* the headers' cache line */
+	memset(p, 0, sizeof *p);
+	if (len < ETH_HLEN || csum_get16(f + 12) != ETH_P_IPV4) {
+		*why = LRO_PASS_NOT_IPV4;
+		return PARSE_PASS;
+	}
+	p->ip_off = ETH_HLEN;
+	const uint8_t *ip = f + ETH_HLEN;
+	if (len < ETH_HLEN + 20u || (ip[0] >> 4) != 4) {
+		*why = LRO_PASS_NOT_IPV4;
+		return PARSE_PASS;
+	}
+	p->ip_hlen = (ip[0] & 0x0fu) * 4u;
+	uint32_t ip_total = csum_get16(ip + 2);
+	if (p->ip_hlen < 20u || ip_total < p->ip_hlen || ETH_HLEN + ip_total > len) {
+		*why = LRO_DROP_TRUNCATED;
+		return PARSE_DROP;
+	}
+	if (csum_fold(csum_partial(ip, p->ip_hlen, 0)) != 0xffffu) {
+		*why = LRO_DROP_BAD_IP_CSUM;
+		return PARSE_DROP;
+	}
+	if (ip[9] != IPPROTO_TCP_NUM) {
+		*why = LRO_PASS_NOT_TCP;
+		return PARSE_PASS;
+	}
+	if (p->ip_hlen != 20u) {
+		*why = LRO_PASS_IP_OPTIONS;
+		return PARSE_PASS;
+	}
+	if ((csum_get16(ip + 6) & 0x3fffu) != 0) {  /* MF or a fragment offset */
+		*why = LRO_PASS_FRAGMENT;
+		return PARSE_PASS;
+	}
+	p->tcp_off = ETH_HLEN + p->ip_hlen;
+	const uint8_t *tcp = f + p->tcp_off;
+	uint32_t tcp_len = ip_total - p->ip_hlen;
+	if (tcp_len < 20u || (p->tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u) < 20u ||
+	    p->tcp_hlen > tcp_len) {
+		*why = LRO_DROP_TRUNCATED;
+		return PARSE_DROP;
+	}
+	p->payload_off = p->tcp_off + p->tcp_hlen;
+	p->payload_len = tcp_len - p->tcp_hlen;
+	/* Verify the TCP checksum; costs one step per 8 bytes plus the cache
+	 * lines of the payload, which are not in cache on arrival. */
+	hal_cost(HAL_COST_CSUM_8B, (tcp_len + 7u) / 8u);
+	hal_mem((p->payload_len + 31u) / 32u);
+	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_len);
+	sum = csum_partial(tcp, p->tcp_hlen, sum);
+	p->payload_sum = csum_partial(f + p->payload_off, p->payload_len, 0);
+	sum = csum_add_at(sum, p->payload_sum, 0);
+	if (csum_fold(sum) != 0xffffu) {
+		*why = LRO_DROP_BAD_TCP_CSUM;
+		return PARSE_DROP;
+	}
+	p->saddr = csum_get32(ip + 12);
+	p->daddr = csum_get32(ip + 16);
+	p->sport = csum_get16(tcp);
+	p->dport = csum_get16(tcp + 2);
+	p->seq = csum_get32(tcp + 4);
+	p->ack = csum_get32(tcp + 8);
+	p->flags = tcp[13];
+	p->window = csum_get16(tcp + 14);
+	parse_tcp_options(tcp + 20, p->tcp_hlen - 20u, p);
+	(void)e;
+	return PARSE_TCP;
+}
+
+/* ---- connection table ---- */
+
+static uint32_t tuple_hash(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport)
+{
+	uint32_t h = saddr * 0x9e3779b1u;
+	h ^= daddr + 0x7f4a7c15u + (h << 6) + (h >> 2);
+	h ^= ((uint32_t)sport << 16 | dport) + 0x165667b1u + (h << 6) + (h >> 2);
+	return h;
+}
+
+static struct lro_conn **bucket_of(struct lro_engine *e, const struct parsed *p)
+{
+	hal_cost(HAL_COST_HASH, 1);
+	uint32_t h = tuple_hash(p->saddr, p->daddr, p->sport, p->dport);
+	return &e->table[h & (e->cfg.table_buckets - 1u)];
+}
+
+static struct lro_conn *lookup(struct lro_engine *e, const struct parsed *p)
+{
+	for (struct lro_conn *k = *bucket_of(e, p); k; k = k->hash_next) {
+		hal_cost(HAL_COST_HASH_PROBE, 1);
+		hal_mem(1);
+		if (k->saddr == p->saddr && k->daddr == p->daddr && k->sport == p->sport &&
+		    k->dport == p->dport)
+			return k;
+	}
+	return NULL;
+}
+
+static void conn_free(struct lro_engine *e, struct lro_conn *k)
+{
+	hal_cost(HAL_COST_DESC, 1);
+	struct parsed key = { .saddr = k->saddr, .daddr = k->daddr, .sport = k->sport,
+			      .dport = k->dport };
+	for (struct lro_conn **pp = bucket_of(e, &key); *pp; pp = &(*pp)->hash_next) {
+		if (*pp == k) {
+			*pp = k->hash_next;
+			break;
+		}
+	}
+	k->in_use = 0;
+	k->held = NULL;
+	k->n_held = 0;
+	e->c.conns_closed++;
+	free_queue_put(e, k);
+}
+
+/* ---- delivery ---- */
+
+static uint32_t seg_end(const struct lro_seg *s)
+{
+	return s->seq + s->payload_len;
+}
+
+static uint32_t seg_hdr_len(const struct lro_seg *s)
+{
+	return ETH_HLEN + 20u + (uint32_t)(s->frame[ETH_HLEN + 20u + 12u] >> 4) * 4u;
+}
+
+/* Rebuild the headers of the first segment for the aggregate (paper IV.D):
+ * sequence number and TSval of the first segment, ACK, window and TSecr of
+ * the last, IP total length, both checksums recomputed. The payload's sum
+ * comes from the per-segment sums kept since verification. */
+static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_t payload,
+			    uint32_t payload_sum, uint8_t flags_or)
+{
+	hal_cost(HAL_COST_HEADER_REWRITE, 1);
+	uint8_t *ip = first->frame + ETH_HLEN;
+	uint8_t *tcp = ip + 20;
+	uint32_t tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u;
+	csum_put16(ip + 2, (uint16_t)(20u + tcp_hlen + payload));
+	csum_put16(ip + 10, 0);
+	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
+	csum_put32(tcp + 4, first->seq);
+	csum_put32(tcp + 8, last->ack);
+	csum_put16(tcp + 14, last->window);
+	tcp[13] = (uint8_t)((tcp[13] & ~TCP_PSH) | (flags_or & TCP_PSH));
+	if (first->has_ts && last->has_ts) {
+		/* the timestamp option sits where parse found it: rewrite TSecr */
+		uint8_t *opt = tcp + 20;
+		for (uint32_t i = 0; i + 10 <= tcp_hlen - 20u;) {
+			if (opt[i] == 1) {
+				i++;
+				continue;
+			}
+			if (opt[i] == 8 && opt[i + 1] == 10) {
+				csum_put32(opt + i + 6, last->tsecr);
+				break;
+			}
+			if (opt[i] == 0 || opt[i + 1] < 2)
+				break;
+			i += opt[i + 1];
+		}
+	}
+	csum_put16(tcp + 16, 0);
+	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen + payload);
+	sum = csum_partial(tcp, tcp_hlen, sum);
+	sum = csum_add_at(sum, payload_sum, 0);
+	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
+}
+
+/* Hand the host up to LRO_MAX_AGG_PAYLOAD bytes from the head of k's list,
+ * contiguous from the head, as one aggregate. */
+static void deliver_head(struct lro_engine *e, struct lro_conn *k, enum lro_flush_reason why,
+			 struct lro_out *out)
+{
+	struct lro_seg *first = k->held, *last = first;
+	uint32_t payload = first->payload_len, n = 1;
+	uint32_t sum = first->payload_sum;
+	uint8_t flags_or = first->tcp_flags;
+	while (last->next && last->next->seq == seg_end(last) &&
+	       payload + last->next->payload_len <= LRO_MAX_AGG_PAYLOAD) {
+		hal_cost(HAL_COST_LIST_STEP, 1);
+		struct lro_seg *s = last->next;
+		sum = csum_add_at(sum, s->payload_sum, payload);
+		payload += s->payload_len;
+		flags_or |= s->tcp_flags;
+		last = s;
+		n++;
+	}
+	k->held = last->next;
+	last->next = NULL;
+	k->n_held -= n;
+	if (seq_lt(k->run_start, seg_end(last)))
+		k->run_start = seg_end(last);
+	rebuild_headers(first, last, payload, sum, flags_or);
+
+	struct lro_action *a = emit(out, LRO_ACT_DELIVER);
+	a->buf = first->frame;
+	a->len = seg_hdr_len(first) + payload;
+	a->segs = first;
+	a->n_segs = n;
+	a->reason = (uint8_t)why;
+	e->c.flush[why]++;
+	e->c.deliveries++;
+	e->c.delivered_segments += n;
+}
+
+/* Deliver the contiguous run (paper: "only the contiguous run"). */
+static void flush_run(struct lro_engine *e, struct lro_conn *k, enum lro_flush_reason why,
+		      struct lro_out *out)
+{
+	while (k->held && k->held->seq == k->run_start && seq_lt(k->run_start, k->nextseq))
+		deliver_head(e, k, why, out);
+}
+
+void lro_drain_conn(struct lro_engine *e, uint32_t i, struct lro_out *out)
+{
+	out->n = 0;
+	struct lro_conn *k = &e->conns[i];
+	if (!k->in_use)
+		return;
+	while (k->held) {
+		k->run_start = k->held->seq;  /* past a gap: give up on the missing bytes */
+		deliver_head(e, k, LRO_FLUSH_FIN, out);
+	}
+	k->run_start = k->nextseq;
+}
+
+/* Everything held goes, gaps included, before a frame that ends the flow. */
+static void drain(struct lro_engine *e, struct lro_conn *k, enum lro_flush_reason why,
+		  struct lro_out *out)
+{
+	while (k->held) {
+		if (k->held->seq != k->run_start)
+			k->run_start = k->held->seq;
+		deliver_head(e, k, why, out);
+	}
+}
+
+/* ---- active ACK (paper V.C) ---- */
+
+static void build_ack(struct lro_engine *e, const uint8_t *f, const struct parsed *p,
+		      uint32_t ack_seq, struct lro_out *out)
+{
+	hal_cost(HAL_COST_ACK_BUILD, 1);
+	struct lro_action *a = emit(out, LRO_ACT_ACK);
+	uint8_t *b = a->ack_frame;
+	uint32_t tcp_hlen = p->has_ts ? 32u : 20u;
+	memset(b, 0, sizeof a->ack_frame);
+	memcpy(b, f + 6, 6);           /* back to the sender's MAC */
+	memcpy(b + 6, f, 6);
+	csum_put16(b + 12, ETH_P_IPV4);
+	uint8_t *ip = b + ETH_HLEN;
+	ip[0] = 0x45;
+	csum_put16(ip + 2, (uint16_t)(20u + tcp_hlen));
+	csum_put16(ip + 6, 0x4000);    /* DF */
+	ip[8] = 64;
+	ip[9] = IPPROTO_TCP_NUM;
+	csum_put32(ip + 12, p->daddr);
+	csum_put32(ip + 16, p->saddr);
+	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
+	uint8_t *tcp = ip + 20;
+	csum_put16(tcp, p->dport);
+	csum_put16(tcp + 2, p->sport);
+	csum_put32(tcp + 4, p->ack);   /* the receiver's next sequence, as the sender sees it */
+	csum_put32(tcp + 8, ack_seq);
+	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
+	tcp[13] = TCP_ACK;
+	csum_put16(tcp + 14, e->cfg.ack_window);
+	if (p->has_ts) {
+		/* TSval: the host's latest, as the sender echoed it; TSecr: the
+		 * sender's, so its RTT estimate stays sane. */
+		tcp[20] = 1;
+		tcp[21] = 1;
+		tcp[22] = 8;
+		tcp[23] = 10;
+		csum_put32(tcp + 24, p->tsecr);
+		csum_put32(tcp + 28, p->tsval);
+	}
+	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen);
+	csum_put16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_hlen, sum)));
+	a->len = ETH_HLEN + 20u + tcp_hlen;
+	e->c.acks_sent++;
+}
+
+/* ---- reorder (Algorithms 1-3, with trimming of partial overlaps) ---- */
+
+static void set_payload(struct lro_seg *s, uint32_t new_seq, uint32_t new_len)
+{
+	uint32_t cut = new_seq - s->seq;
+	s->payload_off = (uint16_t)(s->payload_off + cut);
+	s->payload_len = (uint16_t)new_len;
+	s->seq = new_seq;
+	hal_cost(HAL_COST_CSUM_8B, (new_len + 7u) / 8u);
+	s->payload_sum = csum_partial(s->frame + s->payload_off, new_len, 0);
+}
+
+/* Insert s in k's sorted list; returns false if none of its bytes are new
+ * (a duplicate, dropped by the caller). */
+static bool reorder_insert(struct lro_conn *k, struct lro_seg *s)
+{
+	uint32_t start = s->seq, end = seg_end(s);
+	if (seq_le(end, k->nextseq))
+		return false;                      /* Algorithm 1: old data */
+	if (seq_lt(start, k->nextseq))
+		start = k->nextseq;                /* keep only the new tail */
+	struct lro_seg **pp = &k->held, *prev = NULL;
+	while (*pp && seq_le((*pp)->seq, start)) {
+		hal_cost(HAL_COST_LIST_STEP, 1);   /* Algorithm 2's walk: O(n) */
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	if (prev && seq_lt(start, seg_end(prev)))
+		start = seg_end(prev);             /* overlap with the held predecessor */
+	if (*pp && seq_lt((*pp)->seq, end))
+		end = (*pp)->seq;                  /* overlap with the held successor */
+	if (!seq_lt(start, end))
+		return false;                      /* already held */
+	if (start != s->seq || end != seg_end(s))
+		set_payload(s, start, end - start);
+	s->next = *pp;
+	*pp = s;
+	k->n_held++;
+	/* Algorithm 3: advance nextseq over what is now contiguous */
+	for (struct lro_seg *x = s; x && x->seq == k->nextseq; x = x->next) {
+		hal_cost(HAL_COST_LIST_STEP, 1);
+		k->nextseq = seg_end(x);
+	}
+	return true;
+}
+
+/* Contiguous bytes held at the head, 0 if the head is past a gap. */
+static uint32_t run_bytes(const struct lro_conn *k)
+{
+	if (!k->held || k->held->seq != k->run_start)
+		return 0;
+	return k->nextseq - k->run_start;
+}
+
+static void note_arrival(struct lro_conn *k, uint64_t now_ns)
+{
+	/* paper IV.E: average_interval = (average_interval + now - last) / 2 */
+	k->average_interval_ns = (k->average_interval_ns + (now_ns - k->last_arrival_ns)) / 2u;
+	k->last_arrival_ns = now_ns;
+}
+
+static struct lro_seg *make_seg(uint8_t *buf, uint32_t len, const struct parsed *p)
+{
+	struct lro_seg *s = (struct lro_seg *)(void *)(buf + SEG_OFFSET);
+	s->next = NULL;
+	s->frame = buf;
+	s->frame_len = (uint16_t)len;
+	s->seq = p->seq;
+	s->ack = p->ack;
+	s->tsval = p->tsval;
+	s->tsecr = p->tsecr;
+	s->has_ts = p->has_ts;
+	s->window = p->window;
+	s->tcp_flags = p->flags;
+	s->payload_off = (uint16_t)p->payload_off;
+	s->payload_len = (uint16_t)p->payload_len;
+	return s;
+}
+
+static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, uint32_t len,
+			const struct parsed *p, uint64_t now_ns, struct lro_out *out)
+{
+	note_arrival(k, now_ns);
+	/* a segment at or before nextseq fills the gap: always take it */
+	if (k->n_held >= LRO_MAX_HELD && seq_lt(k->nextseq, p->seq)) {
+		flush_run(e, k, LRO_FLUSH_HELD_LIMIT, out);
+		if (k->n_held >= LRO_MAX_HELD) {
+			/* Still full of data past a gap. Passing this segment to the
+			 * host would leave the engine a gap it can never close (the
+			 * sender will not resend what the host has); dropping it is
+			 * safe: it was not acknowledged, so the sender resends it. */
+			drop(e, out, buf, LRO_DROP_HELD_LIMIT);
+			if (e->cfg.active_ack)
+				build_ack(e, buf, p, k->nextseq, out);
+			return;
+		}
+	}
+	struct lro_seg *s = make_seg(buf, len, p);
+	s->payload_sum = p->payload_sum;  /* summed during verification */
+	bool accepted = reorder_insert(k, s);
+	if (!accepted)
+		drop(e, out, buf, LRO_DROP_DUPLICATE);
+	else
+		e->c.segments_aggregated++;
+	if (e->cfg.active_ack)
+		build_ack(e, buf, p, k->nextseq, out);
+	if (!accepted)
+		return;
+	/* Rebuild when the run reaches the threshold, or when the next segment
+	 * of this size would no longer fit a 64 KB IP packet. */
+	for (;;) {
+		uint32_t run = run_bytes(k);
+		if (run >= e->cfg.threshold_bytes)
+			deliver_head(e, k, LRO_FLUSH_THRESHOLD, out);
+		else if (run > 0 && run + s->payload_len > LRO_MAX_AGG_PAYLOAD)
+			deliver_head(e, k, LRO_FLUSH_FULL, out);
+		else
+			break;
+	}
+}
+
+static void open_conn(struct lro_engine *e, struct lro_conn *k, const struct parsed *p,
+		      uint64_t now_ns, uint8_t *buf, uint32_t len, struct lro_out *out)
+{
+	if (k) {
+		drain(e, k, LRO_FLUSH_SYN, out);   /* a new incarnation of the flow */
+	} else {
+		k = free_queue_take(e);
+		if (!k) {
+			pass(e, out, buf, len, LRO_PASS_POOL_EXHAUSTED);
+			return;
+		}
+		hal_cost(HAL_COST_DESC, 1);
+		struct lro_conn **b = bucket_of(e, p);
+		k->hash_next = *b;
+		*b = k;
+		k->saddr = p->saddr;
+		k->daddr = p->daddr;
+		k->sport = p->sport;
+		k->dport = p->dport;
+		k->in_use = 1;
+		e->c.conns_opened++;
+	}
+	k->nextseq = k->run_start = p->seq + 1u + p->payload_len;
+	k->held = NULL;
+	k->n_held = 0;
+	k->last_arrival_ns = now_ns;
+	k->average_interval_ns = 0;
+	pass(e, out, buf, len, LRO_PASS_SYN);
+}
+
+void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns,
+	       struct lro_out *out)
+{
+	struct parsed p;
+	uint32_t why = 0;
+	out->n = 0;
+	e->c.frames_in++;
+	if (e->cfg.mode == LRO_MODE_NIC) {
+		/* a plain NIC still verifies checksums (as the firmware's rx
+		 * path does) so that corrupted frames never reach the host */
+		enum parse_result r = parse(e, buf, len, &p, &why);
+		if (r == PARSE_DROP)
+			drop(e, out, buf, (enum lro_drop_reason)why);
+		else
+			pass(e, out, buf, len, LRO_PASS_NIC_MODE);
+		return;
+	}
+	switch (parse(e, buf, len, &p, &why)) {
+	case PARSE_DROP:
+		drop(e, out, buf, (enum lro_drop_reason)why);
+		return;
+	case PARSE_PASS:
+		pass(e, out, buf, len, (enum lro_pass_reason)why);
+		return;
+	case PARSE_TCP:
+		break;
+	}
+	struct lro_conn *k = lookup(e, &p);
+	if (p.flags & TCP_SYN) {
+		if (p.flags & TCP_ACK) {           /* a SYN-ACK: not a flow we receive */
+			pass(e, out, buf, len, LRO_PASS_SYN);
+			return;
+		}
+		open_conn(e, k, &p, now_ns, buf, len, out);
+		return;
+	}
+	if (!k) {
+		pass(e, out, buf, len, LRO_PASS_UNKNOWN_FLOW);
+		return;
+	}
+	if (p.flags & (TCP_FIN | TCP_RST)) {
+		drain(e, k, (p.flags & TCP_FIN) ? LRO_FLUSH_FIN : LRO_FLUSH_PASSTHROUGH, out);
+		pass(e, out, buf, len, (p.flags & TCP_FIN) ? LRO_PASS_FIN : LRO_PASS_RST_URG);
+		conn_free(e, k);
+		return;
+	}
+	enum lro_pass_reason pr = LRO_PASS_REASONS;
+	if (p.flags & TCP_URG)
+		pr = LRO_PASS_RST_URG;
+	else if (p.other_opts)
+		pr = LRO_PASS_TCP_OPTIONS;
+	else if (p.payload_len == 0)
+		pr = LRO_PASS_PURE_ACK;
+	if (pr != LRO_PASS_REASONS) {
+		/* keep the flow's byte order: what is contiguous goes first */
+		if (pr != LRO_PASS_PURE_ACK)
+			flush_run(e, k, LRO_FLUSH_PASSTHROUGH, out);
+		pass(e, out, buf, len, pr);
+		return;
+	}
+	accept_data(e, k, buf, len, &p, now_ns, out);
+}
+
+bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns)
+{
+	const struct lro_conn *k = &e->conns[i];
+	hal_cost(HAL_COST_TIMEOUT_SCAN, 1);
+	if (!k->in_use || run_bytes(k) == 0)
+		return false;
+	uint64_t idle = now_ns - k->last_arrival_ns;
+	return idle > (uint64_t)e->cfg.timeout_factor * k->average_interval_ns;
+}
+
+uint64_t lro_conn_last_arrival(const struct lro_engine *e, uint32_t i)
+{
+	return e->conns[i].last_arrival_ns;
+}
+
+void lro_flush_conn(struct lro_engine *e, uint32_t i, enum lro_flush_reason why,
+		    struct lro_out *out)
+{
+	out->n = 0;
+	if (i >= e->cfg.max_conns || !e->conns[i].in_use)
+		return;
+	flush_run(e, &e->conns[i], why, out);
+}
+
+uint32_t lro_held_segments(const struct lro_engine *e)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < e->cfg.max_conns; i++)
+		n += e->conns[i].n_held;
+	return n;
+}

@@ -1,0 +1,166 @@
+/* firmware/lro.h - the LRO engine: one per receive thread. A library with
+ * no blocking calls: frames go in, actions come out (paper sections IV-V).
+ *
+ * The engine owns nothing but the memory block the caller hands it
+ * (lro_engine_bytes()): connection descriptors, their free queue and the
+ * connection table. Packets stay in the caller's buffers (HAL_PKT_BUF_BYTES
+ * each); the engine keeps its per-segment record in the buffer's tail, past
+ * the largest frame, so holding a segment needs no allocation.
+ *
+ * Time is an argument (nanoseconds); the engine never reads a clock.
+ *
+ * Ordering promise: for each flow, the bytes handed to the host (deliveries
+ * and pass-through frames) are in sequence order, except after a gap the
+ * sender never fills (then data past the gap waits for FIN). A frame passed
+ * through for a flow that holds data is preceded by the flush of that
+ * flow's contiguous run.
+ */
+#ifndef FIRMWARE_LRO_H
+#define FIRMWARE_LRO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LRO_FRAME_MAX 1536u            /* frames are at most this long */
+#define LRO_MAX_HELD 256u              /* segments held per connection */
+#define LRO_ACK_FRAME_BYTES 66u        /* Ethernet + IPv4 + TCP with timestamps */
+#define LRO_MAX_AGG_PAYLOAD (65535u - 20u - 32u) /* fits a 16-bit IP total length */
+
+enum lro_mode { LRO_MODE_NIC = 0, LRO_MODE_LRO = 1 };
+
+struct lro_config {
+	enum lro_mode mode;
+	uint32_t threshold_bytes;      /* flush when the contiguous run reaches it */
+	bool active_ack;               /* ACK every accepted segment (paper V.C) */
+	uint16_t ack_window;           /* raw window field of active ACKs */
+	uint32_t timeout_factor;       /* timed out after factor x average interval */
+	uint32_t max_conns;            /* descriptors in the pool */
+	uint32_t table_buckets;        /* power of two */
+};
+
+void lro_config_default(struct lro_config *c);
+
+/* Why a flow's data went to the host. */
+enum lro_flush_reason {
+	LRO_FLUSH_THRESHOLD,           /* contiguous run reached the threshold */
+	LRO_FLUSH_FULL,                /* the next segment would not fit 64 KB */
+	LRO_FLUSH_FIN,
+	LRO_FLUSH_TIMEOUT,
+	LRO_FLUSH_PASSTHROUGH,         /* a frame of the flow had to pass untouched */
+	LRO_FLUSH_HELD_LIMIT,          /* too many segments held */
+	LRO_FLUSH_SYN,                 /* a new SYN reused the flow */
+	LRO_FLUSH_REASONS
+};
+
+/* Why a frame went to the host untouched. */
+enum lro_pass_reason {
+	LRO_PASS_NIC_MODE,
+	LRO_PASS_NOT_IPV4,
+	LRO_PASS_NOT_TCP,
+	LRO_PASS_IP_OPTIONS,
+	LRO_PASS_FRAGMENT,
+	LRO_PASS_PURE_ACK,
+	LRO_PASS_RST_URG,
+	LRO_PASS_TCP_OPTIONS,
+	LRO_PASS_SYN,
+	LRO_PASS_FIN,
+	LRO_PASS_UNKNOWN_FLOW,
+	LRO_PASS_POOL_EXHAUSTED,
+	LRO_PASS_REASONS
+};
+
+/* Why a frame was dropped (its buffer is returned with LRO_ACT_FREE). */
+enum lro_drop_reason {
+	LRO_DROP_TRUNCATED,            /* shorter than its headers claim */
+	LRO_DROP_BAD_IP_CSUM,
+	LRO_DROP_BAD_TCP_CSUM,
+	LRO_DROP_DUPLICATE,            /* all its bytes were already accepted or held */
+	LRO_DROP_HELD_LIMIT,           /* the flow holds LRO_MAX_HELD segments past a gap */
+	LRO_DROP_REASONS
+};
+
+struct lro_counters {
+	uint64_t frames_in;
+	uint64_t segments_aggregated;  /* data segments accepted into a flow */
+	uint64_t deliveries;           /* aggregates handed to the host */
+	uint64_t delivered_segments;
+	uint64_t acks_sent;
+	uint64_t conns_opened;
+	uint64_t conns_closed;
+	uint64_t flush[LRO_FLUSH_REASONS];
+	uint64_t pass[LRO_PASS_REASONS];
+	uint64_t drop[LRO_DROP_REASONS];
+};
+
+/* A held segment: lives in the tail of its packet buffer. */
+struct lro_seg {
+	struct lro_seg *next;          /* in sequence order */
+	uint8_t *frame;                /* start of the Ethernet frame */
+	uint32_t seq;                  /* of the first payload byte (after trimming) */
+	uint32_t ack;
+	uint32_t tsval, tsecr;
+	uint32_t payload_sum;          /* ones' complement sum of the kept payload */
+	uint16_t frame_len;
+	uint16_t payload_off;          /* from frame start, after trimming */
+	uint16_t payload_len;          /* after trimming */
+	uint16_t window;
+	uint8_t tcp_flags;
+	uint8_t has_ts;
+};
+
+enum lro_action_kind {
+	LRO_ACT_DELIVER,               /* aggregate: segs (first carries headers) */
+	LRO_ACT_PASS,                  /* frame untouched: buf, len */
+	LRO_ACT_ACK,                   /* send ack_frame[0..len) to the sender */
+	LRO_ACT_FREE,                  /* buffer no longer needed */
+};
+
+struct lro_action {
+	enum lro_action_kind kind;
+	uint8_t *buf;                  /* PASS/FREE: buffer; DELIVER: first frame */
+	uint32_t len;                  /* PASS/ACK: frame bytes; DELIVER: total bytes */
+	struct lro_seg *segs;          /* DELIVER: segments, first one's headers rewritten */
+	uint32_t n_segs;               /* DELIVER */
+	uint8_t reason;                /* DELIVER: lro_flush_reason; PASS: lro_pass_reason */
+	uint8_t ack_frame[LRO_ACK_FRAME_BYTES];
+};
+
+#define LRO_OUT_MAX (LRO_MAX_HELD + 8u)
+struct lro_out {
+	unsigned n;
+	struct lro_action a[LRO_OUT_MAX];
+};
+
+struct lro_engine;
+
+/* Bytes of memory an engine with this configuration needs. */
+size_t lro_engine_bytes(const struct lro_config *c);
+/* Lays the engine out in mem (8-byte aligned, lro_engine_bytes long). */
+struct lro_engine *lro_engine_init(void *mem, const struct lro_config *c);
+const struct lro_counters *lro_engine_counters(const struct lro_engine *e);
+const struct lro_config *lro_engine_config(const struct lro_engine *e);
+
+/* Feed one received frame (buf holds HAL_PKT_BUF_BYTES, the frame at its
+ * start). Actions are appended to out (cleared first). Every buffer given
+ * in comes back exactly once: held, then in a DELIVER, or in PASS or FREE. */
+void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns,
+	       struct lro_out *out);
+
+/* Connections are named by their descriptor index (for timeout messages). */
+uint32_t lro_conn_capacity(const struct lro_engine *e);
+/* True when descriptor i holds data and its receive timer ran out: now -
+ * last_arrival > timeout_factor x average_interval (paper IV.E). */
+bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns);
+/* When descriptor i last received a segment (ns). */
+uint64_t lro_conn_last_arrival(const struct lro_engine *e, uint32_t i);
+/* Deliver the contiguous run of descriptor i (timeout flush). */
+void lro_flush_conn(struct lro_engine *e, uint32_t i, enum lro_flush_reason why,
+		    struct lro_out *out);
+/* Deliver everything descriptor i holds, run by run, gaps included (end of
+ * a replay): at most LRO_MAX_HELD actions. */
+void lro_drain_conn(struct lro_engine *e, uint32_t i, struct lro_out *out);
+/* Segments held right now (all flows). */
+uint32_t lro_held_segments(const struct lro_engine *e);
+
+#endif

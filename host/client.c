@@ -1,0 +1,172 @@
+/* host/client.c - the client host: test program, TCP senders, 82599 NIC. */
+#include "host/client.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct client {
+	sim *s;
+	struct client_config cfg;
+	struct link *link;
+	struct frame_pool *pool;
+	struct tcp_sender **tcp;
+	uint32_t next_connect;         /* sequential pattern: next to open */
+	uint32_t settled;              /* established or failed (all-then-send) */
+	uint32_t finished;
+	uint32_t pump_from;            /* round-robin start when the NIC drains */
+	struct client_stats st;
+};
+
+#define CLIENT_ADDR 0x0a000001u        /* 10.0.0.1 */
+#define SERVER_ADDR 0x0a000002u        /* 10.0.0.2 */
+
+void client_config_default(struct client_config *c)
+{
+	c->connections = 1;
+	c->bytes_per_connection = 4u << 20;
+	c->pattern = CLIENT_SEQUENTIAL;
+	c->port_base = 40000;
+	c->server_port = 5001;
+	tcp_sender_config_default(&c->tcp);
+}
+
+static int nic_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct client *cl = ctx;
+	if (link_tx_queue_room(cl->link, LINK_CLIENT) == 0) {
+		/* the 82599's transmit ring is full: the write waits */
+		cl->st.nic_queue_full++;
+		return -1;
+	}
+	struct frame *f = frame_alloc(cl->pool);
+	memcpy(f->data, frame, len);
+	f->len = len;
+	f->created_ps = sim_now(cl->s);
+	cl->st.frames_sent++;
+	link_transmit(cl->link, LINK_CLIENT, f);
+	return 0;
+}
+
+static void nic_ready(void *ctx)
+{
+	struct client *cl = ctx;
+	uint32_t n = cl->cfg.connections;
+	for (uint32_t k = 0; k < n; k++)
+		tcp_sender_pump(cl->tcp[(cl->pump_from + k) % n]);
+	cl->pump_from = (cl->pump_from + 1) % n;
+}
+
+static void connect_next(struct client *cl)
+{
+	if (cl->next_connect < cl->cfg.connections)
+		tcp_sender_connect(cl->tcp[cl->next_connect++]);
+}
+
+static void settle(struct client *cl)
+{
+	if (++cl->settled == cl->cfg.connections && cl->cfg.pattern == CLIENT_ALL_THEN_SEND)
+		for (uint32_t i = 0; i < cl->cfg.connections; i++)
+			tcp_sender_start_data(cl->tcp[i]);
+}
+
+static void on_established(void *ctx, uint32_t conn)
+{
+	struct client *cl = ctx;
+	if (cl->cfg.pattern == CLIENT_SEQUENTIAL) {
+		tcp_sender_start_data(cl->tcp[conn]);
+		connect_next(cl);
+	}
+	settle(cl);
+}
+
+static void on_finished(void *ctx, uint32_t conn)
+{
+	struct client *cl = ctx;
+	cl->finished++;
+	if (tcp_sender_state(cl->tcp[conn]) == TCP_SENDER_FAILED) {
+		if (cl->cfg.pattern == CLIENT_SEQUENTIAL)
+			connect_next(cl);      /* connect() returned an error */
+		settle(cl);
+	}
+}
+
+static void nic_rx(void *ctx, struct frame *f)
+{
+	struct client *cl = ctx;
+	struct netpkt_tcp h;
+	const uint8_t *payload;
+	uint32_t plen;
+	cl->st.frames_received++;
+	int rc = netpkt_parse_tcp(f->data, f->len, &h, &payload, &plen);
+	uint32_t conn = (uint32_t)(h.dport - cl->cfg.port_base);
+	if (rc != 0 || h.dport < cl->cfg.port_base || conn >= cl->cfg.connections) {
+		cl->st.drop_bad_frame++;
+	} else {
+		tcp_sender_on_frame(cl->tcp[conn], &h, plen);
+	}
+	frame_free(cl->pool, f);
+}
+
+struct client *client_create(sim *s, const struct client_config *c, struct link *l,
+			     struct frame_pool *pool, uint64_t seed)
+{
+	struct client *cl = calloc(1, sizeof *cl);
+	if (!cl)
+		abort();
+	cl->s = s;
+	cl->cfg = *c;
+	cl->link = l;
+	cl->pool = pool;
+	cl->tcp = calloc(c->connections, sizeof *cl->tcp);
+	if (!cl->tcp)
+		abort();
+	struct tcp_sender_io io = { nic_xmit, on_established, on_finished, cl };
+	for (uint32_t i = 0; i < c->connections; i++) {
+		struct netpkt_tcp a;
+		memset(&a, 0, sizeof a);
+		static const uint8_t cmac[6] = { 0x00, 0x1b, 0x21, 0x00, 0x00, 0x01 };
+		static const uint8_t smac[6] = { 0x00, 0x0f, 0x9c, 0x00, 0x00, 0x02 };
+		memcpy(a.src_mac, cmac, 6);
+		memcpy(a.dst_mac, smac, 6);
+		a.saddr = CLIENT_ADDR;
+		a.daddr = SERVER_ADDR;
+		a.sport = (uint16_t)(c->port_base + i);
+		a.dport = c->server_port;
+		a.ip_id = 0;
+		cl->tcp[i] = tcp_sender_create(s, &c->tcp, &io, i, seed, c->bytes_per_connection, &a);
+	}
+	link_attach(l, LINK_CLIENT, nic_rx, cl);
+	link_set_tx_ready(l, LINK_CLIENT, nic_ready, cl);
+	return cl;
+}
+
+void client_destroy(struct client *cl)
+{
+	if (!cl)
+		return;
+	for (uint32_t i = 0; i < cl->cfg.connections; i++)
+		tcp_sender_destroy(cl->tcp[i]);
+	free(cl->tcp);
+	free(cl);
+}
+
+void client_start(struct client *cl)
+{
+	if (cl->cfg.pattern == CLIENT_SEQUENTIAL) {
+		connect_next(cl);
+		return;
+	}
+	while (cl->next_connect < cl->cfg.connections)
+		connect_next(cl);
+}
+
+uint32_t client_finished(const struct client *cl) { return cl->finished; }
+const struct tcp_sender_stats *client_conn(const struct client *cl, uint32_t conn)
+{
+	return tcp_sender_stats(cl->tcp[conn]);
+}
+enum tcp_sender_state client_conn_state(const struct client *cl, uint32_t conn)
+{
+	return tcp_sender_state(cl->tcp[conn]);
+}
+const struct client_stats *client_stats(const struct client *cl) { return &cl->st; }

@@ -1,0 +1,52 @@
+/* host/client.h - the client: the paper's client test program on Linux
+ * 2.6.32 with an Intel 82599 NIC. It opens N connections to the server and
+ * sends each a number of bytes. The NIC's TSO cuts every write into MSS
+ * frames that the fiber serializes at line rate (model/link.h); the NIC's
+ * transmit ring is the link's queue.
+ *
+ * Connect pattern: `sequential` - connect() one connection after another,
+ * each blocking until established (or failed), and each connection starts
+ * sending as soon as it is established (the pattern behind the paper's SYN
+ * starvation, DESIGN.md); `all-then-send` - all connections are opened,
+ * and data starts once every one is established or has failed (the
+ * paper's section VII wording).
+ */
+#ifndef HOST_CLIENT_H
+#define HOST_CLIENT_H
+
+#include <stdint.h>
+#include "host/tcp_sender.h"
+#include "model/link.h"
+
+enum client_pattern { CLIENT_SEQUENTIAL = 0, CLIENT_ALL_THEN_SEND = 1 };
+
+struct client_config {
+	uint32_t connections;
+	uint64_t bytes_per_connection;
+	enum client_pattern pattern;
+	uint16_t port_base;            /* connection i uses source port base + i */
+	uint16_t server_port;
+	struct tcp_sender_config tcp;
+};
+
+void client_config_default(struct client_config *c);
+
+struct client_stats {
+	uint64_t frames_sent, frames_received;
+	uint64_t drop_bad_frame;       /* corrupted on the wire: checksum */
+	uint64_t nic_queue_full;       /* writes that waited for the NIC */
+};
+
+struct client;
+
+struct client *client_create(sim *s, const struct client_config *c, struct link *l,
+			     struct frame_pool *pool, uint64_t seed);
+void client_destroy(struct client *cl);
+void client_start(struct client *cl);
+/* Connections done (FIN acknowledged) or failed. */
+uint32_t client_finished(const struct client *cl);
+const struct tcp_sender_stats *client_conn(const struct client *cl, uint32_t conn);
+enum tcp_sender_state client_conn_state(const struct client *cl, uint32_t conn);
+const struct client_stats *client_stats(const struct client *cl);
+
+#endif

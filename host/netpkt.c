@@ -1,0 +1,132 @@
+/* host/netpkt.c - building and parsing TCP/IPv4 frames on the hosts. */
+#include "host/netpkt.h"
+
+#include <string.h>
+#include "firmware/csum.h"
+
+uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t *payload,
+			  uint32_t len)
+{
+	uint8_t opt[40];
+	uint32_t olen = 0;
+	if (h->mss) {
+		opt[olen++] = 2;
+		opt[olen++] = 4;
+		csum_put16(opt + olen, h->mss);
+		olen += 2;
+	}
+	if (h->has_ts) {
+		/* Linux's layout: NOP, NOP, TS (net/ipv4/tcp_output.c) */
+		opt[olen++] = 1;
+		opt[olen++] = 1;
+		opt[olen++] = 8;
+		opt[olen++] = 10;
+		csum_put32(opt + olen, h->tsval);
+		csum_put32(opt + olen + 4, h->tsecr);
+		olen += 8;
+	}
+	if (h->wscale != 0xff) {
+		opt[olen++] = 1;
+		opt[olen++] = 3;
+		opt[olen++] = 3;
+		opt[olen++] = h->wscale;
+	}
+	uint32_t tcp_hlen = 20u + olen;
+	memcpy(b, h->dst_mac, 6);
+	memcpy(b + 6, h->src_mac, 6);
+	b[12] = 0x08;
+	b[13] = 0x00;
+	uint8_t *ip = b + 14;
+	ip[0] = 0x45;
+	ip[1] = 0;
+	csum_put16(ip + 2, (uint16_t)(20u + tcp_hlen + len));
+	csum_put16(ip + 4, h->ip_id);
+	csum_put16(ip + 6, 0x4000);
+	ip[8] = 64;
+	ip[9] = 6;
+	csum_put16(ip + 10, 0);
+	csum_put32(ip + 12, h->saddr);
+	csum_put32(ip + 16, h->daddr);
+	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
+	uint8_t *tcp = ip + 20;
+	csum_put16(tcp, h->sport);
+	csum_put16(tcp + 2, h->dport);
+	csum_put32(tcp + 4, h->seq);
+	csum_put32(tcp + 8, h->ack);
+	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
+	tcp[13] = h->flags;
+	csum_put16(tcp + 14, h->window);
+	csum_put16(tcp + 16, 0);
+	csum_put16(tcp + 18, 0);
+	memcpy(tcp + 20, opt, olen);
+	if (len)
+		memcpy(tcp + tcp_hlen, payload, len);
+	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen + len);
+	sum = csum_partial(tcp, tcp_hlen + len, sum);
+	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
+	uint32_t frame = 14u + 20u + tcp_hlen + len;
+	if (frame < 60u) {
+		memset(b + frame, 0, 60u - frame);
+		frame = 60u;
+	}
+	return frame;
+}
+
+int netpkt_parse_tcp(const uint8_t *f, uint32_t len, struct netpkt_tcp *h,
+		     const uint8_t **payload, uint32_t *payload_len)
+{
+	if (len < 54 || f[12] != 0x08 || f[13] != 0x00)
+		return -1;
+	const uint8_t *ip = f + 14;
+	uint32_t ihl = (uint32_t)(ip[0] & 0x0fu) * 4u;
+	uint32_t total = csum_get16(ip + 2);
+	if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != 6 || total < ihl + 20 || 14 + total > len)
+		return -1;
+	if (csum_fold(csum_partial(ip, ihl, 0)) != 0xffffu)
+		return -2;
+	const uint8_t *tcp = ip + ihl;
+	uint32_t tcp_len = total - ihl;
+	uint32_t thl = (uint32_t)(tcp[12] >> 4) * 4u;
+	if (thl < 20 || thl > tcp_len)
+		return -1;
+	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_len);
+	if (csum_fold(csum_partial(tcp, tcp_len, sum)) != 0xffffu)
+		return -2;
+	memset(h, 0, sizeof *h);
+	memcpy(h->dst_mac, f, 6);
+	memcpy(h->src_mac, f + 6, 6);
+	h->saddr = csum_get32(ip + 12);
+	h->daddr = csum_get32(ip + 16);
+	h->ip_id = csum_get16(ip + 4);
+	h->sport = csum_get16(tcp);
+	h->dport = csum_get16(tcp + 2);
+	h->seq = csum_get32(tcp + 4);
+	h->ack = csum_get32(tcp + 8);
+	h->flags = tcp[13];
+	h->window = csum_get16(tcp + 14);
+	h->wscale = 0xff;
+	for (uint32_t i = 20; i < thl;) {
+		uint8_t kind = tcp[i];
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= thl || tcp[i + 1] < 2 || i + tcp[i + 1] > thl)
+			break;
+		if (kind == 2 && tcp[i + 1] == 4)
+			h->mss = csum_get16(tcp + i + 2);
+		else if (kind == 3 && tcp[i + 1] == 3)
+			h->wscale = tcp[i + 2];
+		else if (kind == 8 && tcp[i + 1] == 10) {
+			h->has_ts = 1;
+			h->tsval = csum_get32(tcp + i + 2);
+			h->tsecr = csum_get32(tcp + i + 6);
+		}
+		i += tcp[i + 1];
+	}
+	*payload = tcp + thl;
+	*payload_len = tcp_len - thl;
+	return 0;
+}

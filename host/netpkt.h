@@ -1,0 +1,39 @@
+/* host/netpkt.h - Ethernet/IPv4/TCP frames as the hosts' stacks build and
+ * parse them (real bytes, real checksums). */
+#ifndef HOST_NETPKT_H
+#define HOST_NETPKT_H
+
+#include <stdint.h>
+
+#define NETPKT_TCP_SYN 0x02u
+#define NETPKT_TCP_FIN 0x01u
+#define NETPKT_TCP_RST 0x04u
+#define NETPKT_TCP_PSH 0x08u
+#define NETPKT_TCP_ACK 0x10u
+
+struct netpkt_tcp {
+	uint8_t src_mac[6], dst_mac[6];
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint16_t window;               /* raw header field */
+	uint16_t ip_id;
+	uint8_t flags;
+	uint8_t has_ts;
+	uint32_t tsval, tsecr;
+	uint16_t mss;                  /* SYN option, 0 = none */
+	uint8_t wscale;                /* SYN option, 0xff = none */
+};
+
+/* Builds the frame into buf (at least 14+20+40+len bytes); returns its
+ * length (padded to the 60-byte Ethernet minimum). */
+uint32_t netpkt_build_tcp(uint8_t *buf, const struct netpkt_tcp *h, const uint8_t *payload,
+			  uint32_t len);
+
+/* Parses a frame. Returns 0 for a valid TCP/IPv4 frame, -1 if it is not
+ * one, -2 if a checksum is wrong (then h is undefined). The payload is
+ * returned in place. */
+int netpkt_parse_tcp(const uint8_t *f, uint32_t len, struct netpkt_tcp *h,
+		     const uint8_t **payload, uint32_t *payload_len);
+
+#endif

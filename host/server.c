@@ -1,0 +1,298 @@
+/* host/server.c - the server's driver, receive path and test program. */
+#include "host/server.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "firmware/nic_abi.h"
+#include "host/oracle.h"
+
+struct server {
+	sim *s;
+	struct server_config cfg;
+	struct pcie *pcie;
+	uint64_t seed;
+	uint32_t n_conns;
+	struct nic_shm_header *shm;
+	uint32_t rings, entries, tx_entries;
+	struct nic_rx_desc *desc[NIC_MAX_RX_RINGS];
+	struct nic_tx_slot *tx;
+	uint32_t consumed[NIC_MAX_RX_RINGS];
+	uint32_t tx_next;
+	int napi_scheduled;
+	uint32_t poll_ring;            /* round-robin position */
+	uint32_t poll_left;            /* budget left in this poll round */
+	uint32_t ring_left;            /* weight left for poll_ring */
+	uint64_t extra_cycles;         /* work added by the current job (tx) */
+	sim_time read_latency_ps;      /* a host read of device memory */
+	struct tcp_receiver **tcp;
+	struct server_conn_stats *conn;
+	uint32_t completed;
+	struct server_stats st;
+};
+
+void server_config_default(struct server_config *c)
+{
+	c->cpu_hz = 2930000000ULL;
+	c->irq_cycles = 3000;
+	c->poll_cycles = 1000;
+	c->packet_cycles = 9000;
+	c->byte_cycles = 1.0;
+	c->tx_cycles = 1500;
+	c->napi_weight = 64;
+	c->napi_budget = 300;
+	c->client_port_base = 40000;
+	tcp_receiver_config_default(&c->tcp);
+}
+
+static sim_time cycles(const struct server *sv, uint64_t n)
+{
+	return sim_cycles(n, sv->cfg.cpu_hz);
+}
+
+/* ---- the TCP stack's callbacks ---- */
+
+static void tcp_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct server *sv = ctx;
+	struct nic_tx_slot *slot = &sv->tx[sv->tx_next % sv->tx_entries];
+	sv->extra_cycles += sv->cfg.tx_cycles;
+	if (nic_le32(slot->flags) & NIC_TX_READY) {
+		sv->st.tx_ring_full++;     /* the NPU has not caught up: drop it */
+		return;
+	}
+	memcpy(slot->frame, frame, len);
+	slot->len = nic_le32(len);
+	slot->flags = nic_le32(NIC_TX_READY);
+	sv->tx_next++;
+	sv->shm->tx_produced = nic_le32(sv->tx_next);
+	sv->st.tx_frames++;
+	pcie_host_doorbell(sv->pcie, sv->tx_next);
+}
+
+static void app_deliver(void *ctx, uint32_t conn, uint64_t offset, const uint8_t *data,
+			uint32_t len)
+{
+	struct server *sv = ctx;
+	struct server_conn_stats *c = &sv->conn[conn];
+	if (offset != c->bytes && !c->integrity_failed) {
+		c->integrity_failed = 1;
+		sv->st.integrity_failures++;
+		snprintf(sv->st.first_failure, sizeof sv->st.first_failure,
+			 "connection %u: bytes at offset %" PRIu64 " delivered where %" PRIu64
+			 " was expected", conn, offset, c->bytes);
+	}
+	int64_t bad = oracle_check(sv->seed, conn, offset, data, len);
+	if (bad >= 0 && !c->integrity_failed) {
+		c->integrity_failed = 1;
+		sv->st.integrity_failures++;
+		snprintf(sv->st.first_failure, sizeof sv->st.first_failure,
+			 "connection %u: byte at offset %" PRIu64 " differs from what was sent",
+			 conn, offset + (uint64_t)bad);
+	}
+	c->bytes += len;
+	sv->st.bytes_delivered += len;
+	sv->extra_cycles += (uint64_t)(sv->cfg.byte_cycles * len);
+}
+
+static void app_established(void *ctx, uint32_t conn)
+{
+	struct server *sv = ctx;
+	sv->conn[conn].established_ps = sim_now(sv->s);
+}
+
+static void app_eof(void *ctx, uint32_t conn)
+{
+	struct server *sv = ctx;
+	if (sv->conn[conn].eof_ps == SIM_TIME_MAX) {
+		sv->conn[conn].eof_ps = sim_now(sv->s);
+		sv->completed++;
+	}
+}
+
+/* ---- receive path ---- */
+
+static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len)
+{
+	struct netpkt_tcp h;
+	const uint8_t *payload;
+	uint32_t plen;
+	if (netpkt_parse_tcp(frame, len, &h, &payload, &plen) != 0) {
+		sv->st.drop_bad_frame++;
+		return;
+	}
+	uint32_t conn = (uint32_t)(h.sport - sv->cfg.client_port_base);
+	if (h.sport < sv->cfg.client_port_base || conn >= sv->n_conns) {
+		sv->st.drop_unknown_conn++;
+		return;
+	}
+	if (!sv->tcp[conn]) {
+		if (!(h.flags & NETPKT_TCP_SYN) || (h.flags & NETPKT_TCP_ACK)) {
+			sv->st.drop_unknown_conn++;
+			return;
+		}
+		struct tcp_receiver_io io = { tcp_xmit, app_deliver, app_established, app_eof, sv };
+		sv->tcp[conn] = tcp_receiver_accept(sv->s, &sv->cfg.tcp, &io, conn, &h);
+		return;
+	}
+	tcp_receiver_on_segment(sv->tcp[conn], &h, payload, plen);
+}
+
+static void poll_step(sim *s, void *arg);
+
+static int ring_has_work(const struct server *sv, uint32_t r)
+{
+	const struct nic_rx_desc *d = &sv->desc[r][sv->consumed[r] % sv->entries];
+	return (nic_le32(d->flags) & NIC_RX_DONE) != 0;
+}
+
+/* One descriptor: its cost first, then the frame goes up the stack (the
+ * event fires when the CPU has done the work). */
+static void frame_done(sim *s, void *arg)
+{
+	struct server *sv = arg;
+	uint32_t r = sv->poll_ring;
+	struct nic_rx_desc *d = &sv->desc[r][sv->consumed[r] % sv->entries];
+	uint32_t len = nic_le32(d->frame_len);
+	const uint8_t *frame = pcie_host_ptr(sv->pcie, nic_le64(d->buf_addr), len);
+	sv->extra_cycles = 0;
+	sv->st.frames++;
+	frame_up(sv, frame, len);
+	/* give the descriptor back: the buffer is refilled in place */
+	d->frame_len = 0;
+	d->flags = nic_le32(NIC_RX_OWNED_BY_NPU);
+	sv->consumed[r]++;
+	sv->shm->rx_consumed[r] = nic_le32(sv->consumed[r]);
+	/* the copy to user and any ACKs cost CPU time before the next frame */
+	sim_time extra = cycles(sv, sv->extra_cycles);
+	sv->st.cpu_busy_ps += extra;
+	sim_schedule_in(s, extra, poll_step, sv);
+}
+
+static void napi_complete(struct server *sv)
+{
+	sv->napi_scheduled = 0;
+	/* re-check after re-enabling the interrupt: a frame that arrived
+	 * during the poll raised no MSI */
+	for (uint32_t r = 0; r < sv->rings; r++) {
+		if (ring_has_work(sv, r)) {
+			sv->napi_scheduled = 1;
+			sv->poll_left = sv->cfg.napi_budget;
+			sv->ring_left = sv->cfg.napi_weight;
+			sim_schedule_in(sv->s, 0, poll_step, sv);
+			return;
+		}
+	}
+}
+
+static void poll_step(sim *s, void *arg)
+{
+	struct server *sv = arg;
+	if (sv->poll_left == 0) {
+		/* budget spent: softirq ends this round, the next starts anew */
+		sv->poll_left = sv->cfg.napi_budget;
+		sv->st.polls++;
+		sim_time t = cycles(sv, sv->cfg.poll_cycles);
+		sv->st.cpu_busy_ps += t;
+		sim_schedule_in(s, t, poll_step, sv);
+		return;
+	}
+	for (uint32_t tried = 0; tried < sv->rings; tried++) {
+		if (sv->ring_left > 0 && ring_has_work(sv, sv->poll_ring)) {
+			sv->ring_left--;
+			sv->poll_left--;
+			/* a PCIe read of the descriptor (the core stalls), then
+			 * the stack's per-frame cost */
+			sim_time t = cycles(sv, sv->cfg.packet_cycles) + sv->read_latency_ps;
+			sv->st.cpu_busy_ps += t;
+			sim_schedule_in(s, t, frame_done, sv);
+			return;
+		}
+		sv->poll_ring = (sv->poll_ring + 1) % sv->rings;
+		sv->ring_left = sv->cfg.napi_weight;
+	}
+	napi_complete(sv);
+}
+
+static void on_msi(void *ctx, unsigned vector)
+{
+	struct server *sv = ctx;
+	(void)vector;
+	sv->st.msi++;
+	if (sv->napi_scheduled)
+		return;                        /* NAPI masks the interrupt while polling */
+	sv->napi_scheduled = 1;
+	sv->poll_left = sv->cfg.napi_budget;
+	sv->ring_left = sv->cfg.napi_weight;
+	sim_time t = cycles(sv, sv->cfg.irq_cycles);
+	sv->st.cpu_busy_ps += t;
+	sim_schedule_in(sv->s, t, poll_step, sv);
+}
+
+/* ---- setup ---- */
+
+struct server *server_create(sim *s, const struct server_config *c, struct pcie *p,
+			     uint64_t seed, uint32_t n_conns)
+{
+	struct server *sv = calloc(1, sizeof *sv);
+	if (!sv)
+		abort();
+	sv->s = s;
+	sv->cfg = *c;
+	sv->pcie = p;
+	sv->seed = seed;
+	sv->n_conns = n_conns;
+	sv->read_latency_ps = pcie_read_latency(p);
+	sv->tcp = calloc(n_conns, sizeof *sv->tcp);
+	sv->conn = calloc(n_conns, sizeof *sv->conn);
+	if (!sv->tcp || !sv->conn)
+		abort();
+	for (uint32_t i = 0; i < n_conns; i++)
+		sv->conn[i].established_ps = sv->conn[i].eof_ps = SIM_TIME_MAX;
+	/* the driver's probe: the firmware laid out the shared memory */
+	uint8_t *shm = pcie_shm(p);
+	sv->shm = (struct nic_shm_header *)(void *)shm;
+	if (nic_le32(sv->shm->magic) != NIC_ABI_MAGIC)
+		sim_fatal("driver: no NPU firmware found in shared memory");
+	sv->rings = nic_le32(sv->shm->rx_rings);
+	sv->entries = nic_le32(sv->shm->rx_ring_entries);
+	sv->tx_entries = nic_le32(sv->shm->tx_ring_entries);
+	for (uint32_t r = 0; r < sv->rings; r++) {
+		sv->desc[r] = (struct nic_rx_desc *)(void *)(shm +
+							     nic_le64(sv->shm->rx_ring_offset[r]));
+		/* consecutive pages for each descriptor's aggregate (paper III) */
+		for (uint32_t i = 0; i < sv->entries; i++) {
+			struct nic_rx_desc *d = &sv->desc[r][i];
+			d->buf_addr = nic_le64(pcie_host_alloc(p, NIC_RX_BUF_BYTES, 4096));
+			d->buf_len = nic_le32(NIC_RX_BUF_BYTES);
+			d->frame_len = 0;
+			d->flags = nic_le32(NIC_RX_OWNED_BY_NPU);
+		}
+	}
+	sv->tx = (struct nic_tx_slot *)(void *)(shm + nic_le64(sv->shm->tx_ring_offset));
+	pcie_set_msi_handler(p, on_msi, sv);
+	return sv;
+}
+
+void server_destroy(struct server *sv)
+{
+	if (!sv)
+		return;
+	for (uint32_t i = 0; i < sv->n_conns; i++)
+		tcp_receiver_destroy(sv->tcp[i]);
+	free(sv->tcp);
+	free(sv->conn);
+	free(sv);
+}
+
+const struct server_stats *server_stats(const struct server *sv) { return &sv->st; }
+const struct server_conn_stats *server_conn(const struct server *sv, uint32_t conn)
+{
+	return &sv->conn[conn];
+}
+const struct tcp_receiver_stats *server_tcp_stats(const struct server *sv, uint32_t conn)
+{
+	return sv->tcp[conn] ? tcp_receiver_stats(sv->tcp[conn]) : NULL;
+}
+uint32_t server_completed(const struct server *sv) { return sv->completed; }

@@ -1,0 +1,61 @@
+/* host/server.h - the server: Core i3-530 running Linux 2.6.32 behind the
+ * NPU. Its NIC driver (rx rings in the NPU's PCIe shared memory, MSI, NAPI),
+ * the receive path's CPU cost, TCP, and the paper's server test program,
+ * which reads every connection to EOF and checks every byte with the
+ * integrity oracle.
+ *
+ * CPU model: one core does the interrupt, the NAPI poll, IP/TCP and the
+ * copy to the application, one job at a time; each costs cycles from the
+ * table in server_config (docs/CALIBRATION.md gives the sources). Reading
+ * a descriptor from device memory stalls the core for a PCIe read.
+ */
+#ifndef HOST_SERVER_H
+#define HOST_SERVER_H
+
+#include <stdint.h>
+#include "host/tcp_receiver.h"
+#include "model/pcie.h"
+
+struct server_config {
+	uint64_t cpu_hz;               /* 2.93 GHz */
+	uint32_t irq_cycles;           /* per MSI taken */
+	uint32_t poll_cycles;          /* per NAPI poll round */
+	uint32_t packet_cycles;        /* per frame: driver + skb + IP + TCP */
+	double byte_cycles;            /* per payload byte: copy to user */
+	uint32_t tx_cycles;            /* per frame the host sends (ACKs) */
+	uint32_t napi_weight;          /* 64 */
+	uint32_t napi_budget;          /* netdev_budget 300 */
+	uint16_t client_port_base;     /* connection i comes from this + i */
+	struct tcp_receiver_config tcp;
+};
+
+void server_config_default(struct server_config *c);
+
+struct server_conn_stats {
+	sim_time established_ps, eof_ps;
+	uint64_t bytes;
+	int integrity_failed;
+};
+
+struct server_stats {
+	uint64_t msi, polls, frames, bytes_delivered;
+	uint64_t drop_bad_frame;       /* not TCP/IPv4 or a bad checksum */
+	uint64_t drop_unknown_conn;
+	uint64_t tx_frames, tx_ring_full;
+	sim_time cpu_busy_ps;
+	uint64_t integrity_failures;
+	char first_failure[160];
+};
+
+struct server;
+
+struct server *server_create(sim *s, const struct server_config *c, struct pcie *p,
+			     uint64_t seed, uint32_t n_conns);
+void server_destroy(struct server *sv);
+const struct server_stats *server_stats(const struct server *sv);
+const struct server_conn_stats *server_conn(const struct server *sv, uint32_t conn);
+const struct tcp_receiver_stats *server_tcp_stats(const struct server *sv, uint32_t conn);
+/* Connections read to EOF. */
+uint32_t server_completed(const struct server *sv);
+
+#endif

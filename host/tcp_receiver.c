@@ -1,0 +1,246 @@
+/* host/tcp_receiver.c - Linux 2.6.32's TCP receive side (tcp_receiver.h). */
+#include "host/tcp_receiver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A segment received out of order, kept until the hole before it fills. */
+struct ooo_seg {
+	struct ooo_seg *next;
+	uint32_t seq, len;
+	uint8_t data[];
+};
+
+struct tcp_receiver {
+	sim *s;
+	struct tcp_receiver_config cfg;
+	struct tcp_receiver_io io;
+	uint32_t conn;
+	struct netpkt_tcp addr;        /* our side, for outgoing frames */
+	uint32_t irs, iss;
+	uint32_t rcv_nxt, rcv_wup;     /* rcv_wup: rcv_nxt at the last ACK sent */
+	uint32_t snd_nxt;
+	uint8_t peer_wscale;
+	int established, fin_seen;
+	uint32_t quick;
+	uint32_t ts_recent;
+	struct ooo_seg *ooo;
+	uint64_t ooo_bytes;
+	sim_event_handle delack;
+	struct tcp_receiver_stats st;
+};
+
+void tcp_receiver_config_default(struct tcp_receiver_config *c)
+{
+	c->rcvbuf_bytes = 256u << 10;
+	c->wscale = 7;
+	c->ato_min_ps = sim_ms(40);
+	c->ato_max_ps = sim_ms(200);
+	c->quickacks = 16;
+	c->advmss = 1460;
+}
+
+const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r)
+{
+	return &r->st;
+}
+
+static uint32_t ts_now(const struct tcp_receiver *r)
+{
+	return (uint32_t)(sim_now(r->s) / SIM_PS_PER_MS);
+}
+
+/* The application reads as data arrives, so the free space is the buffer
+ * minus what waits out of order. */
+static uint16_t window_field(const struct tcp_receiver *r)
+{
+	uint64_t space = r->cfg.rcvbuf_bytes > r->ooo_bytes ? r->cfg.rcvbuf_bytes - r->ooo_bytes : 0;
+	uint64_t w = space >> r->cfg.wscale;
+	return (uint16_t)(w > 65535 ? 65535 : w);
+}
+
+static void send_ack(struct tcp_receiver *r, uint8_t flags)
+{
+	uint8_t frame[128];
+	struct netpkt_tcp h = r->addr;
+	h.seq = r->snd_nxt;
+	h.ack = r->rcv_nxt;
+	h.flags = flags;
+	h.has_ts = 1;
+	h.tsval = ts_now(r);
+	h.tsecr = r->ts_recent;
+	h.mss = 0;
+	h.wscale = 0xff;
+	h.window = window_field(r);
+	if (flags & NETPKT_TCP_SYN) {
+		h.seq = r->iss;
+		h.mss = r->cfg.advmss;
+		h.wscale = r->cfg.wscale;
+		h.window = 5792;           /* 4 x 1448: 2.6.32's initial rwnd, unscaled */
+	}
+	uint32_t len = netpkt_build_tcp(frame, &h, NULL, 0);
+	r->io.xmit(r->io.ctx, frame, len);
+	r->rcv_wup = r->rcv_nxt;
+	r->st.acks_sent++;
+	sim_cancel(r->s, r->delack);
+	r->delack = (sim_event_handle){ 0, 0 };
+}
+
+struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_config *c,
+					 const struct tcp_receiver_io *io, uint32_t conn,
+					 const struct netpkt_tcp *syn)
+{
+	struct tcp_receiver *r = calloc(1, sizeof *r);
+	if (!r)
+		abort();
+	r->s = s;
+	r->cfg = *c;
+	r->io = *io;
+	r->conn = conn;
+	memcpy(r->addr.src_mac, syn->dst_mac, 6);
+	memcpy(r->addr.dst_mac, syn->src_mac, 6);
+	r->addr.saddr = syn->daddr;
+	r->addr.daddr = syn->saddr;
+	r->addr.sport = syn->dport;
+	r->addr.dport = syn->sport;
+	r->irs = syn->seq;
+	r->rcv_nxt = syn->seq + 1u;
+	r->iss = 0x5a5a0000u ^ (conn * 0x9e3779b1u);
+	r->snd_nxt = r->iss + 1u;
+	r->peer_wscale = syn->wscale == 0xff ? 0 : syn->wscale;
+	r->ts_recent = syn->tsval;
+	r->quick = c->quickacks;
+	r->st.rcv_mss = 536;               /* TCP_MIN_RCVMSS before any data */
+	send_ack(r, NETPKT_TCP_SYN | NETPKT_TCP_ACK);
+	return r;
+}
+
+void tcp_receiver_destroy(struct tcp_receiver *r)
+{
+	if (!r)
+		return;
+	sim_cancel(r->s, r->delack);
+	while (r->ooo) {
+		struct ooo_seg *o = r->ooo;
+		r->ooo = o->next;
+		free(o);
+	}
+	free(r);
+}
+
+static void delack_fired(sim *s, void *arg)
+{
+	(void)s;
+	struct tcp_receiver *r = arg;
+	r->delack = (sim_event_handle){ 0, 0 };
+	r->st.delayed_acks++;
+	send_ack(r, NETPKT_TCP_ACK);
+}
+
+/* Hand in-order bytes up; returns whether anything new was delivered. */
+static void deliver(struct tcp_receiver *r, uint32_t seq, const uint8_t *data, uint32_t len)
+{
+	/* trim what was already delivered */
+	if ((int32_t)(seq - r->rcv_nxt) < 0) {
+		uint32_t cut = r->rcv_nxt - seq;
+		if (cut >= len)
+			return;
+		seq += cut;
+		data += cut;
+		len -= cut;
+	}
+	r->io.deliver(r->io.ctx, r->conn, (uint64_t)(seq - r->irs - 1u), data, len);
+	r->rcv_nxt = seq + len;
+	r->st.bytes_in_order += len;
+}
+
+static void drain_ooo(struct tcp_receiver *r)
+{
+	while (r->ooo && (int32_t)(r->ooo->seq - r->rcv_nxt) <= 0) {
+		struct ooo_seg *o = r->ooo;
+		r->ooo = o->next;
+		r->ooo_bytes -= o->len;
+		deliver(r, o->seq, o->data, o->len);
+		free(o);
+	}
+}
+
+static void queue_ooo(struct tcp_receiver *r, uint32_t seq, const uint8_t *data, uint32_t len)
+{
+	struct ooo_seg **pp = &r->ooo;
+	while (*pp && (int32_t)((*pp)->seq - seq) < 0)
+		pp = &(*pp)->next;
+	if (*pp && (*pp)->seq == seq && (*pp)->len >= len)
+		return;                        /* already queued */
+	struct ooo_seg *o = malloc(sizeof *o + len);
+	if (!o)
+		abort();
+	o->seq = seq;
+	o->len = len;
+	memcpy(o->data, data, len);
+	o->next = *pp;
+	*pp = o;
+	r->ooo_bytes += len;
+	r->st.ooo_segments++;
+}
+
+void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
+			     const uint8_t *payload, uint32_t len)
+{
+	if (h->has_ts)
+		r->ts_recent = h->tsval;
+	if (h->flags & NETPKT_TCP_SYN) {
+		/* the client retransmitted its SYN: our SYN-ACK was lost or late */
+		if (!r->established && h->seq == r->irs)
+			send_ack(r, NETPKT_TCP_SYN | NETPKT_TCP_ACK);
+		return;
+	}
+	if (!r->established) {
+		if (!(h->flags & NETPKT_TCP_ACK) || h->ack != r->iss + 1u)
+			return;
+		r->established = 1;
+		if (r->io.established)
+			r->io.established(r->io.ctx, r->conn);
+	}
+	r->st.segments++;
+	int immediate = 0;
+	if (len > 0) {
+		/* tcp_measure_rcv_mss: rcv_mss follows the largest segment */
+		if (len > r->st.rcv_mss)
+			r->st.rcv_mss = len;
+		if ((int32_t)(h->seq + len - r->rcv_nxt) <= 0) {
+			r->st.dup_segments++;
+			r->st.dup_bytes += len;
+			immediate = 1;             /* a duplicate: D-SACK-less dupack */
+		} else if ((int32_t)(h->seq - r->rcv_nxt) > 0) {
+			queue_ooo(r, h->seq, payload, len);
+			immediate = 1;             /* out of order: ACK at once */
+		} else {
+			int had_hole = r->ooo != NULL;
+			deliver(r, h->seq, payload, len);
+			drain_ooo(r);
+			if (had_hole)
+				immediate = 1;     /* filled a hole */
+		}
+	}
+	if ((h->flags & NETPKT_TCP_FIN) && !r->fin_seen && h->seq + len == r->rcv_nxt) {
+		r->fin_seen = 1;
+		r->rcv_nxt++;
+		send_ack(r, NETPKT_TCP_ACK);
+		if (r->io.eof)
+			r->io.eof(r->io.ctx, r->conn);
+		return;
+	}
+	if (len == 0)
+		return;
+	if (!immediate && r->rcv_nxt - r->rcv_wup > r->st.rcv_mss)
+		immediate = 1;                 /* more than one rcv_mss unacknowledged */
+	if (!immediate && r->quick > 0) {
+		r->quick--;
+		immediate = 1;
+	}
+	if (immediate)
+		send_ack(r, NETPKT_TCP_ACK);
+	else if (r->delack.gen == 0)
+		r->delack = sim_schedule_in(r->s, r->cfg.ato_min_ps, delack_fired, r);
+}

@@ -1,0 +1,209 @@
+/* model/dma.c - the XLS416 DMA engine and its request buffer.
+ *
+ * Requests arrive as FMN messages (HAL_MSG_DMA_REQ) into a bounded request
+ * buffer. On the XLS416 that buffer is a stack (paper section V.B): the
+ * engine always serves the newest request. While requests keep arriving
+ * faster than the engine serves them, the oldest ones sink to the bottom
+ * and wait until the stack empties - which, with the engine saturated, may
+ * be never. That is the mechanism behind the paper's SYN starvation. `fifo`
+ * serves the oldest first, for comparison.
+ *
+ * The engine serves one request at a time: a fixed per-request overhead
+ * (descriptor decode, address translation, completion bookkeeping: the
+ * free parameter dma_request_overhead_ps), the DRAM read of the source, and
+ * the PCIe transfer, streamed - the next request starts when the PCIe link
+ * has taken this one's last TLP. The completion message goes to the reply
+ * station named in the request when the data has landed in host memory.
+ * A full buffer never drops: senders run out of FMN credits and block.
+ */
+#include "model/npu_internal.h"
+
+#include <stdlib.h>
+
+struct dma_job {
+	struct dma_job *next;
+	struct npu *n;
+	uint64_t cookie;
+	unsigned reply;
+	uint32_t len;
+	const uint8_t *src;
+	hal_bus_addr dst;
+};
+
+static struct dma_job *job_free_list;
+
+static struct dma_job *job_alloc(void)
+{
+	struct dma_job *j = job_free_list;
+	if (j)
+		job_free_list = j->next;
+	else if (!(j = malloc(sizeof *j)))
+		abort();
+	return j;
+}
+
+static void job_release(struct dma_job *j)
+{
+	j->next = job_free_list;
+	job_free_list = j;
+}
+
+/* Completions wait here when the reply bucket has no credit for the DMA. */
+static void send_done(struct npu *n, const struct fmn_slot *s)
+{
+	unsigned dst = (unsigned)s->m.w[2];
+	if (n->dma_done_len == 0 && fmn_has_done_credit(n, dst)) {
+		struct hal_msg m = s->m;
+		m.w[2] = 0;
+		fmn_deliver(n, STATION_DMA, dst, &m);
+		return;
+	}
+	if (n->dma_done_len == sizeof n->dma_done_q / sizeof n->dma_done_q[0])
+		sim_fatal("DMA completion queue overflow");
+	uint32_t at = (n->dma_done_head + n->dma_done_len) % 1024u;
+	n->dma_done_q[at] = *s;
+	n->dma_done_len++;
+}
+
+void dma_on_credit(struct npu *n)
+{
+	while (n->dma_done_len > 0) {
+		struct fmn_slot *s = &n->dma_done_q[n->dma_done_head];
+		unsigned dst = (unsigned)s->m.w[2];
+		if (!fmn_has_done_credit(n, dst))
+			return;
+		struct hal_msg m = s->m;
+		m.w[2] = 0;
+		n->dma_done_head = (n->dma_done_head + 1) % 1024u;
+		n->dma_done_len--;
+		fmn_deliver(n, STATION_DMA, dst, &m);
+	}
+	dma_on_request(n);             /* the engine stalled on its completions */
+}
+
+static void write_landed(void *ctx)
+{
+	struct dma_job *j = ctx;
+	struct fmn_slot s = { 0 };
+	s.m.code = HAL_MSG_DMA_DONE;
+	s.m.words = 2;
+	s.m.w[0] = j->cookie;
+	s.m.w[1] = 0;
+	s.m.w[2] = j->reply;           /* destination, consumed by send_done */
+	send_done(j->n, &s);
+	job_release(j);
+}
+
+static void engine_free(sim *s, void *arg)
+{
+	(void)s;
+	struct npu *n = arg;
+	n->dma_busy = 0;
+	dma_on_request(n);
+}
+
+static void issue_write(sim *s, void *arg)
+{
+	struct dma_job *j = arg;
+	struct npu *n = j->n;
+	pcie_dma_write(n->pcie, j->dst, j->src, j->len, write_landed, j);
+	sim_time free_at = pcie_d2h_idle_at(n->pcie);
+	n->dma.busy_ps += free_at - sim_now(s);
+	sim_schedule_at(s, free_at, engine_free, n);
+}
+
+/* Index of the request to serve now, or -1 if none is visible yet. */
+static int pick(const struct npu *n, sim_time now)
+{
+	const struct fmn_bucket *b = &n->dma_req;
+	if (n->cfg.dma_buffer == DMA_BUFFER_FIFO)
+		return b->len && b->slot[b->head].visible_ps <= now ? (int)b->head : -1;
+	for (uint32_t k = b->len; k-- > 0;) {
+		uint32_t i = (b->head + k) % b->cap;
+		if (b->slot[i].visible_ps <= now)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void remove_at(struct fmn_bucket *b, uint32_t i)
+{
+	/* shift the newer entries down one place (a stack pops from the top,
+	 * so this is usually zero entries) */
+	uint32_t k = (i + b->cap - b->head) % b->cap;
+	for (; k + 1 < b->len; k++)
+		b->slot[(b->head + k) % b->cap] = b->slot[(b->head + k + 1) % b->cap];
+	b->len--;
+	if (k == 0 && b->len == 0)
+		b->head = 0;
+}
+
+
+void dma_on_request(struct npu *n)
+{
+	/* an engine that cannot hand back a completion (no FMN credit for the
+	 * requester's bucket) takes no new request */
+	if (n->dma_busy || n->dma_req.len == 0 || n->dma_done_len > 0)
+		return;
+	sim_time now = sim_now(n->s);
+	int i = pick(n, now);
+	if (i < 0) {
+		/* the newest is still crossing the FMN: look again when it lands */
+		sim_time soonest = SIM_TIME_MAX;
+		for (uint32_t k = 0; k < n->dma_req.len; k++) {
+			sim_time v = n->dma_req.slot[(n->dma_req.head + k) % n->dma_req.cap].visible_ps;
+			if (v < soonest)
+				soonest = v;
+		}
+		n->dma_busy = 1;
+		sim_schedule_at(n->s, soonest, engine_free, n);
+		return;
+	}
+	struct fmn_slot req = n->dma_req.slot[i];
+	if (n->cfg.dma_buffer == DMA_BUFFER_FIFO) {
+		n->dma_req.head = (n->dma_req.head + 1) % n->dma_req.cap;
+		n->dma_req.len--;
+	} else {
+		remove_at(&n->dma_req, (uint32_t)i);
+	}
+	sim_tavg_set(&n->dma.depth, now, n->dma_req.len);
+	if (n->depth_hook)
+		n->depth_hook(n->depth_ctx, now, n->dma_req.len);
+	fmn_credit_return(n, req.credit_group, STATION_DMA);
+
+	struct dma_job *j = job_alloc();
+	j->n = n;
+	j->src = hal_ptr_of(req.m.w[0]);
+	j->dst = req.m.w[1];
+	j->len = (uint32_t)req.m.w[2];
+	j->reply = (unsigned)((req.m.w[2] >> 32) & 0xffffu);
+	j->cookie = req.m.w[3];
+	n->dma.requests++;
+	n->dma.bytes += j->len;
+	sim_hist_add(&n->dma.wait_ns, (now - req.enqueued_ps) / SIM_PS_PER_NS);
+	if (n->dma_trace) {
+		struct dma_trace_rec r = { req.enqueued_ps, now, req.m.src, j->src, j->len,
+					   req.depth_at_enqueue };
+		n->dma_trace(n->dma_trace_ctx, &r);
+	}
+	/* overhead, then the DRAM read of the source (latency + bytes at the
+	 * DDR2 rate), then the PCIe write */
+	sim_time t = n->cfg.dma_request_overhead_ps + n->cfg.ddr_latency_ps +
+		     sim_bytes_time(j->len, n->cfg.ddr_bytes_per_s * 8u);
+	n->dma_busy = 1;
+	n->dma.busy_ps += t;
+	sim_schedule_in(n->s, t, issue_write, j);
+}
+
+void npu_dma_trace_pending(struct npu *n)
+{
+	if (!n->dma_trace)
+		return;
+	for (uint32_t k = 0; k < n->dma_req.len; k++) {
+		const struct fmn_slot *s = &n->dma_req.slot[(n->dma_req.head + k) % n->dma_req.cap];
+		struct dma_trace_rec r = { s->enqueued_ps, SIM_TIME_MAX, s->m.src,
+					   hal_ptr_of(s->m.w[0]), (uint32_t)s->m.w[2],
+					   s->depth_at_enqueue };
+		n->dma_trace(n->dma_trace_ctx, &r);
+	}
+}

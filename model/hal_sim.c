@@ -1,0 +1,235 @@
+/* model/hal_sim.c - firmware/hal.h on the simulated XLS416.
+ *
+ * hal_current is the hardware thread whose coroutine is running. Cost
+ * annotations accumulate on it and are paid - compute on the shared core,
+ * then the DRAM stalls - before anything the thread does that the rest of
+ * the machine can see. With no simulated thread running (the engine used
+ * natively by `npusim replay`), annotations are free.
+ */
+#include "model/npu_internal.h"
+
+#include <string.h>
+
+struct npu_thread *hal_current;
+
+static struct npu_thread *self(const char *what)
+{
+	if (!hal_current)
+		sim_fatal("%s called outside a simulated NPU thread", what);
+	return hal_current;
+}
+
+/* Run the thread's coroutine-blocking primitive with hal_current kept
+ * right: another thread runs while this one is parked. */
+static void block(struct npu_thread *t, void (*how)(sim *, void *), void *arg)
+{
+	how(t->n->s, arg);
+	hal_current = t;
+}
+
+static void park_fn(sim *s, void *arg)
+{
+	(void)arg;
+	sim_proc_park(s);
+}
+
+struct wait_arg {
+	sim_time ps;
+};
+
+static void wait_fn(sim *s, void *arg)
+{
+	sim_proc_wait(s, ((struct wait_arg *)arg)->ps);
+}
+
+void hal_pay(struct npu_thread *t)
+{
+	if (t->pending_cycles) {
+		uint64_t c = t->pending_cycles;
+		t->pending_cycles = 0;
+		core_compute(t, c);
+		hal_current = t;
+	}
+	if (t->pending_mem) {
+		struct wait_arg w = { t->pending_mem * t->n->cfg.ddr_latency_ps };
+		t->pending_mem = 0;
+		block(t, wait_fn, &w);
+		t->st.mem_ps += w.ps;
+	}
+}
+
+unsigned hal_thread_id(void) { return self("hal_thread_id")->id; }
+unsigned hal_thread_count(void) { return NPU_THREADS; }
+
+uint64_t hal_cycles(void)
+{
+	struct npu_thread *t = self("hal_cycles");
+	hal_pay(t);
+	return sim_time_to_cycles(sim_now(t->n->s), t->n->cfg.clock_hz);
+}
+
+uint64_t hal_cycles_per_second(void) { return self("hal_cycles_per_second")->n->cfg.clock_hz; }
+
+void hal_wait_cycles(uint64_t cycles)
+{
+	struct npu_thread *t = self("hal_wait_cycles");
+	hal_pay(t);
+	struct wait_arg w = { sim_cycles(cycles, t->n->cfg.clock_hz) };
+	block(t, wait_fn, &w);
+	t->st.idle_ps += w.ps;
+}
+
+void hal_cost(enum hal_cost op, uint32_t count)
+{
+	struct npu_thread *t = hal_current;
+	if (t)
+		t->pending_cycles += (uint64_t)t->n->cfg.cost_cycles[op] * count;
+}
+
+void hal_mem(uint32_t count)
+{
+	if (hal_current)
+		hal_current->pending_mem += count;
+}
+
+unsigned hal_station_of_thread(unsigned thread_id) { return thread_id; }
+unsigned hal_station_dma(void) { return STATION_DMA; }
+unsigned hal_station_mac_tx(void) { return STATION_MAC_TX; }
+
+bool hal_fmn_try_send(unsigned dst, const struct hal_msg *m)
+{
+	struct npu_thread *t = self("hal_fmn_try_send");
+	hal_pay(t);
+	unsigned group = fmn_group_of_station(t->id);
+	if (!fmn_has_credit(t->n, group, dst))
+		return false;
+	t->st.msgs_sent++;
+	fmn_deliver(t->n, t->id, dst, m);
+	return true;
+}
+
+void hal_fmn_send(unsigned dst, const struct hal_msg *m)
+{
+	struct npu_thread *t = self("hal_fmn_send");
+	hal_pay(t);
+	struct npu *n = t->n;
+	unsigned group = fmn_group_of_station(t->id);
+	if (!fmn_has_credit(n, group, dst)) {
+		sim_time start = sim_now(n->s);
+		if (dst == STATION_DMA)
+			n->dma.sender_blocked++;
+		while (!fmn_has_credit(n, group, dst)) {
+			sim_signal_wait(n->s, &n->credit_wait[group][dst]);
+			hal_current = t;
+		}
+		t->st.wait_ps += sim_now(n->s) - start;
+	}
+	t->st.msgs_sent++;
+	fmn_deliver(n, t->id, dst, m);
+}
+
+/* Take the head of one bucket if it has crossed the FMN. */
+static bool take_from(struct npu_thread *t, enum hal_bucket which, struct hal_msg *m)
+{
+	struct fmn_bucket *b = &t->bucket[which];
+	if (b->len == 0 || b->slot[b->head].visible_ps > sim_now(t->n->s))
+		return false;
+	struct fmn_slot s = b->slot[b->head];
+	b->head = (b->head + 1) % b->cap;
+	b->len--;
+	*m = s.m;
+	if (which == HAL_BUCKET_COMPLETION) {
+		t->n->done_credits_used[t->id]--;
+		dma_on_credit(t->n);
+	} else {
+		fmn_credit_return(t->n, s.credit_group, t->id);
+	}
+	return true;
+}
+
+static bool take(struct npu_thread *t, struct hal_msg *m)
+{
+	return take_from(t, HAL_BUCKET_COMPLETION, m) || take_from(t, HAL_BUCKET_DATA, m);
+}
+
+/* The earliest time a queued message becomes visible, or SIM_TIME_MAX. */
+static sim_time next_visible(const struct npu_thread *t)
+{
+	sim_time v = SIM_TIME_MAX;
+	for (int i = 0; i < HAL_BUCKETS; i++) {
+		const struct fmn_bucket *b = &t->bucket[i];
+		if (b->len && b->slot[b->head].visible_ps < v)
+			v = b->slot[b->head].visible_ps;
+	}
+	return v;
+}
+
+bool hal_fmn_try_recv_bucket(enum hal_bucket which, struct hal_msg *m)
+{
+	struct npu_thread *t = self("hal_fmn_try_recv_bucket");
+	hal_pay(t);
+	return take_from(t, which, m);
+}
+
+bool hal_fmn_try_recv(struct hal_msg *m)
+{
+	struct npu_thread *t = self("hal_fmn_try_recv");
+	hal_pay(t);
+	return take(t, m);
+}
+
+void hal_fmn_recv(struct hal_msg *m)
+{
+	struct npu_thread *t = self("hal_fmn_recv");
+	hal_pay(t);
+	sim *s = t->n->s;
+	sim_time start = sim_now(s);
+	while (!take(t, m)) {
+		t->waiting_recv = 1;
+		sim_time v = next_visible(t);
+		if (v != SIM_TIME_MAX && t->wake.gen == 0)
+			t->wake = sim_schedule_at(s, v, fmn_wake_receiver, t);
+		block(t, park_fn, NULL);
+	}
+	t->st.wait_ps += sim_now(s) - start;
+}
+
+void *hal_pkt_alloc(void)
+{
+	struct npu_thread *t = self("hal_pkt_alloc");
+	void *b = npu_pkt_alloc(t->n);
+	if (!b)
+		t->n->mac.pkt_alloc_fail++;
+	return b;
+}
+
+void hal_pkt_free(void *buf)
+{
+	struct npu_thread *t = self("hal_pkt_free");
+	npu_pkt_free(t->n, buf);
+	mac_rx_kick(t->n);             /* a frame may have waited for a buffer */
+}
+
+uint64_t hal_addr_of(const void *p) { return (uint64_t)(uintptr_t)p; }
+void *hal_ptr_of(uint64_t addr) { return (void *)(uintptr_t)addr; }
+
+void *hal_shm_base(void) { return pcie_shm(self("hal_shm_base")->n->pcie); }
+size_t hal_shm_size(void) { return pcie_shm_size(self("hal_shm_size")->n->pcie); }
+
+void hal_msi_raise(unsigned vector)
+{
+	struct npu_thread *t = self("hal_msi_raise");
+	hal_pay(t);
+	pcie_raise_msi(t->n->pcie, vector);
+}
+
+uint64_t hal_param(const char *name, uint64_t dflt)
+{
+	struct npu_thread *t = hal_current;
+	if (!t)
+		return dflt;
+	for (size_t i = 0; i < t->n->n_params; i++)
+		if (strcmp(t->n->params[i].name, name) == 0)
+			return t->n->params[i].value;
+	return dflt;
+}

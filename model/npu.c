@@ -1,0 +1,188 @@
+/* model/npu.c - builds the XLS416 model, loads the firmware, starts its 16
+ * hardware threads; packet buffer pool; statistics accessors. */
+#include "model/npu_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void npu_config_default(struct npu_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->clock_hz = 1000000000ULL;
+	/* cycles per firmware operation: in-order single-issue MIPS64 estimates,
+	 * see docs/CALIBRATION.md */
+	c->cost_cycles[HAL_COST_PARSE] = 60;
+	c->cost_cycles[HAL_COST_HASH] = 20;
+	c->cost_cycles[HAL_COST_HASH_PROBE] = 10;
+	c->cost_cycles[HAL_COST_LIST_STEP] = 8;
+	c->cost_cycles[HAL_COST_CSUM_8B] = 3;
+	c->cost_cycles[HAL_COST_HEADER_REWRITE] = 150;
+	c->cost_cycles[HAL_COST_DESC] = 40;
+	c->cost_cycles[HAL_COST_ACK_BUILD] = 120;
+	c->cost_cycles[HAL_COST_QUEUE_OP] = 15;
+	c->cost_cycles[HAL_COST_MSG] = 20;
+	c->cost_cycles[HAL_COST_RING] = 30;
+	c->cost_cycles[HAL_COST_TIMEOUT_SCAN] = 4;
+	c->ddr_latency_ps = sim_ns(120);
+	c->ddr_bytes_per_s = 6400000000ULL;
+	c->fmn_hop_ps = sim_ns(30);
+	c->thread_bucket_depth = 32;
+	c->dma_credits_per_core = 16;
+	c->pde = PDE_HASH;
+	c->rx_threads = 13;
+	c->rx_fifo_bytes = 64 * 1024;
+	c->pkt_buffers = 65536;
+	c->dma_buffer = DMA_BUFFER_STACK;
+	c->dma_depth = 64;
+	c->dma_request_overhead_ps = sim_ns(300);
+	c->tx_thread = 13;
+}
+
+void *npu_pkt_alloc(struct npu *n)
+{
+	return n->pkt_free_n ? n->pkt_free[--n->pkt_free_n] : NULL;
+}
+
+void npu_pkt_free(struct npu *n, void *buf)
+{
+	uint8_t *b = buf;
+	if (b < n->pkt_mem || b >= n->pkt_mem + (size_t)n->cfg.pkt_buffers * HAL_PKT_BUF_BYTES ||
+	    (size_t)(b - n->pkt_mem) % HAL_PKT_BUF_BYTES != 0)
+		sim_fatal("hal_pkt_free of %p, which is not a packet buffer", buf);
+	if (n->pkt_free_n == n->cfg.pkt_buffers)
+		sim_fatal("packet buffer %p freed twice", buf);
+	n->pkt_free[n->pkt_free_n++] = buf;
+}
+
+static void doorbell(void *ctx, uint32_t value)
+{
+	struct npu *n = ctx;
+	struct hal_msg m = { .code = HAL_MSG_HOST_DOORBELL, .words = 1 };
+	m.w[0] = value;
+	unsigned group = fmn_group_of_station(STATION_PCIE);
+	/* the tx thread's bucket is deep enough for the doorbells the host's
+	 * tx ring allows; if not, the newest doorbell is redundant: the tx
+	 * thread scans the whole ring */
+	if (fmn_has_credit(n, group, n->cfg.tx_thread))
+		fmn_deliver(n, STATION_PCIE, n->cfg.tx_thread, &m);
+}
+
+static void thread_body(sim *s, void *arg)
+{
+	(void)s;
+	struct npu_thread *t = arg;
+	hal_current = t;
+	t->n->prog.thread_main(t->n->fw_state, t->id);
+	hal_current = NULL;
+}
+
+struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct pcie *p,
+		       const struct npu_config *c, const struct npu_program *prog,
+		       const struct npu_param *params, size_t n_params)
+{
+	struct npu *n = calloc(1, sizeof *n);
+	if (!n)
+		abort();
+	n->s = s;
+	n->cfg = *c;
+	n->frames = pool;
+	n->link = l;
+	n->pcie = p;
+	n->prog = *prog;
+	n->params = params;
+	n->n_params = n_params;
+	n->cycle_ps = sim_cycles(1, c->clock_hz);
+	if (c->rx_threads == 0 || c->rx_threads > NPU_THREADS)
+		sim_fatal("npu: rx_threads must be 1..%d", NPU_THREADS);
+	n->pkt_mem = aligned_alloc(64, (size_t)c->pkt_buffers * HAL_PKT_BUF_BYTES);
+	n->pkt_free = malloc(c->pkt_buffers * sizeof *n->pkt_free);
+	if (!n->pkt_mem || !n->pkt_free)
+		abort();
+	for (uint32_t i = c->pkt_buffers; i-- > 0;)
+		n->pkt_free[n->pkt_free_n++] = n->pkt_mem + (size_t)i * HAL_PKT_BUF_BYTES;
+	fmn_bucket_init(&n->dma_req, c->dma_depth);
+	for (unsigned t = 0; t < NPU_THREADS; t++) {
+		n->pde_q[t] = malloc(c->pkt_buffers * sizeof *n->pde_q[t]);
+		if (!n->pde_q[t])
+			abort();
+	}
+	sim_hist_init(&n->dma.wait_ns);
+	sim_tavg_init(&n->dma.depth, sim_now(s), 0);
+	for (unsigned i = 0; i < NPU_THREADS; i++) {
+		struct npu_thread *t = &n->th[i];
+		t->n = n;
+		t->id = i;
+		t->core = i / NPU_THREADS_PER_CORE;
+		/* credits to a thread bucket are per sender group, so the bucket
+		 * holds at most one depth per group */
+		fmn_bucket_init(&t->bucket[HAL_BUCKET_DATA], c->thread_bucket_depth * FMN_GROUPS);
+		fmn_bucket_init(&t->bucket[HAL_BUCKET_COMPLETION], c->thread_bucket_depth);
+	}
+	link_attach(l, LINK_NPU, mac_rx_from_link, n);
+	pcie_set_doorbell_handler(p, doorbell, n);
+
+	/* the loader: firmware state in NPU memory, init on thread 0's
+	 * identity, then every hardware thread starts its main loop */
+	n->fw_state = aligned_alloc(64, (prog->state_bytes() + 63) / 64 * 64);
+	if (!n->fw_state)
+		abort();
+	memset(n->fw_state, 0, prog->state_bytes());
+	hal_current = &n->th[0];
+	prog->init(n->fw_state);
+	hal_current = NULL;
+	for (unsigned i = 0; i < NPU_THREADS; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "npu.t%u", i);
+		n->th[i].proc = sim_proc_spawn(s, name, thread_body, &n->th[i], 256 * 1024);
+	}
+	return n;
+}
+
+void npu_destroy(struct npu *n)
+{
+	if (!n)
+		return;
+	for (unsigned i = 0; i < NPU_THREADS; i++) {
+		free(n->th[i].bucket[HAL_BUCKET_DATA].slot);
+		free(n->th[i].bucket[HAL_BUCKET_COMPLETION].slot);
+		free(n->pde_q[i]);
+	}
+	free(n->dma_req.slot);
+	while (n->rx_head) {
+		struct frame *f = n->rx_head;
+		n->rx_head = f->next;
+		frame_free(n->frames, f);
+	}
+	free(n->pkt_mem);
+	free(n->pkt_free);
+	free(n->fw_state);
+	free(n);
+}
+
+const struct npu_thread_stats *npu_thread_stats(const struct npu *n, unsigned thread)
+{
+	return &n->th[thread].st;
+}
+
+const struct dma_stats *npu_dma_stats(const struct npu *n) { return &n->dma; }
+const struct mac_stats *npu_mac_stats(const struct npu *n) { return &n->mac; }
+uint32_t npu_dma_depth(const struct npu *n) { return n->dma_req.len; }
+void *npu_firmware_state(struct npu *n) { return n->fw_state; }
+
+void npu_set_dma_trace(struct npu *n, dma_trace_fn fn, void *ctx)
+{
+	n->dma_trace = fn;
+	n->dma_trace_ctx = ctx;
+}
+
+void npu_set_dma_depth_hook(struct npu *n, npu_depth_fn fn, void *ctx)
+{
+	n->depth_hook = fn;
+	n->depth_ctx = ctx;
+}
+
+void npu_finish(struct npu *n)
+{
+	sim_tavg_set(&n->dma.depth, sim_now(n->s), n->dma_req.len);
+}

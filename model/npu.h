@@ -1,0 +1,125 @@
+/* model/npu.h - the simulated XLS416: 4 cores x 4 hardware threads running
+ * the firmware, the Fast Messaging Network, the packet distribution engine,
+ * the XAUI MAC, the DMA engine and the packet buffer pool, wired to a fiber
+ * (model/link.h) and a PCIe link (model/pcie.h). One-stop API for the
+ * system builder.
+ */
+#ifndef MODEL_NPU_H
+#define MODEL_NPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "firmware/hal.h"
+#include "model/frame.h"
+#include "model/link.h"
+#include "model/pcie.h"
+#include "sim/kernel.h"
+#include "sim/stats.h"
+
+#define NPU_CORES 4
+#define NPU_THREADS_PER_CORE 4
+#define NPU_THREADS (NPU_CORES * NPU_THREADS_PER_CORE)
+
+enum dma_buffer_kind { DMA_BUFFER_STACK = 0, DMA_BUFFER_FIFO = 1 };
+enum pde_policy { PDE_HASH = 0, PDE_ROUND_ROBIN = 1 };
+
+struct npu_config {
+	uint64_t clock_hz;                 /* core clock; 1.0e9 (free, 1.0-1.5 GHz) */
+	uint32_t cost_cycles[HAL_COST_COUNT]; /* cycles per firmware operation */
+	sim_time ddr_latency_ps;           /* DRAM load-to-use miss latency */
+	uint64_t ddr_bytes_per_s;          /* DDR2-800 64-bit: 6.4 GB/s peak */
+	/* FMN */
+	sim_time fmn_hop_ps;               /* per-message latency */
+	uint32_t thread_bucket_depth;      /* messages per thread bucket */
+	uint32_t dma_credits_per_core;     /* credits of each core for the DMA bucket */
+	/* PDE and MAC */
+	enum pde_policy pde;
+	uint32_t rx_threads;               /* threads 0..rx_threads-1 receive */
+	uint32_t rx_fifo_bytes;            /* MAC receive FIFO */
+	uint32_t pkt_buffers;              /* packet buffers in NPU DRAM */
+	/* DMA engine */
+	enum dma_buffer_kind dma_buffer;
+	uint32_t dma_depth;                /* request buffer entries */
+	sim_time dma_request_overhead_ps;  /* fixed cost per request */
+	unsigned tx_thread;                /* receives host doorbells */
+};
+
+void npu_config_default(struct npu_config *c);
+
+/* The firmware's entry points (firmware/firmware.h), passed in so that the
+ * model does not name the firmware. */
+struct npu_program {
+	size_t (*state_bytes)(void);
+	void (*init)(void *state);
+	void (*thread_main)(void *state, unsigned thread_id);
+};
+
+/* hal_param() answers from this table. */
+struct npu_param {
+	const char *name;
+	uint64_t value;
+};
+
+struct npu_thread_stats {
+	sim_time busy_ps;                  /* issuing on the core (shared) */
+	sim_time mem_ps;                   /* stalled on DRAM */
+	sim_time wait_ps;                  /* waiting on FMN receive or credit */
+	sim_time idle_ps;                  /* hal_wait_cycles */
+	uint64_t msgs_sent, msgs_received;
+};
+
+struct dma_stats {
+	uint64_t requests;                 /* served */
+	uint64_t bytes;
+	uint64_t sender_blocked;           /* sends that found no credit */
+	sim_hist wait_ns;                  /* time in the request buffer */
+	sim_tavg depth;
+	sim_time busy_ps;
+	uint32_t max_depth;
+};
+
+struct mac_stats {
+	uint64_t rx_frames;
+	uint64_t rx_drop_fifo_full;
+	uint64_t rx_waits_no_buffer;       /* head frame waited for a packet buffer */
+	uint64_t rx_waits_no_credit;       /* head frame waited for FMN credit */
+	uint64_t tx_frames;
+	uint64_t tx_drop_queue_full;
+	uint64_t pkt_alloc_fail;           /* hal_pkt_alloc found the pool empty */
+	uint32_t rx_fifo_max_bytes;
+};
+
+/* One record per DMA request, when service starts (and for requests still
+ * waiting at the end, via npu_dma_trace_pending). */
+struct dma_trace_rec {
+	sim_time enqueue_ps;
+	sim_time start_ps;                 /* SIM_TIME_MAX: never served */
+	unsigned requester;                /* station */
+	const uint8_t *src;                /* the bytes to move */
+	uint32_t len;
+	uint32_t depth_at_enqueue;
+};
+typedef void (*dma_trace_fn)(void *ctx, const struct dma_trace_rec *r);
+/* Called on every change of the DMA buffer depth (for waveforms). */
+typedef void (*npu_depth_fn)(void *ctx, sim_time t, uint32_t depth);
+
+struct npu;
+
+struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct pcie *p,
+		       const struct npu_config *c, const struct npu_program *prog,
+		       const struct npu_param *params, size_t n_params);
+void npu_destroy(struct npu *n);
+
+const struct npu_thread_stats *npu_thread_stats(const struct npu *n, unsigned thread);
+const struct dma_stats *npu_dma_stats(const struct npu *n);
+const struct mac_stats *npu_mac_stats(const struct npu *n);
+uint32_t npu_dma_depth(const struct npu *n);
+void *npu_firmware_state(struct npu *n);
+void npu_set_dma_trace(struct npu *n, dma_trace_fn fn, void *ctx);
+void npu_set_dma_depth_hook(struct npu *n, npu_depth_fn fn, void *ctx);
+/* Report requests still in the buffer (end of run) through the trace hook. */
+void npu_dma_trace_pending(struct npu *n);
+/* Close the books on per-thread accounting at time now. */
+void npu_finish(struct npu *n);
+
+#endif
