@@ -207,6 +207,37 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 	r->dma_depth_mean = sim_tavg_mean(&r->dma.depth, end);
 }
 
+/* connections.csv: the establishment timeline the plots draw. */
+static void write_connections(struct testbed *tb, const struct testbed_config *c)
+{
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof path, "%s/connections.csv", c->out_dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "conn,syn_first_s,syn_retransmits,established_s,completed_s,bytes\n");
+	for (uint32_t i = 0; i < c->client.connections; i++) {
+		const struct tcp_sender_stats *cs = client_conn(tb->client, i);
+		const struct server_conn_stats *ss = server_conn(tb->server, i);
+		fprintf(f, "%u,", i);
+		sim_time t[3] = { cs->syn_first_ps, cs->established_ps, ss->eof_ps };
+		for (int k = 0; k < 3; k++) {
+			if (t[k] == SIM_TIME_MAX)
+				fprintf(f, "%s,", k == 0 ? "" : "");
+			else
+				fprintf(f, "%.6f,", sim_time_to_seconds(t[k]));
+			if (k == 0)
+				fprintf(f, "%u,", cs->syn_retransmits);
+		}
+		fprintf(f, "%llu\n", (unsigned long long)ss->bytes);
+	}
+	if (fclose(f) == 0)
+		rename(tmp, path);
+	else
+		remove(tmp);
+}
+
 static void write_dma_report(struct testbed *tb, const struct testbed_config *c,
 			     struct testbed_result *r)
 {
@@ -257,6 +288,8 @@ int testbed_run(const struct testbed_config *c, struct testbed_result *r,
 			break;
 	}
 	collect(&tb, c, r);
+	if (c->out_dir)
+		write_connections(&tb, c);
 	if (tb.report)
 		write_dma_report(&tb, c, r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

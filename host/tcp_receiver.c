@@ -22,6 +22,8 @@ struct tcp_receiver {
 	uint32_t snd_nxt;
 	uint8_t peer_wscale;
 	int established, fin_seen;
+	int fin_pending;               /* a FIN arrived ahead of data */
+	uint32_t fin_seq;
 	uint32_t quick;
 	uint32_t ts_recent;
 	struct ooo_seg *ooo;
@@ -223,7 +225,13 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 				immediate = 1;     /* filled a hole */
 		}
 	}
-	if ((h->flags & NETPKT_TCP_FIN) && !r->fin_seen && h->seq + len == r->rcv_nxt) {
+	if ((h->flags & NETPKT_TCP_FIN) && !r->fin_seen) {
+		/* a FIN that overtook data (frames spread over NPU threads
+		 * arrive out of order) waits until the data before it is in */
+		r->fin_pending = 1;
+		r->fin_seq = h->seq + len;
+	}
+	if (r->fin_pending && !r->fin_seen && r->fin_seq == r->rcv_nxt) {
 		r->fin_seen = 1;
 		r->rcv_nxt++;
 		send_ack(r, NETPKT_TCP_ACK);

@@ -1,0 +1,16 @@
+# mk/cli.mk - the demo's scenarios are embedded in the program from
+# scenarios/demo-*.ini, so `npusim demo` needs no files at run time.
+
+DEMO_INI := scenarios/demo-fig13.ini scenarios/demo-syn-starvation.ini
+$(BUILD)/gen/cli/demo_scenarios.h: $(DEMO_INI) mk/cli.mk
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from $(DEMO_INI) by mk/cli.mk */'; \
+	  for f in $(DEMO_INI); do \
+	    n=$$(basename $$f .ini | sed 's/^demo-//; s/-/_/g'); \
+	    printf 'static const char demo_%s_ini[] =\n' "$$n"; \
+	    sed 's/\\/\\\\/g; s/"/\\"/g; s/^/\t"/; s/$$/\\n"/' $$f; \
+	    echo ';'; \
+	  done; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/cli/main.o: $(BUILD)/gen/cli/demo_scenarios.h
+$(BUILD)/cli/main.o: CPPFLAGS += -I$(BUILD)/gen
