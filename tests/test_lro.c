@@ -1,0 +1,442 @@
+/* tests/test_lro.c - the LRO engine: filter, reorder, rebuild, active ACK,
+ * timeout, pool exhaustion. Frames come from host/netpkt; every header the
+ * engine writes is checked with the naive checksum below, not the
+ * firmware's. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "firmware/hal.h"
+#include "firmware/lro.h"
+#include "host/netpkt.h"
+
+/* RFC 1071, one 16-bit word at a time: independent of firmware/csum.c */
+static uint16_t naive_sum(const uint8_t *p, size_t len, uint32_t start)
+{
+	uint32_t s = start;
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/* Both checksums of a frame given as pieces: returns 1 if right. */
+static int checksums_ok(const uint8_t *frame, size_t len)
+{
+	const uint8_t *ip = frame + 14;
+	if (naive_sum(ip, 20, 0) != 0xffff)
+		return 0;
+	size_t tcp_len = (size_t)(ip[2] << 8 | ip[3]) - 20;
+	uint32_t pseudo = (uint32_t)(ip[12] << 8 | ip[13]) + (uint32_t)(ip[14] << 8 | ip[15]) +
+			  (uint32_t)(ip[16] << 8 | ip[17]) + (uint32_t)(ip[18] << 8 | ip[19]) + 6 +
+			  (uint32_t)tcp_len;
+	if (14 + 20 + tcp_len > len)
+		return 0;
+	return naive_sum(ip + 20, tcp_len, pseudo) == 0xffff;
+}
+
+static struct lro_engine *eng;
+static void *eng_mem;
+static struct lro_out out;
+static uint8_t *bufs[4096];
+static unsigned n_bufs;
+
+static void make_engine(uint32_t threshold, uint32_t conns)
+{
+	struct lro_config c;
+	lro_config_default(&c);
+	c.threshold_bytes = threshold;
+	c.max_conns = conns;
+	c.table_buckets = 16;
+	free(eng_mem);
+	eng_mem = aligned_alloc(64, (lro_engine_bytes(&c) + 63) / 64 * 64);
+	eng = lro_engine_init(eng_mem, &c);
+}
+
+static void teardown(void)
+{
+	for (unsigned i = 0; i < n_bufs; i++)
+		free(bufs[i]);
+	n_bufs = 0;
+	free(eng_mem);
+	eng_mem = NULL;
+}
+
+static struct netpkt_tcp flow(uint16_t sport)
+{
+	struct netpkt_tcp h;
+	memset(&h, 0, sizeof h);
+	memset(h.dst_mac, 2, 6);
+	memset(h.src_mac, 1, 6);
+	h.saddr = 0x0a000001;
+	h.daddr = 0x0a000002;
+	h.sport = sport;
+	h.dport = 5001;
+	h.ack = 777;
+	h.window = 100;
+	h.flags = NETPKT_TCP_ACK;
+	h.has_ts = 1;
+	h.tsval = 10;
+	h.tsecr = 20;
+	h.wscale = 0xff;
+	return h;
+}
+
+/* A frame in a fresh packet buffer; payload bytes = low byte of seq offset */
+static uint8_t *frame(struct netpkt_tcp h, uint32_t seq, uint32_t len, uint32_t *flen)
+{
+	uint8_t *b = aligned_alloc(64, HAL_PKT_BUF_BYTES);
+	bufs[n_bufs++] = b;
+	uint8_t payload[1500];
+	for (uint32_t i = 0; i < len; i++)
+		payload[i] = (uint8_t)(seq + i);
+	h.seq = seq;
+	*flen = netpkt_build_tcp(b, &h, payload, len);
+	return b;
+}
+
+static void feed(struct netpkt_tcp h, uint32_t seq, uint32_t len, uint64_t now)
+{
+	uint32_t fl;
+	uint8_t *b = frame(h, seq, len, &fl);
+	lro_input(eng, b, fl, now, &out);
+}
+
+static void syn(struct netpkt_tcp h, uint32_t iss)
+{
+	h.flags = NETPKT_TCP_SYN;
+	h.mss = 1460;
+	feed(h, iss, 0, 0);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_int_eq(out.a[0].kind, LRO_ACT_PASS);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_SYN);
+}
+
+static unsigned count(enum lro_action_kind k)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < out.n; i++)
+		n += out.a[i].kind == k;
+	return n;
+}
+
+static const struct lro_action *find(enum lro_action_kind k)
+{
+	for (unsigned i = 0; i < out.n; i++)
+		if (out.a[i].kind == k)
+			return &out.a[i];
+	return NULL;
+}
+
+/* Reassemble a delivery into contiguous bytes, as the DMA would. */
+static size_t flatten(const struct lro_action *a, uint8_t *dst)
+{
+	const struct lro_seg *s = a->segs;
+	uint32_t payload = 0;
+	for (const struct lro_seg *x = s; x; x = x->next)
+		payload += x->payload_len;
+	uint32_t hdr = a->len - payload;
+	memcpy(dst, s->frame, hdr);
+	size_t at = hdr;
+	for (const struct lro_seg *x = s; x; x = x->next) {
+		memcpy(dst + at, x->frame + x->payload_off, x->payload_len);
+		at += x->payload_len;
+	}
+	return at;
+}
+
+static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+
+START_TEST(in_order_segments_aggregate_at_the_threshold)
+{
+	make_engine(4 * 1000, 8);
+	struct netpkt_tcp h = flow(1000);
+	syn(h, 99);
+	for (int i = 0; i < 3; i++) {
+		h.ack = 777 + (uint32_t)i;
+		h.window = (uint16_t)(100 + i);
+		feed(h, 100 + (uint32_t)i * 1000, 1000, 10 + (uint64_t)i);
+		ck_assert_uint_eq(count(LRO_ACT_DELIVER), 0);
+		ck_assert_uint_eq(count(LRO_ACT_ACK), 1);
+	}
+	h.ack = 900;
+	h.window = 321;
+	h.tsecr = 55;
+	h.flags |= NETPKT_TCP_PSH;
+	feed(h, 3100, 1000, 13);                   /* reaches exactly 4000 bytes */
+	const struct lro_action *d = find(LRO_ACT_DELIVER);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->n_segs, 4);
+	ck_assert_uint_eq(d->reason, LRO_FLUSH_THRESHOLD);
+	static uint8_t agg[70000];
+	size_t len = flatten(d, agg);
+	ck_assert_uint_eq(len, d->len);
+	ck_assert(checksums_ok(agg, len));
+	const uint8_t *ip = agg + 14, *tcp = ip + 20;
+	ck_assert_uint_eq((uint32_t)(ip[2] << 8 | ip[3]), 20 + 32 + 4000);
+	ck_assert_uint_eq(get32(tcp + 4), 100);    /* seq of the first */
+	ck_assert_uint_eq(get32(tcp + 8), 900);    /* ack of the last */
+	ck_assert_uint_eq((uint32_t)(tcp[14] << 8 | tcp[15]), 321);
+	ck_assert(tcp[13] & NETPKT_TCP_PSH);
+	ck_assert_uint_eq(get32(tcp + 24), 10);    /* TSval of the first */
+	ck_assert_uint_eq(get32(tcp + 28), 55);    /* TSecr of the last */
+	for (size_t i = 0; i < 4000; i++)
+		ck_assert_uint_eq(agg[14 + 20 + 32 + i], (uint8_t)(100 + i));
+}
+END_TEST
+
+START_TEST(out_of_order_segments_are_reordered_and_gaps_held)
+{
+	make_engine(3000, 8);
+	struct netpkt_tcp h = flow(1001);
+	syn(h, 999);
+	feed(h, 3000, 1000, 1);                    /* past a gap */
+	ck_assert_uint_eq(count(LRO_ACT_DELIVER), 0);
+	const struct lro_action *ack = find(LRO_ACT_ACK);
+	ck_assert_ptr_nonnull(ack);
+	ck_assert_uint_eq(get32(ack->ack_frame + 14 + 20 + 8), 1000);  /* still nextseq */
+	feed(h, 2000, 1000, 2);
+	ck_assert_uint_eq(count(LRO_ACT_DELIVER), 0);
+	feed(h, 1000, 1000, 3);                    /* fills the gap: 3000 contiguous */
+	const struct lro_action *d = find(LRO_ACT_DELIVER);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->n_segs, 3);
+	static uint8_t agg[70000];
+	size_t len = flatten(d, agg);
+	ck_assert(checksums_ok(agg, len));
+	for (size_t i = 0; i < 3000; i++)
+		ck_assert_uint_eq(agg[66 + i], (uint8_t)(1000 + i));
+	ack = find(LRO_ACT_ACK);
+	ck_assert_uint_eq(get32(ack->ack_frame + 14 + 20 + 8), 4000);
+}
+END_TEST
+
+START_TEST(duplicates_and_old_segments_are_dropped_partial_overlap_trimmed)
+{
+	make_engine(100000, 8);
+	struct netpkt_tcp h = flow(1002);
+	syn(h, 0);
+	feed(h, 1, 1000, 1);
+	feed(h, 1, 1000, 2);                       /* old: below nextseq */
+	ck_assert_uint_eq(count(LRO_ACT_FREE), 1);
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_DUPLICATE], 1);
+	feed(h, 3001, 1000, 3);                    /* held past a gap */
+	feed(h, 3001, 1000, 4);                    /* already held */
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_DUPLICATE], 2);
+	feed(h, 501, 1000, 5);                     /* half old: keeps [1001, 1501) */
+	ck_assert_uint_eq(count(LRO_ACT_FREE), 0);
+	ck_assert_uint_eq(lro_held_segments(eng), 3);
+	/* FIN: everything held goes up in order, gaps included */
+	h.flags = NETPKT_TCP_ACK | NETPKT_TCP_FIN;
+	feed(h, 4001, 0, 6);
+	uint32_t expect = 1;
+	for (unsigned i = 0; i < out.n; i++) {
+		if (out.a[i].kind != LRO_ACT_DELIVER)
+			continue;
+		static uint8_t agg[70000];
+		size_t len = flatten(&out.a[i], agg);
+		ck_assert(checksums_ok(agg, len));
+		uint32_t seq = get32(agg + 14 + 20 + 4);
+		ck_assert(seq >= expect);
+		expect = seq + (uint32_t)(len - 66);
+	}
+	ck_assert_int_eq(out.a[out.n - 1].kind, LRO_ACT_PASS);
+	ck_assert_uint_eq(out.a[out.n - 1].reason, LRO_PASS_FIN);
+	ck_assert_uint_eq(lro_held_segments(eng), 0);
+}
+END_TEST
+
+START_TEST(sequence_numbers_wrap_around)
+{
+	make_engine(3000, 8);
+	struct netpkt_tcp h = flow(1003);
+	uint32_t iss = 0xffffffffu - 1500;
+	syn(h, iss);
+	feed(h, iss + 1, 1000, 1);
+	feed(h, iss + 2001, 1000, 2);              /* after the wrap, past a gap */
+	feed(h, iss + 1001, 1000, 3);              /* crosses 2^32 */
+	const struct lro_action *d = find(LRO_ACT_DELIVER);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->n_segs, 3);
+	static uint8_t agg[70000];
+	size_t len = flatten(d, agg);
+	ck_assert(checksums_ok(agg, len));
+	ck_assert_uint_eq(get32(agg + 14 + 20 + 4), iss + 1);
+}
+END_TEST
+
+START_TEST(timeout_delivers_up_to_the_gap_and_the_rest_when_filled)
+{
+	make_engine(65536, 8);
+	struct netpkt_tcp h = flow(1004);
+	syn(h, 0);
+	feed(h, 1, 1000, 1000);
+	feed(h, 1001, 1000, 2000);                 /* average interval ~ 750 ns */
+	feed(h, 3001, 1000, 3000);                 /* past a gap */
+	uint32_t idx = 0;
+	for (; idx < lro_conn_capacity(eng); idx++)
+		if (lro_conn_timed_out(eng, idx, 100000))
+			break;
+	ck_assert_uint_lt(idx, lro_conn_capacity(eng));
+	ck_assert(!lro_conn_timed_out(eng, idx, 3000 + 5));   /* not idle yet */
+	lro_flush_conn(eng, idx, LRO_FLUSH_TIMEOUT, &out);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_uint_eq(out.a[0].n_segs, 2);     /* only the contiguous run */
+	ck_assert_uint_eq(lro_held_segments(eng), 1);
+	feed(h, 2001, 1000, 200000);               /* fills the gap */
+	lro_flush_conn(eng, idx, LRO_FLUSH_TIMEOUT, &out);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_uint_eq(out.a[0].n_segs, 2);
+	ck_assert_uint_eq(get32(out.a[0].buf + 14 + 20 + 4), 2001);
+}
+END_TEST
+
+START_TEST(filter_passes_what_lro_must_not_touch)
+{
+	make_engine(65536, 8);
+	struct netpkt_tcp h = flow(1005);
+	syn(h, 0);
+	uint32_t fl;
+	uint8_t *b;
+	/* pure ACK */
+	feed(h, 1, 0, 1);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_PURE_ACK);
+	/* URG */
+	struct netpkt_tcp u = h;
+	u.flags |= 0x20;
+	feed(u, 1, 100, 2);
+	ck_assert_uint_eq(find(LRO_ACT_PASS)->reason, LRO_PASS_RST_URG);
+	/* a TCP option other than timestamps (MSS on a data segment) */
+	struct netpkt_tcp o = h;
+	o.mss = 1460;
+	feed(o, 1, 100, 3);
+	ck_assert_uint_eq(find(LRO_ACT_PASS)->reason, LRO_PASS_TCP_OPTIONS);
+	/* not IPv4 */
+	b = frame(h, 1, 100, &fl);
+	b[12] = 0x86;
+	b[13] = 0xdd;
+	lro_input(eng, b, fl, 4, &out);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_NOT_IPV4);
+	/* a fragment (MF set): fix the IP checksum after the edit */
+	b = frame(h, 1, 100, &fl);
+	b[14 + 6] |= 0x20;
+	b[14 + 10] = b[14 + 11] = 0;
+	uint16_t c = (uint16_t)~naive_sum(b + 14, 20, 0);
+	b[14 + 10] = (uint8_t)(c >> 8);
+	b[14 + 11] = (uint8_t)c;
+	lro_input(eng, b, fl, 5, &out);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_FRAGMENT);
+	/* unknown flow (no SYN seen) */
+	feed(flow(2000), 5, 100, 6);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_UNKNOWN_FLOW);
+}
+END_TEST
+
+START_TEST(bad_checksums_are_dropped_and_counted)
+{
+	make_engine(65536, 8);
+	struct netpkt_tcp h = flow(1006);
+	syn(h, 0);
+	uint32_t fl;
+	uint8_t *b = frame(h, 1, 500, &fl);
+	b[100] ^= 0x10;                            /* payload bit */
+	lro_input(eng, b, fl, 1, &out);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_int_eq(out.a[0].kind, LRO_ACT_FREE);
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_BAD_TCP_CSUM], 1);
+	b = frame(h, 1, 500, &fl);
+	b[14 + 8] ^= 1;                            /* TTL: IP header checksum */
+	lro_input(eng, b, fl, 2, &out);
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_BAD_IP_CSUM], 1);
+	b = frame(h, 1, 500, &fl);
+	lro_input(eng, b, 100, 3, &out);           /* truncated */
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_TRUNCATED], 1);
+}
+END_TEST
+
+START_TEST(pool_exhaustion_falls_back_to_pass_through)
+{
+	make_engine(65536, 2);
+	syn(flow(3000), 0);
+	syn(flow(3001), 0);
+	struct netpkt_tcp h = flow(3002);
+	h.flags = NETPKT_TCP_SYN;
+	feed(h, 0, 0, 1);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_POOL_EXHAUSTED);
+	h.flags = NETPKT_TCP_ACK;
+	feed(h, 1, 100, 2);
+	ck_assert_int_eq(out.a[0].kind, LRO_ACT_PASS);
+	ck_assert_uint_eq(lro_engine_counters(eng)->conns_opened, 2);
+}
+END_TEST
+
+START_TEST(active_ack_acknowledges_nextseq_with_the_configured_window)
+{
+	make_engine(65536, 8);
+	struct netpkt_tcp h = flow(1007);
+	syn(h, 41);
+	h.ack = 5555;
+	h.tsval = 1234;
+	h.tsecr = 4321;
+	feed(h, 42, 1448, 7);
+	const struct lro_action *a = find(LRO_ACT_ACK);
+	ck_assert_ptr_nonnull(a);
+	struct netpkt_tcp p;
+	const uint8_t *pl;
+	uint32_t plen;
+	ck_assert_int_eq(netpkt_parse_tcp(a->ack_frame, a->len, &p, &pl, &plen), 0);
+	ck_assert(checksums_ok(a->ack_frame, a->len));
+	ck_assert_uint_eq(plen, 0);
+	ck_assert_uint_eq(p.saddr, 0x0a000002);    /* from the server's address */
+	ck_assert_uint_eq(p.sport, 5001);
+	ck_assert_uint_eq(p.dport, 1007);
+	ck_assert_uint_eq(p.seq, 5555);
+	ck_assert_uint_eq(p.ack, 42 + 1448);
+	ck_assert_uint_eq(p.window, 0xffff);
+	ck_assert_uint_eq(p.flags, NETPKT_TCP_ACK);
+	ck_assert_uint_eq(p.tsecr, 1234);
+	ck_assert_uint_eq(p.tsval, 4321);
+}
+END_TEST
+
+START_TEST(aggregates_never_exceed_a_16_bit_ip_length)
+{
+	make_engine(1u << 20, 8);
+	struct netpkt_tcp h = flow(1008);
+	syn(h, 0);
+	uint32_t seq = 1;
+	unsigned delivered = 0;
+	for (int i = 0; i < 100; i++, seq += 1448) {
+		feed(h, seq, 1448, (uint64_t)i);
+		const struct lro_action *d = find(LRO_ACT_DELIVER);
+		if (d) {
+			ck_assert_uint_le(d->len - 14, 65535);
+			ck_assert_uint_eq(d->reason, LRO_FLUSH_FULL);
+			delivered++;
+		}
+	}
+	ck_assert_uint_eq(delivered, 2);           /* 45 segments (65160 B) each */
+}
+END_TEST
+
+Suite *lro_suite(void)
+{
+	Suite *s = suite_create("lro");
+	TCase *tc = tcase_create("engine");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, in_order_segments_aggregate_at_the_threshold);
+	tcase_add_test(tc, out_of_order_segments_are_reordered_and_gaps_held);
+	tcase_add_test(tc, duplicates_and_old_segments_are_dropped_partial_overlap_trimmed);
+	tcase_add_test(tc, sequence_numbers_wrap_around);
+	tcase_add_test(tc, timeout_delivers_up_to_the_gap_and_the_rest_when_filled);
+	tcase_add_test(tc, filter_passes_what_lro_must_not_touch);
+	tcase_add_test(tc, bad_checksums_are_dropped_and_counted);
+	tcase_add_test(tc, pool_exhaustion_falls_back_to_pass_through);
+	tcase_add_test(tc, active_ack_acknowledges_nextseq_with_the_configured_window);
+	tcase_add_test(tc, aggregates_never_exceed_a_16_bit_ip_length);
+	suite_add_tcase(s, tc);
+	return s;
+}
