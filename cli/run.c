@@ -139,6 +139,7 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "completed", "%u", r->completed);
 	put(ms, "bytes_received", "%" PRIu64, r->bytes_received);
 	put(ms, "sim_seconds", "%.6f", sim_time_to_seconds(r->sim_end_ps));
+	put(ms, "last_delivery_s", "%.9f", sim_time_to_seconds(r->last_delivery_ps));
 	const struct lro_counters *l = &r->fw.lro;
 	put(ms, "lro_segments", "%" PRIu64, l->segments_aggregated);
 	put(ms, "lro_deliveries", "%" PRIu64, l->deliveries);

@@ -34,8 +34,9 @@ static const struct scenario_key keys[] = {
 	{ "run", "repeat", T_INT, "1", 1, 1000, NULL, "", "runs per sweep point, seeds derived from seed", S_NONE, 0 },
 	{ "run", "connections", T_INT, "1", 1, 10000, NULL, "", "TCP connections the client opens", S_U32, TB(client.connections) },
 	{ "run", "mode", T_ENUM, "lro", 0, 0, "nic|lro", "", "firmware mode: plain NIC or LRO", S_U32, TB(lro_mode) },
-	{ "run", "connect", T_ENUM, "all-then-send", 0, 0, "sequential|all-then-send", "", "client connect pattern (see docs/HOSTS.md)", S_ENUM, TB(client.pattern) },
+	{ "run", "connect", T_ENUM, "all-then-send", 0, 0, "sequential|all-then-send|simultaneous", "", "client connect pattern (see docs/ARCHITECTURE.md)", S_ENUM, TB(client.pattern) },
 	{ "run", "bytes_per_connection", T_BYTES, "4MiB", 1, 1e12, NULL, "bytes", "bytes each connection sends", S_U64, TB(client.bytes_per_connection) },
+	{ "run", "close", T_BOOL, "on", 0, 1, NULL, "", "close each connection (FIN) after its data, or keep it open", S_U32, TB(client.tcp.close) },
 	{ "run", "time_limit", T_TIME, "30s", 1e-6, 1e6, NULL, "s", "stop the run at this simulated time", S_TIME, TB(time_limit_ps) },
 
 	{ "lro", "threshold", T_BYTES, "64KiB", 1, 1048576, NULL, "bytes", "flush a flow's contiguous run at this size", S_U32, TB(lro_threshold_bytes) },
@@ -48,6 +49,7 @@ static const struct scenario_key keys[] = {
 	{ "dma", "buffer", T_ENUM, "stack", 0, 0, "stack|fifo", "", "DMA request buffer order", S_ENUM, TB(npu.dma_buffer) },
 	{ "dma", "depth", T_INT, "64", 1, 4096, NULL, "entries", "DMA request buffer entries", S_U32, TB(npu.dma_depth) },
 	{ "dma", "lb", T_BOOL, "on", 0, 1, NULL, "", "round-robin DMA load balancing (paper V.B)", S_U32, TB(dma_lb) },
+	{ "dma", "lb_window", T_INT, "1", 1, 64, NULL, "requests", "balancer's requests allowed in the engine's buffer", S_U32, TB(dma_lb_window) },
 	{ "dma", "request_overhead", T_TIME, "300ns", 0, 1e-3, NULL, "s", "fixed cost per DMA request (the calibrated knob)", S_TIME, TB(npu.dma_request_overhead_ps) },
 	{ "dma", "credits_per_core", T_INT, "16", 1, 64, NULL, "", "FMN credits of each core for the DMA bucket", S_U32, TB(npu.dma_credits_per_core) },
 
@@ -58,6 +60,7 @@ static const struct scenario_key keys[] = {
 	{ "npu", "fmn_hop", T_TIME, "30ns", 0, 1e-5, NULL, "s", "FMN message latency", S_TIME, TB(npu.fmn_hop_ps) },
 	{ "npu", "bucket_depth", T_INT, "32", 1, 256, NULL, "messages", "FMN bucket entries per sender group", S_U32, TB(npu.thread_bucket_depth) },
 	{ "npu", "rx_fifo", T_BYTES, "64KiB", 1518, 1e8, NULL, "bytes", "MAC receive FIFO", S_U32, TB(npu.rx_fifo_bytes) },
+	{ "npu", "flow_control", T_BOOL, "on", 0, 1, NULL, "", "802.3x PAUSE to the client when the rx FIFO fills", S_ENUM, TB(npu.flow_control) },
 	{ "npu", "pkt_buffers", T_INT, "65536", 64, 1048576, NULL, "", "packet buffers (2 KB each) in NPU DRAM", S_U32, TB(npu.pkt_buffers) },
 	{ "npu", "ring_entries", T_INT, "256", 4, 1024, NULL, "", "descriptors per rx ring", S_U32, TB(ring_rx_entries) },
 

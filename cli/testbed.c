@@ -20,6 +20,7 @@ void testbed_config_default(struct testbed_config *c)
 	c->lro_timeout_factor = 10;
 	c->lro_conns = 64;
 	c->dma_lb = 1;
+	c->dma_lb_window = 1;
 	c->ring_rx_entries = 256;
 	c->timeout_period_cycles = 20000;
 	npu_config_default(&c->npu);
@@ -92,6 +93,7 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 		{ "lro.timeout_factor", c->lro_timeout_factor },
 		{ "lro.conns", c->lro_conns },
 		{ "dma.lb", c->dma_lb },
+		{ "dma.lb_window", c->dma_lb_window },
 		{ "rx.threads", c->npu.rx_threads },
 		{ "ring.rx_entries", c->ring_rx_entries },
 		{ "timeout.period_cycles", c->timeout_period_cycles },
@@ -162,11 +164,18 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 			r->failed_connections++;
 		if (ss->established_ps < first_est)
 			first_est = ss->established_ps;
-		if (ss->eof_ps != SIM_TIME_MAX) {
+		/* complete: read to EOF, or (a connection left open) every byte read */
+		sim_time done = ss->eof_ps;
+		if (done == SIM_TIME_MAX && !c->client.tcp.close &&
+		    ss->bytes == c->client.bytes_per_connection)
+			done = ss->last_byte_ps;
+		if (done != SIM_TIME_MAX) {
 			r->completed++;
-			if (ss->eof_ps > last_eof)
-				last_eof = ss->eof_ps;
+			if (done > last_eof)
+				last_eof = done;
 		}
+		if (ss->last_byte_ps > r->last_delivery_ps)
+			r->last_delivery_ps = ss->last_byte_ps;
 		r->bytes_received += ss->bytes;
 	}
 	/* the paper's metric: bytes received over the time from establishment
@@ -261,6 +270,20 @@ static void write_dma_report(struct testbed *tb, const struct testbed_config *c,
 	free(conns);
 }
 
+/* Every connection failed, or the client is done and the server has read
+ * every byte (data the NPU still holds counts as not delivered). */
+static int all_done(const struct testbed *tb)
+{
+	uint32_t n = tb->cfg->client.connections;
+	if (client_finished(tb->client) < n)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (client_conn_state(tb->client, i) != TCP_SENDER_FAILED &&
+		    server_conn(tb->server, i)->bytes < tb->cfg->client.bytes_per_connection)
+			return 0;
+	return 1;
+}
+
 int testbed_run(const struct testbed_config *c, struct testbed_result *r,
 		const struct testbed_progress *progress)
 {
@@ -280,8 +303,7 @@ int testbed_run(const struct testbed_config *c, struct testbed_result *r,
 	client_start(tb.client);
 	/* run in slices until every connection has finished or failed */
 	sim_time slice = sim_ms(1);
-	while (sim_now(tb.s) < c->time_limit_ps &&
-	       client_finished(tb.client) < c->client.connections) {
+	while (sim_now(tb.s) < c->time_limit_ps && !all_done(&tb)) {
 		sim_time next = sim_now(tb.s) + slice;
 		sim_run_until(tb.s, next < c->time_limit_ps ? next : c->time_limit_ps);
 		if (sim_events_pending(tb.s) == 0)

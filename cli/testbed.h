@@ -22,6 +22,7 @@ struct testbed_config {
 	uint32_t lro_timeout_factor;
 	uint32_t lro_conns;
 	uint32_t dma_lb;
+	uint32_t dma_lb_window;
 	uint32_t ring_rx_entries;
 	uint32_t timeout_period_cycles;
 	struct npu_config npu;
@@ -52,6 +53,7 @@ struct testbed_result {
 	int integrity_ok;
 	char integrity_message[160];
 	sim_time sim_end_ps;
+	sim_time last_delivery_ps;     /* the last byte any application read */
 	uint64_t events;
 	double wall_seconds;
 	/* breakdowns */

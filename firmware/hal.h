@@ -110,6 +110,10 @@ unsigned hal_station_mac_tx(void);
 void hal_fmn_send(unsigned dst_station, const struct hal_msg *m);
 /* Non-blocking send: false when no credit. */
 bool hal_fmn_try_send(unsigned dst_station, const struct hal_msg *m);
+/* Credits the calling thread's core holds for dst_station: in use (messages
+ * sent that the receiver has not dequeued yet) and in total (the XLS keeps
+ * these in per-bucket credit counters software can read). */
+unsigned hal_fmn_credits_in_use(unsigned dst_station);
 /* Each thread has two buckets (the XLS gives a core 8, 2 per thread):
  * DMA completions land in the completion bucket, every other message in
  * the data bucket. A thread that waits for DMA completions can take them

@@ -52,7 +52,7 @@ struct fw_lb_queue {
 struct fw_state {
 	unsigned rx_threads, tx_thread, timeout_thread;
 	uint32_t rx_entries, tx_entries;
-	uint32_t lb, period_cycles;
+	uint32_t lb, lb_window, period_cycles;
 	size_t rx_stride;
 	struct nic_shm_header *shm;
 	struct nic_rx_desc *rx_desc[FW_MAX_RX];
@@ -102,6 +102,7 @@ void fw_init(void *state)
 	fw->rx_entries = clamp(hal_param("ring.rx_entries", 256), 4, FW_MAX_RING);
 	fw->tx_entries = clamp(hal_param("ring.tx_entries", 256), 4, 4096);
 	fw->lb = hal_param("dma.lb", 1) != 0;
+	fw->lb_window = clamp(hal_param("dma.lb_window", 1), 1, 64);
 	fw->period_cycles = clamp(hal_param("timeout.period_cycles", 20000), 100, 100000000);
 	fw->rx_stride = rx_stride();
 
@@ -372,10 +373,13 @@ static void lb_take(struct fw_state *fw, const struct hal_msg *m)
 		fw->lb_queue_max = q->len;
 }
 
-/* Round-robin over the per-thread queues, one request at a time, while
- * the DMA engine takes them. */
-static void lb_dispatch(struct fw_state *fw)
+/* Round-robin over the per-thread queues, one request at a time (paper
+ * V.B): a request goes to the DMA engine only when fewer than lb_window of
+ * ours wait in its buffer, so the engine's stack never holds more than
+ * that and serves the threads in the balancer's order. */
+static bool lb_dispatch(struct fw_state *fw)
 {
+	bool sent = false;
 	for (unsigned tried = 0; tried < fw->rx_threads;) {
 		struct fw_lb_queue *q = &fw->lb_q[fw->lb_next];
 		if (q->len == 0) {
@@ -383,15 +387,27 @@ static void lb_dispatch(struct fw_state *fw)
 			tried++;
 			continue;
 		}
+		if (hal_fmn_credits_in_use(hal_station_dma()) >= fw->lb_window)
+			return sent;
 		hal_cost(HAL_COST_QUEUE_OP, 1);
 		if (!hal_fmn_try_send(hal_station_dma(), &q->q[q->head]))
-			return;                /* no credit: the engine is full */
+			return sent;           /* no credit: the engine is full */
 		q->head = (q->head + 1) % FW_LB_QUEUE;
 		q->len--;
 		fw->lb_forwarded++;
 		fw->lb_next = (fw->lb_next + 1) % fw->rx_threads;
 		tried = 0;
+		sent = true;
 	}
+	return sent;
+}
+
+static bool lb_pending(const struct fw_state *fw)
+{
+	for (unsigned i = 0; i < fw->rx_threads; i++)
+		if (fw->lb_q[i].len)
+			return true;
+	return false;
 }
 
 static bool lb_room(const struct fw_state *fw)
@@ -425,6 +441,7 @@ static void timeout_scan(struct fw_state *fw)
 
 static void timeout_main(struct fw_state *fw)
 {
+	uint64_t last_scan = 0;
 	for (;;) {
 		struct hal_msg m;
 		bool busy = false;
@@ -436,8 +453,16 @@ static void timeout_main(struct fw_state *fw)
 			busy = true;
 		}
 		lb_dispatch(fw);
-		timeout_scan(fw);
-		if (!busy)
+		uint64_t now = hal_cycles();
+		if (now - last_scan >= fw->period_cycles) {
+			timeout_scan(fw);
+			last_scan = now;
+		}
+		/* requests waiting for the engine: look again soon; otherwise
+		 * idle until the next timeout scan */
+		if (lb_pending(fw))
+			hal_wait_cycles(100);
+		else if (!busy)
 			hal_wait_cycles(fw->period_cycles);
 	}
 }

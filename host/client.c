@@ -33,7 +33,11 @@ void client_config_default(struct client_config *c)
 static int nic_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 {
 	struct client *cl = ctx;
-	if (link_tx_queue_room(cl->link, LINK_CLIENT) == 0) {
+	/* data stops 64 frames short of a full ring: the headroom keeps
+	 * handshake and control segments (SYN, ACK, FIN) from being refused
+	 * behind a ring full of data */
+	uint32_t room = link_tx_queue_room(cl->link, LINK_CLIENT);
+	if (room == 0 || (room <= 64 && len > 100)) {
 		/* the 82599's transmit ring is full: the write waits */
 		cl->st.nic_queue_full++;
 		return -1;
@@ -75,6 +79,8 @@ static void on_established(void *ctx, uint32_t conn)
 	if (cl->cfg.pattern == CLIENT_SEQUENTIAL) {
 		tcp_sender_start_data(cl->tcp[conn]);
 		connect_next(cl);
+	} else if (cl->cfg.pattern == CLIENT_SIMULTANEOUS) {
+		tcp_sender_start_data(cl->tcp[conn]);
 	}
 	settle(cl);
 }

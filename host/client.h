@@ -7,8 +7,10 @@
  * Connect pattern: `sequential` - connect() one connection after another,
  * each blocking until established (or failed), and each connection starts
  * sending as soon as it is established (the pattern behind the paper's SYN
- * starvation, DESIGN.md); `all-then-send` - all connections are opened,
- * and data starts once every one is established or has failed (the
+ * starvation, DESIGN.md); `simultaneous` - all connects are issued at once
+ * (non-blocking) and each connection sends as soon as it is established
+ * (the paper's section V.B wording); `all-then-send` - all connections are
+ * opened, and data starts once every one is established or has failed (the
  * paper's section VII wording).
  */
 #ifndef HOST_CLIENT_H
@@ -18,7 +20,11 @@
 #include "host/tcp_sender.h"
 #include "model/link.h"
 
-enum client_pattern { CLIENT_SEQUENTIAL = 0, CLIENT_ALL_THEN_SEND = 1 };
+enum client_pattern {
+	CLIENT_SEQUENTIAL = 0,         /* blocking connects, one after another */
+	CLIENT_ALL_THEN_SEND = 1,      /* all connect; data once all are established */
+	CLIENT_SIMULTANEOUS = 2,       /* all connect at once; each sends when established */
+};
 
 struct client_config {
 	uint32_t connections;

@@ -92,6 +92,7 @@ static void app_deliver(void *ctx, uint32_t conn, uint64_t offset, const uint8_t
 			 conn, offset + (uint64_t)bad);
 	}
 	c->bytes += len;
+	c->last_byte_ps = sim_now(sv->s);
 	sv->st.bytes_delivered += len;
 	sv->extra_cycles += (uint64_t)(sv->cfg.byte_cycles * len);
 }

@@ -33,6 +33,7 @@ void server_config_default(struct server_config *c);
 
 struct server_conn_stats {
 	sim_time established_ps, eof_ps;
+	sim_time last_byte_ps;         /* when the last byte so far was read */
 	uint64_t bytes;
 	int integrity_failed;
 };

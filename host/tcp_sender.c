@@ -48,6 +48,7 @@ void tcp_sender_config_default(struct tcp_sender_config *c)
 	c->rto_max_ps = sim_s(120);
 	c->wscale = 7;
 	c->max_cwnd_segments = 65535;
+	c->close = 1;
 }
 
 struct tcp_sender *tcp_sender_create(sim *s, const struct tcp_sender_config *c,
@@ -157,8 +158,9 @@ static void output(struct tcp_sender *t)
 		uint64_t limit = cwnd_bytes < t->rwnd_bytes ? cwnd_bytes : t->rwnd_bytes;
 		uint32_t end = data_end_seq(t);
 		if ((int32_t)(t->snd_nxt - end) >= 0) {
-			/* all data sent: the FIN */
-			if (t->snd_nxt == end && in_flight < limit + 1) {
+			/* all data sent: the FIN, unless the application keeps the
+			 * connection open */
+			if (t->cfg.close && t->snd_nxt == end && in_flight < limit + 1) {
 				if (send_segment(t, t->snd_nxt, 0, NETPKT_TCP_FIN | NETPKT_TCP_ACK))
 					return;
 				t->snd_nxt++;
@@ -392,7 +394,9 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 	} else {
 		t->rwnd_bytes = new_rwnd;      /* a window update */
 	}
-	if (t->state == TCP_SENDER_FIN_SENT && t->snd_una == data_end_seq(t) + 1u) {
+	if ((t->state == TCP_SENDER_FIN_SENT && t->snd_una == data_end_seq(t) + 1u) ||
+	    (!t->cfg.close && t->state == TCP_SENDER_ESTABLISHED && t->data_allowed &&
+	     t->snd_una == data_end_seq(t))) {
 		t->state = TCP_SENDER_DONE;
 		timer_stop(t);
 		t->st.done_ps = sim_now(t->s);

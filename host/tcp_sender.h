@@ -27,6 +27,7 @@ struct tcp_sender_config {
 	sim_time rto_max_ps;           /* 120 s */
 	uint8_t wscale;                /* offered: 7 */
 	uint32_t max_cwnd_segments;    /* snd_cwnd_clamp: 65535 */
+	int close;                     /* send a FIN after the data (else stay open) */
 };
 
 void tcp_sender_config_default(struct tcp_sender_config *c);
@@ -36,7 +37,7 @@ enum tcp_sender_state {
 	TCP_SENDER_SYN_SENT,
 	TCP_SENDER_ESTABLISHED,
 	TCP_SENDER_FIN_SENT,
-	TCP_SENDER_DONE,               /* FIN acknowledged */
+	TCP_SENDER_DONE,               /* FIN (or, staying open, all data) acknowledged */
 	TCP_SENDER_FAILED,             /* connect timed out */
 };
 

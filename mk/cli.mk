@@ -14,3 +14,9 @@ $(BUILD)/gen/cli/demo_scenarios.h: $(DEMO_INI) mk/cli.mk
 
 $(BUILD)/cli/main.o: $(BUILD)/gen/cli/demo_scenarios.h
 $(BUILD)/cli/main.o: CPPFLAGS += -I$(BUILD)/gen
+
+# docs/SCENARIOS.md = its hand-written head + the program's key table.
+.PHONY: docs
+docs: $(PROG)
+	{ cat docs/SCENARIOS.head.md; $(PROG) keys; } > docs/SCENARIOS.md.tmp && \
+		mv docs/SCENARIOS.md.tmp docs/SCENARIOS.md

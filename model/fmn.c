@@ -121,4 +121,6 @@ void fmn_credit_return(struct npu *n, unsigned group, unsigned dst)
 		mac_rx_kick(n);
 	else if (group == fmn_group_of_station(STATION_DMA))
 		dma_on_credit(n);
+	else if (group == fmn_group_of_station(STATION_PCIE))
+		npu_doorbell_flush(n);
 }

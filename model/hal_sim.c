@@ -108,6 +108,12 @@ bool hal_fmn_try_send(unsigned dst, const struct hal_msg *m)
 	return true;
 }
 
+unsigned hal_fmn_credits_in_use(unsigned dst)
+{
+	struct npu_thread *t = self("hal_fmn_credits_in_use");
+	return t->n->credits_used[fmn_group_of_station(t->id)][dst];
+}
+
 void hal_fmn_send(unsigned dst, const struct hal_msg *m)
 {
 	struct npu_thread *t = self("hal_fmn_send");

@@ -14,6 +14,8 @@ struct link_dir {
 	struct frame *q_head, *q_tail; /* waiting to be serialized */
 	uint32_t q_len;
 	int busy;                      /* serializing q_head */
+	int paused;                    /* 802.3x PAUSE from the far side */
+	sim_time paused_since;
 	struct frame *fly_head, *fly_tail; /* on the fiber, in arrival order */
 	struct link_dir_stats st;
 	struct faults_dir *faults;
@@ -163,7 +165,7 @@ static void serialized(sim *s, void *arg)
 
 static void start_next(struct link_dir *d)
 {
-	if (d->busy || !d->q_head)
+	if (d->busy || d->paused || !d->q_head)
 		return;
 	struct link *l = d->l;
 	sim_time t = link_frame_time(l, d->q_head->len);
@@ -191,6 +193,21 @@ int link_transmit(struct link *l, enum link_side from, struct frame *f)
 	d->q_len++;
 	start_next(d);
 	return 0;
+}
+
+void link_pause(struct link *l, enum link_side side, int paused)
+{
+	struct link_dir *d = &l->dir[side];
+	if (paused == d->paused)
+		return;
+	d->paused = paused;
+	if (paused) {
+		d->st.pauses++;
+		d->paused_since = sim_now(l->s);
+	} else {
+		d->st.paused_ps += sim_now(l->s) - d->paused_since;
+		start_next(d);
+	}
 }
 
 uint32_t link_tx_queue_len(const struct link *l, enum link_side from)

@@ -28,6 +28,8 @@ struct link_dir_stats {
 	uint64_t bytes;                /* frame bytes delivered */
 	uint64_t wire_bytes;           /* incl. preamble, SFD, FCS, IFG */
 	uint64_t drop_tx_queue_full;
+	uint64_t pauses;               /* PAUSE episodes imposed on this direction */
+	sim_time paused_ps;            /* time spent paused */
 	sim_time busy_ps;              /* time spent serializing */
 };
 
@@ -53,6 +55,11 @@ uint32_t link_tx_queue_room(const struct link *l, enum link_side from);
 /* Wire time of a frame of `frame_len` bytes (with preamble, SFD, FCS, IFG). */
 sim_time link_frame_time(const struct link *l, uint32_t frame_len);
 const struct link_dir_stats *link_stats(const struct link *l, enum link_side from);
+
+/* IEEE 802.3x flow control: a receiver whose buffers fill sends PAUSE; the
+ * far side's transmitter then starts no new frame until it is resumed.
+ * `side` is the transmitting side to pause. */
+void link_pause(struct link *l, enum link_side side, int paused);
 
 /* Faults on the wire (model/faults.h): frames sent from `from` pass through
  * the injector as they arrive at the far side. */

@@ -70,6 +70,23 @@ static void pde_deliver(struct npu *n)
 	}
 }
 
+/* 802.3x: PAUSE the client when the FIFO is three quarters full, release
+ * it below one quarter (the XGMAC's flow-control watermarks; the 82599
+ * honours PAUSE, Linux's ixgbe enables it by default). */
+static void flow_control(struct npu *n)
+{
+	if (!n->cfg.flow_control)
+		return;
+	if (!n->pausing && n->rx_fifo_bytes > n->cfg.rx_fifo_bytes / 4 * 3) {
+		n->pausing = 1;
+		n->mac.pause_sent++;
+		link_pause(n->link, LINK_CLIENT, 1);
+	} else if (n->pausing && n->rx_fifo_bytes < n->cfg.rx_fifo_bytes / 4) {
+		n->pausing = 0;
+		link_pause(n->link, LINK_CLIENT, 0);
+	}
+}
+
 /* Move frames from the FIFO into packet buffers while buffers last, then
  * to the threads while credits last. */
 void mac_rx_kick(struct npu *n)
@@ -98,6 +115,7 @@ void mac_rx_kick(struct npu *n)
 		frame_free(n->frames, f);
 		n->mac.rx_frames++;
 	}
+	flow_control(n);
 	pde_deliver(n);
 }
 
@@ -119,6 +137,7 @@ void mac_rx_from_link(void *ctx, struct frame *f)
 	if (n->rx_fifo_bytes > n->mac.rx_fifo_max_bytes)
 		n->mac.rx_fifo_max_bytes = n->rx_fifo_bytes;
 	mac_rx_kick(n);
+	flow_control(n);
 }
 
 void mac_tx(struct npu *n, const struct hal_msg *m)

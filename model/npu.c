@@ -32,6 +32,7 @@ void npu_config_default(struct npu_config *c)
 	c->pde = PDE_HASH;
 	c->rx_threads = 13;
 	c->rx_fifo_bytes = 64 * 1024;
+	c->flow_control = 1;
 	c->pkt_buffers = 65536;
 	c->dma_buffer = DMA_BUFFER_STACK;
 	c->dma_depth = 64;
@@ -55,17 +56,27 @@ void npu_pkt_free(struct npu *n, void *buf)
 	n->pkt_free[n->pkt_free_n++] = buf;
 }
 
+/* A host doorbell becomes a message to the tx thread. Doorbells coalesce:
+ * the tx thread scans the whole ring, so while its bucket has no room for
+ * the PCIe station's message, one pending doorbell is remembered and sent
+ * when a credit returns (never lost). */
+void npu_doorbell_flush(struct npu *n)
+{
+	unsigned group = fmn_group_of_station(STATION_PCIE);
+	if (!n->doorbell_pending || !fmn_has_credit(n, group, n->cfg.tx_thread))
+		return;
+	struct hal_msg m = { .code = HAL_MSG_HOST_DOORBELL, .words = 1 };
+	m.w[0] = n->doorbell_value;
+	n->doorbell_pending = 0;
+	fmn_deliver(n, STATION_PCIE, n->cfg.tx_thread, &m);
+}
+
 static void doorbell(void *ctx, uint32_t value)
 {
 	struct npu *n = ctx;
-	struct hal_msg m = { .code = HAL_MSG_HOST_DOORBELL, .words = 1 };
-	m.w[0] = value;
-	unsigned group = fmn_group_of_station(STATION_PCIE);
-	/* the tx thread's bucket is deep enough for the doorbells the host's
-	 * tx ring allows; if not, the newest doorbell is redundant: the tx
-	 * thread scans the whole ring */
-	if (fmn_has_credit(n, group, n->cfg.tx_thread))
-		fmn_deliver(n, STATION_PCIE, n->cfg.tx_thread, &m);
+	n->doorbell_pending = 1;
+	n->doorbell_value = value;
+	npu_doorbell_flush(n);
 }
 
 static void thread_body(sim *s, void *arg)

@@ -36,6 +36,7 @@ struct npu_config {
 	enum pde_policy pde;
 	uint32_t rx_threads;               /* threads 0..rx_threads-1 receive */
 	uint32_t rx_fifo_bytes;            /* MAC receive FIFO */
+	int flow_control;                  /* send 802.3x PAUSE when the FIFO fills */
 	uint32_t pkt_buffers;              /* packet buffers in NPU DRAM */
 	/* DMA engine */
 	enum dma_buffer_kind dma_buffer;
@@ -87,6 +88,7 @@ struct mac_stats {
 	uint64_t tx_drop_queue_full;
 	uint64_t pkt_alloc_fail;           /* hal_pkt_alloc found the pool empty */
 	uint32_t rx_fifo_max_bytes;
+	uint64_t pause_sent;               /* PAUSE episodes (802.3x) */
 };
 
 /* One record per DMA request, when service starts (and for requests still

@@ -86,6 +86,9 @@ struct npu {
 	uint32_t rx_fifo_bytes;
 	unsigned pde_next;
 	int rx_blocked;                /* FIFO head waits for a packet buffer */
+	int pausing;                   /* PAUSE sent, not yet released */
+	int doorbell_pending;          /* a doorbell waits for FMN credit */
+	uint32_t doorbell_value;
 	/* frames in packet buffers waiting for FMN credit to their thread's
 	 * bucket: one queue per thread, so a slow thread blocks only itself */
 	struct pde_pending { uint64_t addr; uint32_t len; } *pde_q[NPU_THREADS];
@@ -131,7 +134,8 @@ void mac_rx_from_link(void *ctx, struct frame *f);
 void mac_rx_kick(struct npu *n);
 void mac_tx(struct npu *n, const struct hal_msg *m);
 
-/* npu.c: packet buffers */
+/* npu.c: packet buffers; a doorbell that waited for credit */
+void npu_doorbell_flush(struct npu *n);
 void *npu_pkt_alloc(struct npu *n);
 void npu_pkt_free(struct npu *n, void *buf);
 

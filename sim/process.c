@@ -48,6 +48,7 @@ struct sim_proc {
 	void *sp;                      /* saved stack pointer while switched out */
 #endif
 	struct sim_proc *next_free;    /* stack cache link */
+	struct sim_proc *all_next;     /* every process of the simulation */
 };
 
 struct sim_proc_sched {
@@ -62,6 +63,7 @@ struct sim_proc_sched {
 	size_t main_stack_size;
 #endif
 	struct sim_proc *cache;        /* finished processes with stacks to reuse */
+	struct sim_proc *all;          /* every process ever created (cached too) */
 };
 
 #ifndef SIM_CORO_UCONTEXT
@@ -133,9 +135,10 @@ void sim_proc_sched_destroy(sim *s)
 	struct sim_proc_sched *sc = s->sched;
 	if (!sc)
 		return;
-	while (sc->cache) {
-		sim_proc *p = sc->cache;
-		sc->cache = p->next_free;
+	/* processes still parked when the simulation ends are released too */
+	while (sc->all) {
+		sim_proc *p = sc->all;
+		sc->all = p->all_next;
 		munmap(p->map, p->map_bytes);
 		free(p);
 	}
@@ -276,6 +279,8 @@ sim_proc *sim_proc_spawn(sim *s, const char *name, sim_proc_fn fn, void *arg,
 		if (mprotect(p->map, page_bytes, PROT_NONE) != 0)
 			sim_fatal("cannot protect the guard page of process %s", name);
 		p->map_bytes = map_bytes;
+		p->all_next = sc->all;
+		sc->all = p;
 	}
 	p->s = s;
 	snprintf(p->name, sizeof p->name, "%s", name ? name : "?");

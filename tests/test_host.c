@@ -1,0 +1,200 @@
+/* tests/test_host.c - the hosts: frames, the oracle, the client's SYN and
+ * RTO timing, and a whole run through the NPU in both modes. */
+#include <check.h>
+#include <string.h>
+
+#include "cli/testbed.h"
+#include "host/netpkt.h"
+#include "host/oracle.h"
+#include "host/tcp_sender.h"
+
+START_TEST(frames_round_trip_with_valid_checksums)
+{
+	struct netpkt_tcp h, p;
+	memset(&h, 0, sizeof h);
+	h.saddr = 0x01020304;
+	h.daddr = 0x05060708;
+	h.sport = 1;
+	h.dport = 2;
+	h.seq = 0xfffffff0;
+	h.ack = 3;
+	h.flags = NETPKT_TCP_ACK | NETPKT_TCP_PSH;
+	h.window = 77;
+	h.has_ts = 1;
+	h.tsval = 9;
+	h.tsecr = 8;
+	h.wscale = 0xff;
+	uint8_t payload[333], frame[2048];
+	for (int i = 0; i < 333; i++)
+		payload[i] = (uint8_t)i;
+	uint32_t len = netpkt_build_tcp(frame, &h, payload, 333);
+	ck_assert_uint_eq(len, 14 + 20 + 32 + 333);
+	const uint8_t *pl;
+	uint32_t plen;
+	ck_assert_int_eq(netpkt_parse_tcp(frame, len, &p, &pl, &plen), 0);
+	ck_assert_uint_eq(p.seq, h.seq);
+	ck_assert_uint_eq(p.tsval, 9);
+	ck_assert_uint_eq(plen, 333);
+	ck_assert_int_eq(memcmp(pl, payload, 333), 0);
+	frame[200] ^= 4;
+	ck_assert_int_eq(netpkt_parse_tcp(frame, len, &p, &pl, &plen), -2);
+}
+END_TEST
+
+START_TEST(oracle_finds_the_first_wrong_byte)
+{
+	uint8_t buf[1000];
+	oracle_fill(5, 3, 12345, buf, sizeof buf);
+	ck_assert_int_eq(oracle_check(5, 3, 12345, buf, sizeof buf), -1);
+	/* any window of the stream agrees with a fill at that offset */
+	ck_assert_int_eq(oracle_check(5, 3, 12345 + 17, buf + 17, 100), -1);
+	buf[611] ^= 1;
+	ck_assert_int_eq(oracle_check(5, 3, 12345, buf, sizeof buf), 611);
+	/* other connections and seeds differ */
+	oracle_fill(5, 3, 0, buf, 64);
+	ck_assert_int_ne(oracle_check(5, 4, 0, buf, 64), -1);
+	ck_assert_int_ne(oracle_check(6, 3, 0, buf, 64), -1);
+}
+END_TEST
+
+/* A client whose SYNs go nowhere: their times and the give-up. */
+static sim_time syn_times[16];
+static int n_syn;
+static sim *syn_sim;
+static int finished;
+
+static int record_syn(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	(void)ctx;
+	(void)len;
+	if (frame[14 + 20 + 13] & NETPKT_TCP_SYN)
+		syn_times[n_syn++] = sim_now(syn_sim);
+	return 0;
+}
+
+static void on_finished(void *ctx, uint32_t conn)
+{
+	(void)ctx;
+	(void)conn;
+	finished++;
+}
+
+START_TEST(syn_retransmissions_follow_linux_2_6_32)
+{
+	syn_sim = sim_create(1);
+	n_syn = finished = 0;
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	struct tcp_sender_io io = { record_syn, NULL, on_finished, NULL };
+	struct netpkt_tcp a;
+	memset(&a, 0, sizeof a);
+	struct tcp_sender *t = tcp_sender_create(syn_sim, &c, &io, 0, 1, 1000, &a);
+	tcp_sender_connect(t);
+	sim_run_until(syn_sim, SIM_TIME_MAX);
+	/* SYNs at 0, 3, 9, 21, 45, 93 s; connect fails at 189 s */
+	const uint64_t expect[] = { 0, 3, 9, 21, 45, 93 };
+	ck_assert_int_eq(n_syn, 6);
+	for (int i = 0; i < 6; i++)
+		ck_assert_uint_eq(syn_times[i], sim_s(expect[i]));
+	ck_assert_int_eq(tcp_sender_state(t), TCP_SENDER_FAILED);
+	ck_assert_int_eq(finished, 1);
+	ck_assert_uint_eq(tcp_sender_stats(t)->done_ps, sim_s(189));
+	ck_assert_uint_eq(tcp_sender_stats(t)->syn_retransmits, 5);
+	tcp_sender_destroy(t);
+	sim_destroy(syn_sim);
+}
+END_TEST
+
+static void small_config(struct testbed_config *c, uint32_t mode, uint32_t conns)
+{
+	testbed_config_default(c);
+	c->lro_mode = mode;
+	c->client.connections = conns;
+	c->client.bytes_per_connection = 300 * 1000;
+	c->time_limit_ps = sim_s(5);
+}
+
+START_TEST(end_to_end_lro_delivers_every_byte_aggregated)
+{
+	struct testbed_config c;
+	struct testbed_result r;
+	small_config(&c, 1, 4);
+	ck_assert_int_eq(testbed_run(&c, &r, NULL), 0);
+	ck_assert(r.integrity_ok);
+	ck_assert_uint_eq(r.completed, 4);
+	ck_assert_uint_eq(r.bytes_received, 4 * 300000);
+	ck_assert(r.throughput_gbps > 0.1);
+	/* aggregation happened: far fewer frames reached the host than segments */
+	ck_assert_uint_gt(r.fw.lro.segments_aggregated, 800);
+	ck_assert_uint_lt(r.server.frames, r.fw.lro.segments_aggregated / 5);
+}
+END_TEST
+
+START_TEST(end_to_end_nic_mode_delivers_every_frame)
+{
+	struct testbed_config c;
+	struct testbed_result r;
+	small_config(&c, 0, 3);
+	ck_assert_int_eq(testbed_run(&c, &r, NULL), 0);
+	ck_assert(r.integrity_ok);
+	ck_assert_uint_eq(r.completed, 3);
+	ck_assert_uint_eq(r.fw.lro.segments_aggregated, 0);
+	ck_assert_uint_ge(r.server.frames, 3 * (300000 / 1448));
+}
+END_TEST
+
+START_TEST(end_to_end_recovers_from_faults_on_the_wire)
+{
+	struct testbed_config c;
+	struct testbed_result r;
+	small_config(&c, 1, 4);
+	c.time_limit_ps = sim_s(60);
+	for (int d = 0; d < 2; d++) {
+		c.faults[d].loss = 0.01;
+		c.faults[d].corrupt = 0.01;
+		c.faults[d].duplicate = 0.01;
+		c.faults[d].reorder = 0.01;
+	}
+	ck_assert_int_eq(testbed_run(&c, &r, NULL), 0);
+	ck_assert(r.integrity_ok);
+	ck_assert_uint_eq(r.completed, 4);
+	ck_assert_uint_gt(faults_injected(&r.faults[0]), 0);
+	/* every corrupted frame was caught by a checksum, never delivered */
+	uint64_t caught = r.fw.lro.drop[LRO_DROP_BAD_IP_CSUM] +
+			  r.fw.lro.drop[LRO_DROP_BAD_TCP_CSUM] + r.client.drop_bad_frame;
+	ck_assert_uint_eq(caught, r.faults[0].corrupted + r.faults[1].corrupted);
+}
+END_TEST
+
+START_TEST(same_seed_same_run)
+{
+	struct testbed_config c;
+	struct testbed_result a, b;
+	small_config(&c, 1, 3);
+	c.faults[0].loss = 0.01;
+	ck_assert_int_eq(testbed_run(&c, &a, NULL), 0);
+	ck_assert_int_eq(testbed_run(&c, &b, NULL), 0);
+	ck_assert_uint_eq(a.events, b.events);
+	ck_assert_uint_eq(a.sim_end_ps, b.sim_end_ps);
+	ck_assert_double_eq(a.throughput_gbps, b.throughput_gbps);
+	c.seed = 2;
+	ck_assert_int_eq(testbed_run(&c, &b, NULL), 0);
+	ck_assert_uint_ne(a.events, b.events);
+}
+END_TEST
+
+Suite *host_suite(void)
+{
+	Suite *s = suite_create("host");
+	TCase *tc = tcase_create("host");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, frames_round_trip_with_valid_checksums);
+	tcase_add_test(tc, oracle_finds_the_first_wrong_byte);
+	tcase_add_test(tc, syn_retransmissions_follow_linux_2_6_32);
+	tcase_add_test(tc, end_to_end_lro_delivers_every_byte_aggregated);
+	tcase_add_test(tc, end_to_end_nic_mode_delivers_every_frame);
+	tcase_add_test(tc, end_to_end_recovers_from_faults_on_the_wire);
+	tcase_add_test(tc, same_seed_same_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
