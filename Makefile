@@ -17,7 +17,6 @@ SIM_CORO ?= asm
 SIM_EVQ ?= heap2
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-PKGS    := libpcap check inih
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -32,8 +31,8 @@ ifeq ($(SIM_EVQ),heap2)
 CPPFLAGS += -DSIM_EVQ_HEAP2
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags libpcap inih 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs libpcap inih 2>/dev/null || echo -lpcap -linih)
+PKG_CFLAGS := $(shell pkg-config --cflags libpcap 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 LDLIBS     += $(PKG_LIBS) -lm
 

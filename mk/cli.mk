@@ -20,3 +20,12 @@ $(BUILD)/cli/main.o: CPPFLAGS += -I$(BUILD)/gen
 docs: $(PROG)
 	{ cat docs/SCENARIOS.head.md; $(PROG) keys; } > docs/SCENARIOS.md.tmp && \
 		mv docs/SCENARIOS.md.tmp docs/SCENARIOS.md
+
+# The regression gate (scripts/regress.sh): part of `make check` at its
+# quick size; `make rebaseline` rewrites tests/baselines/ for review.
+.PHONY: regress rebaseline
+CHECK_EXTRA += regress
+regress: $(PROG)
+	scripts/regress.sh $(PROG)
+rebaseline: $(PROG)
+	scripts/regress.sh $(PROG) --update

@@ -36,7 +36,7 @@ void npu_config_default(struct npu_config *c)
 	c->pkt_buffers = 65536;
 	c->dma_buffer = DMA_BUFFER_STACK;
 	c->dma_depth = 64;
-	c->dma_request_overhead_ps = sim_ns(300);
+	c->dma_request_overhead_ps = sim_ns(100);
 	c->tx_thread = 13;
 }
 

@@ -1,0 +1,63 @@
+#!/bin/sh
+# scripts/regress.sh - the regression gate: runs the paper's scenarios at a
+# quick size and compares each figure with tests/baselines/<scenario>.csv.
+#   scripts/regress.sh NPUSIM            compare, fail on a regression
+#   scripts/regress.sh NPUSIM --update   rewrite the baselines (make rebaseline)
+# Tolerances: throughput_gbps within 5% (relative); established,
+# failed_connections, syn_retransmits and integrity exactly. The simulator
+# is deterministic, so any change of a figure comes from a change of code
+# or calibration; the tolerance only lets small, reviewed drifts pass.
+set -eu
+npusim=$1
+update=${2:-}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# scenario and the --set options that make it quick
+quick() {
+	case $1 in
+	paper-fig13) echo "--set run.bytes_per_connection=1MiB" ;;
+	syn-starvation) echo "--set run.bytes_per_connection=64MiB --set run.time_limit=3s" ;;
+	active-ack) echo "--set run.bytes_per_connection=2MiB" ;;
+	timeout-8k) echo "" ;;
+	esac
+}
+
+status=0
+printf '%-16s %-4s %-22s %12s %12s %9s  %s\n' scenario run figure baseline now delta verdict
+for s in paper-fig13 syn-starvation active-ack timeout-8k; do
+	# shellcheck disable=SC2046
+	"$npusim" run "scenarios/$s.ini" $(quick $s) -o "$out/$s" -j 2 --quiet --no-plot
+	cut -d, -f1-13 "$out/$s/results.csv" > "$out/$s.csv"
+	base="tests/baselines/$s.csv"
+	if [ "$update" = "--update" ]; then
+		cp "$out/$s.csv" "$base"
+		echo "$s: baseline updated"
+		continue
+	fi
+	[ -f "$base" ] || { echo "$s: no baseline (make rebaseline)"; status=1; continue; }
+	awk -F, -v name="$s" '
+		NR == FNR { if (FNR > 1) for (i = 1; i <= NF; i++) b[$1, i] = $i; next }
+		FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{
+			run = $1
+			if (!((run, 1) in b)) { printf "%-16s %-4s %-22s %12s %12s %9s  FAIL (new run)\n", name, run, "-", "-", "-", "-"; bad = 1; next }
+			t = col["throughput_gbps"]
+			bt = b[run, t]; nt = $t
+			d = bt > 0 ? (nt - bt) / bt * 100 : 0
+			v = (d < -5 || d > 5) ? "FAIL" : "ok"
+			if (v == "FAIL") bad = 1
+			printf "%-16s %-4s %-22s %12s %12s %8.2f%%  %s\n", name, run, "throughput_gbps", bt, nt, d, v
+			split("established failed_connections syn_retransmits integrity", exact, " ")
+			for (k = 1; k <= 4; k++) {
+				c = col[exact[k]]
+				v = (b[run, c] == $c) ? "ok" : "FAIL"
+				if (v == "FAIL") bad = 1
+				printf "%-16s %-4s %-22s %12s %12s %9s  %s\n", name, run, exact[k], b[run, c], $c, "", v
+			}
+		}
+		END { exit bad }' "$base" "$out/$s.csv" || status=1
+done
+[ "$update" = "--update" ] && exit 0
+if [ $status -eq 0 ]; then echo "regress: all figures within tolerance"; else echo "regress: REGRESSION"; fi
+exit $status
