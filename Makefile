@@ -22,7 +22,7 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 # snprintf into bounded buffers truncates on purpose; GCC warns about every one
 WARN     := -Wall -Wextra -Werror -Wno-format-truncation
-CPPFLAGS += -I. -D_GNU_SOURCE -DNPUSIM_VERSION='"$(VERSION)"'
+CPPFLAGS += -I. -D_GNU_SOURCE -DNPUSIM_VERSION='"$(VERSION)"' -DNPUSIM_DATADIR='"$(PREFIX)/share/npusim"'
 ALLFLAGS  = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(EXTRA_CFLAGS) -MMD -MP
 ifeq ($(SIM_CORO),ucontext)
 CPPFLAGS += -DSIM_CORO_UCONTEXT

@@ -31,10 +31,18 @@ static const char *scripts_dir(void)
 		self[n] = 0;
 		char *slash = strrchr(self, '/');
 		if (slash) {
+			/* build/npusim or build/<variant>/npusim in the source tree */
 			*slash = 0;
-			snprintf(dir, sizeof dir, "%s/../plots", self);
-			if (exists(dir))
+			snprintf(dir, sizeof dir, "%s/../plots/throughput.gp", self);
+			if (exists(dir)) {
+				snprintf(dir, sizeof dir, "%s/../plots", self);
 				return dir;
+			}
+			snprintf(dir, sizeof dir, "%s/../../plots/throughput.gp", self);
+			if (exists(dir)) {
+				snprintf(dir, sizeof dir, "%s/../../plots", self);
+				return dir;
+			}
 		}
 	}
 	snprintf(dir, sizeof dir, "%s/plots", NPUSIM_DATADIR);

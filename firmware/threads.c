@@ -41,7 +41,7 @@ struct fw_rx {
 	uint64_t dma_requests, ring_full_waits, frames_to_host, msi_raised, ack_alloc_fail;
 	uint64_t timeouts_sent;
 	struct lro_out out;            /* the engine's actions for one input */
-	uint8_t eng_mem[];             /* the engine, lro_engine_bytes() long */
+	_Alignas(8) uint8_t eng_mem[];  /* the engine, lro_engine_bytes() long */
 };
 
 struct fw_lb_queue {
@@ -61,7 +61,7 @@ struct fw_state {
 	unsigned lb_next;
 	uint64_t lb_forwarded, tx_frames, tx_alloc_fail;
 	uint32_t lb_queue_max;
-	uint8_t rx_mem[];              /* rx_threads x rx_stride */
+	_Alignas(64) uint8_t rx_mem[];  /* rx_threads x rx_stride */
 };
 
 static struct lro_config engine_config(void)
