@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/plot.h"
 #include "cli/run.h"
@@ -210,9 +211,17 @@ static int cmd_demo(int argc, char **argv)
 	int rc = parse_run_args(argc, argv, &a, 0);
 	if (rc)
 		return rc;
+	int explicit_jobs = 0;
+	for (int i = 0; i < argc; i++)
+		explicit_jobs |= !strcmp(argv[i], "-j");
+	if (!explicit_jobs) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		a.run.jobs = cpus > 1 ? (unsigned)(cpus > 8 ? 8 : cpus) : 1;
+	}
 	const char *dir = a.run.out_dir ? a.run.out_dir : "results/demo";
 	printf("npusim demo: the paper's experiments at a small size (built-in scenarios,\n"
 	       "see scenarios/demo-*.ini); results under %s\n", dir);
+	fflush(stdout);
 	static const struct { const char *name, *text; } parts[] = {
 		{ "fig13", demo_fig13_ini },
 		{ "syn-starvation", demo_syn_starvation_ini },

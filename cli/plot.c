@@ -56,13 +56,20 @@ static int gnuplot(const char *script, const char *vars, int quiet)
 	FILE *p = popen(cmd, "r");
 	if (!p)
 		return -1;
-	char line[512];
-	while (fgets(line, sizeof line, p))
-		if (!quiet)
-			fprintf(stderr, "gnuplot: %s", line);
+	/* gnuplot's chatter (range warnings) is shown only when it fails */
+	char out[4096] = "", line[512];
+	size_t used = 0;
+	while (fgets(line, sizeof line, p)) {
+		size_t n = strlen(line);
+		if (used + n < sizeof out) {
+			memcpy(out + used, line, n + 1);
+			used += n;
+		}
+	}
 	int rc = pclose(p);
 	if (rc != 0)
-		fprintf(stderr, "npusim: gnuplot failed on %s\n", script);
+		fprintf(stderr, "npusim: gnuplot failed on %s:\n%s", script, out);
+	(void)quiet;
 	return rc == 0 ? 0 : -1;
 }
 
