@@ -35,7 +35,7 @@ static const struct scenario_key keys[] = {
 	{ "run", "connections", T_INT, "1", 1, 10000, NULL, "", "TCP connections the client opens", S_U32, TB(client.connections) },
 	{ "run", "mode", T_ENUM, "lro", 0, 0, "nic|lro", "", "firmware mode: plain NIC or LRO", S_U32, TB(lro_mode) },
 	{ "run", "connect", T_ENUM, "all-then-send", 0, 0, "sequential|all-then-send|simultaneous", "", "client connect pattern (see docs/ARCHITECTURE.md)", S_ENUM, TB(client.pattern) },
-	{ "run", "bytes_per_connection", T_BYTES, "4MiB", 1, 1e12, NULL, "bytes", "bytes each connection sends", S_U64, TB(client.bytes_per_connection) },
+	{ "run", "bytes_per_connection", T_BYTES, "4MiB", 1, 2147483647, NULL, "bytes", "bytes each connection sends", S_U64, TB(client.bytes_per_connection) },
 	{ "run", "close", T_BOOL, "on", 0, 1, NULL, "", "close each connection (FIN) after its data, or keep it open", S_U32, TB(client.tcp.close) },
 	{ "run", "time_limit", T_TIME, "30s", 1e-6, 1e6, NULL, "s", "stop the run at this simulated time", S_TIME, TB(time_limit_ps) },
 

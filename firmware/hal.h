@@ -129,6 +129,15 @@ bool hal_fmn_try_recv(struct hal_msg *m);
 /* Non-blocking receive from one bucket. */
 bool hal_fmn_try_recv_bucket(enum hal_bucket b, struct hal_msg *m);
 
+#define HAL_NO_STATION 0xffffu
+/* Sleep until one of: a send to `dst` would succeed with fewer than
+ * `max_in_use` of this core's messages waiting there (dst HAL_NO_STATION:
+ * never); a message is in bucket `wake` (HAL_BUCKETS: none); `cycles` have
+ * passed (0: no limit). Returns true when the send condition holds. On the
+ * XLS this is a poll of the credit counter and the bucket status; the
+ * simulator turns it into one wake-up instead of a loop. */
+bool hal_fmn_wait(unsigned dst, unsigned max_in_use, enum hal_bucket wake, uint64_t cycles);
+
 /* ---- packet buffers in NPU DRAM ---- */
 #define HAL_PKT_BUF_BYTES 2048
 void *hal_pkt_alloc(void);       /* NULL when the pool is empty (counted) */

@@ -169,7 +169,7 @@ static void send_draining(struct fw_state *fw, unsigned me, unsigned dst,
 {
 	while (!hal_fmn_try_send(dst, out))
 		if (!take_completions(fw, me))
-			hal_wait_cycles(200);
+			hal_fmn_wait(dst, ~0u, HAL_BUCKET_COMPLETION, 0);
 }
 
 static void send_dma(struct fw_state *fw, unsigned me, const uint8_t *src, uint64_t dst,
@@ -458,12 +458,17 @@ static void timeout_main(struct fw_state *fw)
 			timeout_scan(fw);
 			last_scan = now;
 		}
-		/* requests waiting for the engine: look again soon; otherwise
-		 * idle until the next timeout scan */
+		/* sleep until the engine takes another request, a request
+		 * arrives, or the next timeout scan is due */
+		uint64_t left = fw->period_cycles - (hal_cycles() - last_scan);
+		if (left > fw->period_cycles)
+			left = 1;
+		/* (a full queue takes nothing: then only the engine wakes us) */
 		if (lb_pending(fw))
-			hal_wait_cycles(100);
+			hal_fmn_wait(hal_station_dma(), fw->lb_window,
+				     lb_room(fw) ? HAL_BUCKET_DATA : HAL_BUCKETS, left);
 		else if (!busy)
-			hal_wait_cycles(fw->period_cycles);
+			hal_fmn_wait(HAL_NO_STATION, 0, HAL_BUCKET_DATA, left);
 	}
 }
 

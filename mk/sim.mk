@@ -17,3 +17,14 @@ $(KERNEL_BENCH): $(KERNEL_BENCH_SRC) sim/evq_heap.inc $(LIB)
 
 bench-kernel: $(KERNEL_BENCH)
 	$(KERNEL_BENCH)
+
+# Whole-simulator speed (bench/sim.c): the 64-connection LRO point.
+BENCH_TARGETS += bench-sim
+SIM_BENCH := $(BUILD)/bench/sim
+$(SIM_BENCH): bench/sim.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLFLAGS) -O2 -o $@ bench/sim.c $(LIB) $(LDLIBS)
+
+.PHONY: bench-sim
+bench-sim: $(SIM_BENCH)
+	$(SIM_BENCH) 0.5

@@ -85,7 +85,8 @@ void fmn_deliver(struct npu *n, unsigned src, unsigned dst, const struct hal_msg
 		if (fmn_bucket_push(&t->bucket[slot.bucket], &slot) != 0)
 			sim_fatal("FMN bucket of thread %u overflowed (credits exceed depth)", dst);
 		t->st.msgs_received++;
-		if (t->waiting_recv && t->wake.gen == 0)
+		int wakes = t->wake_bucket < 0 || t->wake_bucket == (int)slot.bucket;
+		if (t->waiting_recv && wakes && t->wake.gen == 0)
 			t->wake = sim_schedule_at(n->s, slot.visible_ps, fmn_wake_receiver, t);
 	} else if (dst == STATION_DMA) {
 		slot.depth_at_enqueue = n->dma_req.len;
@@ -116,6 +117,14 @@ void fmn_credit_return(struct npu *n, unsigned group, unsigned dst)
 {
 	n->credits_used[group][dst]--;
 	sim_signal_notify_one(n->s, &n->credit_wait[group][dst]);
+	/* threads of this core sleeping in hal_fmn_wait for this credit */
+	if (group < NPU_CORES) {
+		for (unsigned i = 0; i < NPU_THREADS_PER_CORE; i++) {
+			struct npu_thread *t = &n->th[group * NPU_THREADS_PER_CORE + i];
+			if (t->waiting_recv && t->watch_dst == dst && t->wake.gen == 0)
+				t->wake = sim_schedule_in(n->s, 0, fmn_wake_receiver, t);
+		}
+	}
 	/* devices waiting for credit retry */
 	if (group == fmn_group_of_station(STATION_MAC_RX))
 		mac_rx_kick(n);

@@ -200,6 +200,54 @@ void hal_fmn_recv(struct hal_msg *m)
 	t->st.wait_ps += sim_now(s) - start;
 }
 
+static bool can_send(struct npu_thread *t, unsigned dst, unsigned max_in_use)
+{
+	if (dst == HAL_NO_STATION)
+		return false;
+	unsigned group = fmn_group_of_station(t->id);
+	return fmn_has_credit(t->n, group, dst) && t->n->credits_used[group][dst] < max_in_use;
+}
+
+static bool bucket_ready(const struct npu_thread *t, enum hal_bucket b)
+{
+	if (b >= HAL_BUCKETS)
+		return false;
+	const struct fmn_bucket *k = &t->bucket[b];
+	return k->len && k->slot[k->head].visible_ps <= sim_now(t->n->s);
+}
+
+bool hal_fmn_wait(unsigned dst, unsigned max_in_use, enum hal_bucket wake, uint64_t cycles)
+{
+	struct npu_thread *t = self("hal_fmn_wait");
+	hal_pay(t);
+	sim *s = t->n->s;
+	sim_time start = sim_now(s);
+	sim_time until = cycles ? sim_time_add(start, sim_cycles(cycles, t->n->cfg.clock_hz)) :
+				  SIM_TIME_MAX;
+	for (;;) {
+		if (can_send(t, dst, max_in_use))
+			break;
+		if (bucket_ready(t, wake) || sim_now(s) >= until)
+			break;
+		/* sleep until a credit returns, a message lands, or the time is up */
+		t->waiting_recv = 1;
+		t->wake_bucket = wake < HAL_BUCKETS ? (int)wake : HAL_BUCKETS;
+		t->watch_dst = dst;
+		sim_event_handle timer = { 0, 0 };
+		if (until != SIM_TIME_MAX)
+			timer = sim_schedule_at(s, until, fmn_wake_receiver, t);
+		if (wake < HAL_BUCKETS && t->bucket[wake].len && t->wake.gen == 0)
+			t->wake = sim_schedule_at(s, t->bucket[wake].slot[t->bucket[wake].head].visible_ps,
+						  fmn_wake_receiver, t);
+		block(t, park_fn, NULL);
+		sim_cancel(s, timer);
+		t->wake_bucket = -1;
+		t->watch_dst = HAL_NO_STATION;
+	}
+	t->st.wait_ps += sim_now(s) - start;
+	return can_send(t, dst, max_in_use);
+}
+
 void *hal_pkt_alloc(void)
 {
 	struct npu_thread *t = self("hal_pkt_alloc");

@@ -125,6 +125,8 @@ struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct p
 		t->n = n;
 		t->id = i;
 		t->core = i / NPU_THREADS_PER_CORE;
+		t->wake_bucket = -1;
+		t->watch_dst = HAL_NO_STATION;
 		/* credits to a thread bucket are per sender group, so the bucket
 		 * holds at most one depth per group */
 		fmn_bucket_init(&t->bucket[HAL_BUCKET_DATA], c->thread_bucket_depth * FMN_GROUPS);

@@ -42,7 +42,9 @@ struct npu_thread {
 	unsigned id, core;
 	sim_proc *proc;
 	struct fmn_bucket bucket[HAL_BUCKETS];
-	int waiting_recv;              /* parked in hal_fmn_recv */
+	int waiting_recv;              /* parked in hal_fmn_recv or hal_fmn_wait */
+	int wake_bucket;               /* hal_fmn_wait: bucket that wakes, or -1 */
+	unsigned watch_dst;            /* hal_fmn_wait: station whose credit wakes */
 	sim_event_handle wake;         /* pending wake for a not-yet-visible message */
 	uint64_t pending_cycles;       /* hal_cost not yet paid */
 	uint32_t pending_mem;          /* hal_mem not yet paid */
