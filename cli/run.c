@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli/json.h"
 #include "cli/plot.h"
 
 const char *const run_csv_required[] = { "run", "mode", "connections", "dma_buffer", "dma_lb",
@@ -264,10 +265,9 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 	for (unsigned i = 0; i < ms.n; i++)
 		fprintf(f, "        \"%s\": \"%s\"%s\n", ms.m[i].name, ms.m[i].value,
 			i + 1 < ms.n ? "," : "");
-	fprintf(f, "      },\n      \"integrity_message\": \"");
-	for (const char *s = r.integrity_message; *s; s++)
-		fprintf(f, *s == '"' || *s == '\\' ? "\\%c" : "%c", *s);
-	fprintf(f, "\"\n    }");
+	fprintf(f, "      },\n      \"integrity_message\": ");
+	json_write_string(f, r.integrity_message);
+	fprintf(f, "\n    }");
 	if (commit_atomic(f, path, 3))
 		return 1;
 	if (!quiet)
@@ -278,6 +278,21 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 			r.established, r.failed_connections, r.syn_retransmits,
 			r.integrity_ok ? "ok" : "FAIL", r.wall_seconds);
 	return r.integrity_ok ? 0 : 1;
+}
+
+/* Copy a run's part file (.run-N.row / .run-N.json) into dst. */
+static int append_part(FILE *dst, const char *out_dir, unsigned run, const char *ext)
+{
+	char part[4096], buf[8192];
+	snprintf(part, sizeof part, "%s/.run-%u.%s", out_dir, run, ext);
+	FILE *f = fopen(part, "r");
+	if (!f)
+		return -1;
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, n, dst);
+	fclose(f);
+	return 0;
 }
 
 static int assemble(const struct scenario *sc, const char *out_dir, unsigned runs)
@@ -299,17 +314,10 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	for (unsigned i = 0; i < names.n; i++)
 		fprintf(csv, "%s%s", names.m[i].name, i + 1 < names.n ? "," : "\n");
 	for (unsigned run = 0; run < runs; run++) {
-		snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
-		FILE *f = fopen(part, "r");
-		if (!f) {
+		if (append_part(csv, out_dir, run, "row") != 0) {
 			fclose(csv);
 			return -1;
 		}
-		char buf[8192];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-			fwrite(buf, 1, n, csv);
-		fclose(f);
 	}
 	if (commit_atomic(csv, path, 0))
 		return -1;
@@ -318,22 +326,16 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	FILE *js = open_atomic(path, 0);
 	if (!js)
 		return -1;
-	fprintf(js, "{\n  \"npusim_version\": \"%s\",\n  \"scenario\": \"", NPUSIM_VERSION);
-	for (const char *s = sc->name; *s; s++)
-		fprintf(js, *s == '"' || *s == '\\' ? "\\%c" : "%c", *s);
-	fprintf(js, "\",\n  \"runs\": [\n");
+	fprintf(js, "{\n  \"npusim_version\": ");
+	json_write_string(js, NPUSIM_VERSION);
+	fprintf(js, ",\n  \"scenario\": ");
+	json_write_string(js, sc->name);
+	fprintf(js, ",\n  \"runs\": [\n");
 	for (unsigned run = 0; run < runs; run++) {
-		snprintf(part, sizeof part, "%s/.run-%u.json", out_dir, run);
-		FILE *f = fopen(part, "r");
-		if (!f) {
+		if (append_part(js, out_dir, run, "json") != 0) {
 			fclose(js);
 			return -1;
 		}
-		char buf[8192];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-			fwrite(buf, 1, n, js);
-		fclose(f);
 		fputs(run + 1 < runs ? ",\n" : "\n", js);
 	}
 	fprintf(js, "  ]\n}\n");

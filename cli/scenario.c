@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/json.h"
 #include "sim/rng.h"
 
 enum key_type { T_INT, T_BOOL, T_ENUM, T_TIME, T_BYTES, T_RATE, T_FREQ, T_RATIO, T_REAL, T_STRING };
@@ -636,20 +637,6 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 	return 0;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 void scenario_write_json(const struct scenario *sc, const struct scenario_point *p, FILE *f,
 			 const char *indent)
 {
@@ -657,9 +644,9 @@ void scenario_write_json(const struct scenario *sc, const struct scenario_point 
 		char name[96];
 		snprintf(name, sizeof name, "%s.%s", keys[i].section, keys[i].name);
 		fprintf(f, "%s", indent);
-		json_string(f, name);
+		json_write_string(f, name);
 		fputs(": ", f);
-		json_string(f, value_at(sc, p, i));
+		json_write_string(f, value_at(sc, p, i));
 		fputs(i + 1 < N_KEYS ? ",\n" : "\n", f);
 	}
 }
