@@ -8,11 +8,14 @@
 #include "cli/run.h"
 #include "cli/scenario.h"
 #include "sim/log.h"
+#include "traces/replay.h"
 
 static const char usage_text[] =
 	"usage: npusim run SCENARIO [--set section.key=value]... [-o DIR] [-j N] [--seed N]\n"
 	"                  [--quiet] [--no-plot] [--log module=level,...] [--dry-run]\n"
 	"       npusim demo [-o DIR] [-j N]\n"
+	"       npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]\n"
+	"                     [--threshold BYTES] [--no-active-ack]\n"
 	"       npusim plot DIR\n"
 	"       npusim keys [--markdown]\n"
 	"       npusim --help | --version\n"
@@ -25,6 +28,8 @@ static const char usage_text[] =
 	"         and write results.csv, summary.json, per-run CSVs and plots into DIR\n"
 	"         (default results/<scenario>/); -j N runs points in N processes\n"
 	"  demo   the paper's experiments at a small size, with a summary table\n"
+	"  replay run the LRO engine natively over a capture; write what the host\n"
+	"         would receive (aggregates and pass-through) to OUT.pcap\n"
 	"  plot   redraw the plots of a results folder with gnuplot\n"
 	"  keys   list every scenario key with its default, unit and range\n"
 	"\n"
@@ -265,6 +270,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc - 2, argv + 2);
+	if (!strcmp(cmd, "replay"))
+		return replay_main(argc - 2, argv + 2);
 	if (!strcmp(cmd, "plot")) {
 		if (argc != 3)
 			return usage_error("plot needs one results folder", NULL);

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""tests/tools/pcap_flows.py - reassemble every TCP flow of a capture by
+sequence number and check it: prints "client:port bytes sha256" per flow,
+and with --check GROUND.json compares with the ground truth. Fails on bad
+IP/TCP checksums, on overlapping bytes that disagree, and on holes. Standard
+library only (independent of npusim's code)."""
+import hashlib, json, struct, sys
+
+def csum(data):
+    if len(data) % 2:
+        data += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+def packets(path):
+    with open(path, 'rb') as f:
+        hdr = f.read(24)
+        magic = struct.unpack('<I', hdr[:4])[0]
+        endian = '<' if magic in (0xa1b2c3d4, 0xa1b23c4d) else '>'
+        while True:
+            rec = f.read(16)
+            if len(rec) < 16:
+                return
+            _, _, incl, _ = struct.unpack(endian + 'IIII', rec)
+            yield f.read(incl)
+
+def main():
+    path, dst = sys.argv[1], sys.argv[2]
+    truth = json.load(open(sys.argv[4])) if len(sys.argv) > 4 and sys.argv[3] == '--check' else None
+    flows = {}
+    n = 0
+    for frame in packets(path):
+        n += 1
+        if frame[12:14] != b'\x08\x00':
+            continue
+        ip = frame[14:]
+        ihl = (ip[0] & 15) * 4
+        total = struct.unpack('!H', ip[2:4])[0]
+        if ip[9] != 6:
+            continue
+        if csum(ip[:ihl]) != 0xffff:
+            sys.exit('packet %d: bad IP checksum' % n)
+        tcp = ip[ihl:total]
+        pseudo = ip[12:20] + struct.pack('!BBH', 0, 6, len(tcp))
+        if csum(pseudo + tcp) != 0xffff:
+            sys.exit('packet %d: bad TCP checksum' % n)
+        daddr = '.'.join(str(b) for b in ip[16:20])
+        if daddr != dst:
+            continue
+        sport, = struct.unpack('!H', tcp[0:2])
+        seq, = struct.unpack('!I', tcp[4:8])
+        flags = tcp[13]
+        doff = (tcp[12] >> 4) * 4
+        payload = tcp[doff:]
+        key = '%s:%d' % ('.'.join(str(b) for b in ip[12:16]), sport)
+        fl = flows.setdefault(key, {'isn': None, 'data': {}})
+        if flags & 0x02:
+            fl['isn'] = seq
+            continue
+        if payload:
+            fl['data'].setdefault(seq, []).append(payload)
+    bad = 0
+    for key, fl in sorted(flows.items()):
+        if fl['isn'] is None:
+            sys.exit('%s: no SYN in the capture' % key)
+        stream = bytearray()
+        have = []
+        for seq, pieces in fl['data'].items():
+            for p in pieces:
+                off = (seq - fl['isn'] - 1) % (1 << 32)
+                have.append((off, p))
+        have.sort()
+        for off, p in have:
+            end = off + len(p)
+            if off > len(stream):
+                sys.exit('%s: hole at offset %d' % (key, len(stream)))
+            common = stream[off:end]
+            if bytes(common) != p[:len(common)]:
+                sys.exit('%s: overlapping bytes disagree at offset %d' % (key, off))
+            if end > len(stream):
+                stream += p[len(stream) - off:]
+        digest = hashlib.sha256(bytes(stream)).hexdigest()
+        print('%s %d %s' % (key, len(stream), digest))
+        if truth is not None:
+            want = truth.get(key)
+            if want is None or want[0] != len(stream) or want[1] != digest:
+                print('  MISMATCH: ground truth %s' % (want,))
+                bad = 1
+    if truth is not None and set(truth) != set(flows):
+        print('flows differ from the ground truth: %s vs %s' % (sorted(flows), sorted(truth)))
+        bad = 1
+    sys.exit(bad)
+
+main()
