@@ -18,7 +18,7 @@
 #include "sim/kernel.h"
 
 struct tcp_receiver_config {
-	uint64_t rcvbuf_bytes;         /* socket buffer: 256 KB (see docs/HOSTS.md) */
+	uint64_t rcvbuf_bytes;         /* socket buffer: 256 KB (docs/CALIBRATION.md) */
 	uint8_t wscale;                /* offered: 7 */
 	sim_time ato_min_ps;           /* 40 ms */
 	sim_time ato_max_ps;           /* 200 ms */

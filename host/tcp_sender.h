@@ -3,7 +3,7 @@
  * Handshake: SYN with MSS 1460, timestamps and window scale 7; initial RTO
  * 3 s (TCP_TIMEOUT_INIT) doubling per retry; after tcp_syn_retries (5)
  * retransmissions and the last timeout the connect fails: SYNs at 0, 3, 9,
- * 21, 45, 93 s, given up at 189 s (see docs/HOSTS.md).
+ * 21, 45, 93 s, given up at 189 s (see docs/CALIBRATION.md).
  * Data: MSS-sized segments with timestamps (1448 bytes at MTU 1500); slow
  * start from 3 segments counting one segment per ACK (2.6.32 without ABC);
  * NewReno congestion avoidance, fast retransmit on 3 duplicate ACKs with
