@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli/dma_report.h"
+#include "traces/pcap_tap.h"
 
 void testbed_config_default(struct testbed_config *c)
 {
@@ -43,6 +44,7 @@ struct testbed {
 	struct client *client;
 	struct faults_dir faults[2];
 	struct dma_report *report;
+	struct pcap_tap *wire_tap, *host_tap;
 	const struct testbed_config *cfg;
 	const struct testbed_progress *progress;
 };
@@ -74,6 +76,17 @@ static void on_dma_request(void *ctx, const struct dma_trace_rec *rec)
 		q.is_first_segment = 1;
 	}
 	dma_report_add(tb->report, &q);
+}
+
+static void on_wire_frame(void *ctx, enum link_side from, const struct frame *f, sim_time t)
+{
+	(void)from;
+	pcap_tap_write(ctx, f->data, f->len, t);
+}
+
+static void on_host_frame(void *ctx, const uint8_t *frame, uint32_t len, sim_time t)
+{
+	pcap_tap_write(ctx, frame, len, t);
 }
 
 static void on_progress(sim *s, void *arg)
@@ -122,6 +135,21 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 		if (faults_dir_enabled(&tb->faults[d]))
 			link_set_faults(tb->link, (enum link_side)d, &tb->faults[d]);
 	}
+	if (c->trace_pcap && c->out_dir) {
+		/* the fiber at the NPU, both directions, and the host's view */
+		char path[4096];
+		snprintf(path, sizeof path, "%s/wire.pcap", c->out_dir);
+		tb->wire_tap = pcap_tap_open(path);
+		snprintf(path, sizeof path, "%s/host.pcap", c->out_dir);
+		tb->host_tap = pcap_tap_open(path);
+		if (!tb->wire_tap || !tb->host_tap) {
+			snprintf(r->integrity_message, sizeof r->integrity_message,
+				 "cannot create the capture files in %s", c->out_dir);
+			return -1;
+		}
+		link_set_tap(tb->link, on_wire_frame, tb->wire_tap);
+		server_set_tap(tb->server, on_host_frame, tb->host_tap);
+	}
 	if (c->trace_dma) {
 		tb->report = dma_report_create();
 		npu_set_dma_trace(tb->npu, on_dma_request, tb);
@@ -131,6 +159,8 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 
 static void teardown(struct testbed *tb)
 {
+	pcap_tap_close(tb->wire_tap);
+	pcap_tap_close(tb->host_tap);
 	for (int d = 0; d < 2; d++)
 		faults_dir_release(&tb->faults[d], tb->pool);
 	client_destroy(tb->client);

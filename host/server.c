@@ -29,6 +29,8 @@ struct server {
 	struct tcp_receiver **tcp;
 	struct server_conn_stats *conn;
 	uint32_t completed;
+	server_tap_fn tap;
+	void *tap_ctx;
 	struct server_stats st;
 };
 
@@ -159,6 +161,8 @@ static void frame_done(sim *s, void *arg)
 	const uint8_t *frame = pcie_host_ptr(sv->pcie, nic_le64(d->buf_addr), len);
 	sv->extra_cycles = 0;
 	sv->st.frames++;
+	if (sv->tap)
+		sv->tap(sv->tap_ctx, frame, len, sim_now(s));
 	frame_up(sv, frame, len);
 	/* give the descriptor back: the buffer is refilled in place */
 	d->frame_len = 0;
@@ -297,3 +301,9 @@ const struct tcp_receiver_stats *server_tcp_stats(const struct server *sv, uint3
 	return sv->tcp[conn] ? tcp_receiver_stats(sv->tcp[conn]) : NULL;
 }
 uint32_t server_completed(const struct server *sv) { return sv->completed; }
+
+void server_set_tap(struct server *sv, server_tap_fn fn, void *ctx)
+{
+	sv->tap = fn;
+	sv->tap_ctx = ctx;
+}

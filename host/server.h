@@ -56,6 +56,10 @@ void server_destroy(struct server *sv);
 const struct server_stats *server_stats(const struct server *sv);
 const struct server_conn_stats *server_conn(const struct server *sv, uint32_t conn);
 const struct tcp_receiver_stats *server_tcp_stats(const struct server *sv, uint32_t conn);
+/* Called with every frame the driver hands to the stack (aggregates as the
+ * host sees them), for capture taps. */
+typedef void (*server_tap_fn)(void *ctx, const uint8_t *frame, uint32_t len, sim_time t);
+void server_set_tap(struct server *sv, server_tap_fn fn, void *ctx);
 /* Connections read to EOF. */
 uint32_t server_completed(const struct server *sv);
 

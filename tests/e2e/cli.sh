@@ -44,6 +44,20 @@ set -e
 [ $rc -eq 2 ] || fail "bad --set exit $rc"
 grep -q 'dma.depth' "$t/err" || fail "--set error message"
 
+# capture taps: both files open, and every IP and TCP checksum is good
+"$NPUSIM" run tests/data/tiny.ini --set trace.pcap=on --set run.connections=2 --set run.mode=lro \
+	-o "$t/p" --quiet --no-plot || fail "run with pcap taps"
+for f in wire host; do
+	[ -s "$t/p/run-0/$f.pcap" ] || fail "$f.pcap missing"
+	python3 tests/tools/pcap_flows.py "$t/p/run-0/$f.pcap" 10.0.0.2 > /dev/null \
+		|| fail "$f.pcap: bad checksum or inconsistent flow"
+	if command -v tshark > /dev/null; then
+		bad=$(tshark -r "$t/p/run-0/$f.pcap" -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE \
+			-Y 'tcp.checksum.status != 1 || ip.checksum.status != 1' 2>/dev/null | wc -l)
+		[ "$bad" -eq 0 ] || fail "$f.pcap: tshark finds $bad frames with bad checksums"
+	fi
+done
+
 # plots, when gnuplot is installed
 if command -v gnuplot > /dev/null; then
 	"$NPUSIM" plot "$t/a" 2> /dev/null || fail "plot"
