@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sim/log.h"
+#include "sim/process.h"
 #include "sim/stats.h"
 
 START_TEST(time_weighted_mean_weights_by_duration)
@@ -78,6 +79,30 @@ START_TEST(log_filters_by_module_and_level)
 }
 END_TEST
 
+/* The small accessors every module reports through. */
+START_TEST(names_and_accessors_report_the_build_and_state)
+{
+	const char *sw = sim_proc_switch_name();
+	ck_assert(!strcmp(sw, "asm-x86_64") || !strcmp(sw, "asm-aarch64") ||
+		  !strcmp(sw, "ucontext"));
+#ifdef SIM_CORO_UCONTEXT
+	ck_assert_str_eq(sw, "ucontext");
+#endif
+	const char *q = evq_name();
+#ifdef SIM_EVQ_HEAP2
+	ck_assert_str_eq(q, "heap2");
+#else
+	ck_assert_str_eq(q, "heap4");
+#endif
+	ck_assert_str_eq(sim_log_level_name(SIM_LOG_DEBUG), "debug");
+	ck_assert_str_eq(sim_log_level_name(99), "?");
+	sim *s = sim_create(1234);
+	ck_assert_uint_eq(sim_seed(s), 1234);
+	ck_assert_uint_eq(sim_events_pending(s), 0);
+	sim_destroy(s);
+}
+END_TEST
+
 Suite *sim_stats_suite(void)
 {
 	Suite *s = suite_create("sim_stats");
@@ -85,6 +110,8 @@ Suite *sim_stats_suite(void)
 	tcase_add_test(tc, time_weighted_mean_weights_by_duration);
 	tcase_add_test(tc, histogram_percentiles_within_stated_error);
 	tcase_add_test(tc, log_filters_by_module_and_level);
+	tcase_add_test(tc, names_and_accessors_report_the_build_and_state);
 	suite_add_tcase(s, tc);
 	return s;
 }
+
