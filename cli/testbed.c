@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli/dma_report.h"
+#include "sim/vcd.h"
 #include "traces/pcap_tap.h"
 
 void testbed_config_default(struct testbed_config *c)
@@ -45,6 +46,10 @@ struct testbed {
 	struct faults_dir faults[2];
 	struct dma_report *report;
 	struct pcap_tap *wire_tap, *host_tap;
+	FILE *vcd_file;
+	struct vcd *vcd;
+	int vcd_thread[NPU_THREADS], vcd_dma, vcd_fifo;
+	char vcd_tmp[4200], vcd_path[4096];
 	const struct testbed_config *cfg;
 	const struct testbed_progress *progress;
 };
@@ -87,6 +92,62 @@ static void on_wire_frame(void *ctx, enum link_side from, const struct frame *f,
 static void on_host_frame(void *ctx, const uint8_t *frame, uint32_t len, sim_time t)
 {
 	pcap_tap_write(ctx, frame, len, t);
+}
+
+static void on_thread_state(void *ctx, unsigned thread, enum npu_thread_state st, sim_time t)
+{
+	struct testbed *tb = ctx;
+	vcd_change(tb->vcd, tb->vcd_thread[thread], t, st);
+}
+
+static void on_dma_depth(void *ctx, sim_time t, uint32_t depth)
+{
+	struct testbed *tb = ctx;
+	vcd_change(tb->vcd, tb->vcd_dma, t, depth);
+}
+
+static void on_fifo(void *ctx, sim_time t, uint32_t bytes)
+{
+	struct testbed *tb = ctx;
+	vcd_change(tb->vcd, tb->vcd_fifo, t, bytes);
+}
+
+/* run-N/waves.vcd for GTKWave: per thread its state (0 running, 1 compute,
+ * 2 DRAM stall, 3 FMN wait, 4 sleep), the DMA buffer depth, the rx FIFO. */
+static int open_vcd(struct testbed *tb, const struct testbed_config *c)
+{
+	snprintf(tb->vcd_path, sizeof tb->vcd_path, "%s/waves.vcd", c->out_dir);
+	snprintf(tb->vcd_tmp, sizeof tb->vcd_tmp, "%s.tmp", tb->vcd_path);
+	tb->vcd_file = fopen(tb->vcd_tmp, "w");
+	if (!tb->vcd_file)
+		return -1;
+	tb->vcd = vcd_create(tb->vcd_file);
+	for (unsigned t = 0; t < NPU_THREADS; t++) {
+		char name[32];
+		snprintf(name, sizeof name, "t%02u_%s", t,
+			 fw_thread_role(npu_firmware_state(tb->npu), t));
+		for (char *p = name; *p; p++)
+			if (*p == '+')
+				*p = '_';
+		tb->vcd_thread[t] = vcd_signal(tb->vcd, "npu_threads", name, 3);
+	}
+	tb->vcd_dma = vcd_signal(tb->vcd, "npu", "dma_buffer_depth", 16);
+	tb->vcd_fifo = vcd_signal(tb->vcd, "npu", "rx_fifo_bytes", 32);
+	npu_set_thread_state_hook(tb->npu, on_thread_state, tb);
+	npu_set_dma_depth_hook(tb->npu, on_dma_depth, tb);
+	npu_set_rx_fifo_hook(tb->npu, on_fifo, tb);
+	return 0;
+}
+
+static void close_vcd(struct testbed *tb)
+{
+	if (!tb->vcd_file)
+		return;
+	int rc = vcd_finish(tb->vcd);
+	if (fclose(tb->vcd_file) != 0 || rc != 0 || rename(tb->vcd_tmp, tb->vcd_path) != 0) {
+		fprintf(stderr, "npusim: cannot write %s\n", tb->vcd_path);
+		remove(tb->vcd_tmp);
+	}
 }
 
 static void on_progress(sim *s, void *arg)
@@ -150,6 +211,11 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 		link_set_tap(tb->link, on_wire_frame, tb->wire_tap);
 		server_set_tap(tb->server, on_host_frame, tb->host_tap);
 	}
+	if (c->trace_vcd && c->out_dir && open_vcd(tb, c) != 0) {
+		snprintf(r->integrity_message, sizeof r->integrity_message,
+			 "cannot create the waveform file in %s", c->out_dir);
+		return -1;
+	}
 	if (c->trace_dma) {
 		tb->report = dma_report_create();
 		npu_set_dma_trace(tb->npu, on_dma_request, tb);
@@ -161,6 +227,7 @@ static void teardown(struct testbed *tb)
 {
 	pcap_tap_close(tb->wire_tap);
 	pcap_tap_close(tb->host_tap);
+	close_vcd(tb);
 	for (int d = 0; d < 2; d++)
 		faults_dir_release(&tb->faults[d], tb->pool);
 	client_destroy(tb->client);

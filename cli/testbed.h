@@ -35,6 +35,7 @@ struct testbed_config {
 	const char *out_dir;           /* per-run folder for traces */
 	int trace_dma;                 /* DMA report */
 	int trace_pcap;                /* wire and host-delivery captures */
+	int trace_vcd;                 /* waveforms: thread states, DMA depth, rx FIFO */
 };
 
 void testbed_config_default(struct testbed_config *c);

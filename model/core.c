@@ -80,6 +80,8 @@ void core_compute(struct npu_thread *t, uint64_t cycles)
 	c->active[c->n_active++] = t;
 	t->on_core = 1;
 	core_reschedule(n, c);
+	thread_state(t, NPU_THREAD_COMPUTE);
 	sim_proc_park(n->s);
+	thread_state(t, NPU_THREAD_RUNNING);
 	t->st.busy_ps += sim_now(n->s) - start;
 }

@@ -53,7 +53,9 @@ void hal_pay(struct npu_thread *t)
 	if (t->pending_mem) {
 		struct wait_arg w = { t->pending_mem * t->n->cfg.ddr_latency_ps };
 		t->pending_mem = 0;
+		thread_state(t, NPU_THREAD_MEMORY);
 		block(t, wait_fn, &w);
+		thread_state(t, NPU_THREAD_RUNNING);
 		t->st.mem_ps += w.ps;
 	}
 }
@@ -75,7 +77,9 @@ void hal_wait_cycles(uint64_t cycles)
 	struct npu_thread *t = self("hal_wait_cycles");
 	hal_pay(t);
 	struct wait_arg w = { sim_cycles(cycles, t->n->cfg.clock_hz) };
+	thread_state(t, NPU_THREAD_SLEEPING);
 	block(t, wait_fn, &w);
+	thread_state(t, NPU_THREAD_RUNNING);
 	t->st.idle_ps += w.ps;
 }
 
@@ -124,10 +128,12 @@ void hal_fmn_send(unsigned dst, const struct hal_msg *m)
 		sim_time start = sim_now(n->s);
 		if (dst == STATION_DMA)
 			n->dma.sender_blocked++;
+		thread_state(t, NPU_THREAD_WAITING);
 		while (!fmn_has_credit(n, group, dst)) {
 			sim_signal_wait(n->s, &n->credit_wait[group][dst]);
 			hal_current = t;
 		}
+		thread_state(t, NPU_THREAD_RUNNING);
 		t->st.wait_ps += sim_now(n->s) - start;
 	}
 	t->st.msgs_sent++;
@@ -195,7 +201,9 @@ void hal_fmn_recv(struct hal_msg *m)
 		sim_time v = next_visible(t);
 		if (v != SIM_TIME_MAX && t->wake.gen == 0)
 			t->wake = sim_schedule_at(s, v, fmn_wake_receiver, t);
+		thread_state(t, NPU_THREAD_WAITING);
 		block(t, park_fn, NULL);
+		thread_state(t, NPU_THREAD_RUNNING);
 	}
 	t->st.wait_ps += sim_now(s) - start;
 }
@@ -239,7 +247,9 @@ bool hal_fmn_wait(unsigned dst, unsigned max_in_use, enum hal_bucket wake, uint6
 		if (wake < HAL_BUCKETS && t->bucket[wake].len && t->wake.gen == 0)
 			t->wake = sim_schedule_at(s, t->bucket[wake].slot[t->bucket[wake].head].visible_ps,
 						  fmn_wake_receiver, t);
+		thread_state(t, NPU_THREAD_WAITING);
 		block(t, park_fn, NULL);
+		thread_state(t, NPU_THREAD_RUNNING);
 		sim_cancel(s, timer);
 		t->wake_bucket = -1;
 		t->watch_dst = HAL_NO_STATION;

@@ -105,6 +105,8 @@ void mac_rx_kick(struct npu *n)
 		if (!n->rx_head)
 			n->rx_tail = NULL;
 		n->rx_fifo_bytes -= f->len;
+		if (n->fifo_hook)
+			n->fifo_hook(n->fifo_ctx, sim_now(n->s), n->rx_fifo_bytes);
 		memcpy(buf, f->data, f->len);
 		unsigned t = pde_pick(n, f);
 		struct pde_pending *p =
@@ -134,6 +136,8 @@ void mac_rx_from_link(void *ctx, struct frame *f)
 		n->rx_head = f;
 	n->rx_tail = f;
 	n->rx_fifo_bytes += f->len;
+	if (n->fifo_hook)
+		n->fifo_hook(n->fifo_ctx, sim_now(n->s), n->rx_fifo_bytes);
 	if (n->rx_fifo_bytes > n->mac.rx_fifo_max_bytes)
 		n->mac.rx_fifo_max_bytes = n->rx_fifo_bytes;
 	mac_rx_kick(n);

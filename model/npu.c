@@ -195,6 +195,18 @@ void npu_set_dma_depth_hook(struct npu *n, npu_depth_fn fn, void *ctx)
 	n->depth_ctx = ctx;
 }
 
+void npu_set_thread_state_hook(struct npu *n, npu_state_fn fn, void *ctx)
+{
+	n->state_hook = fn;
+	n->state_ctx = ctx;
+}
+
+void npu_set_rx_fifo_hook(struct npu *n, npu_depth_fn fn, void *ctx)
+{
+	n->fifo_hook = fn;
+	n->fifo_ctx = ctx;
+}
+
 void npu_finish(struct npu *n)
 {
 	sim_tavg_set(&n->dma.depth, sim_now(n->s), n->dma_req.len);

@@ -104,6 +104,15 @@ struct dma_trace_rec {
 typedef void (*dma_trace_fn)(void *ctx, const struct dma_trace_rec *r);
 /* Called on every change of the DMA buffer depth (for waveforms). */
 typedef void (*npu_depth_fn)(void *ctx, sim_time t, uint32_t depth);
+/* What a hardware thread is doing, for waveforms. */
+enum npu_thread_state {
+	NPU_THREAD_RUNNING = 0,        /* between annotations (no simulated time) */
+	NPU_THREAD_COMPUTE = 1,        /* issuing on its core */
+	NPU_THREAD_MEMORY = 2,         /* stalled on DRAM */
+	NPU_THREAD_WAITING = 3,        /* waiting on the FMN (message or credit) */
+	NPU_THREAD_SLEEPING = 4,       /* hal_wait_cycles */
+};
+typedef void (*npu_state_fn)(void *ctx, unsigned thread, enum npu_thread_state s, sim_time t);
 
 struct npu;
 
@@ -119,6 +128,9 @@ uint32_t npu_dma_depth(const struct npu *n);
 void *npu_firmware_state(struct npu *n);
 void npu_set_dma_trace(struct npu *n, dma_trace_fn fn, void *ctx);
 void npu_set_dma_depth_hook(struct npu *n, npu_depth_fn fn, void *ctx);
+void npu_set_thread_state_hook(struct npu *n, npu_state_fn fn, void *ctx);
+/* Called on every change of the MAC receive FIFO fill (bytes). */
+void npu_set_rx_fifo_hook(struct npu *n, npu_depth_fn fn, void *ctx);
 /* Report requests still in the buffer (end of run) through the trace hook. */
 void npu_dma_trace_pending(struct npu *n);
 /* Close the books on per-thread accounting at time now. */

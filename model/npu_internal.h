@@ -106,7 +106,17 @@ struct npu {
 	void *dma_trace_ctx;
 	npu_depth_fn depth_hook;
 	void *depth_ctx;
+	npu_state_fn state_hook;
+	void *state_ctx;
+	npu_depth_fn fifo_hook;
+	void *fifo_ctx;
 };
+
+static inline void thread_state(struct npu_thread *t, enum npu_thread_state s)
+{
+	if (t->n->state_hook)
+		t->n->state_hook(t->n->state_ctx, t->id, s, sim_now(t->n->s));
+}
 
 /* core.c */
 void core_compute(struct npu_thread *t, uint64_t cycles);

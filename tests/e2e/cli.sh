@@ -58,6 +58,15 @@ for f in wire host; do
 	fi
 done
 
+# waveform: a VCD whose header declares the signals and whose times increase
+"$NPUSIM" run tests/data/tiny.ini --set trace.vcd=on --set run.connections=2 --set run.mode=lro \
+	-o "$t/v" --quiet --no-plot || fail "run with a waveform"
+vcd="$t/v/run-0/waves.vcd"
+grep -q '^\$enddefinitions \$end$' "$vcd" || fail "VCD header"
+[ "$(grep -c '^\$var reg 3 ' "$vcd")" -eq 16 ] || fail "VCD: 16 thread signals"
+awk '/^#/ { t = substr($0, 2) + 0; if (t < last) exit 1; last = t; n++ }
+     END { if (n < 10) exit 1 }' "$vcd" || fail "VCD times do not increase"
+
 # plots, when gnuplot is installed
 if command -v gnuplot > /dev/null; then
 	"$NPUSIM" plot "$t/a" 2> /dev/null || fail "plot"
