@@ -95,7 +95,7 @@ static const struct scenario_key keys[] = {
 	{ "client", "rto_min", T_TIME, "200ms", 1e-3, 10, NULL, "s", "minimum RTO", S_TIME, TB(client.tcp.rto_min_ps) },
 
 	{ "trace", "pcap", T_BOOL, "off", 0, 1, NULL, "", "write run-N/wire.pcap (the fiber at the NPU) and host.pcap (frames the host stack receives)", S_U32, TB(trace_pcap) },
-	{ "trace", "vcd", T_BOOL, "off", 0, 1, NULL, "", "write run-N/waves.vcd (thread states, DMA buffer depth, rx FIFO) for GTKWave", S_U32, TB(trace_vcd) },
+	{ "trace", "vcd", T_BOOL, "off", 0, 1, NULL, "", "write run-N/waves.vcd (thread states, FMN bucket depths, DMA buffer depth, rx FIFO) for GTKWave", S_U32, TB(trace_vcd) },
 	{ "trace", "dma", T_BOOL, "off", 0, 1, NULL, "", "write the DMA report (dma_requests.csv, dma_depth.csv, dma_report.txt)", S_U32, TB(trace_dma) },
 
 	{ "faults", "loss", T_RATIO, "0", 0, 1, NULL, "", "frames lost, each direction", S_FAULT_RATE, FD(loss) },

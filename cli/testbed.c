@@ -48,7 +48,7 @@ struct testbed {
 	struct pcap_tap *wire_tap, *host_tap;
 	FILE *vcd_file;
 	struct vcd *vcd;
-	int vcd_thread[NPU_THREADS], vcd_dma, vcd_fifo;
+	int vcd_thread[NPU_THREADS], vcd_bucket[NPU_THREADS], vcd_dma, vcd_fifo;
 	char vcd_tmp[4200], vcd_path[4096];
 	const struct testbed_config *cfg;
 	const struct testbed_progress *progress;
@@ -100,6 +100,12 @@ static void on_thread_state(void *ctx, unsigned thread, enum npu_thread_state st
 	vcd_change(tb->vcd, tb->vcd_thread[thread], t, st);
 }
 
+static void on_bucket(void *ctx, unsigned thread, sim_time t, uint32_t depth)
+{
+	struct testbed *tb = ctx;
+	vcd_change(tb->vcd, tb->vcd_bucket[thread], t, depth);
+}
+
 static void on_dma_depth(void *ctx, sim_time t, uint32_t depth)
 {
 	struct testbed *tb = ctx;
@@ -113,7 +119,8 @@ static void on_fifo(void *ctx, sim_time t, uint32_t bytes)
 }
 
 /* run-N/waves.vcd for GTKWave: per thread its state (0 running, 1 compute,
- * 2 DRAM stall, 3 FMN wait, 4 sleep), the DMA buffer depth, the rx FIFO. */
+ * 2 DRAM stall, 3 FMN wait, 4 sleep) and its FMN bucket depth, the DMA
+ * buffer depth, the rx FIFO fill. */
 static int open_vcd(struct testbed *tb, const struct testbed_config *c)
 {
 	snprintf(tb->vcd_path, sizeof tb->vcd_path, "%s/waves.vcd", c->out_dir);
@@ -131,11 +138,17 @@ static int open_vcd(struct testbed *tb, const struct testbed_config *c)
 				*p = '_';
 		tb->vcd_thread[t] = vcd_signal(tb->vcd, "npu_threads", name, 3);
 	}
+	for (unsigned t = 0; t < NPU_THREADS; t++) {
+		char name[32];
+		snprintf(name, sizeof name, "t%02u_bucket_depth", t);
+		tb->vcd_bucket[t] = vcd_signal(tb->vcd, "fmn", name, 16);
+	}
 	tb->vcd_dma = vcd_signal(tb->vcd, "npu", "dma_buffer_depth", 16);
 	tb->vcd_fifo = vcd_signal(tb->vcd, "npu", "rx_fifo_bytes", 32);
 	npu_set_thread_state_hook(tb->npu, on_thread_state, tb);
 	npu_set_dma_depth_hook(tb->npu, on_dma_depth, tb);
 	npu_set_rx_fifo_hook(tb->npu, on_fifo, tb);
+	npu_set_bucket_hook(tb->npu, on_bucket, tb);
 	return 0;
 }
 

@@ -84,6 +84,7 @@ void fmn_deliver(struct npu *n, unsigned src, unsigned dst, const struct hal_msg
 		}
 		if (fmn_bucket_push(&t->bucket[slot.bucket], &slot) != 0)
 			sim_fatal("FMN bucket of thread %u overflowed (credits exceed depth)", dst);
+		bucket_changed(t);
 		t->st.msgs_received++;
 		int wakes = t->wake_bucket < 0 || t->wake_bucket == (int)slot.bucket;
 		if (t->waiting_recv && wakes && t->wake.gen == 0)

@@ -149,6 +149,7 @@ static bool take_from(struct npu_thread *t, enum hal_bucket which, struct hal_ms
 	struct fmn_slot s = b->slot[b->head];
 	b->head = (b->head + 1) % b->cap;
 	b->len--;
+	bucket_changed(t);
 	*m = s.m;
 	if (which == HAL_BUCKET_COMPLETION) {
 		t->n->done_credits_used[t->id]--;

@@ -207,6 +207,12 @@ void npu_set_rx_fifo_hook(struct npu *n, npu_depth_fn fn, void *ctx)
 	n->fifo_ctx = ctx;
 }
 
+void npu_set_bucket_hook(struct npu *n, npu_bucket_fn fn, void *ctx)
+{
+	n->bucket_hook = fn;
+	n->bucket_ctx = ctx;
+}
+
 void npu_finish(struct npu *n)
 {
 	sim_tavg_set(&n->dma.depth, sim_now(n->s), n->dma_req.len);

@@ -131,6 +131,9 @@ void npu_set_dma_depth_hook(struct npu *n, npu_depth_fn fn, void *ctx);
 void npu_set_thread_state_hook(struct npu *n, npu_state_fn fn, void *ctx);
 /* Called on every change of the MAC receive FIFO fill (bytes). */
 void npu_set_rx_fifo_hook(struct npu *n, npu_depth_fn fn, void *ctx);
+/* Called on every change of a thread's FMN bucket depth (both buckets). */
+typedef void (*npu_bucket_fn)(void *ctx, unsigned thread, sim_time t, uint32_t depth);
+void npu_set_bucket_hook(struct npu *n, npu_bucket_fn fn, void *ctx);
 /* Report requests still in the buffer (end of run) through the trace hook. */
 void npu_dma_trace_pending(struct npu *n);
 /* Close the books on per-thread accounting at time now. */

@@ -110,7 +110,16 @@ struct npu {
 	void *state_ctx;
 	npu_depth_fn fifo_hook;
 	void *fifo_ctx;
+	npu_bucket_fn bucket_hook;
+	void *bucket_ctx;
 };
+
+static inline void bucket_changed(struct npu_thread *t)
+{
+	if (t->n->bucket_hook)
+		t->n->bucket_hook(t->n->bucket_ctx, t->id, sim_now(t->n->s),
+				  t->bucket[0].len + t->bucket[1].len);
+}
 
 static inline void thread_state(struct npu_thread *t, enum npu_thread_state s)
 {

@@ -64,6 +64,7 @@ done
 vcd="$t/v/run-0/waves.vcd"
 grep -q '^\$enddefinitions \$end$' "$vcd" || fail "VCD header"
 [ "$(grep -c '^\$var reg 3 ' "$vcd")" -eq 16 ] || fail "VCD: 16 thread signals"
+[ "$(grep -c 'bucket_depth \$end' "$vcd")" -eq 16 ] || fail "VCD: 16 bucket signals"
 awk '/^#/ { t = substr($0, 2) + 0; if (t < last) exit 1; last = t; n++ }
      END { if (n < 10) exit 1 }' "$vcd" || fail "VCD times do not increase"
 
