@@ -52,12 +52,13 @@ static uint32_t ts_now(const struct tcp_receiver *r)
 	return (uint32_t)(sim_now(r->s) / SIM_PS_PER_MS);
 }
 
-/* The application reads as data arrives, so the free space is the buffer
- * minus what waits out of order. */
+/* The application reads as data arrives, so the window is the whole
+ * buffer; out-of-order data lies inside it, and Linux never moves the
+ * window's right edge back (tcp_select_window), so it does not shrink - and
+ * duplicate ACKs stay duplicates (same window, RFC 5681). */
 static uint16_t window_field(const struct tcp_receiver *r)
 {
-	uint64_t space = r->cfg.rcvbuf_bytes > r->ooo_bytes ? r->cfg.rcvbuf_bytes - r->ooo_bytes : 0;
-	uint64_t w = space >> r->cfg.wscale;
+	uint64_t w = r->cfg.rcvbuf_bytes >> r->cfg.wscale;
 	return (uint16_t)(w > 65535 ? 65535 : w);
 }
 

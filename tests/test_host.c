@@ -183,6 +183,29 @@ START_TEST(same_seed_same_run)
 }
 END_TEST
 
+/* NIC mode with many flows saturates the host core: the throughput is what
+ * the cost model allows per frame. */
+START_TEST(the_host_cpu_saturates_at_its_cost_model_rate)
+{
+	struct testbed_config c;
+	struct testbed_result r;
+	small_config(&c, 0, 8);
+	c.client.bytes_per_connection = 2 * 1000 * 1000;
+	ck_assert_int_eq(testbed_run(&c, &r, NULL), 0);
+	ck_assert(r.integrity_ok);
+	/* per 1448-byte frame: the stack's cycles, the copy, half an ACK (one
+	 * per two segments), and a PCIe read of the descriptor */
+	double hz = (double)c.server.cpu_hz;
+	double frame_s = (c.server.packet_cycles + c.server.byte_cycles * 1448 +
+			  c.server.tx_cycles / 2.0) / hz +
+			 sim_time_to_seconds(c.pcie.read_latency_ps);
+	double bound_gbps = 1448 * 8 / frame_s / 1e9;
+	ck_assert(r.host_cpu_busy > 0.95);
+	ck_assert(r.throughput_gbps <= bound_gbps);
+	ck_assert(r.throughput_gbps > 0.9 * bound_gbps);
+}
+END_TEST
+
 Suite *host_suite(void)
 {
 	Suite *s = suite_create("host");
@@ -195,6 +218,7 @@ Suite *host_suite(void)
 	tcase_add_test(tc, end_to_end_nic_mode_delivers_every_frame);
 	tcase_add_test(tc, end_to_end_recovers_from_faults_on_the_wire);
 	tcase_add_test(tc, same_seed_same_run);
+	tcase_add_test(tc, the_host_cpu_saturates_at_its_cost_model_rate);
 	suite_add_tcase(s, tc);
 	return s;
 }

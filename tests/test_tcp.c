@@ -1,0 +1,257 @@
+/* tests/test_tcp.c - the client's TCP sender and the server's TCP receiver
+ * back to back over a modelled wire of fixed latency: RTO back-off, fast
+ * retransmit after a single drop, delayed-ACK timing. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/oracle.h"
+#include "host/tcp_receiver.h"
+#include "host/tcp_sender.h"
+
+#define WIRE_DELAY sim_us(10)
+
+struct wire_frame {
+	struct wire_frame *next;
+	int to_server;
+	uint32_t len;
+	uint8_t data[1600];
+};
+
+static sim *S;
+static struct tcp_sender *snd;
+static struct tcp_receiver *rcv;
+static int drop_data_index;        /* drop the Nth data segment once (-1: none) */
+static int drop_all_data;          /* the receiver never sees data */
+static int data_seen;
+static uint64_t bytes_ok;
+static int in_order_errors;
+static sim_time retrans_times[16];
+static int n_retrans;
+static uint32_t first_data_seq;
+static sim_time ack_times[64];
+static int n_acks;
+
+static void deliver_frame(sim *s, void *arg);
+
+static void send_over_wire(int to_server, const uint8_t *frame, uint32_t len)
+{
+	struct wire_frame *w = calloc(1, sizeof *w);
+	w->to_server = to_server;
+	w->len = len;
+	memcpy(w->data, frame, len);
+	sim_schedule_in(S, WIRE_DELAY, deliver_frame, w);
+}
+
+static int client_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	(void)ctx;
+	struct netpkt_tcp h;
+	const uint8_t *pl;
+	uint32_t plen;
+	ck_assert_int_eq(netpkt_parse_tcp(frame, len, &h, &pl, &plen), 0);
+	if (plen > 0) {
+		if (first_data_seq == 0)
+			first_data_seq = h.seq;
+		else if (h.seq == first_data_seq && n_retrans < 16)
+			retrans_times[n_retrans++] = sim_now(S);
+		int index = data_seen++;
+		if (drop_all_data || index == drop_data_index)
+			return 0;                  /* lost on the wire */
+	}
+	send_over_wire(1, frame, len);
+	return 0;
+}
+
+static void server_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	(void)ctx;
+	if (n_acks < 64)
+		ack_times[n_acks++] = sim_now(S);
+	send_over_wire(0, frame, len);
+}
+
+static void server_deliver(void *ctx, uint32_t conn, uint64_t offset, const uint8_t *data,
+			   uint32_t len)
+{
+	(void)ctx;
+	if (offset != bytes_ok || oracle_check(1, conn, offset, data, len) >= 0)
+		in_order_errors++;
+	bytes_ok += len;
+}
+
+static const struct tcp_receiver_io rio = { server_xmit, server_deliver, NULL, NULL, NULL };
+
+static void deliver_frame(sim *s, void *arg)
+{
+	(void)s;
+	struct wire_frame *w = arg;
+	struct netpkt_tcp h;
+	const uint8_t *pl;
+	uint32_t plen;
+	ck_assert_int_eq(netpkt_parse_tcp(w->data, w->len, &h, &pl, &plen), 0);
+	if (w->to_server) {
+		if (!rcv) {
+			struct tcp_receiver_config c;
+			tcp_receiver_config_default(&c);
+			rcv = tcp_receiver_accept(S, &c, &rio, 0, &h);
+		} else {
+			tcp_receiver_on_segment(rcv, &h, pl, plen);
+		}
+	} else if (snd) {
+		tcp_sender_on_frame(snd, &h, plen);
+	}
+	free(w);
+}
+
+static void start(uint64_t bytes)
+{
+	S = sim_create(1);
+	rcv = NULL;
+	data_seen = 0;
+	bytes_ok = 0;
+	in_order_errors = 0;
+	n_retrans = 0;
+	first_data_seq = 0;
+	n_acks = 0;
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	struct tcp_sender_io io = { client_xmit, NULL, NULL, NULL };
+	struct netpkt_tcp a;
+	memset(&a, 0, sizeof a);
+	a.saddr = 0x0a000001;
+	a.daddr = 0x0a000002;
+	a.sport = 40000;
+	a.dport = 5001;
+	snd = tcp_sender_create(S, &c, &io, 0, 1, bytes, &a);
+	tcp_sender_connect(snd);
+	tcp_sender_start_data(snd);
+}
+
+static void finish(void)
+{
+	tcp_sender_destroy(snd);
+	snd = NULL;
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+}
+
+START_TEST(rto_backs_off_exponentially_from_200_ms)
+{
+	drop_data_index = -1;
+	drop_all_data = 1;
+	start(100000);
+	sim_run_until(S, sim_s(4));
+	/* the handshake's RTT sample puts the RTO at its 200 ms minimum; each
+	 * timeout doubles it: retransmissions 200, 600, 1400, 3000 ms after the
+	 * first transmission */
+	ck_assert_int_ge(n_retrans, 4);
+	sim_time first = retrans_times[0];
+	ck_assert(first >= sim_ms(200) && first < sim_ms(201));
+	ck_assert_uint_eq(retrans_times[1] - first, sim_ms(400));
+	ck_assert_uint_eq(retrans_times[2] - retrans_times[1], sim_ms(800));
+	ck_assert_uint_eq(retrans_times[3] - retrans_times[2], sim_ms(1600));
+	ck_assert_uint_ge(tcp_sender_stats(snd)->rto_timeouts, 4);
+	drop_all_data = 0;
+	finish();
+}
+END_TEST
+
+START_TEST(a_single_drop_is_repaired_by_fast_retransmit)
+{
+	drop_data_index = 20;
+	drop_all_data = 0;
+	start(400000);
+	sim_run_until(S, sim_s(10));
+	const struct tcp_sender_stats *st = tcp_sender_stats(snd);
+	ck_assert_int_eq(tcp_sender_state(snd), TCP_SENDER_DONE);
+	ck_assert_uint_eq(st->fast_retransmits, 1);
+	ck_assert_uint_eq(st->rto_timeouts, 0);
+	ck_assert_uint_eq(bytes_ok, 400000);
+	ck_assert_int_eq(in_order_errors, 0);
+	/* the receiver held the segments after the hole out of order */
+	ck_assert_uint_gt(tcp_receiver_stats(rcv)->ooo_segments, 0);
+	finish();
+}
+END_TEST
+
+static void feed_segment(uint32_t seq, uint32_t len)
+{
+	struct netpkt_tcp h;
+	memset(&h, 0, sizeof h);
+	h.saddr = 0x0a000001;
+	h.daddr = 0x0a000002;
+	h.sport = 40000;
+	h.dport = 5001;
+	h.seq = seq;
+	h.ack = 0x5a5a0000u + 1;           /* the receiver's iss + 1 for conn 0 */
+	h.flags = NETPKT_TCP_ACK;
+	h.wscale = 0xff;
+	uint8_t payload[1448];
+	oracle_fill(1, 0, seq - 101, payload, len);
+	tcp_receiver_on_segment(rcv, &h, payload, len);
+}
+
+struct timed_seg {
+	uint32_t seq;
+};
+
+static void timed_feed(sim *s, void *arg)
+{
+	(void)s;
+	feed_segment(((struct timed_seg *)arg)->seq, 1448);
+}
+
+START_TEST(a_lone_segment_is_acknowledged_by_the_delayed_ack_timer)
+{
+	S = sim_create(1);
+	snd = NULL;                            /* the receiver alone */
+	n_acks = 0;
+	bytes_ok = 0;
+	in_order_errors = 0;
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	struct netpkt_tcp syn;
+	memset(&syn, 0, sizeof syn);
+	syn.saddr = 0x0a000001;
+	syn.daddr = 0x0a000002;
+	syn.sport = 40000;
+	syn.dport = 5001;
+	syn.seq = 100;
+	syn.flags = NETPKT_TCP_SYN;
+	syn.wscale = 7;
+	rcv = tcp_receiver_accept(S, &c, &rio, 0, &syn);
+	feed_segment(101, 0);                  /* the handshake's ACK */
+	/* 20 lone segments, 100 ms apart: quickack mode answers the first 16
+	 * at once, then each waits for the delayed-ACK timer (40 ms) */
+	static struct timed_seg segs[20];
+	for (int i = 0; i < 20; i++) {
+		segs[i].seq = 101 + (uint32_t)i * 1448;
+		sim_schedule_at(S, sim_ms(100) * (uint64_t)(i + 1), timed_feed, &segs[i]);
+	}
+	sim_run_until(S, sim_s(3));
+	ck_assert_uint_eq(bytes_ok, 20 * 1448);
+	ck_assert_int_eq(in_order_errors, 0);
+	ck_assert_int_eq(n_acks, 1 + 20);      /* SYN-ACK, then one ACK per segment */
+	for (int i = 0; i < 20; i++) {
+		sim_time arrival = sim_ms(100) * (uint64_t)(i + 1);
+		sim_time delay = i < 16 ? 0 : sim_ms(40);
+		ck_assert_uint_eq(ack_times[1 + i], arrival + delay);
+	}
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 4);
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+}
+END_TEST
+
+Suite *tcp_suite(void)
+{
+	Suite *s = suite_create("tcp");
+	TCase *tc = tcase_create("tcp");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, rto_backs_off_exponentially_from_200_ms);
+	tcase_add_test(tc, a_single_drop_is_repaired_by_fast_retransmit);
+	tcase_add_test(tc, a_lone_segment_is_acknowledged_by_the_delayed_ack_timer);
+	suite_add_tcase(s, tc);
+	return s;
+}
