@@ -155,6 +155,8 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "acks_sent", "%" PRIu64, l->acks_sent);
 	put(ms, "drop_duplicate", "%" PRIu64, l->drop[LRO_DROP_DUPLICATE]);
 	put(ms, "drop_held_limit", "%" PRIu64, l->drop[LRO_DROP_HELD_LIMIT]);
+	put(ms, "drop_pool_low", "%" PRIu64, l->drop[LRO_DROP_POOL_LOW]);
+	put(ms, "pool_low_signals", "%" PRIu64, r->fw.pool_low_signals);
 	put(ms, "drop_bad_csum", "%" PRIu64, l->drop[LRO_DROP_BAD_IP_CSUM] + l->drop[LRO_DROP_BAD_TCP_CSUM]);
 	put(ms, "drop_truncated", "%" PRIu64, l->drop[LRO_DROP_TRUNCATED]);
 	put(ms, "pass_pool_exhausted", "%" PRIu64, l->pass[LRO_PASS_POOL_EXHAUSTED]);

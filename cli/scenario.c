@@ -44,6 +44,7 @@ static const struct scenario_key keys[] = {
 	{ "lro", "active_ack", T_BOOL, "on", 0, 1, NULL, "", "NPU ACKs every accepted segment (paper V.C)", S_U32, TB(lro_active_ack) },
 	{ "lro", "ack_window", T_INT, "65535", 0, 65535, NULL, "", "raw window field of active ACKs", S_U32, TB(lro_ack_window) },
 	{ "lro", "timeout_factor", T_INT, "10", 1, 1000000, NULL, "", "receive timeout after factor x average interval", S_U32, TB(lro_timeout_factor) },
+	{ "lro", "pool_low", T_RATIO, "6%", 0, 0.5, NULL, "", "free packet buffers below this share: rx threads release held data", S_DOUBLE, TB(lro_pool_low) },
 	{ "lro", "conns", T_INT, "64", 1, 1024, NULL, "", "connection descriptors per rx thread", S_U32, TB(lro_conns) },
 	{ "lro", "timeout_period", T_INT, "20000", 100, 1e8, NULL, "cycles", "idle time of the timeout thread between scans", S_U32, TB(timeout_period_cycles) },
 

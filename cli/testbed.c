@@ -20,6 +20,7 @@ void testbed_config_default(struct testbed_config *c)
 	c->lro_active_ack = 1;
 	c->lro_ack_window = 65535;
 	c->lro_timeout_factor = 10;
+	c->lro_pool_low = 0.06;
 	c->lro_conns = 64;
 	c->dma_lb = 1;
 	c->dma_lb_window = 1;
@@ -179,6 +180,7 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 		{ "lro.ack_window", c->lro_ack_window },
 		{ "lro.timeout_factor", c->lro_timeout_factor },
 		{ "lro.conns", c->lro_conns },
+		{ "lro.pool_low_permille", (uint64_t)(c->lro_pool_low * 1000.0 + 0.5) },
 		{ "dma.lb", c->dma_lb },
 		{ "dma.lb_window", c->dma_lb_window },
 		{ "rx.threads", c->npu.rx_threads },

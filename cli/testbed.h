@@ -21,6 +21,7 @@ struct testbed_config {
 	uint32_t lro_ack_window;
 	uint32_t lro_timeout_factor;
 	uint32_t lro_conns;
+	double lro_pool_low;           /* share of the packet buffers */
 	uint32_t dma_lb;
 	uint32_t dma_lb_window;
 	uint32_t ring_rx_entries;

@@ -36,6 +36,8 @@ struct fw_counters {
 	uint64_t tx_frames;            /* host frames sent by the tx thread */
 	uint64_t tx_alloc_fail;        /* host frames that waited for a buffer */
 	uint64_t timeouts_sent;        /* timeout messages to rx threads */
+	uint64_t timeouts_deferred;    /* rx thread's bucket full: next scan */
+	uint64_t pool_low_signals;     /* release requests (buffers ran low) */
 	uint64_t lb_forwarded;         /* DMA requests forwarded by the balancer */
 	uint32_t lb_queue_max;         /* deepest per-thread balancer queue */
 };

@@ -142,6 +142,8 @@ bool hal_fmn_wait(unsigned dst, unsigned max_in_use, enum hal_bucket wake, uint6
 #define HAL_PKT_BUF_BYTES 2048
 void *hal_pkt_alloc(void);       /* NULL when the pool is empty (counted) */
 void hal_pkt_free(void *buf);
+uint32_t hal_pkt_free_count(void);  /* buffers in the pool right now */
+uint32_t hal_pkt_pool_size(void);   /* buffers in all */
 uint64_t hal_addr_of(const void *p);
 void *hal_ptr_of(uint64_t addr);
 

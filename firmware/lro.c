@@ -720,6 +720,24 @@ void lro_flush_conn(struct lro_engine *e, uint32_t i, enum lro_flush_reason why,
 	flush_run(e, &e->conns[i], why, out);
 }
 
+void lro_release_conn(struct lro_engine *e, uint32_t i, struct lro_out *out)
+{
+	out->n = 0;
+	if (i >= e->cfg.max_conns || !e->conns[i].in_use)
+		return;
+	struct lro_conn *k = &e->conns[i];
+	struct lro_seg **link = &k->held;
+	while (*link && seq_lt((*link)->seq, k->nextseq))
+		link = &(*link)->next;     /* the contiguous run stays: it was ACKed */
+	while (*link) {
+		struct lro_seg *s = *link;
+		*link = s->next;
+		k->n_held--;
+		hal_cost(HAL_COST_LIST_STEP, 1);
+		drop(e, out, s->frame, LRO_DROP_POOL_LOW);
+	}
+}
+
 uint32_t lro_held_segments(const struct lro_engine *e)
 {
 	uint32_t n = 0;

@@ -77,6 +77,7 @@ enum lro_drop_reason {
 	LRO_DROP_BAD_TCP_CSUM,
 	LRO_DROP_DUPLICATE,            /* all its bytes were already accepted or held */
 	LRO_DROP_HELD_LIMIT,           /* the flow holds LRO_MAX_HELD segments past a gap */
+	LRO_DROP_POOL_LOW,             /* held past a gap when buffers ran low */
 	LRO_DROP_REASONS
 };
 
@@ -160,6 +161,13 @@ void lro_flush_conn(struct lro_engine *e, uint32_t i, enum lro_flush_reason why,
 /* Deliver everything descriptor i holds, run by run, gaps included (end of
  * a replay): at most LRO_MAX_HELD actions. */
 void lro_drain_conn(struct lro_engine *e, uint32_t i, struct lro_out *out);
+/* Packet buffers are running out: drop what descriptor i holds past a gap.
+ * Those segments were never acknowledged (the active ACK names nextseq,
+ * the gap's start), so the sender resends them; holding them could take
+ * the last buffer the gap-filling retransmission needs, and nothing would
+ * move again. The contiguous run stays (it was acknowledged); the
+ * threshold or the receive timeout delivers it as usual. */
+void lro_release_conn(struct lro_engine *e, uint32_t i, struct lro_out *out);
 /* Segments held right now (all flows). */
 uint32_t lro_held_segments(const struct lro_engine *e);
 

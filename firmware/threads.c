@@ -21,6 +21,9 @@
 #define FW_MAX_RING 1024u
 #define FW_LB_QUEUE 256u
 
+/* Timeout thread -> rx thread: packet buffers are running low. */
+#define FW_MSG_POOL_LOW (HAL_MSG_USER + 0)
+
 /* A frame or aggregate on its way to the host: one rx descriptor. */
 struct fw_delivery {
 	struct lro_seg *segs;          /* aggregate: segments to free after */
@@ -39,7 +42,7 @@ struct fw_rx {
 	uint32_t next_publish;         /* next descriptor to hand to the host */
 	uint64_t last_notified_arrival[FW_MAX_CONNS]; /* timeout thread's memory */
 	uint64_t dma_requests, ring_full_waits, frames_to_host, msi_raised, ack_alloc_fail;
-	uint64_t timeouts_sent;
+	uint64_t timeouts_sent, timeouts_deferred, pool_low_signals;
 	struct lro_out out;            /* the engine's actions for one input */
 	_Alignas(8) uint8_t eng_mem[];  /* the engine, lro_engine_bytes() long */
 };
@@ -53,6 +56,7 @@ struct fw_state {
 	unsigned rx_threads, tx_thread, timeout_thread;
 	uint32_t rx_entries, tx_entries;
 	uint32_t lb, lb_window, period_cycles;
+	uint32_t pool_low;             /* free buffers below this: release */
 	size_t rx_stride;
 	struct nic_shm_header *shm;
 	struct nic_rx_desc *rx_desc[FW_MAX_RX];
@@ -105,6 +109,8 @@ void fw_init(void *state)
 	fw->lb_window = clamp(hal_param("dma.lb_window", 1), 1, 64);
 	fw->period_cycles = clamp(hal_param("timeout.period_cycles", 20000), 100, 100000000);
 	fw->rx_stride = rx_stride();
+	uint64_t pool = hal_pkt_pool_size();
+	fw->pool_low = (uint32_t)(pool * clamp(hal_param("lro.pool_low_permille", 60), 0, 1000) / 1000u);
 
 	struct lro_config c = engine_config();
 	c.mode = hal_param("lro.mode", 1) ? LRO_MODE_LRO : LRO_MODE_NIC;
@@ -336,6 +342,12 @@ static void handle_message(struct fw_state *fw, unsigned me, const struct hal_ms
 		lro_flush_conn(rx->eng, (uint32_t)m->w[0], LRO_FLUSH_TIMEOUT, &rx->out);
 		run_actions(fw, me, &rx->out);
 		break;
+	case FW_MSG_POOL_LOW:
+		for (uint32_t i = 0; i < lro_conn_capacity(rx->eng); i++) {
+			lro_release_conn(rx->eng, i, &rx->out);
+			run_actions(fw, me, &rx->out);
+		}
+		break;
 	case HAL_MSG_DMA_DONE: {
 		struct fw_delivery *dv = &rx->ring[m->w[0] % fw->rx_entries];
 		if (dv->dmas_left > 0)
@@ -430,12 +442,30 @@ static void timeout_scan(struct fw_state *fw)
 			uint64_t last = lro_conn_last_arrival(rx->eng, i);
 			if (rx->last_notified_arrival[i] == last + 1)
 				continue;          /* told already; the rx thread is on it */
-			rx->last_notified_arrival[i] = last + 1;
 			struct hal_msg m = { .code = HAL_MSG_TIMEOUT, .words = 1 };
 			m.w[0] = i;
-			hal_fmn_send(hal_station_of_thread(t), &m);
+			/* never block on an rx thread: it may be blocked on us */
+			if (!hal_fmn_try_send(hal_station_of_thread(t), &m)) {
+				rx->timeouts_deferred++;
+				continue;          /* the next scan tries again */
+			}
+			rx->last_notified_arrival[i] = last + 1;
 			rx->timeouts_sent++;
 		}
+	}
+}
+
+/* Held segments can take every packet buffer: then the frame that would
+ * fill their gap has no buffer to land in and nothing moves again. Below
+ * the low-water mark every rx thread releases what it holds. */
+static void pool_check(struct fw_state *fw)
+{
+	if (hal_pkt_free_count() >= fw->pool_low)
+		return;
+	for (unsigned t = 0; t < fw->rx_threads; t++) {
+		struct hal_msg m = { .code = FW_MSG_POOL_LOW, .words = 0 };
+		if (hal_fmn_try_send(hal_station_of_thread(t), &m))
+			rx_of(fw, t)->pool_low_signals++;
 	}
 }
 
@@ -456,6 +486,7 @@ static void timeout_main(struct fw_state *fw)
 		uint64_t now = hal_cycles();
 		if (now - last_scan >= fw->period_cycles) {
 			timeout_scan(fw);
+			pool_check(fw);
 			last_scan = now;
 		}
 		/* sleep until the engine takes another request, a request
@@ -562,6 +593,8 @@ void fw_counters(const void *state, struct fw_counters *o)
 		o->msi_raised += rx->msi_raised;
 		o->ack_alloc_fail += rx->ack_alloc_fail;
 		o->timeouts_sent += rx->timeouts_sent;
+		o->timeouts_deferred += rx->timeouts_deferred;
+		o->pool_low_signals += rx->pool_low_signals;
 	}
 	o->tx_frames = fw->tx_frames;
 	o->tx_alloc_fail = fw->tx_alloc_fail;

@@ -275,6 +275,9 @@ void hal_pkt_free(void *buf)
 	mac_rx_kick(t->n);             /* a frame may have waited for a buffer */
 }
 
+uint32_t hal_pkt_free_count(void) { return self("hal_pkt_free_count")->n->pkt_free_n; }
+uint32_t hal_pkt_pool_size(void) { return self("hal_pkt_pool_size")->n->cfg.pkt_buffers; }
+
 uint64_t hal_addr_of(const void *p) { return (uint64_t)(uintptr_t)p; }
 void *hal_ptr_of(uint64_t addr) { return (void *)(uintptr_t)addr; }
 

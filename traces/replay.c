@@ -112,7 +112,7 @@ static void print_summary(const struct replay *r)
 	static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
 		"timeout", "passthrough", "held-limit", "syn" };
 	static const char *const drop_names[LRO_DROP_REASONS] = { "truncated", "bad-ip-csum",
-		"bad-tcp-csum", "duplicate", "held-limit" };
+		"bad-tcp-csum", "duplicate", "held-limit", "pool-low" };
 	printf("packets in: %" PRIu64 "\npackets out: %" PRIu64 " (%" PRIu64 " aggregates)\n",
 	       r->in, r->out_frames, r->out_aggregates);
 	printf("aggregation ratio: %.2f segments per aggregate, %.2f packets in per packet out\n",
