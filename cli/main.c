@@ -66,11 +66,13 @@ static int parse_run_args(int argc, char **argv, struct cli_args *a, int need_sc
 			a->sets[a->n_sets++] = argv[++i];
 		} else if (!strcmp(s, "-o") && next) {
 			a->run.out_dir = argv[++i];
-		} else if (!strcmp(s, "-j") && next) {
+		} else if ((!strcmp(s, "-j") && next) || (!strncmp(s, "-j", 2) && s[2])) {
+			/* -j N and -jN, as make takes them */
+			const char *num = s[2] ? s + 2 : argv[++i];
 			char *end;
-			long j = strtol(argv[++i], &end, 10);
+			long j = strtol(num, &end, 10);
 			if (*end || j < 1 || j > 256)
-				return usage_error("-j needs a number of processes 1..256, not", argv[i]);
+				return usage_error("-j needs a number of processes 1..256, not", num);
 			a->run.jobs = (unsigned)j;
 		} else if (!strcmp(s, "--seed") && next) {
 			a->seed = argv[++i];
@@ -218,7 +220,7 @@ static int cmd_demo(int argc, char **argv)
 		return rc;
 	int explicit_jobs = 0;
 	for (int i = 0; i < argc; i++)
-		explicit_jobs |= !strcmp(argv[i], "-j");
+		explicit_jobs |= !strncmp(argv[i], "-j", 2);
 	if (!explicit_jobs) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		a.run.jobs = cpus > 1 ? (unsigned)(cpus > 8 ? 8 : cpus) : 1;

@@ -161,6 +161,11 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "drop_truncated", "%" PRIu64, l->drop[LRO_DROP_TRUNCATED]);
 	put(ms, "pass_pool_exhausted", "%" PRIu64, l->pass[LRO_PASS_POOL_EXHAUSTED]);
 	put(ms, "mac_fifo_drops", "%" PRIu64, r->mac.rx_drop_fifo_full);
+	/* back-pressure: how often each resource ran out (waits, not losses) */
+	put(ms, "mac_waits_no_buffer", "%" PRIu64, r->mac.rx_waits_no_buffer);
+	put(ms, "mac_waits_no_credit", "%" PRIu64, r->mac.rx_waits_no_credit);
+	put(ms, "ring_full_waits", "%" PRIu64, r->fw.ring_full_waits);
+	put(ms, "ack_alloc_fail", "%" PRIu64, r->fw.ack_alloc_fail);
 	put(ms, "client_retransmits", "%" PRIu64, r->client_retransmits);
 	put(ms, "client_rto_timeouts", "%" PRIu64, r->client_rto_timeouts);
 	put(ms, "client_fast_retransmits", "%" PRIu64, r->client_fast_retransmits);

@@ -294,6 +294,50 @@ START_TEST(timeout_delivers_up_to_the_gap_and_the_rest_when_filled)
 }
 END_TEST
 
+START_TEST(release_drops_only_what_lies_past_a_gap)
+{
+	make_engine(65536, 8);
+	struct netpkt_tcp h = flow(1005);
+	syn(h, 0);
+	feed(h, 1, 1000, 1000);
+	uint8_t *run_buf = bufs[n_bufs - 1];
+	feed(h, 1001, 1000, 2000);
+	feed(h, 3001, 1000, 3000);                 /* past a gap at 2001 */
+	uint8_t *gap1 = bufs[n_bufs - 1];
+	feed(h, 5001, 1000, 4000);
+	uint8_t *gap2 = bufs[n_bufs - 1];
+	ck_assert_uint_eq(lro_held_segments(eng), 4);
+	uint32_t idx = 0;
+	for (; idx < lro_conn_capacity(eng); idx++) {
+		lro_release_conn(eng, idx, &out);
+		if (out.n)
+			break;
+	}
+	ck_assert_uint_lt(idx, lro_conn_capacity(eng));
+	/* the two segments past the gap come back as FREE, nothing else */
+	ck_assert_uint_eq(out.n, 2);
+	ck_assert_int_eq(out.a[0].kind, LRO_ACT_FREE);
+	ck_assert_int_eq(out.a[1].kind, LRO_ACT_FREE);
+	ck_assert_ptr_eq(out.a[0].buf, gap1);
+	ck_assert_ptr_eq(out.a[1].buf, gap2);
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_POOL_LOW], 2);
+	ck_assert_uint_eq(lro_held_segments(eng), 2);
+	/* the acknowledged run is still there and is delivered as usual */
+	lro_flush_conn(eng, idx, LRO_FLUSH_TIMEOUT, &out);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_ptr_eq(out.a[0].buf, run_buf);
+	ck_assert_uint_eq(out.a[0].n_segs, 2);
+	/* and the resent segments are taken again, not seen as duplicates */
+	feed(h, 2001, 1000, 5000);
+	feed(h, 3001, 1000, 6000);
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_DUPLICATE], 0);
+	ck_assert_uint_eq(lro_held_segments(eng), 2);
+	/* a flow with nothing past a gap releases nothing */
+	lro_release_conn(eng, idx, &out);
+	ck_assert_uint_eq(out.n, 0);
+}
+END_TEST
+
 START_TEST(filter_passes_what_lro_must_not_touch)
 {
 	make_engine(65536, 8);
@@ -432,6 +476,7 @@ Suite *lro_suite(void)
 	tcase_add_test(tc, duplicates_and_old_segments_are_dropped_partial_overlap_trimmed);
 	tcase_add_test(tc, sequence_numbers_wrap_around);
 	tcase_add_test(tc, timeout_delivers_up_to_the_gap_and_the_rest_when_filled);
+	tcase_add_test(tc, release_drops_only_what_lies_past_a_gap);
 	tcase_add_test(tc, filter_passes_what_lro_must_not_touch);
 	tcase_add_test(tc, bad_checksums_are_dropped_and_counted);
 	tcase_add_test(tc, pool_exhaustion_falls_back_to_pass_through);

@@ -22,7 +22,7 @@ done
 ls "$t/a" | grep -q 'tmp' && fail "temporary files left"
 
 # -j 2 gives the same bytes as -j 1; the same seed twice gives the same bytes
-"$NPUSIM" run tests/data/tiny.ini -o "$t/b" -j 2 --quiet --no-plot || fail "run -j 2"
+"$NPUSIM" run tests/data/tiny.ini -o "$t/b" -j2 --quiet --no-plot || fail "run -j 2"
 cmp "$t/a/results.csv" "$t/b/results.csv" || fail "-j 2 differs from -j 1"
 cmp "$t/a/summary.json" "$t/b/summary.json" || fail "summary differs with -j 2"
 cmp "$t/a/run-1/dma_requests.csv" "$t/b/run-1/dma_requests.csv" || fail "DMA trace differs"
