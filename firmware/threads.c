@@ -57,6 +57,7 @@ struct fw_state {
 	uint32_t rx_entries, tx_entries;
 	uint32_t lb, lb_window, period_cycles;
 	uint32_t pool_low;             /* free buffers below this: release */
+	uint64_t pool_signalled_at;    /* cycle of the last release request */
 	size_t rx_stride;
 	struct nic_shm_header *shm;
 	struct nic_rx_desc *rx_desc[FW_MAX_RX];
@@ -457,11 +458,16 @@ static void timeout_scan(struct fw_state *fw)
 
 /* Held segments can take every packet buffer: then the frame that would
  * fill their gap has no buffer to land in and nothing moves again. Below
- * the low-water mark every rx thread releases what it holds. */
+ * the low-water mark every rx thread releases what it holds - at most once
+ * a millisecond: under a heavy load the pool runs low without any gap, and
+ * the balancer, this same thread, must not spend its time on signals. */
 static void pool_check(struct fw_state *fw)
 {
-	if (hal_pkt_free_count() >= fw->pool_low)
+	uint64_t now = hal_cycles();
+	if (hal_pkt_free_count() >= fw->pool_low ||
+	    now - fw->pool_signalled_at < hal_cycles_per_second() / 1000u)
 		return;
+	fw->pool_signalled_at = now;
 	for (unsigned t = 0; t < fw->rx_threads; t++) {
 		struct hal_msg m = { .code = FW_MSG_POOL_LOW, .words = 0 };
 		if (hal_fmn_try_send(hal_station_of_thread(t), &m))

@@ -3,8 +3,12 @@
 # quick size and compares each figure with tests/baselines/<scenario>.csv.
 #   scripts/regress.sh NPUSIM            compare, fail on a regression
 #   scripts/regress.sh NPUSIM --update   rewrite the baselines (make rebaseline)
-# Tolerances: throughput_gbps within 5% (relative); established,
-# failed_connections, syn_retransmits and integrity exactly. The simulator
+# Tolerances: throughput_gbps within 5% (relative), 15% for syn-starvation;
+# established, failed_connections, syn_retransmits and integrity exactly.
+# syn-starvation runs the engine saturated with the DMA stack starving
+# whole rx threads: which thread starves, and so the throughput, moves by
+# several per cent with any change of timing, while what the scenario is
+# about (who establishes, after how many SYNs) is compared exactly. The simulator
 # is deterministic, so any change of a figure comes from a change of code
 # or calibration; the tolerance only lets small, reviewed drifts pass.
 set -eu
@@ -36,7 +40,9 @@ for s in paper-fig13 syn-starvation active-ack timeout-8k; do
 		continue
 	fi
 	[ -f "$base" ] || { echo "$s: no baseline (make rebaseline)"; status=1; continue; }
-	awk -F, -v name="$s" '
+	tol=5
+	[ "$s" = syn-starvation ] && tol=15
+	awk -F, -v name="$s" -v tol="$tol" '
 		NR == FNR { if (FNR > 1) for (i = 1; i <= NF; i++) b[$1, i] = $i; next }
 		FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		{
@@ -45,7 +51,7 @@ for s in paper-fig13 syn-starvation active-ack timeout-8k; do
 			t = col["throughput_gbps"]
 			bt = b[run, t]; nt = $t
 			d = bt > 0 ? (nt - bt) / bt * 100 : 0
-			v = (d < -5 || d > 5) ? "FAIL" : "ok"
+			v = (d < -tol || d > tol) ? "FAIL" : "ok"
 			if (v == "FAIL") bad = 1
 			printf "%-16s %-4s %-22s %12s %12s %8.2f%%  %s\n", name, run, "throughput_gbps", bt, nt, d, v
 			split("established failed_connections syn_retransmits integrity", exact, " ")
