@@ -14,12 +14,12 @@
 #include "firmware/firmware.h"
 
 #include <string.h>
+#include "firmware/dma_lb.h"
 #include "firmware/hal.h"
 #include "firmware/nic_abi.h"
 
 #define FW_MAX_CONNS 1024u
 #define FW_MAX_RING 1024u
-#define FW_LB_QUEUE 256u
 
 /* Timeout thread -> rx thread: packet buffers are running low. */
 #define FW_MSG_POOL_LOW (HAL_MSG_USER + 0)
@@ -47,25 +47,18 @@ struct fw_rx {
 	_Alignas(8) uint8_t eng_mem[];  /* the engine, lro_engine_bytes() long */
 };
 
-struct fw_lb_queue {
-	struct hal_msg q[FW_LB_QUEUE];
-	uint32_t head, len;
-};
-
 struct fw_state {
 	unsigned rx_threads, tx_thread, timeout_thread;
 	uint32_t rx_entries, tx_entries;
-	uint32_t lb, lb_window, period_cycles;
+	uint32_t lb, lb_window, period_cycles;   /* lb: balancer on */
 	uint32_t pool_low;             /* free buffers below this: release */
 	uint64_t pool_signalled_at;    /* cycle of the last release request */
 	size_t rx_stride;
 	struct nic_shm_header *shm;
 	struct nic_rx_desc *rx_desc[FW_MAX_RX];
 	struct nic_tx_slot *tx_slots;
-	struct fw_lb_queue lb_q[FW_MAX_RX];
-	unsigned lb_next;
-	uint64_t lb_forwarded, tx_frames, tx_alloc_fail;
-	uint32_t lb_queue_max;
+	struct dma_lb balancer;        /* its queues (timeout thread) */
+	uint64_t tx_frames, tx_alloc_fail;
 	_Alignas(64) uint8_t rx_mem[];  /* rx_threads x rx_stride */
 };
 
@@ -110,6 +103,7 @@ void fw_init(void *state)
 	fw->lb_window = clamp(hal_param("dma.lb_window", 1), 1, 64);
 	fw->period_cycles = clamp(hal_param("timeout.period_cycles", 20000), 100, 100000000);
 	fw->rx_stride = rx_stride();
+	dma_lb_init(&fw->balancer, fw->rx_threads);
 	uint64_t pool = hal_pkt_pool_size();
 	fw->pool_low = (uint32_t)(pool * clamp(hal_param("lro.pool_low_permille", 60), 0, 1000) / 1000u);
 
@@ -374,61 +368,21 @@ static void rx_main(struct fw_state *fw, unsigned me)
 
 /* ---- timeout checking + DMA load balancing thread ---- */
 
-static void lb_take(struct fw_state *fw, const struct hal_msg *m)
+/* Forward queued requests round-robin, one at a time (paper V.B): a
+ * request goes to the DMA engine only when fewer than lb_window of ours
+ * wait in its buffer, so the engine's stack never holds more than that and
+ * serves the threads in the balancer's order. */
+static void lb_dispatch(struct fw_state *fw)
 {
-	unsigned from = (unsigned)((m->w[2] >> 32) & 0xffffu);
-	struct fw_lb_queue *q = &fw->lb_q[from < fw->rx_threads ? from : 0];
-	hal_cost(HAL_COST_QUEUE_OP, 1);
-	q->q[(q->head + q->len) % FW_LB_QUEUE] = *m;
-	q->q[(q->head + q->len) % FW_LB_QUEUE].code = HAL_MSG_DMA_REQ;
-	q->len++;
-	if (q->len > fw->lb_queue_max)
-		fw->lb_queue_max = q->len;
-}
-
-/* Round-robin over the per-thread queues, one request at a time (paper
- * V.B): a request goes to the DMA engine only when fewer than lb_window of
- * ours wait in its buffer, so the engine's stack never holds more than
- * that and serves the threads in the balancer's order. */
-static bool lb_dispatch(struct fw_state *fw)
-{
-	bool sent = false;
-	for (unsigned tried = 0; tried < fw->rx_threads;) {
-		struct fw_lb_queue *q = &fw->lb_q[fw->lb_next];
-		if (q->len == 0) {
-			fw->lb_next = (fw->lb_next + 1) % fw->rx_threads;
-			tried++;
-			continue;
-		}
+	const struct hal_msg *m;
+	while ((m = dma_lb_next(&fw->balancer)) != NULL) {
 		if (hal_fmn_credits_in_use(hal_station_dma()) >= fw->lb_window)
-			return sent;
+			return;
 		hal_cost(HAL_COST_QUEUE_OP, 1);
-		if (!hal_fmn_try_send(hal_station_dma(), &q->q[q->head]))
-			return sent;           /* no credit: the engine is full */
-		q->head = (q->head + 1) % FW_LB_QUEUE;
-		q->len--;
-		fw->lb_forwarded++;
-		fw->lb_next = (fw->lb_next + 1) % fw->rx_threads;
-		tried = 0;
-		sent = true;
+		if (!hal_fmn_try_send(hal_station_dma(), m))
+			return;                /* no credit: the engine is full */
+		dma_lb_forwarded(&fw->balancer);
 	}
-	return sent;
-}
-
-static bool lb_pending(const struct fw_state *fw)
-{
-	for (unsigned i = 0; i < fw->rx_threads; i++)
-		if (fw->lb_q[i].len)
-			return true;
-	return false;
-}
-
-static bool lb_room(const struct fw_state *fw)
-{
-	for (unsigned i = 0; i < fw->rx_threads; i++)
-		if (fw->lb_q[i].len >= FW_LB_QUEUE)
-			return false;
-	return true;
 }
 
 static void timeout_scan(struct fw_state *fw)
@@ -483,9 +437,12 @@ static void timeout_main(struct fw_state *fw)
 		bool busy = false;
 		/* take requests only while every queue has room: a full queue
 		 * leaves them in our bucket, and FMN credits stop the senders */
-		while (lb_room(fw) && hal_fmn_try_recv(&m)) {
-			if (m.code == HAL_MSG_DMA_LB)
-				lb_take(fw, &m);
+		while (dma_lb_has_room(&fw->balancer) && hal_fmn_try_recv(&m)) {
+			if (m.code == HAL_MSG_DMA_LB) {
+				/* the requester's station is its rx thread's number */
+				hal_cost(HAL_COST_QUEUE_OP, 1);
+				dma_lb_take(&fw->balancer, (unsigned)((m.w[2] >> 32) & 0xffffu), &m);
+			}
 			busy = true;
 		}
 		lb_dispatch(fw);
@@ -501,9 +458,9 @@ static void timeout_main(struct fw_state *fw)
 		if (left > fw->period_cycles)
 			left = 1;
 		/* (a full queue takes nothing: then only the engine wakes us) */
-		if (lb_pending(fw))
+		if (dma_lb_pending(&fw->balancer))
 			hal_fmn_wait(hal_station_dma(), fw->lb_window,
-				     lb_room(fw) ? HAL_BUCKET_DATA : HAL_BUCKETS, left);
+				     dma_lb_has_room(&fw->balancer) ? HAL_BUCKET_DATA : HAL_BUCKETS, left);
 		else if (!busy)
 			hal_fmn_wait(HAL_NO_STATION, 0, HAL_BUCKET_DATA, left);
 	}
@@ -604,6 +561,6 @@ void fw_counters(const void *state, struct fw_counters *o)
 	}
 	o->tx_frames = fw->tx_frames;
 	o->tx_alloc_fail = fw->tx_alloc_fail;
-	o->lb_forwarded = fw->lb_forwarded;
-	o->lb_queue_max = fw->lb_queue_max;
+	o->lb_forwarded = fw->balancer.forwarded;
+	o->lb_queue_max = fw->balancer.deepest;
 }
