@@ -299,6 +299,49 @@ static int write_depth(const struct dma_report *r, FILE *f, sim_time interval_ps
 	return 0;
 }
 
+static int by_time(const void *a, const void *b)
+{
+	sim_time x = *(const sim_time *)a, y = *(const sim_time *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Per requester: starvation on a stack is per rx thread (and per core:
+ * a served request returns its FMN credit to its core, whose next request
+ * is then the newest), so the table shows whose requests sank. */
+static void write_requesters(const struct dma_report *r, FILE *f, sim_time end_ps)
+{
+	uint32_t top = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->req[i].requester + 1 > top)
+			top = r->req[i].requester + 1;
+	sim_time *waits = malloc((r->n + 1) * sizeof *waits);
+	if (!waits)
+		return;
+	fprintf(f, "\nPer requester (FMN station = rx thread; threads 4k..4k+3 run on core k\n"
+		   "and share its DMA credits)\n\n");
+	fprintf(f, "station  core  requests  never served  wait p50 us  wait max ms  waits > 100 ms\n");
+	for (uint32_t st = 0; st < top; st++) {
+		size_t n = 0;
+		uint64_t never = 0, long_waits = 0;
+		for (size_t i = 0; i < r->n; i++) {
+			const struct dma_report_req *q = &r->req[i];
+			if (q->requester != st)
+				continue;
+			waits[n] = wait_of(q, end_ps);
+			never += q->start_ps == DMA_REPORT_NOT_SERVED;
+			long_waits += waits[n] > 100 * SIM_PS_PER_MS;
+			n++;
+		}
+		if (n == 0)
+			continue;
+		qsort(waits, n, sizeof *waits, by_time);
+		fprintf(f, "%7" PRIu32 "  %4" PRIu32 "  %8zu  %12" PRIu64 "  %11.3f  %11.3f  %14" PRIu64 "\n",
+			st, st / 4, n, never, sim_time_to_us(waits[n / 2]),
+			sim_time_to_seconds(waits[n - 1]) * 1e3, long_waits);
+	}
+	free(waits);
+}
+
 static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 			const struct dma_report_conn *conns, size_t n_conns)
 {
@@ -321,6 +364,7 @@ static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 			   " newer requests\n",
 			wmax_i, r->req[wmax_i].requester, r->req[wmax_i].conn,
 			sim_time_to_seconds(wmax) * 1e3, r->overtaken[wmax_i]);
+	write_requesters(r, f, end_ps);
 	fprintf(f, "\nPer connection: every request that carried a SYN from the client\n"
 		   "(times in seconds of simulated time; 'overtaken' = newer requests the\n"
 		   "engine served first)\n\n");

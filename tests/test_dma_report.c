@@ -108,6 +108,34 @@ START_TEST(syn_waiting_past_rto_marks_connection_starved)
 }
 END_TEST
 
+START_TEST(per_requester_table_shows_whose_requests_sank)
+{
+	struct dma_report *r = dma_report_create();
+	/* station 5 (core 1) is served at once; station 12 (core 3) waits 2 s
+	 * once and is never served once */
+	for (int i = 0; i < 3; i++) {
+		struct dma_report_req q = req(sim_ms(i), sim_ms(i) + sim_us(2), -1, 0);
+		q.requester = 5;
+		dma_report_add(r, &q);
+	}
+	struct dma_report_req sank = req(sim_ms(1), sim_s(2) + sim_ms(1), -1, 0);
+	sank.requester = 12;
+	struct dma_report_req lost = req(sim_s(1), DMA_REPORT_NOT_SERVED, -1, 0);
+	lost.requester = 12;
+	dma_report_add(r, &sank);
+	dma_report_add(r, &lost);
+	char *dir = testutil_tmpdir();
+	ck_assert_int_eq(dma_report_write(r, dir, sim_ms(100), sim_s(3), NULL, 0), 0);
+	char *txt = slurp(dir, "dma_report.txt");
+	/* station core requests never p50(us) max(ms) >100ms */
+	ck_assert_ptr_nonnull(strstr(txt, "\n      5     1         3             0        2.000        0.002               0\n"));
+	ck_assert_ptr_nonnull(strstr(txt, "\n     12     3         2             1  2000000.000     2000.000               2\n"));
+	ck_assert_ptr_null(strstr(txt, "\n      0     0"));   /* stations without requests are left out */
+	dma_report_destroy(r);
+	free(dir);
+}
+END_TEST
+
 Suite *dma_report_suite(void)
 {
 	Suite *s = suite_create("dma_report");
@@ -115,6 +143,7 @@ Suite *dma_report_suite(void)
 	tcase_add_test(tc, overtaking_counts_newer_requests_served_first);
 	tcase_add_test(tc, depth_and_oldest_age_are_sampled_per_interval);
 	tcase_add_test(tc, syn_waiting_past_rto_marks_connection_starved);
+	tcase_add_test(tc, per_requester_table_shows_whose_requests_sank);
 	suite_add_tcase(s, tc);
 	return s;
 }
