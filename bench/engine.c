@@ -165,15 +165,14 @@ int engine_measure(const struct capture *c, double min_seconds, struct engine_sp
 	return rc;
 }
 
-int engine_copy_measure(const struct capture *c, double min_seconds, double *mpps)
+int engine_copy_measure(const struct capture *c, double min_seconds, struct engine_speed *s)
 {
 	struct run r;
+	memset(s, 0, sizeof *s);
 	if (run_init(&r) != 0)
 		return -1;
-	double seconds = 0;
-	uint64_t frames = 0;
 	unsigned last = 0;
-	while (frames == 0 || seconds < min_seconds) {
+	while (s->passes == 0 || s->seconds < min_seconds) {
 		double t0 = bench_now();
 		for (size_t i = 0; i < c->n; i++) {
 			const struct capture_frame *f = &c->frames[i];
@@ -181,11 +180,12 @@ int engine_copy_measure(const struct capture *c, double min_seconds, double *mpp
 			memcpy(b, c->data + f->off, f->len);
 			last += b[f->len - 1];
 		}
-		seconds += bench_now() - t0;
-		frames += c->n;
+		s->seconds += bench_now() - t0;
+		s->passes++;
+		s->frames += c->n;
 	}
 	copy_sink = last;
-	*mpps = (double)frames / seconds / 1e6;
+	s->mpps = (double)s->frames / s->seconds / 1e6;
 	run_free(&r);
 	return 0;
 }

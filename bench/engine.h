@@ -29,7 +29,7 @@ int engine_measure(const struct capture *c, double min_seconds, struct engine_sp
 
 /* The harness's share: the same copies into packet buffers (a ring of
  * 1,024), without the engine. */
-int engine_copy_measure(const struct capture *c, double min_seconds, double *mpps);
+int engine_copy_measure(const struct capture *c, double min_seconds, struct engine_speed *s);
 
 /* One untimed pass whose outputs (aggregates flattened, as the host would
  * receive them) go to the verifier. */
