@@ -77,8 +77,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)rep.in_bad_checksum);
 
 	/* the engine and the copy alone take turns, so that both see the same
-	 * machine (other tenants' load changes what a core gets from memory
-	 * over seconds) */
+	 * machine (what a core gets from memory can change over seconds, on a
+	 * shared virtual machine) */
 	struct engine_speed s = { 0 }, copy = { 0 };
 	for (int slice = 0; slice < SLICES; slice++) {
 		struct engine_speed s1, c1;

@@ -290,8 +290,8 @@ int main(int argc, char **argv)
 	g.param.socket_id = (uint16_t)rte_socket_id();
 
 	/* the checks, then the timing: the engine and both modes take turns
-	 * in slices, so that all see the same machine (other tenants' load
-	 * changes what a core gets from memory over seconds) */
+	 * in slices, so that all see the same machine (what a core gets from
+	 * memory can change over seconds, on a shared virtual machine) */
 	struct verify_report erep;
 	struct gro_figures table, burst;
 	if (engine_verify(&c, v, &erep) != 0 || gro_check(&g, &c, v, MODE_TABLE, &table) != 0 ||
