@@ -1,15 +1,34 @@
 /* firmware/csum.c - Internet checksum arithmetic. */
 #include "firmware/csum.h"
 
+#include <string.h>
+
 uint32_t csum_partial(const uint8_t *p, uint32_t len, uint32_t sum)
 {
-	uint64_t acc = sum;
+	/* The ones' complement sum does not depend on byte order (RFC 1071,
+	 * section 2(B)): add the data as native-order 32-bit words, fold to 16
+	 * bits, and read those 16 bits back as a big-endian word. */
+	uint64_t acc = 0;
 	uint32_t i = 0;
-	/* 8 bytes per step: four big-endian words added into 64 bits */
-	for (; i + 8 <= len; i += 8)
-		acc += (uint32_t)(p[i] << 8 | p[i + 1]) + (uint32_t)(p[i + 2] << 8 | p[i + 3]) +
-		       (uint32_t)(p[i + 4] << 8 | p[i + 5]) + (uint32_t)(p[i + 6] << 8 | p[i + 7]);
-	for (; i + 2 <= len; i += 2)
+	for (; i + 16u <= len; i += 16u) {
+		uint64_t a, b;
+		memcpy(&a, p + i, 8);
+		memcpy(&b, p + i + 8, 8);
+		acc += (a & 0xffffffffu) + (a >> 32) + (b & 0xffffffffu) + (b >> 32);
+	}
+	for (; i + 4u <= len; i += 4u) {
+		uint32_t w;
+		memcpy(&w, p + i, 4);
+		acc += w;
+	}
+	while (acc >> 16)
+		acc = (acc & 0xffffu) + (acc >> 16);
+	uint16_t native = (uint16_t)acc;
+	uint8_t be[2];
+	memcpy(be, &native, 2);
+	acc = (uint64_t)sum + (uint32_t)(be[0] << 8 | be[1]);
+	/* the last 0-3 bytes, as big-endian words (i is a multiple of 4) */
+	for (; i + 2u <= len; i += 2u)
 		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
 	if (i < len)
 		acc += (uint32_t)p[i] << 8;

@@ -6,7 +6,9 @@
 #include <stdint.h>
 
 /* Ones' complement sum of len bytes read as big-endian 16-bit words (an odd
- * last byte is padded with zero), not folded below 32 bits. */
+ * last byte is padded with zero), added to sum: a 32-bit partial sum, equal
+ * to the full sum modulo 0xffff and zero only when both are (csum_fold
+ * gives the 16-bit sum). */
 uint32_t csum_partial(const uint8_t *p, uint32_t len, uint32_t sum);
 /* Fold to 16 bits. */
 uint16_t csum_fold(uint32_t sum);

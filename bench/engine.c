@@ -1,0 +1,204 @@
+/* bench/engine.c - the LRO engine natively over a capture in memory. */
+#include "bench/engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "firmware/hal.h"
+#include "firmware/lro.h"
+
+/* The target's HAL: the engine's cost annotations are free. */
+void hal_cost(enum hal_cost op, uint32_t count) { (void)op; (void)count; }
+void hal_mem(uint32_t count) { (void)count; }
+
+#define N_BUFS (1u << 16)
+/* About the buffers the engine keeps busy on the bulk capture (16 flows
+ * of up to 45 segments), for the copy-only loop. */
+#define COPY_RING 1024u
+
+static volatile unsigned copy_sink;
+
+struct run {
+	struct lro_config cfg;
+	void *mem;
+	struct lro_engine *eng;
+	uint8_t *bufs;                 /* N_BUFS x HAL_PKT_BUF_BYTES */
+	uint32_t *free_list;           /* LIFO: the last buffer freed is reused first */
+	uint32_t n_free;
+	uint8_t *agg;                  /* one flattened aggregate (verification) */
+	struct lro_out out;
+};
+
+double bench_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void run_free(struct run *r)
+{
+	free(r->mem);
+	free(r->bufs);
+	free(r->free_list);
+	free(r->agg);
+}
+
+static int run_init(struct run *r)
+{
+	memset(r, 0, sizeof *r);
+	/* as `npusim replay` configures it */
+	lro_config_default(&r->cfg);
+	r->cfg.max_conns = 4096;
+	r->cfg.table_buckets = 1024;
+	r->mem = aligned_alloc(64, (lro_engine_bytes(&r->cfg) + 63u) / 64u * 64u);
+	r->bufs = aligned_alloc(64, (size_t)N_BUFS * HAL_PKT_BUF_BYTES);
+	r->free_list = malloc(N_BUFS * sizeof *r->free_list);
+	r->agg = malloc(1u << 17);
+	if (!r->mem || !r->bufs || !r->free_list || !r->agg) {
+		run_free(r);
+		fprintf(stderr, "bench: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* A fresh engine and a full pool, ready for a pass. */
+static void run_reset(struct run *r)
+{
+	r->eng = lro_engine_init(r->mem, &r->cfg);
+	r->n_free = 0;
+	for (uint32_t i = N_BUFS; i-- > 0;)
+		r->free_list[r->n_free++] = i;
+}
+
+static inline void buf_give(struct run *r, uint8_t *b)
+{
+	r->free_list[r->n_free++] = (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
+}
+
+static void verify_deliver(struct run *r, const struct lro_action *a, struct verify *v)
+{
+	uint32_t payload = 0;
+	for (const struct lro_seg *s = a->segs; s; s = s->next)
+		payload += s->payload_len;
+	uint32_t hdr = a->len - payload, at = hdr;
+	memcpy(r->agg, a->segs->frame, hdr);
+	for (const struct lro_seg *s = a->segs; s; s = s->next) {
+		memcpy(r->agg + at, s->frame + s->payload_off, s->payload_len);
+		at += s->payload_len;
+	}
+	verify_output(v, r->agg, at, a->n_segs);
+}
+
+/* The rx thread's part: buffers handed on go back to the pool. */
+static void carry_out(struct run *r, struct verify *v)
+{
+	for (unsigned i = 0; i < r->out.n; i++) {
+		const struct lro_action *a = &r->out.a[i];
+		switch (a->kind) {
+		case LRO_ACT_DELIVER:
+			if (v)
+				verify_deliver(r, a, v);
+			for (struct lro_seg *s = a->segs, *next; s; s = next) {
+				next = s->next;
+				buf_give(r, s->frame);
+			}
+			break;
+		case LRO_ACT_PASS:
+			if (v)
+				verify_output(v, a->buf, a->len, 1);
+			buf_give(r, a->buf);
+			break;
+		case LRO_ACT_FREE:
+			buf_give(r, a->buf);
+			break;
+		case LRO_ACT_ACK:
+			break;
+		}
+	}
+}
+
+static int run_pass(struct run *r, const struct capture *c, struct verify *v)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct capture_frame *f = &c->frames[i];
+		if (r->n_free == 0) {
+			fprintf(stderr, "bench: more than %u segments held at frame %zu\n", N_BUFS, i + 1);
+			return -1;
+		}
+		uint8_t *b = r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
+		memcpy(b, c->data + f->off, f->len);
+		lro_input(r->eng, b, f->len, f->ts_ns, &r->out);
+		carry_out(r, v);
+	}
+	for (uint32_t i = 0; i < lro_conn_capacity(r->eng); i++) {
+		lro_drain_conn(r->eng, i, &r->out);
+		carry_out(r, v);
+	}
+	return 0;
+}
+
+int engine_measure(const struct capture *c, double min_seconds, struct engine_speed *s)
+{
+	struct run r;
+	memset(s, 0, sizeof *s);
+	if (run_init(&r) != 0)
+		return -1;
+	int rc = 0;
+	while (rc == 0 && (s->passes == 0 || s->seconds < min_seconds)) {
+		run_reset(&r);
+		double t0 = bench_now();
+		rc = run_pass(&r, c, NULL);
+		s->seconds += bench_now() - t0;
+		s->passes++;
+		s->frames += c->n;
+	}
+	const struct lro_counters *k = lro_engine_counters(r.eng);
+	s->deliveries = k->deliveries;
+	s->delivered_segments = k->delivered_segments;
+	s->acks = k->acks_sent;
+	s->mpps = s->seconds > 0 ? (double)s->frames / s->seconds / 1e6 : 0;
+	run_free(&r);
+	return rc;
+}
+
+int engine_copy_measure(const struct capture *c, double min_seconds, struct engine_speed *s)
+{
+	struct run r;
+	memset(s, 0, sizeof *s);
+	if (run_init(&r) != 0)
+		return -1;
+	unsigned last = 0;
+	while (s->passes == 0 || s->seconds < min_seconds) {
+		double t0 = bench_now();
+		for (size_t i = 0; i < c->n; i++) {
+			const struct capture_frame *f = &c->frames[i];
+			uint8_t *b = r.bufs + (i % COPY_RING) * HAL_PKT_BUF_BYTES;
+			memcpy(b, c->data + f->off, f->len);
+			last += b[f->len - 1];
+		}
+		s->seconds += bench_now() - t0;
+		s->passes++;
+		s->frames += c->n;
+	}
+	copy_sink = last;
+	s->mpps = (double)s->frames / s->seconds / 1e6;
+	run_free(&r);
+	return 0;
+}
+
+int engine_verify(const struct capture *c, struct verify *v, struct verify_report *rep)
+{
+	struct run r;
+	if (run_init(&r) != 0)
+		return -1;
+	run_reset(&r);
+	verify_reset(v);
+	int rc = run_pass(&r, c, v);
+	verify_result(v, rep);
+	run_free(&r);
+	return rc;
+}

@@ -1,0 +1,41 @@
+# mk/bench.mk - the LRO engine's native speed (bench/replay.c) and DPDK's
+# GRO library on the same capture (bench/dpdk_gro/). Both print
+# "bench: name value unit" lines; docs/PERFORMANCE.md has the figures.
+# The DPDK harness is built only by its own target, and skipped, saying
+# so, where pkg-config finds no libdpdk (Debian: dpdk-dev).
+
+BENCH_COMMON_OBJ := $(BUILD)/bench/capture.o $(BUILD)/bench/verify.o $(BUILD)/bench/engine.o
+# The engine's own objects, as built for the library; the benchmarks
+# supply the target's HAL (free cost annotations), not the simulator's.
+BENCH_ENGINE_OBJ := $(BUILD)/firmware/lro.o $(BUILD)/firmware/csum.o $(BUILD)/host/netpkt.o
+
+BENCH_TARGETS += bench-replay
+REPLAY_BENCH := $(BUILD)/bench/replay
+$(REPLAY_BENCH): $(BUILD)/bench/replay.o $(BENCH_COMMON_OBJ) $(BENCH_ENGINE_OBJ)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+.PHONY: bench-replay
+bench-replay: $(REPLAY_BENCH)
+	$(REPLAY_BENCH)
+
+BENCH_TARGETS += bench-dpdk-gro
+GRO_BENCH := $(BUILD)/bench/dpdk_gro/gro
+# Deferred: pkg-config runs only when the harness is built. DPDK's headers
+# are system headers here (-isystem), so -Werror applies to our code only.
+DPDK_CFLAGS = $(subst -I,-isystem ,$(shell pkg-config --cflags libdpdk))
+DPDK_LIBS = $(shell pkg-config --libs libdpdk)
+
+$(BUILD)/bench/dpdk_gro/gro.o: bench/dpdk_gro/gro.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(EXTRA_CFLAGS) -MMD -MP $(DPDK_CFLAGS) -c $< -o $@
+
+$(GRO_BENCH): $(BUILD)/bench/dpdk_gro/gro.o $(BENCH_COMMON_OBJ) $(BENCH_ENGINE_OBJ)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(DPDK_LIBS) $(PKG_LIBS)
+
+.PHONY: bench-dpdk-gro
+bench-dpdk-gro:
+	@if ! pkg-config --exists libdpdk 2>/dev/null; then \
+		echo "bench-dpdk-gro skipped: pkg-config finds no libdpdk (Debian: apt-get install dpdk-dev)"; \
+		exit 0; \
+	fi; \
+	$(MAKE) --no-print-directory $(GRO_BENCH) && $(GRO_BENCH)
