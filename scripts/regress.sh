@@ -21,7 +21,7 @@ trap 'rm -rf "$out"' EXIT
 quick() {
 	case $1 in
 	paper-fig13) echo "--set run.bytes_per_connection=1MiB" ;;
-	syn-starvation) echo "--set run.bytes_per_connection=64MiB --set run.time_limit=3s" ;;
+	syn-starvation) echo "--set dma.buffer=stack --set run.time_limit=8s" ;;
 	active-ack) echo "--set run.bytes_per_connection=2MiB" ;;
 	timeout-8k) echo "" ;;
 	esac
