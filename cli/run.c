@@ -177,6 +177,7 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "dma_depth_max", "%u", r->dma.max_depth);
 	put(ms, "dma_starved_connections", "%u", r->dma_starved_connections);
 	put(ms, "util_dma", "%.3f", r->dma_busy);
+	put(ms, "util_ddr", "%.3f", r->ddr_busy);
 	put(ms, "util_pcie", "%.3f", r->pcie_busy);
 	put(ms, "util_host_cpu", "%.3f", r->host_cpu_busy);
 	double rx_max = 0, rx_mean = 0;

@@ -53,14 +53,16 @@ static const struct scenario_key keys[] = {
 	{ "dma", "lb", T_BOOL, "on", 0, 1, NULL, "", "round-robin DMA load balancing (paper V.B)", S_U32, TB(dma_lb) },
 	{ "dma", "lb_window", T_INT, "1", 1, 64, NULL, "requests", "balancer's requests allowed in the engine's buffer", S_U32, TB(dma_lb_window) },
 	{ "dma", "request_overhead", T_TIME, "100ns", 0, 1e-3, NULL, "s", "fixed cost per DMA request (the calibrated knob)", S_TIME, TB(npu.dma_request_overhead_ps) },
-	{ "dma", "credits_per_core", T_INT, "16", 1, 64, NULL, "", "FMN credits of each core for the DMA bucket", S_U32, TB(npu.dma_credits_per_core) },
 
 	{ "npu", "clock", T_FREQ, "1GHz", 1e8, 5e9, NULL, "Hz", "core clock", S_U64, TB(npu.clock_hz) },
 	{ "npu", "rx_threads", T_INT, "13", 1, 13, NULL, "", "receive threads", S_U32, TB(npu.rx_threads) },
-	{ "npu", "ddr_latency", T_TIME, "120ns", 1e-9, 1e-5, NULL, "s", "DRAM miss latency", S_TIME, TB(npu.ddr_latency_ps) },
-	{ "npu", "ddr_bandwidth", T_RATE, "51.2Gbps", 1e8, 1e12, NULL, "bit/s", "DRAM bandwidth seen by the DMA engine", S_U64, TB(npu.ddr_bytes_per_s) },
-	{ "npu", "fmn_hop", T_TIME, "30ns", 0, 1e-5, NULL, "s", "FMN message latency", S_TIME, TB(npu.fmn_hop_ps) },
-	{ "npu", "bucket_depth", T_INT, "32", 1, 256, NULL, "messages", "FMN bucket entries per sender group", S_U32, TB(npu.thread_bucket_depth) },
+
+	{ "ddr", "latency", T_TIME, "120ns", 1e-9, 1e-5, NULL, "s", "DRAM load-to-use miss latency", S_TIME, TB(npu.ddr.latency_ps) },
+	{ "ddr", "bandwidth", T_RATE, "51.2Gbps", 1e8, 1e12, NULL, "bit/s", "DRAM bus bandwidth, shared by the threads and the DMA engine", S_U64, TB(npu.ddr.bytes_per_s) },
+
+	{ "fmn", "hop", T_TIME, "30ns", 0, 1e-5, NULL, "s", "FMN message latency", S_TIME, TB(npu.fmn_hop_ps) },
+	{ "fmn", "bucket_depth", T_INT, "32", 1, 256, NULL, "messages", "FMN bucket entries per sender group", S_U32, TB(npu.thread_bucket_depth) },
+	{ "fmn", "dma_credits_per_core", T_INT, "16", 1, 64, NULL, "", "FMN credits of each core for the DMA engine's bucket", S_U32, TB(npu.dma_credits_per_core) },
 	{ "npu", "rx_fifo", T_BYTES, "64KiB", 1518, 1e8, NULL, "bytes", "MAC receive FIFO", S_U32, TB(npu.rx_fifo_bytes) },
 	{ "npu", "flow_control", T_BOOL, "on", 0, 1, NULL, "", "802.3x PAUSE to the client when the rx FIFO fills", S_ENUM, TB(npu.flow_control) },
 	{ "npu", "pkt_buffers", T_INT, "65536", 64, 1048576, NULL, "", "packet buffers (2 KB each) in NPU DRAM", S_U32, TB(npu.pkt_buffers) },
@@ -632,7 +634,7 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 			break;
 		default:
 			store(c, k->store, k->offset, k->type == T_RATE && k->offset ==
-			      TB(npu.ddr_bytes_per_s) ? v / 8.0 : v);
+			      TB(npu.ddr.bytes_per_s) ? v / 8.0 : v);
 			break;
 		}
 	}

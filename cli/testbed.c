@@ -320,6 +320,7 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 		r->npu_thread_role[t] = fw_thread_role(npu_firmware_state(tb->npu), t);
 	}
 	r->dma_busy = (double)r->dma.busy_ps / span;
+	r->ddr_busy = (double)npu_ddr(tb->npu)->bus_busy_ps / span;
 	r->pcie_busy = (double)pcie_stats(tb->pcie)->busy_ps / span;
 	r->host_cpu_busy = (double)sv->cpu_busy_ps / span;
 	r->dma_wait_p50_ns = sim_hist_percentile(&r->dma.wait_ns, 50);

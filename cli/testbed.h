@@ -70,6 +70,7 @@ struct testbed_result {
 	double npu_thread_mem[NPU_THREADS];
 	const char *npu_thread_role[NPU_THREADS];
 	double dma_busy, pcie_busy, host_cpu_busy;
+	double ddr_busy;               /* DRAM bus time / run */
 	uint64_t dma_wait_p50_ns, dma_wait_p99_ns, dma_wait_max_ns;
 	double dma_depth_mean;
 	uint32_t dma_starved_connections;      /* with the DMA report on */

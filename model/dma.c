@@ -186,10 +186,10 @@ void dma_on_request(struct npu *n)
 					   req.depth_at_enqueue };
 		n->dma_trace(n->dma_trace_ctx, &r);
 	}
-	/* overhead, then the DRAM read of the source (latency + bytes at the
-	 * DDR2 rate), then the PCIe write */
-	sim_time t = n->cfg.dma_request_overhead_ps + n->cfg.ddr_latency_ps +
-		     sim_bytes_time(j->len, n->cfg.ddr_bytes_per_s * 8u);
+	/* overhead, then the DRAM read of the source (latency, then the bytes
+	 * at the DDR2 rate, sharing the bus with the threads), then the PCIe
+	 * write */
+	sim_time t = ddr_stream(&n->ddr, now + n->cfg.dma_request_overhead_ps, j->len) - now;
 	n->dma_busy = 1;
 	n->dma.busy_ps += t;
 	sim_schedule_in(n->s, t, issue_write, j);

@@ -51,7 +51,8 @@ void hal_pay(struct npu_thread *t)
 		hal_current = t;
 	}
 	if (t->pending_mem) {
-		struct wait_arg w = { t->pending_mem * t->n->cfg.ddr_latency_ps };
+		sim_time now = sim_now(t->n->s);
+		struct wait_arg w = { ddr_misses(&t->n->ddr, now, t->pending_mem, NPU_CACHE_LINE_BYTES) - now };
 		t->pending_mem = 0;
 		thread_state(t, NPU_THREAD_MEMORY);
 		block(t, wait_fn, &w);

@@ -24,8 +24,7 @@ void npu_config_default(struct npu_config *c)
 	c->cost_cycles[HAL_COST_MSG] = 20;
 	c->cost_cycles[HAL_COST_RING] = 30;
 	c->cost_cycles[HAL_COST_TIMEOUT_SCAN] = 4;
-	c->ddr_latency_ps = sim_ns(120);
-	c->ddr_bytes_per_s = 6400000000ULL;
+	ddr_config_default(&c->ddr);
 	c->fmn_hop_ps = sim_ns(30);
 	c->thread_bucket_depth = 32;
 	c->dma_credits_per_core = 16;
@@ -97,6 +96,7 @@ struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct p
 		abort();
 	n->s = s;
 	n->cfg = *c;
+	ddr_init(&n->ddr, &c->ddr);
 	n->frames = pool;
 	n->link = l;
 	n->pcie = p;
@@ -179,6 +179,7 @@ const struct npu_thread_stats *npu_thread_stats(const struct npu *n, unsigned th
 }
 
 const struct dma_stats *npu_dma_stats(const struct npu *n) { return &n->dma; }
+const struct ddr *npu_ddr(const struct npu *n) { return &n->ddr; }
 const struct mac_stats *npu_mac_stats(const struct npu *n) { return &n->mac; }
 uint32_t npu_dma_depth(const struct npu *n) { return n->dma_req.len; }
 void *npu_firmware_state(struct npu *n) { return n->fw_state; }

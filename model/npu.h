@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "firmware/hal.h"
+#include "model/ddr.h"
 #include "model/frame.h"
 #include "model/link.h"
 #include "model/pcie.h"
@@ -19,6 +20,7 @@
 #define NPU_CORES 4
 #define NPU_THREADS_PER_CORE 4
 #define NPU_THREADS (NPU_CORES * NPU_THREADS_PER_CORE)
+#define NPU_CACHE_LINE_BYTES 32u       /* L1 line: what one hal_mem() access moves */
 
 enum dma_buffer_kind { DMA_BUFFER_STACK = 0, DMA_BUFFER_FIFO = 1 };
 enum pde_policy { PDE_HASH = 0, PDE_ROUND_ROBIN = 1 };
@@ -26,8 +28,7 @@ enum pde_policy { PDE_HASH = 0, PDE_ROUND_ROBIN = 1 };
 struct npu_config {
 	uint64_t clock_hz;                 /* core clock; 1.0e9 (free, 1.0-1.5 GHz) */
 	uint32_t cost_cycles[HAL_COST_COUNT]; /* cycles per firmware operation */
-	sim_time ddr_latency_ps;           /* DRAM load-to-use miss latency */
-	uint64_t ddr_bytes_per_s;          /* DDR2-800 64-bit: 6.4 GB/s peak */
+	struct ddr_config ddr;             /* DRAM seen by threads and the DMA engine */
 	/* FMN */
 	sim_time fmn_hop_ps;               /* per-message latency */
 	uint32_t thread_bucket_depth;      /* messages per thread bucket */
@@ -123,6 +124,7 @@ void npu_destroy(struct npu *n);
 
 const struct npu_thread_stats *npu_thread_stats(const struct npu *n, unsigned thread);
 const struct dma_stats *npu_dma_stats(const struct npu *n);
+const struct ddr *npu_ddr(const struct npu *n);      /* bus time and waits */
 const struct mac_stats *npu_mac_stats(const struct npu *n);
 uint32_t npu_dma_depth(const struct npu *n);
 void *npu_firmware_state(struct npu *n);

@@ -102,6 +102,7 @@ struct npu {
 	struct fmn_slot dma_done_q[1024]; /* completions waiting for credit */
 	uint32_t dma_done_head, dma_done_len;
 	struct dma_stats dma;
+	struct ddr ddr;
 	dma_trace_fn dma_trace;
 	void *dma_trace_ctx;
 	npu_depth_fn depth_hook;

@@ -4,10 +4,15 @@
 #include <check.h>
 #include <string.h>
 
+#include "host/netpkt.h"
 #include "model/npu.h"
 
 /* What the test program does; filled per test. */
-enum scene { SCENE_COMPUTE, SCENE_MEMORY, SCENE_DMA_ORDER, SCENE_STARVE, SCENE_CREDITS };
+enum scene { SCENE_COMPUTE, SCENE_MEMORY, SCENE_DMA_ORDER, SCENE_STARVE, SCENE_CREDITS,
+	     SCENE_PDE };
+
+#define PDE_FLOWS 64
+#define PDE_FRAMES_PER_FLOW 4
 
 struct prog_state {
 	enum scene scene;
@@ -21,6 +26,10 @@ struct prog_state {
 	unsigned flood;                /* SCENE_STARVE: requests thread 4 sends */
 	sim_time a_done_ps;
 	sim_time sent_ps[32];          /* SCENE_CREDITS: when each send returned */
+	enum pde_policy pde;           /* SCENE_PDE */
+	int flow_thread[PDE_FLOWS];    /* thread that got the flow's first frame */
+	unsigned flow_frames[PDE_FLOWS][NPU_THREADS]; /* frames per flow and thread */
+	unsigned pde_frames;
 };
 
 static struct prog_state *P;
@@ -102,6 +111,21 @@ static void thread_main(void *state, unsigned id)
 			}
 		}
 		break;
+	case SCENE_PDE:
+		if (id < 13) {
+			for (;;) {
+				struct hal_msg m;
+				hal_fmn_recv(&m);
+				uint8_t *b = hal_ptr_of(m.w[0]);
+				unsigned flow = (unsigned)(b[14 + 20] << 8 | b[14 + 21]) - 10000u;
+				if (flow < PDE_FLOWS) {
+					P->flow_frames[flow][id]++;
+					P->pde_frames++;
+				}
+				hal_pkt_free(b);
+			}
+		}
+		break;
 	case SCENE_CREDITS:
 		if (id == 0) {
 			/* 20 requests: the core holds 16 credits, so the 17th blocks
@@ -117,6 +141,29 @@ static void thread_main(void *state, unsigned id)
 }
 
 static const struct npu_program prog = { state_bytes, init, thread_main };
+
+/* PDE_FLOWS TCP flows (source ports 10000..), PDE_FRAMES_PER_FLOW frames
+ * each, interleaved, onto the fiber towards the NPU. */
+static void send_flows(struct link *l, struct frame_pool *pool)
+{
+	uint8_t payload[64] = { 0 };
+	for (unsigned k = 0; k < PDE_FRAMES_PER_FLOW; k++)
+		for (unsigned flow = 0; flow < PDE_FLOWS; flow++) {
+			struct netpkt_tcp h;
+			memset(&h, 0, sizeof h);
+			h.saddr = 0x0a000001;
+			h.daddr = 0x0a000002;
+			h.sport = (uint16_t)(10000 + flow);
+			h.dport = 5001;
+			h.seq = 1 + k * sizeof payload;
+			h.flags = NETPKT_TCP_ACK;
+			h.window = 1000;
+			h.wscale = 0xff;
+			struct frame *f = frame_alloc(pool);
+			f->len = netpkt_build_tcp(f->data, &h, payload, sizeof payload);
+			ck_assert_int_eq(link_transmit(l, LINK_CLIENT, f), 0);
+		}
+}
 
 static sim_time run_scene(struct prog_state *ps, enum dma_buffer_kind buf)
 {
@@ -136,7 +183,10 @@ static sim_time run_scene(struct prog_state *ps, enum dma_buffer_kind buf)
 	c.cost_cycles[HAL_COST_PARSE] = 1;
 	c.dma_buffer = buf;
 	c.pkt_buffers = 64;
+	c.pde = ps->pde;
 	struct npu *n = npu_create(S, pool, l, p, &c, &prog, NULL, 0);
+	if (ps->scene == SCENE_PDE)
+		send_flows(l, pool);
 	sim_run_until(S, sim_s(1));
 	sim_time end = sim_now(S);
 	npu_destroy(n);
@@ -233,6 +283,60 @@ START_TEST(a_sender_without_credit_blocks_until_the_engine_takes_one)
 }
 END_TEST
 
+START_TEST(the_pde_keeps_a_flow_on_one_thread_and_spreads_flows_by_hash)
+{
+	static struct prog_state ps;
+	memset(&ps, 0, sizeof ps);
+	ps.scene = SCENE_PDE;
+	ps.pde = PDE_HASH;
+	run_scene(&ps, DMA_BUFFER_STACK);
+	ck_assert_uint_eq(ps.pde_frames, PDE_FLOWS * PDE_FRAMES_PER_FLOW);
+	unsigned per_thread[NPU_THREADS] = { 0 };
+	for (unsigned flow = 0; flow < PDE_FLOWS; flow++) {
+		unsigned threads = 0, home = 0;
+		for (unsigned t = 0; t < NPU_THREADS; t++)
+			if (ps.flow_frames[flow][t]) {
+				threads++;
+				home = t;
+			}
+		ck_assert_uint_eq(threads, 1);            /* every frame on one thread */
+		ck_assert_uint_lt(home, 13);              /* an rx thread */
+		per_thread[home]++;
+	}
+	/* 64 flows over 13 threads as a uniform hash spreads them: Pearson's
+	 * chi-square with 12 degrees of freedom below its 0.1 % point (32.9),
+	 * and no thread with more than a quarter of the flows */
+	double expect = (double)PDE_FLOWS / 13.0, chi2 = 0;
+	for (unsigned t = 0; t < 13; t++) {
+		chi2 += (per_thread[t] - expect) * (per_thread[t] - expect) / expect;
+		ck_assert_uint_le(per_thread[t], PDE_FLOWS / 4);
+	}
+	ck_assert_double_lt(chi2, 32.9);
+}
+END_TEST
+
+START_TEST(round_robin_pde_deals_frames_out_in_turn)
+{
+	static struct prog_state ps;
+	memset(&ps, 0, sizeof ps);
+	ps.scene = SCENE_PDE;
+	ps.pde = PDE_ROUND_ROBIN;
+	run_scene(&ps, DMA_BUFFER_STACK);
+	ck_assert_uint_eq(ps.pde_frames, PDE_FLOWS * PDE_FRAMES_PER_FLOW);
+	/* frame i goes to thread i mod 13: flow f's k-th frame is frame
+	 * k*64+f; and every rx thread gets its share (256/13: 19 or 20) */
+	unsigned per_thread[NPU_THREADS] = { 0 };
+	for (unsigned k = 0; k < PDE_FRAMES_PER_FLOW; k++)
+		for (unsigned flow = 0; flow < PDE_FLOWS; flow++)
+			ck_assert_uint_ge(ps.flow_frames[flow][(k * PDE_FLOWS + flow) % 13], 1);
+	for (unsigned flow = 0; flow < PDE_FLOWS; flow++)
+		for (unsigned t = 0; t < NPU_THREADS; t++)
+			per_thread[t] += ps.flow_frames[flow][t];
+	for (unsigned t = 0; t < 13; t++)
+		ck_assert(per_thread[t] == 19 || per_thread[t] == 20);
+}
+END_TEST
+
 Suite *npu_suite(void)
 {
 	Suite *s = suite_create("npu");
@@ -243,6 +347,8 @@ Suite *npu_suite(void)
 	tcase_add_test(tc, the_dma_stack_serves_the_newest_request_first);
 	tcase_add_test(tc, an_old_request_starves_in_the_stack_while_new_ones_arrive);
 	tcase_add_test(tc, a_sender_without_credit_blocks_until_the_engine_takes_one);
+	tcase_add_test(tc, the_pde_keeps_a_flow_on_one_thread_and_spreads_flows_by_hash);
+	tcase_add_test(tc, round_robin_pde_deals_frames_out_in_turn);
 	suite_add_tcase(s, tc);
 	return s;
 }
