@@ -161,6 +161,8 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "drop_truncated", "%" PRIu64, l->drop[LRO_DROP_TRUNCATED]);
 	put(ms, "pass_pool_exhausted", "%" PRIu64, l->pass[LRO_PASS_POOL_EXHAUSTED]);
 	put(ms, "mac_fifo_drops", "%" PRIu64, r->mac.rx_drop_fifo_full);
+	put(ms, "host_rmem_drops", "%" PRIu64, r->host_rmem_drops);
+	put(ms, "lost_after_ack_bytes", "%" PRIu64, r->lost_after_ack_bytes);
 	/* back-pressure: how often each resource ran out (waits, not losses) */
 	put(ms, "mac_waits_no_buffer", "%" PRIu64, r->mac.rx_waits_no_buffer);
 	put(ms, "mac_waits_no_credit", "%" PRIu64, r->mac.rx_waits_no_credit);

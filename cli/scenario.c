@@ -88,6 +88,7 @@ static const struct scenario_key keys[] = {
 	{ "host", "tx_cycles", T_INT, "1500", 0, 1e7, NULL, "cycles", "per frame the host sends", S_U32, TB(server.tx_cycles) },
 	{ "host", "napi_weight", T_INT, "64", 1, 4096, NULL, "", "frames per ring per poll", S_U32, TB(server.napi_weight) },
 	{ "host", "napi_budget", T_INT, "300", 1, 100000, NULL, "", "frames per poll round (netdev_budget)", S_U32, TB(server.napi_budget) },
+	{ "host", "read_rate", T_RATE, "0", 0, 1e12, NULL, "bit/s", "rate at which the test program reads each connection (0: as data arrives)", S_U64, TB(server.app_read_bps) },
 	{ "host", "rcvbuf", T_BYTES, "256KiB", 4096, 1e9, NULL, "bytes", "socket receive buffer", S_U64, TB(server.tcp.rcvbuf_bytes) },
 	{ "host", "delack", T_TIME, "40ms", 1e-3, 1, NULL, "s", "delayed-ACK timeout (ATO)", S_TIME, TB(server.tcp.ato_min_ps) },
 

@@ -53,7 +53,7 @@ struct testbed_result {
 	uint32_t established, completed, failed_connections;
 	uint32_t syn_retransmits;
 	int integrity_ok;
-	char integrity_message[160];
+	char integrity_message[320];
 	sim_time sim_end_ps;
 	sim_time last_delivery_ps;     /* the last byte any application read */
 	uint64_t events;
@@ -71,6 +71,10 @@ struct testbed_result {
 	const char *npu_thread_role[NPU_THREADS];
 	double dma_busy, pcie_busy, host_cpu_busy;
 	double ddr_busy;               /* DRAM bus time / run */
+	uint64_t host_rmem_drops;      /* segments the server's TCP had no room for */
+	uint64_t lost_after_ack_bytes; /* acknowledged to the client, then dropped */
+	uint32_t lost_after_ack_conn;
+	char lost_after_ack_message[200];
 	uint64_t dma_wait_p50_ns, dma_wait_p99_ns, dma_wait_max_ns;
 	double dma_depth_mean;
 	uint32_t dma_starved_connections;      /* with the DMA report on */

@@ -8,6 +8,15 @@
 #include "firmware/nic_abi.h"
 #include "host/oracle.h"
 
+/* The test program's read loop on one connection, at app_read_bps. */
+struct app_reader {
+	struct server *sv;
+	uint32_t conn;
+	uint64_t unread;               /* arrived, not read yet */
+	uint64_t reading;              /* bytes of the read in progress */
+	int eof_seen;
+};
+
 struct server {
 	sim *s;
 	struct server_config cfg;
@@ -28,6 +37,7 @@ struct server {
 	sim_time read_latency_ps;      /* a host read of device memory */
 	struct tcp_receiver **tcp;
 	struct server_conn_stats *conn;
+	struct app_reader *reader;     /* per connection, when app_read_bps > 0 */
 	uint32_t completed;
 	server_tap_fn tap;
 	void *tap_ctx;
@@ -45,6 +55,7 @@ void server_config_default(struct server_config *c)
 	c->napi_weight = 64;
 	c->napi_budget = 300;
 	c->client_port_base = 40000;
+	c->app_read_bps = 0;
 	tcp_receiver_config_default(&c->tcp);
 }
 
@@ -73,17 +84,62 @@ static void tcp_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 	pcie_host_doorbell(sv->pcie, sv->tx_next);
 }
 
+static void app_complete(struct server *sv, uint32_t conn)
+{
+	if (sv->conn[conn].eof_ps == SIM_TIME_MAX) {
+		sv->conn[conn].eof_ps = sim_now(sv->s);
+		sv->completed++;
+	}
+}
+
+static void app_account_read(struct server *sv, uint32_t conn, uint64_t len)
+{
+	struct server_conn_stats *c = &sv->conn[conn];
+	c->bytes += len;
+	c->last_byte_ps = sim_now(sv->s);
+	sv->st.bytes_delivered += len;
+}
+
+static void app_read_next(struct server *sv, struct app_reader *rd);
+
+static void app_read_done(sim *s, void *arg)
+{
+	(void)s;
+	struct app_reader *rd = arg;
+	struct server *sv = rd->sv;
+	uint64_t n = rd->reading;
+	rd->reading = 0;
+	rd->unread -= n;
+	app_account_read(sv, rd->conn, n);
+	tcp_receiver_consumed(sv->tcp[rd->conn], n);
+	app_read_next(sv, rd);
+}
+
+/* One read() of up to 64 KB, taking as long as the read rate says. */
+static void app_read_next(struct server *sv, struct app_reader *rd)
+{
+	if (rd->reading)
+		return;
+	if (rd->unread == 0) {
+		if (rd->eof_seen)
+			app_complete(sv, rd->conn);
+		return;
+	}
+	rd->reading = rd->unread < 65536 ? rd->unread : 65536;
+	sim_schedule_in(sv->s, sim_bytes_time(rd->reading, sv->cfg.app_read_bps), app_read_done, rd);
+}
+
 static void app_deliver(void *ctx, uint32_t conn, uint64_t offset, const uint8_t *data,
 			uint32_t len)
 {
 	struct server *sv = ctx;
 	struct server_conn_stats *c = &sv->conn[conn];
-	if (offset != c->bytes && !c->integrity_failed) {
+	if (offset != c->arrived && !c->integrity_failed) {
 		c->integrity_failed = 1;
 		sv->st.integrity_failures++;
 		snprintf(sv->st.first_failure, sizeof sv->st.first_failure,
 			 "connection %u: bytes at offset %" PRIu64 " delivered where %" PRIu64
-			 " was expected", conn, offset, c->bytes);
+			 " was expected", conn, offset, c->arrived);
 	}
 	int64_t bad = oracle_check(sv->seed, conn, offset, data, len);
 	if (bad >= 0 && !c->integrity_failed) {
@@ -93,10 +149,14 @@ static void app_deliver(void *ctx, uint32_t conn, uint64_t offset, const uint8_t
 			 "connection %u: byte at offset %" PRIu64 " differs from what was sent",
 			 conn, offset + (uint64_t)bad);
 	}
-	c->bytes += len;
-	c->last_byte_ps = sim_now(sv->s);
-	sv->st.bytes_delivered += len;
+	c->arrived += len;
 	sv->extra_cycles += (uint64_t)(sv->cfg.byte_cycles * len);
+	if (!sv->reader) {
+		app_account_read(sv, conn, len);   /* read as it arrives */
+		return;
+	}
+	sv->reader[conn].unread += len;
+	app_read_next(sv, &sv->reader[conn]);
 }
 
 static void app_established(void *ctx, uint32_t conn)
@@ -108,10 +168,12 @@ static void app_established(void *ctx, uint32_t conn)
 static void app_eof(void *ctx, uint32_t conn)
 {
 	struct server *sv = ctx;
-	if (sv->conn[conn].eof_ps == SIM_TIME_MAX) {
-		sv->conn[conn].eof_ps = sim_now(sv->s);
-		sv->completed++;
+	if (!sv->reader) {
+		app_complete(sv, conn);
+		return;
 	}
+	sv->reader[conn].eof_seen = 1;     /* complete once all is read */
+	app_read_next(sv, &sv->reader[conn]);
 }
 
 /* ---- receive path ---- */
@@ -253,6 +315,16 @@ struct server *server_create(sim *s, const struct server_config *c, struct pcie 
 	sv->conn = calloc(n_conns, sizeof *sv->conn);
 	if (!sv->tcp || !sv->conn)
 		abort();
+	sv->cfg.tcp.app_paced = c->app_read_bps > 0;
+	if (c->app_read_bps > 0) {
+		sv->reader = calloc(n_conns, sizeof *sv->reader);
+		if (!sv->reader)
+			abort();
+		for (uint32_t i = 0; i < n_conns; i++) {
+			sv->reader[i].sv = sv;
+			sv->reader[i].conn = i;
+		}
+	}
 	for (uint32_t i = 0; i < n_conns; i++)
 		sv->conn[i].established_ps = sv->conn[i].eof_ps = SIM_TIME_MAX;
 	/* the driver's probe: the firmware laid out the shared memory */
@@ -288,6 +360,7 @@ void server_destroy(struct server *sv)
 		tcp_receiver_destroy(sv->tcp[i]);
 	free(sv->tcp);
 	free(sv->conn);
+	free(sv->reader);
 	free(sv);
 }
 
@@ -301,6 +374,10 @@ const struct tcp_receiver_stats *server_tcp_stats(const struct server *sv, uint3
 	return sv->tcp[conn] ? tcp_receiver_stats(sv->tcp[conn]) : NULL;
 }
 uint32_t server_completed(const struct server *sv) { return sv->completed; }
+int server_hole_was_dropped(const struct server *sv, uint32_t conn)
+{
+	return sv->tcp[conn] && tcp_receiver_hole_was_dropped(sv->tcp[conn]);
+}
 
 void server_set_tap(struct server *sv, server_tap_fn fn, void *ctx)
 {

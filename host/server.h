@@ -26,6 +26,8 @@ struct server_config {
 	uint32_t napi_weight;          /* 64 */
 	uint32_t napi_budget;          /* netdev_budget 300 */
 	uint16_t client_port_base;     /* connection i comes from this + i */
+	uint64_t app_read_bps;         /* the test program reads each connection at
+					* this rate; 0: as fast as data arrives */
 	struct tcp_receiver_config tcp;
 };
 
@@ -34,7 +36,8 @@ void server_config_default(struct server_config *c);
 struct server_conn_stats {
 	sim_time established_ps, eof_ps;
 	sim_time last_byte_ps;         /* when the last byte so far was read */
-	uint64_t bytes;
+	uint64_t bytes;                /* read by the application */
+	uint64_t arrived;              /* handed up in order by TCP */
 	int integrity_failed;
 };
 
@@ -56,6 +59,8 @@ void server_destroy(struct server *sv);
 const struct server_stats *server_stats(const struct server *sv);
 const struct server_conn_stats *server_conn(const struct server *sv, uint32_t conn);
 const struct tcp_receiver_stats *server_tcp_stats(const struct server *sv, uint32_t conn);
+/* The connection's first missing byte was dropped by the server's TCP. */
+int server_hole_was_dropped(const struct server *sv, uint32_t conn);
 /* Called with every frame the driver hands to the stack (aggregates as the
  * host sees them), for capture taps. */
 typedef void (*server_tap_fn)(void *ctx, const uint8_t *frame, uint32_t len, sim_time t);

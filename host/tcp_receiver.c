@@ -28,6 +28,10 @@ struct tcp_receiver {
 	uint32_t ts_recent;
 	struct ooo_seg *ooo;
 	uint64_t ooo_bytes;
+	uint64_t unread;               /* delivered, not yet read by the application */
+	uint32_t rcv_right;            /* right edge of the window last advertised */
+	uint32_t drop_seq;             /* lowest byte at or past rcv_nxt dropped */
+	int drop_valid;
 	sim_event_handle delack;
 	struct tcp_receiver_stats st;
 };
@@ -52,13 +56,25 @@ static uint32_t ts_now(const struct tcp_receiver *r)
 	return (uint32_t)(sim_now(r->s) / SIM_PS_PER_MS);
 }
 
-/* The application reads as data arrives, so the window is the whole
- * buffer; out-of-order data lies inside it, and Linux never moves the
- * window's right edge back (tcp_select_window), so it does not shrink - and
- * duplicate ACKs stay duplicates (same window, RFC 5681). */
-static uint16_t window_field(const struct tcp_receiver *r)
+/* Free space in the socket buffer: what the application has not read
+ * takes room; out-of-order data lies inside the window. */
+static uint64_t free_space(const struct tcp_receiver *r)
 {
-	uint64_t w = r->cfg.rcvbuf_bytes >> r->cfg.wscale;
+	return r->unread < r->cfg.rcvbuf_bytes ? r->cfg.rcvbuf_bytes - r->unread : 0;
+}
+
+/* The window is the free space, but Linux never moves its right edge back
+ * (tcp_select_window): it does not shrink while the application keeps up,
+ * and duplicate ACKs stay duplicates (same window, RFC 5681). */
+static uint16_t window_field(struct tcp_receiver *r)
+{
+	uint64_t space = free_space(r);
+	if (space > 0x3fffffffu)
+		space = 0x3fffffffu;
+	uint32_t right = r->rcv_nxt + (uint32_t)space;
+	if ((int32_t)(right - r->rcv_right) > 0)
+		r->rcv_right = right;
+	uint64_t w = (uint64_t)(r->rcv_right - r->rcv_nxt) >> r->cfg.wscale;
 	return (uint16_t)(w > 65535 ? 65535 : w);
 }
 
@@ -114,6 +130,7 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 	r->ts_recent = syn->tsval;
 	r->quick = c->quickacks;
 	r->st.rcv_mss = 536;               /* TCP_MIN_RCVMSS before any data */
+	r->rcv_right = r->rcv_nxt;
 	send_ack(r, NETPKT_TCP_SYN | NETPKT_TCP_ACK);
 	return r;
 }
@@ -152,9 +169,13 @@ static void deliver(struct tcp_receiver *r, uint32_t seq, const uint8_t *data, u
 		data += cut;
 		len -= cut;
 	}
+	if (r->cfg.app_paced)
+		r->unread += len;
 	r->io.deliver(r->io.ctx, r->conn, (uint64_t)(seq - r->irs - 1u), data, len);
 	r->rcv_nxt = seq + len;
 	r->st.bytes_in_order += len;
+	if (r->drop_valid && (int32_t)(r->drop_seq - r->rcv_nxt) < 0)
+		r->drop_valid = 0;         /* the dropped bytes came again */
 }
 
 static void drain_ooo(struct tcp_receiver *r)
@@ -187,6 +208,26 @@ static void queue_ooo(struct tcp_receiver *r, uint32_t seq, const uint8_t *data,
 	r->st.ooo_segments++;
 }
 
+int tcp_receiver_hole_was_dropped(const struct tcp_receiver *r)
+{
+	return r->drop_valid && r->drop_seq == r->rcv_nxt;
+}
+
+void tcp_receiver_consumed(struct tcp_receiver *r, uint64_t bytes)
+{
+	r->unread = bytes < r->unread ? r->unread - bytes : 0;
+	if (!r->established || r->fin_seen)
+		return;
+	/* tcp_cleanup_rbuf: once the window left to the sender is at most half
+	 * the buffer, ACK when reading at least doubled it */
+	uint64_t now_left = (uint32_t)(r->rcv_right - r->rcv_nxt);
+	uint64_t space = free_space(r);
+	if (2u * now_left <= r->cfg.rcvbuf_bytes && space > 0 && space >= 2u * now_left) {
+		r->st.window_updates++;
+		send_ack(r, NETPKT_TCP_ACK);
+	}
+}
+
 void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			     const uint8_t *payload, uint32_t len)
 {
@@ -211,11 +252,23 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 		/* tcp_measure_rcv_mss: rcv_mss follows the largest segment */
 		if (len > r->st.rcv_mss)
 			r->st.rcv_mss = len;
+		int in_order = (int32_t)(h->seq - r->rcv_nxt) <= 0;
 		if ((int32_t)(h->seq + len - r->rcv_nxt) <= 0) {
 			r->st.dup_segments++;
 			r->st.dup_bytes += len;
 			immediate = 1;             /* a duplicate: D-SACK-less dupack */
-		} else if ((int32_t)(h->seq - r->rcv_nxt) > 0) {
+		} else if (r->unread + (in_order ? 0 : r->ooo_bytes) + len > r->cfg.rcvbuf_bytes) {
+			/* no room: tcp_data_queue drops it (in-order data first
+			 * prunes the out-of-order queue, tcp_prune_ofo_queue) */
+			r->st.rmem_drops++;
+			r->st.rmem_drop_bytes += len;
+			uint32_t from = in_order ? r->rcv_nxt : h->seq;
+			if (!r->drop_valid || (int32_t)(from - r->drop_seq) < 0) {
+				r->drop_seq = from;
+				r->drop_valid = 1;
+			}
+			immediate = 1;
+		} else if (!in_order) {
 			queue_ooo(r, h->seq, payload, len);
 			immediate = 1;             /* out of order: ACK at once */
 		} else {
@@ -225,6 +278,12 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			if (had_hole)
 				immediate = 1;     /* filled a hole */
 		}
+	}
+	if ((h->flags & NETPKT_TCP_FIN) && r->fin_seen) {
+		/* the FIN again: our ACK of it was lost - a duplicate gets an
+		 * immediate ACK (tcp_send_dupack) */
+		send_ack(r, NETPKT_TCP_ACK);
+		return;
 	}
 	if ((h->flags & NETPKT_TCP_FIN) && !r->fin_seen) {
 		/* a FIN that overtook data (frames spread over NPU threads

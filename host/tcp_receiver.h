@@ -9,6 +9,12 @@
  * most 200 ms). rcv_mss follows the largest segment seen
  * (tcp_measure_rcv_mss), so 64 KB aggregates raise it to ~64 KB and the
  * host then ACKs about every second aggregate.
+ *
+ * Receive memory: bytes the application has not read yet (and, for
+ * out-of-order data, the queue) live in the socket buffer. A segment that
+ * does not fit is dropped, as tcp_data_queue does when
+ * tcp_try_rmem_schedule fails; the advertised window is the free space,
+ * and its right edge never moves back (tcp_select_window).
  */
 #ifndef HOST_TCP_RECEIVER_H
 #define HOST_TCP_RECEIVER_H
@@ -24,6 +30,8 @@ struct tcp_receiver_config {
 	sim_time ato_max_ps;           /* 200 ms */
 	uint32_t quickacks;            /* 16 (TCP_MAX_QUICKACKS) */
 	uint16_t advmss;               /* 1460 */
+	uint8_t app_paced;             /* 0: the application reads as data arrives;
+					* 1: it reads when it can (tcp_receiver_consumed) */
 };
 
 void tcp_receiver_config_default(struct tcp_receiver_config *c);
@@ -41,6 +49,8 @@ struct tcp_receiver_io {
 
 struct tcp_receiver_stats {
 	uint64_t segments, bytes_in_order, ooo_segments, dup_segments, dup_bytes;
+	uint64_t rmem_drops, rmem_drop_bytes;  /* no room in the socket buffer */
+	uint64_t window_updates;       /* ACKs sent because the application read */
 	uint64_t acks_sent, delayed_acks;
 	uint32_t rcv_mss;
 };
@@ -55,5 +65,11 @@ void tcp_receiver_destroy(struct tcp_receiver *r);
 void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			     const uint8_t *payload, uint32_t len);
 const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r);
+/* The application read `bytes` of what was delivered: the space returns to
+ * the window (and a window update goes out when it opened by two rcv_mss). */
+void tcp_receiver_consumed(struct tcp_receiver *r, uint64_t bytes);
+/* True when the first byte not yet received was in a segment this receiver
+ * dropped for want of room: only the sender can fill that hole. */
+int tcp_receiver_hole_was_dropped(const struct tcp_receiver *r);
 
 #endif

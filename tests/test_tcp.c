@@ -63,11 +63,18 @@ static int client_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 	return 0;
 }
 
+static uint16_t last_ack_window;
+
 static void server_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 {
 	(void)ctx;
 	if (n_acks < 64)
 		ack_times[n_acks++] = sim_now(S);
+	struct netpkt_tcp h;
+	const uint8_t *pl;
+	uint32_t plen;
+	if (netpkt_parse_tcp(frame, len, &h, &pl, &plen) == 0)
+		last_ack_window = h.window;
 	send_over_wire(0, frame, len);
 }
 
@@ -244,6 +251,54 @@ START_TEST(a_lone_segment_is_acknowledged_by_the_delayed_ack_timer)
 }
 END_TEST
 
+START_TEST(a_full_socket_buffer_drops_and_the_window_closes_and_reopens)
+{
+	S = sim_create(1);
+	snd = NULL;                            /* the receiver alone */
+	n_acks = 0;
+	bytes_ok = 0;
+	in_order_errors = 0;
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	c.rcvbuf_bytes = 8 * 1448;
+	c.app_paced = 1;                       /* nothing is read until we say */
+	struct netpkt_tcp syn;
+	memset(&syn, 0, sizeof syn);
+	syn.saddr = 0x0a000001;
+	syn.daddr = 0x0a000002;
+	syn.sport = 40000;
+	syn.dport = 5001;
+	syn.seq = 100;
+	syn.flags = NETPKT_TCP_SYN;
+	syn.wscale = 7;
+	rcv = tcp_receiver_accept(S, &c, &rio, 0, &syn);
+	feed_segment(101, 0);
+	for (uint32_t i = 0; i < 10; i++)
+		feed_segment(101 + i * 1448, 1448);
+	const struct tcp_receiver_stats *st = tcp_receiver_stats(rcv);
+	ck_assert_uint_eq(bytes_ok, 8 * 1448);          /* what fits */
+	ck_assert_uint_eq(st->rmem_drops, 2);
+	ck_assert_uint_eq(st->rmem_drop_bytes, 2 * 1448);
+	ck_assert(tcp_receiver_hole_was_dropped(rcv));  /* only the sender can fill it */
+	ck_assert_uint_eq(last_ack_window, 0);          /* the buffer is full */
+	/* the application reads half: the window reopens, and the receiver
+	 * says so at once */
+	int acks_before = n_acks;
+	tcp_receiver_consumed(rcv, 4 * 1448);
+	ck_assert_uint_eq(st->window_updates, 1);
+	ck_assert_int_eq(n_acks, acks_before + 1);
+	ck_assert_uint_eq(last_ack_window, (4 * 1448) >> 7);
+	/* the sender resends the dropped segment: the hole is gone */
+	feed_segment(101 + 8 * 1448, 1448);
+	ck_assert_uint_eq(bytes_ok, 9 * 1448);
+	ck_assert(!tcp_receiver_hole_was_dropped(rcv));
+	ck_assert_int_eq(in_order_errors, 0);
+	tcp_receiver_destroy(rcv);
+	rcv = NULL;
+	sim_destroy(S);
+}
+END_TEST
+
 Suite *tcp_suite(void)
 {
 	Suite *s = suite_create("tcp");
@@ -252,6 +307,7 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, rto_backs_off_exponentially_from_200_ms);
 	tcase_add_test(tc, a_single_drop_is_repaired_by_fast_retransmit);
 	tcase_add_test(tc, a_lone_segment_is_acknowledged_by_the_delayed_ack_timer);
+	tcase_add_test(tc, a_full_socket_buffer_drops_and_the_window_closes_and_reopens);
 	suite_add_tcase(s, tc);
 	return s;
 }

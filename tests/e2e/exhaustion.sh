@@ -42,4 +42,22 @@ check buffers 'mac_fifo_drops > 0 and drop_pool_low > 0 and pool_low_signals > 0
 check descriptors 'pass_pool_exhausted > 0'
 check credits 'mac_waits_no_credit > 0 and dma_depth_max <= 4'
 check rings 'ring_full_waits > 0'
+
+
+# The active-ACK hazard: host buffer exhaustion after the NPU acknowledged
+# the data. LRO must FAIL with the loss accounted; NIC must pass.
+rc=0
+"$NPUSIM" run scenarios/active-ack-hazard.ini -o "$t/hazard" -j 2 --quiet --no-plot || rc=$?
+[ "$rc" -eq 1 ] || fail "active-ack-hazard: exit $rc, expected 1 (a documented loss)"
+python3 - "$t/hazard/results.csv" "$t/hazard/summary.json" <<'PY' || fail "active-ack-hazard"
+import csv, sys
+rows = {r["mode"]: r for r in csv.DictReader(open(sys.argv[1]))}
+lro, nic = rows["lro"], rows["nic"]
+assert lro["integrity"] == "FAIL", lro
+assert int(lro["host_rmem_drops"]) > 0 and int(lro["lost_after_ack_bytes"]) > 0, lro
+assert nic["integrity"] == "ok" and nic["completed"] == nic["connections"], nic
+assert int(nic["host_rmem_drops"]) == 0 and int(nic["lost_after_ack_bytes"]) == 0, nic
+assert "acknowledged to the client but dropped" in open(sys.argv[2]).read()
+PY
+echo "active-ack hazard: reported"
 echo "exhaustion: ok"
