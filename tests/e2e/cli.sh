@@ -29,6 +29,22 @@ cmp "$t/a/run-1/dma_requests.csv" "$t/b/run-1/dma_requests.csv" || fail "DMA tra
 "$NPUSIM" run tests/data/tiny.ini -o "$t/c" --seed 9 --quiet --no-plot || fail "seed 9"
 if cmp -s "$t/a/results.csv" "$t/c/results.csv"; then fail "another seed gave the same results"; fi
 
+# under faults too: the same seed gives the same faults, byte for byte, with
+# -j 1 and -j 2 and the wire capture included; another seed another pattern
+faults="--set faults.loss=1% --set faults.duplicate=1% --set faults.reorder=1% --set faults.corrupt=1% --set trace.pcap=on"
+# shellcheck disable=SC2086
+"$NPUSIM" run tests/data/tiny.ini $faults -o "$t/f1" -j 1 --quiet --no-plot || fail "faults run 1"
+# shellcheck disable=SC2086
+"$NPUSIM" run tests/data/tiny.ini $faults -o "$t/f2" -j 2 --quiet --no-plot || fail "faults run 2"
+cmp "$t/f1/results.csv" "$t/f2/results.csv" || fail "faults: same seed, different results"
+cmp "$t/f1/run-3/wire.pcap" "$t/f2/run-3/wire.pcap" || fail "faults: same seed, different wire"
+# shellcheck disable=SC2086
+"$NPUSIM" run tests/data/tiny.ini $faults --seed 5 -o "$t/f3" --quiet --no-plot || fail "faults seed 5"
+if cmp -s "$t/f1/run-3/wire.pcap" "$t/f3/run-3/wire.pcap"; then fail "faults: another seed, same wire"; fi
+awk -F, 'NR > 1 && $13 != "ok" { exit 1 }' "$t/f1/results.csv" || fail "faults: integrity"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "faults_injected") c = i }
+	NR > 1 { n += $c } END { exit !(n > 0) }' "$t/f1/results.csv" || fail "faults: none injected"
+
 # bad input: exit 2, a message naming file, line and key, nothing written
 set +e
 "$NPUSIM" run tests/data/bad-unit.ini -o "$t/bad" --quiet 2> "$t/err"
