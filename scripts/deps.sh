@@ -8,7 +8,7 @@ set -eu
 required="build-essential pkg-config libpcap-dev check gnuplot-nox python3"
 # The firmware's portability proof (big-endian MIPS64 under qemu-user) and
 # the pcap checks (tshark) are part of `make check` too.
-required="$required gcc-mips64-linux-gnuabi64 libc6-dev-mips64-cross qemu-user"
+required="$required gcc-mips64-linux-gnuabi64 libc6-dev-mips64-cross qemu-user tshark"
 
 missing=""
 for p in $required; do
