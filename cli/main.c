@@ -195,8 +195,9 @@ static void print_demo_tables(const char *dir)
 	f = fopen(path, "r");
 	if (f) {
 		char line[4096];
-		printf("\nSYN starvation, 64 connections each sending once established:\n");
-		printf("%-8s %-4s %12s %8s %16s\n", "buffer", "lb", "established", "failed",
+		printf("\nSYN starvation, 64 connections opened one after another, each sending\n"
+		       "once established (8 s of simulated time):\n");
+		printf("%-8s %-4s %12s %16s %16s\n", "buffer", "lb", "established", "not established",
 		       "SYN retransmits");
 		if (fgets(line, sizeof line, f)) {
 			while (fgets(line, sizeof line, f)) {
@@ -204,7 +205,7 @@ static void print_demo_tables(const char *dir)
 				unsigned est, rtx, failed;
 				if (sscanf(line, "%*[^,],%*[^,],%*[^,],%15[^,],%7[^,],%*[^,],%*[^,],%*[^,],"
 						 "%*[^,],%u,%u,%u", buf, lb, &est, &rtx, &failed) == 5)
-					printf("%-8s %-4s %12u %8u %16u\n", buf, lb, est, failed, rtx);
+					printf("%-8s %-4s %12u %16u %16u\n", buf, lb, est, failed, rtx);
 			}
 		}
 		fclose(f);
