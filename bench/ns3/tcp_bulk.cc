@@ -39,6 +39,7 @@ struct run_result {
 	double wall_s;
 	uint64_t data_packets;
 	uint64_t rx_bytes;
+	uint64_t events;
 };
 
 static uint64_t data_packets;
@@ -108,6 +109,7 @@ static struct run_result run_once(double sim_s, double delay_ns)
 	r.wall_s = std::chrono::duration<double>(t1 - t0).count();
 	r.data_packets = data_packets;
 	r.rx_bytes = DynamicCast<PacketSink>(sinks.Get(0))->GetTotalRx();
+	r.events = Simulator::GetEventCount();
 
 	Simulator::Destroy();
 	/* the next run assigns the same addresses again */
@@ -132,19 +134,25 @@ int main(int argc, char **argv)
 	}
 	set_defaults();
 
-	double pkts[3], rate[3], gbps[3];
+	double pkts[3], rate[3], gbps[3], evs[3], evpp[3], wall[3];
 	for (int rep = 0; rep < 3; rep++) {
 		struct run_result r = run_once(sim_s, delay_ns);
 		pkts[rep] = (double)r.data_packets / r.wall_s;
 		rate[rep] = sim_s / r.wall_s;
 		gbps[rep] = (double)r.rx_bytes * 8.0 / sim_s / 1e9;
+		evs[rep] = (double)r.events / r.wall_s;
+		evpp[rep] = (double)r.events / (double)r.data_packets;
+		wall[rep] = r.wall_s;
 		if (rep == 0)
-			printf("bench: ns3_run %d flows, MSS %u, NewReno, 10 Gbps, %.0f ns delay, %.2f s simulated, "
-			       "%llu data packets, %.2f s wall\n", FLOWS, MSS, delay_ns, sim_s,
-			       (unsigned long long)r.data_packets, r.wall_s);
+			printf("bench: ns3_data_packets %llu packets (%d flows, MSS %u, NewReno, "
+			       "10 Gbps point-to-point, %.0f ns delay, %.2f s simulated)\n",
+			       (unsigned long long)r.data_packets, FLOWS, MSS, delay_ns, sim_s);
 	}
+	printf("bench: ns3_wall_seconds %.2f s (Simulator::Run)\n", median3(wall[0], wall[1], wall[2]));
 	printf("bench: ns3_data_packets_per_wall_s %.0f packets/s\n", median3(pkts[0], pkts[1], pkts[2]));
 	printf("bench: ns3_sim_seconds_per_wall_second %.3f s/s\n", median3(rate[0], rate[1], rate[2]));
 	printf("bench: ns3_throughput_gbps %.3f Gbit/s\n", median3(gbps[0], gbps[1], gbps[2]));
+	printf("bench: ns3_events_per_s %.0f events/s\n", median3(evs[0], evs[1], evs[2]));
+	printf("bench: ns3_events_per_data_packet %.1f events\n", median3(evpp[0], evpp[1], evpp[2]));
 	return 0;
 }
