@@ -23,6 +23,12 @@ ns3_seconds=${4:-1}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# Wall-clock figures: other processes on the machine slow both programs
+# down, not necessarily alike (docs/PERFORMANCE.md).
+if [ -r /proc/loadavg ]; then
+	awk '{ print "bench: load_average_1min " $1 " (before the runs)" }' /proc/loadavg
+fi
+
 "$sim_bench" "$sim_seconds" > "$out"
 cat "$out"
 npusim=$(awk '$1 == "bench:" && $2 == "data_packets_per_wall_s" { print $3 }' "$out")
