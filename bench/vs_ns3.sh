@@ -8,7 +8,8 @@
 # SIM_BENCH is build/bench/sim (bench/sim.c), NS3_BENCH build/bench/ns3_tcp_bulk
 # (bench/ns3/tcp_bulk.cc); simulated seconds 0.5 and 1 unless given. Both
 # print "bench: name value unit" lines (medians of 3 runs); they are passed
-# on, then "bench: npusim_vs_ns3_data_packets <ratio> x".
+# on, then "bench: npusim_vs_ns3_data_packets <ratio> x" (per wall second)
+# and the same ratio per CPU second.
 set -e
 
 if [ $# -lt 2 ]; then
@@ -32,13 +33,19 @@ fi
 "$sim_bench" "$sim_seconds" > "$out"
 cat "$out"
 npusim=$(awk '$1 == "bench:" && $2 == "data_packets_per_wall_s" { print $3 }' "$out")
+npusim_cpu=$(awk '$1 == "bench:" && $2 == "data_packets_per_cpu_s" { print $3 }' "$out")
 
 "$ns3_bench" "$ns3_seconds" > "$out"
 cat "$out"
 ns3=$(awk '$1 == "bench:" && $2 == "ns3_data_packets_per_wall_s" { print $3 }' "$out")
+ns3_cpu=$(awk '$1 == "bench:" && $2 == "ns3_data_packets_per_cpu_s" { print $3 }' "$out")
 
 if [ -z "$npusim" ] || [ -z "$ns3" ]; then
 	echo "vs_ns3: a data_packets_per_wall_s line is missing" >&2
 	exit 1
 fi
 awk -v a="$npusim" -v b="$ns3" 'BEGIN { printf "bench: npusim_vs_ns3_data_packets %.2f x\n", a / b }'
+if [ -n "$npusim_cpu" ] && [ -n "$ns3_cpu" ]; then
+	awk -v a="$npusim_cpu" -v b="$ns3_cpu" \
+		'BEGIN { printf "bench: npusim_vs_ns3_data_packets_cpu %.2f x (per CPU second)\n", a / b }'
+fi

@@ -6,7 +6,8 @@
  *   build/bench/ns3_tcp_bulk [SIM_SECONDS] [DELAY_NS]     (1 s, 50 ns)
  *
  * Three runs, each a fresh topology; the wall time is taken around
- * Simulator::Run() only. A data packet is a packet the receiving device
+ * Simulator::Run() only (and the process's CPU time, for a figure that
+ * other programs on the machine do not stretch). A data packet is a packet the receiving device
  * hands up (its MacRx trace) that is larger than 80 bytes, the most an IP
  * header and a TCP header with options take: every segment that carries
  * payload, retransmissions included; SYNs and ACKs are not counted.
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
@@ -37,6 +39,7 @@ static const uint16_t PORT = 5001;
 
 struct run_result {
 	double wall_s;
+	double cpu_s;                  /* CPU time of the process */
 	uint64_t data_packets;
 	uint64_t rx_bytes;
 	uint64_t events;
@@ -48,6 +51,13 @@ static void on_receiver_mac_rx(Ptr<const Packet> p)
 {
 	if (p->GetSize() > 80)
 		data_packets++;
+}
+
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static void set_defaults(void)
@@ -102,11 +112,14 @@ static struct run_result run_once(double sim_s, double delay_ns)
 
 	Simulator::Stop(Seconds(sim_s));
 	std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+	double cpu0 = cpu_seconds();
 	Simulator::Run();
+	double cpu1 = cpu_seconds();
 	std::chrono::steady_clock::time_point t1 = std::chrono::steady_clock::now();
 
 	struct run_result r;
 	r.wall_s = std::chrono::duration<double>(t1 - t0).count();
+	r.cpu_s = cpu1 - cpu0;
 	r.data_packets = data_packets;
 	r.rx_bytes = DynamicCast<PacketSink>(sinks.Get(0))->GetTotalRx();
 	r.events = Simulator::GetEventCount();
@@ -134,10 +147,11 @@ int main(int argc, char **argv)
 	}
 	set_defaults();
 
-	double pkts[3], rate[3], gbps[3], evs[3], evpp[3], wall[3];
+	double pkts[3], pkts_cpu[3], rate[3], gbps[3], evs[3], evpp[3], wall[3];
 	for (int rep = 0; rep < 3; rep++) {
 		struct run_result r = run_once(sim_s, delay_ns);
 		pkts[rep] = (double)r.data_packets / r.wall_s;
+		pkts_cpu[rep] = (double)r.data_packets / r.cpu_s;
 		rate[rep] = sim_s / r.wall_s;
 		gbps[rep] = (double)r.rx_bytes * 8.0 / sim_s / 1e9;
 		evs[rep] = (double)r.events / r.wall_s;
@@ -152,6 +166,8 @@ int main(int argc, char **argv)
 	printf("bench: ns3_data_packets_per_wall_s %.0f packets/s\n", median3(pkts[0], pkts[1], pkts[2]));
 	printf("bench: ns3_sim_seconds_per_wall_second %.3f s/s\n", median3(rate[0], rate[1], rate[2]));
 	printf("bench: ns3_throughput_gbps %.3f Gbit/s\n", median3(gbps[0], gbps[1], gbps[2]));
+	printf("bench: ns3_data_packets_per_cpu_s %.0f packets/s\n",
+	       median3(pkts_cpu[0], pkts_cpu[1], pkts_cpu[2]));
 	printf("bench: ns3_events_per_s %.0f events/s\n", median3(evs[0], evs[1], evs[2]));
 	printf("bench: ns3_events_per_data_packet %.1f events\n", median3(evpp[0], evpp[1], evpp[2]));
 	return 0;
