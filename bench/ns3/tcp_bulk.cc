@@ -7,10 +7,11 @@
  *
  * Three runs, each a fresh topology; the wall time is taken around
  * Simulator::Run() only (and the process's CPU time, for a figure that
- * other programs on the machine do not stretch). A data packet is a packet the receiving device
- * hands up (its MacRx trace) that is larger than 80 bytes, the most an IP
- * header and a TCP header with options take: every segment that carries
- * payload, retransmissions included; SYNs and ACKs are not counted.
+ * other programs on the machine do not stretch). A data packet is a
+ * packet the receiving device hands up (its MacRx trace) that is larger
+ * than 80 bytes, the most an IP header and a TCP header with options take:
+ * every segment that carries payload, retransmissions included; SYNs and
+ * ACKs are not counted.
  * Prints "bench: name value unit" lines, medians of the three runs. */
 #include <algorithm>
 #include <chrono>
