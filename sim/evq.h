@@ -4,7 +4,9 @@
  * Two implementations share this interface (chosen at build time with
  * SIM_EVQ=heap2|heap4, default heap2, the faster one at ~1,000 pending
  * events per bench/kernel): a binary and a 4-ary implicit array heap. Both keep a slot table so that a
- * handle finds its heap position without scanning.
+ * handle finds its heap position without scanning. Events pushed for the
+ * time of the last pop wait in a FIFO beside the heap (sim/evq_heap.inc);
+ * the order of events is the same, by (time, seq).
  */
 #ifndef SIM_EVQ_H
 #define SIM_EVQ_H
@@ -31,6 +33,8 @@ void evq_destroy(evq *q);
 uint64_t evq_push(evq *q, sim_time time, sim_event_fn fn, void *arg);
 /* Removes the minimum into *out; returns 0 when empty. */
 int evq_pop(evq *q, evq_event *out);
+/* The same, if the minimum's time is at most `end`; else returns 0. */
+int evq_pop_until(evq *q, sim_time end, evq_event *out);
 /* Time of the minimum; SIM_TIME_MAX when empty. */
 sim_time evq_peek_time(const evq *q);
 int evq_cancel(evq *q, uint64_t handle);

@@ -74,8 +74,7 @@ uint64_t sim_run_until(sim *s, sim_time end)
 	evq_event ev;
 	sim_running = s;
 	s->stopping = 0;
-	while (!s->stopping && evq_size(s->queue) > 0 && evq_peek_time(s->queue) <= end) {
-		evq_pop(s->queue, &ev);
+	while (!s->stopping && evq_pop_until(s->queue, end, &ev)) {
 		s->now = ev.time;
 		s->executed++;
 		ev.fn(s, ev.arg);

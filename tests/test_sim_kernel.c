@@ -130,8 +130,11 @@ START_TEST(progress_hook_runs_every_n_events)
 }
 END_TEST
 
-/* Random pushes, pops and cancels checked against a brute-force reference. */
-START_TEST(event_queue_matches_reference_under_random_operations)
+/* Random pushes, pops and cancels checked against a brute-force reference.
+ * A push's time is uniform in [0, 50) when `same_time_tenths` is 0; else
+ * it is the last popped event's time in that many tenths of the pushes
+ * (the queue's same-time FIFO), and up to 3 later otherwise. */
+static void check_queue_against_reference(int same_time_tenths)
 {
 	enum { N = 4000 };
 	static struct { sim_time t; uint64_t seq; uint64_t h; int live; } ref[N];
@@ -140,10 +143,17 @@ START_TEST(event_queue_matches_reference_under_random_operations)
 	sim_rng_seed(&r, 42);
 	int n = 0;
 	uint64_t seq = 0;
+	sim_time last = 0;
 	for (int step = 0; step < 20000; step++) {
 		uint64_t op = sim_rng_below(&r, 10);
 		if (op < 5 && n < N) {
-			sim_time t = sim_rng_below(&r, 50);
+			sim_time t;
+			if (same_time_tenths == 0)
+				t = sim_rng_below(&r, 50);
+			else if (sim_rng_below(&r, 10) < (uint64_t)same_time_tenths)
+				t = last;
+			else
+				t = last + 1 + sim_rng_below(&r, 3);
 			ref[n].t = t;
 			ref[n].seq = seq++;
 			ref[n].h = evq_push(q, t, NULL, (void *)(intptr_t)n);
@@ -151,6 +161,7 @@ START_TEST(event_queue_matches_reference_under_random_operations)
 			n++;
 		} else if (op < 7 && n > 0) {
 			int i = (int)sim_rng_below(&r, (uint64_t)n);
+			ck_assert_int_eq(evq_contains(q, ref[i].h), ref[i].live);
 			ck_assert_int_eq(evq_cancel(q, ref[i].h), ref[i].live);
 			ref[i].live = 0;
 		} else {
@@ -161,13 +172,18 @@ START_TEST(event_queue_matches_reference_under_random_operations)
 					best = i;
 			evq_event ev;
 			if (best < 0) {
+				ck_assert_uint_eq(evq_peek_time(q), SIM_TIME_MAX);
 				ck_assert_int_eq(evq_pop(q, &ev), 0);
 				continue;
 			}
 			ck_assert_uint_eq(evq_peek_time(q), ref[best].t);
-			ck_assert_int_eq(evq_pop(q, &ev), 1);
+			if (ref[best].t > 0)
+				ck_assert_int_eq(evq_pop_until(q, ref[best].t - 1, &ev), 0);
+			ck_assert_int_eq(evq_pop_until(q, ref[best].t, &ev), 1);
 			ck_assert_int_eq((int)(intptr_t)ev.arg, best);
+			ck_assert_uint_eq(ev.time, ref[best].t);
 			ref[best].live = 0;
+			last = ev.time;
 		}
 		size_t live = 0;
 		for (int i = 0; i < n; i++)
@@ -175,6 +191,19 @@ START_TEST(event_queue_matches_reference_under_random_operations)
 		ck_assert_uint_eq(evq_size(q), live);
 	}
 	evq_destroy(q);
+}
+
+START_TEST(event_queue_matches_reference_under_random_operations)
+{
+	check_queue_against_reference(0);
+}
+END_TEST
+
+/* Mostly pushes for the current time: the FIFO beside the heap, its holes
+ * from cancels and its growth past its first 256 entries. */
+START_TEST(event_queue_same_time_pushes_match_reference)
+{
+	check_queue_against_reference(7);
 }
 END_TEST
 
@@ -190,6 +219,7 @@ Suite *sim_kernel_suite(void)
 	tcase_add_test_raise_signal(tc, scheduling_in_the_past_is_fatal, SIGABRT);
 	tcase_add_test(tc, progress_hook_runs_every_n_events);
 	tcase_add_test(tc, event_queue_matches_reference_under_random_operations);
+	tcase_add_test(tc, event_queue_same_time_pushes_match_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }

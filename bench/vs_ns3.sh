@@ -1,0 +1,51 @@
+#!/bin/sh
+# bench/vs_ns3.sh - npusim's whole-simulator bench and the ns-3 program on
+# the same traffic, one after the other, and the ratio of their data packets
+# per wall second (npusim / ns-3).
+#
+#   sh bench/vs_ns3.sh SIM_BENCH NS3_BENCH [NPUSIM_SECONDS] [NS3_SECONDS]
+#
+# SIM_BENCH is build/bench/sim (bench/sim.c), NS3_BENCH build/bench/ns3_tcp_bulk
+# (bench/ns3/tcp_bulk.cc); simulated seconds 0.5 and 1 unless given. Both
+# print "bench: name value unit" lines (medians of 3 runs); they are passed
+# on, then "bench: npusim_vs_ns3_data_packets <ratio> x" (per wall second)
+# and the same ratio per CPU second.
+set -e
+
+if [ $# -lt 2 ]; then
+	echo "usage: $0 SIM_BENCH NS3_BENCH [NPUSIM_SECONDS] [NS3_SECONDS]" >&2
+	exit 2
+fi
+sim_bench=$1
+ns3_bench=$2
+sim_seconds=${3:-0.5}
+ns3_seconds=${4:-1}
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# Wall-clock figures: other processes on the machine slow both programs
+# down, not necessarily alike (docs/PERFORMANCE.md).
+if [ -r /proc/loadavg ]; then
+	awk '{ print "bench: load_average_1min " $1 " (before the runs)" }' /proc/loadavg
+fi
+
+"$sim_bench" "$sim_seconds" > "$out"
+cat "$out"
+npusim=$(awk '$1 == "bench:" && $2 == "data_packets_per_wall_s" { print $3 }' "$out")
+npusim_cpu=$(awk '$1 == "bench:" && $2 == "data_packets_per_cpu_s" { print $3 }' "$out")
+
+"$ns3_bench" "$ns3_seconds" > "$out"
+cat "$out"
+ns3=$(awk '$1 == "bench:" && $2 == "ns3_data_packets_per_wall_s" { print $3 }' "$out")
+ns3_cpu=$(awk '$1 == "bench:" && $2 == "ns3_data_packets_per_cpu_s" { print $3 }' "$out")
+
+if [ -z "$npusim" ] || [ -z "$ns3" ]; then
+	echo "vs_ns3: a data_packets_per_wall_s line is missing" >&2
+	exit 1
+fi
+awk -v a="$npusim" -v b="$ns3" 'BEGIN { printf "bench: npusim_vs_ns3_data_packets %.2f x\n", a / b }'
+if [ -n "$npusim_cpu" ] && [ -n "$ns3_cpu" ]; then
+	awk -v a="$npusim_cpu" -v b="$ns3_cpu" \
+		'BEGIN { printf "bench: npusim_vs_ns3_data_packets_cpu %.2f x (per CPU second)\n", a / b }'
+fi
