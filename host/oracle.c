@@ -1,4 +1,6 @@
-/* host/oracle.c - payload bytes from a 64-bit mix per 8-byte word. */
+/* host/oracle.c - payload bytes from a 64-bit mix per 8-byte word.
+ * Byte k of word i (offset 8i + k) is bits 8k..8k+7 of the word. The
+ * aligned middle of a buffer is filled and checked a word at a time. */
 #include "host/oracle.h"
 
 static inline uint64_t word_at(uint64_t seed, uint32_t conn, uint64_t index)
@@ -10,18 +12,38 @@ static inline uint64_t word_at(uint64_t seed, uint32_t conn, uint64_t index)
 	return z ^ (z >> 31);
 }
 
-static inline uint8_t byte_of(uint64_t w, uint64_t offset)
+static inline void put_le64(uint8_t *p, uint64_t w)
 {
-	return (uint8_t)(w >> ((offset & 7u) * 8u));
+	p[0] = (uint8_t)w;
+	p[1] = (uint8_t)(w >> 8);
+	p[2] = (uint8_t)(w >> 16);
+	p[3] = (uint8_t)(w >> 24);
+	p[4] = (uint8_t)(w >> 32);
+	p[5] = (uint8_t)(w >> 40);
+	p[6] = (uint8_t)(w >> 48);
+	p[7] = (uint8_t)(w >> 56);
+}
+
+static inline uint64_t get_le64(const uint8_t *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+	       (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
 
 void oracle_fill(uint64_t seed, uint32_t conn, uint64_t offset, uint8_t *out, uint32_t len)
 {
 	uint32_t i = 0;
-	while (i < len) {
+	/* up to the first word boundary, then whole words, then the tail */
+	while (i < len && ((offset + i) & 7u)) {
 		uint64_t off = offset + i;
-		uint64_t w = word_at(seed, conn, off >> 3);
-		for (unsigned k = (unsigned)(off & 7u); k < 8 && i < len; k++, i++)
+		out[i++] = (uint8_t)(word_at(seed, conn, off >> 3) >> ((off & 7u) * 8u));
+	}
+	for (; i + 8u <= len; i += 8u)
+		put_le64(out + i, word_at(seed, conn, (offset + i) >> 3));
+	if (i < len) {
+		uint64_t w = word_at(seed, conn, (offset + i) >> 3);
+		for (unsigned k = 0; i < len; k++, i++)
 			out[i] = (uint8_t)(w >> (k * 8u));
 	}
 }
@@ -30,11 +52,24 @@ int64_t oracle_check(uint64_t seed, uint32_t conn, uint64_t offset, const uint8_
 		     uint32_t len)
 {
 	uint32_t i = 0;
-	while (i < len) {
+	while (i < len && ((offset + i) & 7u)) {
 		uint64_t off = offset + i;
-		uint64_t w = word_at(seed, conn, off >> 3);
-		for (unsigned k = (unsigned)(off & 7u); k < 8 && i < len; k++, i++)
-			if (buf[i] != byte_of(w, k))
+		if (buf[i] != (uint8_t)(word_at(seed, conn, off >> 3) >> ((off & 7u) * 8u)))
+			return (int64_t)i;
+		i++;
+	}
+	for (; i + 8u <= len; i += 8u) {
+		uint64_t w = word_at(seed, conn, (offset + i) >> 3);
+		if (get_le64(buf + i) != w) {
+			for (unsigned k = 0;; k++)
+				if (buf[i + k] != (uint8_t)(w >> (k * 8u)))
+					return (int64_t)(i + k);
+		}
+	}
+	if (i < len) {
+		uint64_t w = word_at(seed, conn, (offset + i) >> 3);
+		for (unsigned k = 0; i < len; k++, i++)
+			if (buf[i] != (uint8_t)(w >> (k * 8u)))
 				return (int64_t)i;
 	}
 	return -1;

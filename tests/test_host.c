@@ -41,6 +41,27 @@ START_TEST(frames_round_trip_with_valid_checksums)
 }
 END_TEST
 
+START_TEST(oracle_slices_agree_at_every_alignment_and_length)
+{
+	/* the stream is one sequence: any slice, at any offset and length,
+	 * equals the same bytes of a fill from offset 0; a flip anywhere in a
+	 * slice is found at its position */
+	static uint8_t whole[256], part[64];
+	oracle_fill(7, 2, 0, whole, sizeof whole);
+	for (uint32_t off = 0; off < 24; off++)
+		for (uint32_t len = 0; len <= 40; len++) {
+			oracle_fill(7, 2, off, part, len);
+			ck_assert_int_eq(memcmp(part, whole + off, len), 0);
+			ck_assert_int_eq(oracle_check(7, 2, off, part, len), -1);
+			for (uint32_t k = 0; k < len; k++) {
+				part[k] ^= 0x10;
+				ck_assert_int_eq(oracle_check(7, 2, off, part, len), (int64_t)k);
+				part[k] ^= 0x10;
+			}
+		}
+}
+END_TEST
+
 START_TEST(oracle_finds_the_first_wrong_byte)
 {
 	uint8_t buf[1000];
@@ -213,6 +234,7 @@ Suite *host_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, frames_round_trip_with_valid_checksums);
 	tcase_add_test(tc, oracle_finds_the_first_wrong_byte);
+	tcase_add_test(tc, oracle_slices_agree_at_every_alignment_and_length);
 	tcase_add_test(tc, syn_retransmissions_follow_linux_2_6_32);
 	tcase_add_test(tc, end_to_end_lro_delivers_every_byte_aggregated);
 	tcase_add_test(tc, end_to_end_nic_mode_delivers_every_frame);
