@@ -44,6 +44,7 @@ void tcp_receiver_config_default(struct tcp_receiver_config *c)
 	c->ato_max_ps = sim_ms(200);
 	c->quickacks = 16;
 	c->advmss = 1460;
+	c->app_paced = 0;
 }
 
 const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r)
