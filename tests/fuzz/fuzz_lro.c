@@ -14,8 +14,9 @@
  *          buffer past that), then the frame's bytes. Bit 0: recompute the
  *          IPv4 and TCP checksums; bit 1: set the IPv4 total length to
  *          the frame's (both so that mutated frames get past the checks).
- *     4    timeout scan: flush every descriptor that timed out (as the
- *          timeout thread and replay do)
+ *     4    timeout scan of the next SCAN_SLICE descriptors (wrapping
+ *          around the table, as a timeout thread working through it):
+ *          flush those that timed out
  *     5    lro_flush_conn(next byte), the index unchecked
  *     6    lro_release_conn(next byte), the index unchecked
  *     7    lro_drain_conn(next byte modulo the capacity)
@@ -25,8 +26,8 @@
  *   - every buffer given in comes back exactly once: in PASS or FREE, or in
  *     one DELIVER's segment list; a PASS has the frame's length;
  *   - lro_held_segments() is the number of buffers given and not back
- *     (checked after every 16th frame and every other operation: it walks
- *     all descriptors);
+ *     (checked after every 64th engine call, as it walks all descriptors,
+ *     and at the end);
  *   - a DELIVER's list has n_segs segments, contiguous in sequence, each
  *     inside its frame; the aggregate (flattened as the firmware's DMA
  *     does) is a valid IPv4/TCP packet: total length matching, both
@@ -242,7 +243,10 @@ struct run {
 	struct given_set given;
 	struct flows flows;
 	uint8_t *agg;                  /* one flattened aggregate */
+	uint64_t calls;                /* engine calls so far */
 };
+
+#define SCAN_SLICE 32u
 
 #define AGG_BYTES (1u << 17)
 
@@ -324,11 +328,8 @@ static void take_actions(struct run *r)
 			fail("unknown action kind");
 		}
 	}
-}
-
-static void check_held(struct run *r)
-{
-	CHECK(lro_held_segments(r->eng) == r->given.n);
+	if (++r->calls % 64u == 0)
+		CHECK(lro_held_segments(r->eng) == r->given.n);
 }
 
 static const uint32_t thresholds[8] = { 64u * 1024u, 1, 1448, 3000, 8192, 20000, 65535,
@@ -370,7 +371,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	given_grow(&r->given);
 
 	uint64_t now = 0, frames = 0;
-	uint32_t cap = lro_conn_capacity(r->eng);
+	uint32_t cap = lro_conn_capacity(r->eng), scan = 0;
 	size_t i = 2;
 	while (i < size) {
 		uint8_t op = data[i++];
@@ -396,19 +397,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			frames++;
 			lro_input(r->eng, buf, len, now, r->out);
 			take_actions(r);
-			if (frames % 16u == 0)
-				check_held(r);
 			CHECK(lro_engine_counters(r->eng)->frames_in == frames);
 			continue;
 		}
 		if (kind == 4u) {
-			for (uint32_t c = 0; c < cap; c++) {
+			for (uint32_t n = 0; n < SCAN_SLICE && n < cap; n++) {
+				uint32_t c = scan++ % cap;
 				if (!lro_conn_timed_out(r->eng, c, now))
 					continue;
 				lro_flush_conn(r->eng, c, LRO_FLUSH_TIMEOUT, r->out);
 				take_actions(r);
 			}
-			check_held(r);
 			continue;
 		}
 		if (i >= size)
@@ -422,7 +421,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			lro_drain_conn(r->eng, arg % cap, r->out);
 		}
 		take_actions(r);
-		check_held(r);
 		if (kind == 7u)
 			r->flows.n = 0;        /* past a gap: order is no longer promised */
 	}
