@@ -19,10 +19,11 @@ FUZZ_LINK  := $(FUZZ_SAN) -fsanitize=fuzzer
 FUZZ_LIB   := $(FUZZ_DIR)/libnpusim.a
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_OBJ)/%.o) $(LIB_ASM:%.S=$(FUZZ_OBJ)/%.o)
 
-# max input length per harness (the pcap seeds are cut to it when loaded;
-# fuzz_lro: room for a full 64 KB aggregate of 60-byte TCP headers)
+# max input length per harness: room for a full 64 KB aggregate (of 60-byte
+# TCP headers for fuzz_lro); the whole captures among the pcap seeds are
+# cut to it when loaded
 FUZZ_MAX_LEN_lro      := 81920
-FUZZ_MAX_LEN_pcap     := 65536
+FUZZ_MAX_LEN_pcap     := 81920
 FUZZ_MAX_LEN_scenario := 8192
 # fuzz_scenario gets a dictionary of sections, keys and units
 FUZZ_DICT_scenario := -dict=$(FUZZ_DIR)/seeds/scenario.dict

@@ -9,13 +9,17 @@ lro:  tests/fuzz/fuzz_lro.c's format: two configuration bytes, then one
       previous packet, 2-byte big-endian length, the frame), in windows of
       WINDOW packets; the first window of each capture also with a few
       other configurations (small threshold, NIC mode, one descriptor, no
-      active ACK, timeout scans between packets).
+      active ACK, timeout scans between packets); the first connection of
+      each capture up to FULL_BYTES (a full 64 KB aggregate). Plus one synthetic flow that fills
+      LRO_MAX_HELD segments past a gap (checksums left to the harness).
 pcap: small captures of WINDOW packets each (libFuzzer works best on
-      small inputs), with the original global header.
+      small inputs), with the original global header; and the first
+      connection of each capture up to FULL_BYTES.
 Standard library only."""
 import os, re, struct, sys
 
 WINDOW = 24
+FULL_BYTES = 80000             # under the harnesses' input limit (mk/fuzz.mk)
 LRO_FRAME_MAX = 1536
 
 def read_pcap(path):
@@ -75,6 +79,55 @@ def lro_records(packets, scan=False):
         out += bytes([kind | (e << 3)]) + struct.pack('!H', len(frame)) + frame
     return out
 
+def endpoints(frame):
+    """((saddr, sport), (daddr, dport)) of an IPv4/TCP frame, or None."""
+    if len(frame) < 54 or frame[12:14] != b'\x08\x00' or frame[23] != 6:
+        return None
+    tcp = 14 + (frame[14] & 15) * 4
+    if len(frame) < tcp + 4:
+        return None
+    return ((frame[26:30], frame[tcp:tcp + 2]), (frame[30:34], frame[tcp + 2:tcp + 4]))
+
+def first_flow(packets):
+    """Both directions of the first connection, from its SYN, up to
+    FULL_BYTES of frames: enough data for a full 64 KB aggregate."""
+    out, size, key = [], 0, None
+    for p in packets:
+        ep = endpoints(p[1])
+        if ep is None:
+            continue
+        if key is None:
+            tcp = 14 + (p[1][14] & 15) * 4
+            if p[1][tcp + 13] & 0x12 != 0x02:
+                continue           # wait for a SYN
+            key = frozenset(ep)
+        if frozenset(ep) != key:
+            continue
+        if size + len(p[1]) + 3 > FULL_BYTES:
+            break
+        out.append(p)
+        size += len(p[1]) + 3
+    return out
+
+def synthetic_frame(seq, flags, payload):
+    """IPv4/TCP with timestamps; lengths and checksums zero: the harness
+    sets them (op bits 0 and 1)."""
+    ip = bytes([0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2])
+    tcp = struct.pack('!HHIIBBHHH', 40000, 5001, seq & 0xffffffff, 1, 8 << 4, flags,
+                      1000, 0, 0) + bytes([1, 1, 8, 10]) + struct.pack('!II', 1, 0)
+    return b'\x02' * 6 + b'\x04' * 6 + b'\x08\x00' + ip + tcp + payload
+
+def held_limit_seed():
+    """SYN, then 260 8-byte segments past a missing first one (the engine
+    holds 256, then drops), the missing one, FIN."""
+    frames = [synthetic_frame(999, 0x02, b'')]
+    frames += [synthetic_frame(1000 + 8 * i, 0x10, bytes([i & 0xff]) * 8) for i in range(1, 261)]
+    frames += [synthetic_frame(1000, 0x10, b'\0' * 8), synthetic_frame(1000 + 8 * 261, 0x11, b'')]
+    out = bytes([0x00, 10])
+    for f in frames:
+        out += bytes([3 | (10 << 3)]) + struct.pack('!H', len(f)) + f
+    return out
+
 # (byte 0, byte 1, timeout scans): see fuzz_lro.c's input format
 LRO_CONFIGS = [
     (0x00, 10, False),             # defaults: LRO, active ACK, 64 KB, 256 descriptors
@@ -114,9 +167,19 @@ def main():
         return
     kind, outdir, captures = sys.argv[1], sys.argv[2], sys.argv[3:]
     os.makedirs(outdir, exist_ok=True)
+    if kind == 'lro':
+        with open(os.path.join(outdir, 'held-limit'), 'wb') as f:
+            f.write(held_limit_seed())
     for path in captures:
         name = os.path.splitext(os.path.basename(path))[0]
         header, packets = read_pcap(path)
+        flow = first_flow(packets)
+        if flow and kind == 'lro':
+            with open(os.path.join(outdir, '%s-full' % name), 'wb') as f:
+                f.write(bytes([0x00, 10]) + lro_records(flow))
+        elif flow and kind == 'pcap':
+            with open(os.path.join(outdir, '%s-full.pcap' % name), 'wb') as f:
+                f.write(header + b''.join(p[2] for p in flow))
         for w in range(0, len(packets), WINDOW):
             window = packets[w:w + WINDOW]
             configs = LRO_CONFIGS if w == 0 else LRO_CONFIGS[:1]
