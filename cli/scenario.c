@@ -221,7 +221,9 @@ static int parse_value(const struct scenario_key *k, const char *s, double *out,
 			snprintf(why, why_len, "'%s' is not a number", s);
 			return -1;
 		}
-		if (k->type == T_INT && *out != floor(*out)) {
+		/* decimal digits only, so that the readers of whole numbers
+		 * (strtoull for the seed, atoi for repeat) see this value */
+		if (k->type == T_INT && (*out != floor(*out) || s[strspn(s, "0123456789")] != 0)) {
 			snprintf(why, why_len, "'%s' is not a whole number", s);
 			return -1;
 		}
@@ -299,7 +301,15 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Expand "a,b,c", "lo..hi", "lo..hi step s", "lo..hi xf" into values. */
+static void free_values(char **vals, unsigned *n)
+{
+	for (unsigned i = 0; i < *n; i++)
+		free(vals[i]);
+	*n = 0;
+}
+
+/* Expand "a,b,c", "lo..hi", "lo..hi step s", "lo..hi xf" into values (on
+ * error none are left allocated). */
 static int expand(const struct scenario_key *k, char *text, char **vals, unsigned *n,
 		  char *why, size_t why_len)
 {
@@ -336,6 +346,7 @@ static int expand(const struct scenario_key *k, char *text, char **vals, unsigne
 		for (double v = lo; v <= hi + 1e-9; v = factor ? v * factor : v + step) {
 			if (*n == SCENARIO_MAX_VALUES) {
 				snprintf(why, why_len, "more than %d values", SCENARIO_MAX_VALUES);
+				free_values(vals, n);
 				return -1;
 			}
 			char buf[64];
@@ -350,10 +361,13 @@ static int expand(const struct scenario_key *k, char *text, char **vals, unsigne
 		double v;
 		if (*n == SCENARIO_MAX_VALUES) {
 			snprintf(why, why_len, "more than %d values", SCENARIO_MAX_VALUES);
+			free_values(vals, n);
 			return -1;
 		}
-		if (parse_value(k, tok, &v, why, why_len))
+		if (parse_value(k, tok, &v, why, why_len)) {
+			free_values(vals, n);
 			return -1;
+		}
 		vals[(*n)++] = strdup(tok);
 	}
 	if (*n == 0) {
@@ -361,6 +375,29 @@ static int expand(const struct scenario_key *k, char *text, char **vals, unsigne
 		return -1;
 	}
 	return 0;
+}
+
+static const struct scenario_entry *entry(const struct scenario *sc, const char *section,
+					  const char *name)
+{
+	const struct scenario_key *k = find_key(section, name);
+	return k ? &sc->entries[k - keys] : NULL;
+}
+
+static unsigned repeats(const struct scenario *sc)
+{
+	return (unsigned)atoi(entry(sc, "run", "repeat")->values[0]);
+}
+
+/* Runs the scenario would expand into with key idx given n values and
+ * `repeat` repeats (saturating above SCENARIO_MAX_RUNS). */
+static uint64_t runs_with(const struct scenario *sc, unsigned idx, unsigned n, uint64_t repeat)
+{
+	uint64_t runs = repeat * n;
+	for (unsigned i = 0; i < sc->n_sweeps && runs <= SCENARIO_MAX_RUNS; i++)
+		if (sc->sweep_order[i] != idx)
+			runs *= sc->entries[sc->sweep_order[i]].n_values;
+	return runs;
 }
 
 static int assign(struct scenario *sc, const char *section, const char *name, char *value,
@@ -393,12 +430,23 @@ static int assign(struct scenario *sc, const char *section, const char *name, ch
 			free(vals[i]);
 		return -1;
 	}
+	/* a bounded expansion (the run count stays an unsigned, and at most
+	 * 19 keys can be swept, well within sweep_order) */
+	unsigned idx = (unsigned)(k - keys);
+	uint64_t repeat = !strcmp(section, "run") && !strcmp(name, "repeat")
+		? strtoull(vals[0], NULL, 10) : repeats(sc);
+	if (runs_with(sc, idx, n, repeat) > SCENARIO_MAX_RUNS) {
+		snprintf(err, err_len, "%s: %s.%s: the scenario expands into more than %u runs",
+			 origin, section, name, SCENARIO_MAX_RUNS);
+		for (unsigned i = 0; i < n; i++)
+			free(vals[i]);
+		return -1;
+	}
 	for (unsigned v = 0; v < e->n_values; v++)
 		free(e->values[v]);
 	memcpy(e->values, vals, n * sizeof vals[0]);
 	e->n_values = n;
 	snprintf(e->origin, sizeof e->origin, "%s", origin);
-	unsigned idx = (unsigned)(k - keys);
 	/* sweep order: the order in which swept keys first appear */
 	int listed = 0;
 	for (unsigned i = 0; i < sc->n_sweeps; i++)
@@ -534,18 +582,6 @@ int scenario_set(struct scenario *sc, const char *assignment, char *err, size_t 
 	char origin[300];
 	snprintf(origin, sizeof origin, "--set %.120s.%.120s", tmp, dot + 1);
 	return assign(sc, trim(tmp), trim(dot + 1), trim(eq + 1), origin, err, err_len);
-}
-
-static const struct scenario_entry *entry(const struct scenario *sc, const char *section,
-					  const char *name)
-{
-	const struct scenario_key *k = find_key(section, name);
-	return k ? &sc->entries[k - keys] : NULL;
-}
-
-static unsigned repeats(const struct scenario *sc)
-{
-	return (unsigned)atoi(entry(sc, "run", "repeat")->values[0]);
 }
 
 unsigned scenario_runs(const struct scenario *sc)

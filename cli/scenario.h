@@ -16,6 +16,7 @@
 #include "cli/testbed.h"
 
 #define SCENARIO_MAX_VALUES 64
+#define SCENARIO_MAX_RUNS 1000000u         /* runs a scenario may expand into */
 
 struct scenario_entry {
 	const struct scenario_key *key;

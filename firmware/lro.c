@@ -367,17 +367,25 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
 }
 
-/* Hand the host up to LRO_MAX_AGG_PAYLOAD bytes from the head of k's list,
+/* Payload bytes an aggregate headed by s can carry: its IP total length
+ * is 16 bits. LRO_MAX_AGG_PAYLOAD with the usual 32-byte TCP header; a
+ * longer one (timestamps padded with NOPs) leaves less. */
+static uint32_t agg_payload_max(const struct lro_seg *s)
+{
+	return 65535u - (seg_hdr_len(s) - ETH_HLEN);
+}
+
+/* Hand the host up to agg_payload_max() bytes from the head of k's list,
  * contiguous from the head, as one aggregate. */
 static void deliver_head(struct lro_engine *e, struct lro_conn *k, enum lro_flush_reason why,
 			 struct lro_out *out)
 {
 	struct lro_seg *first = k->held, *last = first;
-	uint32_t payload = first->payload_len, n = 1;
+	uint32_t payload = first->payload_len, n = 1, max = agg_payload_max(first);
 	uint32_t sum = first->payload_sum;
 	uint8_t flags_or = first->tcp_flags;
 	while (last->next && last->next->seq == seg_end(last) &&
-	       payload + last->next->payload_len <= LRO_MAX_AGG_PAYLOAD) {
+	       payload + last->next->payload_len <= max) {
 		hal_cost(HAL_COST_LIST_STEP, 1);
 		struct lro_seg *s = last->next;
 		sum = csum_add_at(sum, s->payload_sum, payload);
@@ -596,7 +604,7 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 		uint32_t run = run_bytes(k);
 		if (run >= e->cfg.threshold_bytes)
 			deliver_head(e, k, LRO_FLUSH_THRESHOLD, out);
-		else if (run > 0 && run + s->payload_len > LRO_MAX_AGG_PAYLOAD)
+		else if (run > 0 && run + s->payload_len > agg_payload_max(k->held))
 			deliver_head(e, k, LRO_FLUSH_FULL, out);
 		else
 			break;

@@ -25,7 +25,9 @@
 #define LRO_FRAME_MAX 1536u            /* frames are at most this long */
 #define LRO_MAX_HELD 256u              /* segments held per connection */
 #define LRO_ACK_FRAME_BYTES 66u        /* Ethernet + IPv4 + TCP with timestamps */
-#define LRO_MAX_AGG_PAYLOAD (65535u - 20u - 32u) /* fits a 16-bit IP total length */
+/* aggregate payload that fits a 16-bit IP total length with a 32-byte TCP
+ * header (timestamps); less with a longer header */
+#define LRO_MAX_AGG_PAYLOAD (65535u - 20u - 32u)
 
 enum lro_mode { LRO_MODE_NIC = 0, LRO_MODE_LRO = 1 };
 

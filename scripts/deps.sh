@@ -9,6 +9,9 @@ required="build-essential pkg-config libpcap-dev check gnuplot-nox python3"
 # The firmware's portability proof (big-endian MIPS64 under qemu-user) and
 # the pcap checks (tshark) are part of `make check` too.
 required="$required gcc-mips64-linux-gnuabi64 libc6-dev-mips64-cross qemu-user tshark"
+# The fuzzing harnesses (mk/fuzz.mk, also part of `make check`): clang with
+# libFuzzer and the sanitizer runtimes.
+required="$required clang libclang-rt-14-dev"
 
 missing=""
 for p in $required; do

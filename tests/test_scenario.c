@@ -120,6 +120,40 @@ START_TEST(repeats_get_distinct_derived_seeds)
 }
 END_TEST
 
+START_TEST(whole_numbers_are_decimal_digits)
+{
+	/* hex or an exponent would be read one way by the range check and
+	 * another by the seed and repeat readers */
+	ck_assert_int_eq(load("[run]\nrepeat = 0x2\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'0x2' is not a whole number"));
+	ck_assert_int_eq(load("[run]\nseed = 1e3\n"), -1);
+	ck_assert_int_eq(load("[run]\nconnections = 2.0\n"), -1);
+	ck_assert_int_eq(load("[run]\nseed = 1000\nrepeat = 2\n"), 0);
+	ck_assert_uint_eq(scenario_runs(&sc), 2);
+}
+END_TEST
+
+START_TEST(expansion_is_bounded)
+{
+	/* 64^4 = 16,777,216 runs: refused at the key that crosses the limit */
+	ck_assert_int_eq(load("[run]\nconnections = 1..64\n[lro]\nconns = 1..64\n"
+			      "[dma]\ndepth = 1..64\nlb_window = 1..64\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "t.ini:7: dma.lb_window: the scenario expands into more "
+				      "than 1000000 runs"));
+	ck_assert_int_eq(load("[run]\nrepeat = 1000\nconnections = 1..64\n[lro]\nconns = 1..64\n"),
+			 -1);
+	ck_assert_int_eq(load("[run]\nconnections = 1..64\n[lro]\nconns = 1..64\n"
+			      "[run]\nrepeat = 1000\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "run.repeat: the scenario expands"));
+	ck_assert_int_eq(load("[run]\nconnections = 1..64\n[lro]\nconns = 1..64\n"
+			      "[dma]\ndepth = 1..64\n"), 0);
+	ck_assert_uint_eq(scenario_runs(&sc), 262144);
+	/* re-assigning a swept key replaces its count, not multiplies it */
+	ck_assert_int_eq(scenario_set(&sc, "dma.depth=1..3", err, sizeof err), 0);
+	ck_assert_uint_eq(scenario_runs(&sc), 64u * 64u * 3u);
+}
+END_TEST
+
 Suite *scenario_suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -130,6 +164,8 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, sweeps_expand_to_the_cartesian_product_in_order);
 	tcase_add_test(tc, overrides_replace_file_values_and_sweeps);
 	tcase_add_test(tc, repeats_get_distinct_derived_seeds);
+	tcase_add_test(tc, whole_numbers_are_decimal_digits);
+	tcase_add_test(tc, expansion_is_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -106,34 +106,131 @@ static int usage(const char *msg)
 	return 2;
 }
 
-static void print_summary(const struct replay *r)
+static void print_summary(const struct replay *r, FILE *f)
 {
 	const struct lro_counters *c = lro_engine_counters(r->eng);
 	static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
 		"timeout", "passthrough", "held-limit", "syn" };
 	static const char *const drop_names[LRO_DROP_REASONS] = { "truncated", "bad-ip-csum",
 		"bad-tcp-csum", "duplicate", "held-limit", "pool-low" };
-	printf("packets in: %" PRIu64 "\npackets out: %" PRIu64 " (%" PRIu64 " aggregates)\n",
-	       r->in, r->out_frames, r->out_aggregates);
-	printf("aggregation ratio: %.2f segments per aggregate, %.2f packets in per packet out\n",
-	       c->deliveries ? (double)c->delivered_segments / (double)c->deliveries : 0.0,
-	       r->out_frames ? (double)r->in / (double)r->out_frames : 0.0);
-	printf("flushes:");
+	fprintf(f, "packets in: %" PRIu64 "\npackets out: %" PRIu64 " (%" PRIu64 " aggregates)\n",
+		r->in, r->out_frames, r->out_aggregates);
+	fprintf(f, "aggregation ratio: %.2f segments per aggregate, %.2f packets in per packet out\n",
+		c->deliveries ? (double)c->delivered_segments / (double)c->deliveries : 0.0,
+		r->out_frames ? (double)r->in / (double)r->out_frames : 0.0);
+	fprintf(f, "flushes:");
 	for (int i = 0; i < LRO_FLUSH_REASONS; i++)
-		printf(" %s=%" PRIu64, flush_names[i], c->flush[i]);
-	printf("\ndrops:");
+		fprintf(f, " %s=%" PRIu64, flush_names[i], c->flush[i]);
+	fprintf(f, "\ndrops:");
 	for (int i = 0; i < LRO_DROP_REASONS; i++)
-		printf(" %s=%" PRIu64, drop_names[i], c->drop[i]);
-	printf("\nactive ACKs built: %" PRIu64 "\n", r->acks);
+		fprintf(f, " %s=%" PRIu64, drop_names[i], c->drop[i]);
+	fprintf(f, "\nactive ACKs built: %" PRIu64 "\n", r->acks);
+}
+
+void replay_config_default(struct lro_config *cfg)
+{
+	lro_config_default(cfg);
+	cfg->max_conns = 4096;
+	cfg->table_buckets = 1024;
+}
+
+int replay_capture(pcap_t *p, const char *name, const char *filter,
+		   const struct lro_config *cfg, uint32_t n_bufs, pcap_dumper_t *out,
+		   FILE *summary)
+{
+	if (pcap_datalink(p) != DLT_EN10MB) {
+		fprintf(stderr, "npusim replay: %s: link type %s, not Ethernet\n", name,
+			pcap_datalink_val_to_name(pcap_datalink(p)));
+		return 2;
+	}
+	struct bpf_program prog;
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		fprintf(stderr, "npusim replay: --filter '%s': %s\n", filter, pcap_geterr(p));
+		return 2;
+	}
+	int set = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (set != 0) {
+		fprintf(stderr, "npusim replay: --filter '%s': %s\n", filter, pcap_geterr(p));
+		return 2;
+	}
+
+	struct replay r;
+	memset(&r, 0, sizeof r);
+	r.eng_mem = aligned_alloc(64, (lro_engine_bytes(cfg) + 63) / 64 * 64);
+	r.n_bufs = n_bufs;
+	r.bufs = aligned_alloc(64, (size_t)r.n_bufs * HAL_PKT_BUF_BYTES);
+	r.free_list = malloc(r.n_bufs * sizeof *r.free_list);
+	r.agg = malloc(1u << 17);
+	r.out = out;
+	int status = 0;
+	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg) {
+		fprintf(stderr, "npusim replay: out of memory\n");
+		status = 1;
+		goto done;
+	}
+	for (uint32_t i = r.n_bufs; i-- > 0;)
+		r.free_list[r.n_free++] = i;
+	r.eng = lro_engine_init(r.eng_mem, cfg);
+
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc;
+	uint64_t number = 0, now_ns = 0;
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+		number++;
+		now_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * 1000u;
+		if (h->caplen < h->len) {
+			fprintf(stderr, "npusim replay: %s: packet %" PRIu64 " was truncated by the "
+					"capture (%u of %u bytes): capture with a larger snaplen\n",
+				name, number, h->caplen, h->len);
+			status = 2;
+			break;
+		}
+		if (h->caplen > LRO_FRAME_MAX) {
+			fprintf(stderr, "npusim replay: %s: packet %" PRIu64 " is %u bytes, larger "
+					"than an Ethernet frame (captured with segmentation offload?)\n",
+				name, number, h->caplen);
+			status = 2;
+			break;
+		}
+		flush_timed_out(&r, now_ns);
+		uint8_t *b = buf_take(&r);
+		if (!b) {
+			fprintf(stderr, "npusim replay: more than %u segments held at packet %" PRIu64 "\n",
+				r.n_bufs, number);
+			status = 1;
+			break;
+		}
+		memcpy(b, data, h->caplen);
+		r.in++;
+		lro_input(r.eng, b, h->caplen, now_ns, &r.actions);
+		run_actions(&r, now_ns);
+	}
+	if (status == 0 && rc == -1) {
+		fprintf(stderr, "npusim replay: %s: packet %" PRIu64 ": %s\n", name, number + 1,
+			pcap_geterr(p));
+		status = 2;
+	}
+	for (uint32_t i = 0; status == 0 && i < lro_conn_capacity(r.eng); i++) {
+		lro_drain_conn(r.eng, i, &r.actions);
+		run_actions(&r, now_ns);
+	}
+	if (status == 0 && summary)
+		print_summary(&r, summary);
+done:
+	free(r.eng_mem);
+	free(r.bufs);
+	free(r.free_list);
+	free(r.agg);
+	return status;
 }
 
 int replay_main(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL, *filter = "tcp";
 	struct lro_config cfg;
-	lro_config_default(&cfg);
-	cfg.max_conns = 4096;
-	cfg.table_buckets = 1024;
+	replay_config_default(&cfg);
 	for (int i = 0; i < argc; i++) {
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(argv[i], "-o") && next)
@@ -167,89 +264,19 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
 		return 2;
 	}
-	if (pcap_datalink(p) != DLT_EN10MB) {
-		fprintf(stderr, "npusim replay: %s: link type %s, not Ethernet\n", in,
-			pcap_datalink_val_to_name(pcap_datalink(p)));
-		pcap_close(p);
-		return 2;
-	}
-	struct bpf_program prog;
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-	    pcap_setfilter(p, &prog) != 0) {
-		fprintf(stderr, "npusim replay: --filter '%s': %s\n", filter, pcap_geterr(p));
-		pcap_close(p);
-		return 2;
-	}
-	pcap_freecode(&prog);
-
-	struct replay r;
-	memset(&r, 0, sizeof r);
-	r.eng_mem = aligned_alloc(64, (lro_engine_bytes(&cfg) + 63) / 64 * 64);
-	r.n_bufs = 1u << 16;
-	r.bufs = aligned_alloc(64, (size_t)r.n_bufs * HAL_PKT_BUF_BYTES);
-	r.free_list = malloc(r.n_bufs * sizeof *r.free_list);
-	r.agg = malloc(1u << 17);
-	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg) {
-		fprintf(stderr, "npusim replay: out of memory\n");
-		return 1;
-	}
-	for (uint32_t i = r.n_bufs; i-- > 0;)
-		r.free_list[r.n_free++] = i;
-	r.eng = lro_engine_init(r.eng_mem, &cfg);
-
 	/* written under a temporary name, renamed when complete */
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
-	r.out = pcap_dump_open(dead, tmp);
-	if (!r.out) {
+	pcap_dumper_t *dump = pcap_dump_open(dead, tmp);
+	if (!dump) {
 		fprintf(stderr, "npusim replay: %s: %s\n", out, pcap_geterr(dead));
+		pcap_close(dead);
+		pcap_close(p);
 		return 1;
 	}
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	int rc, status = 0;
-	uint64_t number = 0, now_ns = 0;
-	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		number++;
-		now_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * 1000u;
-		if (h->caplen < h->len) {
-			fprintf(stderr, "npusim replay: %s: packet %" PRIu64 " was truncated by the "
-					"capture (%u of %u bytes): capture with a larger snaplen\n",
-				in, number, h->caplen, h->len);
-			status = 2;
-			break;
-		}
-		if (h->caplen > LRO_FRAME_MAX) {
-			fprintf(stderr, "npusim replay: %s: packet %" PRIu64 " is %u bytes, larger "
-					"than an Ethernet frame (captured with segmentation offload?)\n",
-				in, number, h->caplen);
-			status = 2;
-			break;
-		}
-		flush_timed_out(&r, now_ns);
-		uint8_t *b = buf_take(&r);
-		if (!b) {
-			fprintf(stderr, "npusim replay: more than %u segments held at packet %" PRIu64 "\n",
-				r.n_bufs, number);
-			status = 1;
-			break;
-		}
-		memcpy(b, data, h->caplen);
-		r.in++;
-		lro_input(r.eng, b, h->caplen, now_ns, &r.actions);
-		run_actions(&r, now_ns);
-	}
-	if (rc == -1) {
-		fprintf(stderr, "npusim replay: %s: packet %" PRIu64 ": %s\n", in, number + 1,
-			pcap_geterr(p));
-		status = 2;
-	}
-	for (uint32_t i = 0; status == 0 && i < lro_conn_capacity(r.eng); i++) {
-		lro_drain_conn(r.eng, i, &r.actions);
-		run_actions(&r, now_ns);
-	}
-	pcap_dump_close(r.out);
+	int status = replay_capture(p, in, filter, &cfg, 1u << 16, dump, stdout);
+	pcap_dump_close(dump);
 	pcap_close(dead);
 	pcap_close(p);
 	if (status == 0 && rename(tmp, out) != 0) {
@@ -258,11 +285,5 @@ int replay_main(int argc, char **argv)
 	}
 	if (status != 0)
 		unlink(tmp);
-	else
-		print_summary(&r);
-	free(r.eng_mem);
-	free(r.bufs);
-	free(r.free_list);
-	free(r.agg);
 	return status;
 }

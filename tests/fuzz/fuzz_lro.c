@@ -1,0 +1,442 @@
+/* tests/fuzz/fuzz_lro.c - libFuzzer harness: the firmware's LRO engine
+ * (firmware/lro.c) fed arbitrary frames, with receive timeouts, flushes,
+ * releases and drains in between, and time advancing.
+ *
+ * Input format (tests/fuzz/make_seeds.py writes it from captures):
+ *   byte 0      configuration: bits 0-1 == 3: NIC mode; bit 2: no active
+ *               ACK; bits 3-5: threshold (thresholds[]); bits 6-7 with
+ *               byte 1 bits 6-7: descriptors (conn_choices[])
+ *   byte 1      bits 0-5: timeout factor
+ *   then records, each an op byte: bits 3-7 advance the clock by
+ *   2^(bits-1) ns (0: no advance); bits 0-2 say what follows:
+ *     0-3  a frame: 2-byte big-endian length (capped at what is left and
+ *          at LRO_FRAME_MAX: the engine keeps its segment record in the
+ *          buffer past that), then the frame's bytes. Bit 0: recompute the
+ *          IPv4 and TCP checksums; bit 1: set the IPv4 total length to
+ *          the frame's (both so that mutated frames get past the checks).
+ *     4    timeout scan of the next SCAN_SLICE descriptors (wrapping
+ *          around the table, as a timeout thread working through it):
+ *          flush those that timed out
+ *     5    lro_flush_conn(next byte), the index unchecked
+ *     6    lro_release_conn(next byte), the index unchecked
+ *     7    lro_drain_conn(next byte modulo the capacity)
+ * At the end every descriptor is drained.
+ *
+ * Invariants (abort() on violation):
+ *   - every buffer given in comes back exactly once: in PASS or FREE, or in
+ *     one DELIVER's segment list; a PASS has the frame's length;
+ *   - lro_held_segments() is the number of buffers given and not back
+ *     (checked after every 64th engine call, as it walks all descriptors,
+ *     and at the end);
+ *   - a DELIVER's list has n_segs segments, contiguous in sequence, each
+ *     inside its frame; the aggregate (flattened as the firmware's DMA
+ *     does) is a valid IPv4/TCP packet: total length matching, both
+ *     checksums right, sequence number of its first segment;
+ *   - per flow, deliveries never go back in sequence (except across a SYN,
+ *     FIN or RST of the flow or a drain: the engine's documented
+ *     exceptions);
+ *   - an active ACK is a valid 54- or 66-byte IPv4/TCP frame;
+ *   - after the final drain nothing is held and every buffer is back.
+ * Each buffer is its own malloc of HAL_PKT_BUF_BYTES, the engine's memory
+ * and the action list exact-size mallocs, so AddressSanitizer sees any
+ * access past them. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "firmware/csum.h"
+#include "firmware/hal.h"
+#include "firmware/lro.h"
+
+/* The target's HAL: the engine only annotates costs. */
+void hal_cost(enum hal_cost op, uint32_t count) { (void)op; (void)count; }
+void hal_mem(uint32_t count) { (void)count; }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define ETH_HLEN 14u
+
+_Static_assert(LRO_FRAME_MAX + sizeof(struct lro_seg) <= HAL_PKT_BUF_BYTES,
+	       "a frame and the engine's segment record fit a packet buffer");
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "fuzz_lro: invariant violated: %s\n", what);
+	abort();
+}
+
+#define CHECK(c) do { if (!(c)) fail(#c); } while (0)
+
+/* ---- buffers given to the engine: a set keyed by address ---- */
+
+struct given {
+	uint8_t *buf;                  /* NULL: empty slot */
+	uint32_t len;
+	uint64_t mark;                 /* the last delivery that listed it */
+};
+
+struct given_set {
+	struct given *slot;
+	size_t cap;                    /* power of two, at most half full */
+	size_t n;
+};
+
+static size_t slot_of(const struct given_set *g, const uint8_t *buf)
+{
+	uint64_t h = (uint64_t)(uintptr_t)buf * 0x9e3779b97f4a7c15u;
+	return (size_t)(h >> 20) & (g->cap - 1u);
+}
+
+static void given_grow(struct given_set *g)
+{
+	struct given *old = g->slot;
+	size_t old_cap = g->cap;
+	g->cap = old_cap ? old_cap * 2u : 64u;
+	g->slot = calloc(g->cap, sizeof *g->slot);
+	if (!g->slot)
+		abort();
+	for (size_t k = 0; k < old_cap; k++) {
+		if (!old[k].buf)
+			continue;
+		size_t i = slot_of(g, old[k].buf);
+		while (g->slot[i].buf)
+			i = (i + 1u) & (g->cap - 1u);
+		g->slot[i] = old[k];
+	}
+	free(old);
+}
+
+static void given_add(struct given_set *g, uint8_t *buf, uint32_t len)
+{
+	if (2u * (g->n + 1u) > g->cap)
+		given_grow(g);
+	size_t i = slot_of(g, buf);
+	while (g->slot[i].buf) {
+		CHECK(g->slot[i].buf != buf);
+		i = (i + 1u) & (g->cap - 1u);
+	}
+	g->slot[i].buf = buf;
+	g->slot[i].len = len;
+	g->n++;
+}
+
+static struct given *given_find(struct given_set *g, const uint8_t *buf)
+{
+	for (size_t i = slot_of(g, buf); g->slot[i].buf; i = (i + 1u) & (g->cap - 1u))
+		if (g->slot[i].buf == buf)
+			return &g->slot[i];
+	return NULL;
+}
+
+/* Remove (backward-shift deletion keeps linear probing intact) and free. */
+static void given_return(struct given_set *g, struct given *x)
+{
+	size_t i = (size_t)(x - g->slot);
+	free(x->buf);
+	g->slot[i].buf = NULL;
+	g->n--;
+	for (size_t j = (i + 1u) & (g->cap - 1u); g->slot[j].buf; j = (j + 1u) & (g->cap - 1u)) {
+		size_t home = slot_of(g, g->slot[j].buf);
+		/* move j into the hole at i unless its home lies in (i, j] */
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			g->slot[i] = g->slot[j];
+			g->slot[j].buf = NULL;
+			i = j;
+		}
+	}
+}
+
+/* ---- per-flow delivery order ---- */
+
+struct flow {
+	uint8_t tuple[12];             /* saddr, daddr, sport, dport as on the wire */
+	uint32_t end;                  /* sequence after the last delivered byte */
+};
+
+#define MAX_FLOWS 256
+
+struct flows {
+	struct flow f[MAX_FLOWS];
+	unsigned n;
+};
+
+static struct flow *flow_find(struct flows *fl, const uint8_t *tuple)
+{
+	for (unsigned i = 0; i < fl->n; i++)
+		if (!memcmp(fl->f[i].tuple, tuple, 12))
+			return &fl->f[i];
+	return NULL;
+}
+
+static void flow_forget(struct flows *fl, const uint8_t *tuple)
+{
+	struct flow *f = flow_find(fl, tuple);
+	if (f)
+		*f = fl->f[--fl->n];
+}
+
+/* A delivery of [seq, end) for the flow: never before the last one. */
+static void flow_delivered(struct flows *fl, const uint8_t *tuple, uint32_t seq, uint32_t end)
+{
+	struct flow *f = flow_find(fl, tuple);
+	if (f) {
+		CHECK((int32_t)(seq - f->end) >= 0);
+	} else {
+		if (fl->n == MAX_FLOWS)
+			fl->n = 0;             /* forget them all: checks less, never wrongly */
+		f = &fl->f[fl->n++];
+		memcpy(f->tuple, tuple, 12);
+	}
+	f->end = end;
+}
+
+/* ---- frame helpers ---- */
+
+static bool valid_ipv4_tcp(const uint8_t *f, uint32_t len)
+{
+	if (len < ETH_HLEN + 40u || csum_get16(f + 12) != 0x0800u)
+		return false;
+	const uint8_t *ip = f + ETH_HLEN;
+	uint32_t ip_hlen = (ip[0] & 0x0fu) * 4u, total = csum_get16(ip + 2);
+	if ((ip[0] >> 4) != 4 || ip_hlen != 20u || ip[9] != 6 || total != len - ETH_HLEN)
+		return false;
+	if (csum_fold(csum_partial(ip, 20, 0)) != 0xffffu)
+		return false;
+	uint32_t tcp_len = total - 20u;
+	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_len);
+	return csum_fold(csum_partial(ip + 20, tcp_len, sum)) == 0xffffu;
+}
+
+/* Make a mutated frame's checksums (and optionally IP length) right. */
+static void fix_frame(uint8_t *f, uint32_t len, bool fix_csum, bool fix_len)
+{
+	if (len < ETH_HLEN + 20u || csum_get16(f + 12) != 0x0800u)
+		return;
+	uint8_t *ip = f + ETH_HLEN;
+	uint32_t ip_hlen = (ip[0] & 0x0fu) * 4u;
+	if (ip_hlen < 20u || ETH_HLEN + ip_hlen > len)
+		return;
+	if (fix_len)
+		csum_put16(ip + 2, (uint16_t)(len - ETH_HLEN));
+	if (!fix_csum)
+		return;
+	csum_put16(ip + 10, 0);
+	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, ip_hlen, 0)));
+	uint32_t total = csum_get16(ip + 2);
+	if (ip[9] != 6 || total < ip_hlen + 20u || ETH_HLEN + total > len)
+		return;
+	uint8_t *tcp = ip + ip_hlen;
+	uint32_t tcp_len = total - ip_hlen;
+	csum_put16(tcp + 16, 0);
+	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_len);
+	csum_put16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_len, sum)));
+}
+
+/* ---- one run ---- */
+
+struct run {
+	struct lro_engine *eng;
+	struct lro_out *out;
+	struct given_set given;
+	struct flows flows;
+	uint8_t *agg;                  /* one flattened aggregate */
+	uint64_t calls;                /* engine calls so far */
+	uint64_t deliveries;
+};
+
+#define SCAN_SLICE 32u
+
+#define AGG_BYTES (1u << 17)
+
+static void check_deliver(struct run *r, const struct lro_action *a)
+{
+	CHECK(a->segs && a->n_segs >= 1);
+	CHECK(a->buf == a->segs->frame);
+	CHECK(a->reason < LRO_FLUSH_REASONS);
+	uint64_t mark = ++r->deliveries;
+	const struct lro_seg *first = a->segs;
+	struct given *gf = given_find(&r->given, first->frame);
+	CHECK(gf);
+	uint32_t first_len = gf->len;
+	CHECK(first_len >= ETH_HLEN + 40u);
+	uint32_t hdr = ETH_HLEN + 20u + (uint32_t)(first->frame[ETH_HLEN + 32u] >> 4) * 4u;
+	CHECK(hdr <= first_len && hdr <= first->payload_off);
+	memcpy(r->agg, first->frame, hdr);
+	uint32_t at = hdr, n = 0, seq = first->seq;
+	for (const struct lro_seg *s = a->segs; s; s = s->next) {
+		CHECK(n < a->n_segs);
+		struct given *g = given_find(&r->given, s->frame);
+		CHECK(g);
+		CHECK(g->mark != mark);        /* each buffer once (and no cycle) */
+		g->mark = mark;
+		CHECK(s->frame_len == g->len);
+		CHECK(s->payload_len > 0);
+		CHECK((uint32_t)s->payload_off + s->payload_len <= g->len);
+		CHECK(s->seq == seq);
+		CHECK(at + s->payload_len <= AGG_BYTES);
+		memcpy(r->agg + at, s->frame + s->payload_off, s->payload_len);
+		at += s->payload_len;
+		seq += s->payload_len;
+		n++;
+	}
+	CHECK(n == a->n_segs);
+	CHECK(a->len == at);
+	CHECK(a->len - ETH_HLEN <= 65535u);
+	CHECK(valid_ipv4_tcp(r->agg, at));
+	const uint8_t *tcp = r->agg + ETH_HLEN + 20u;
+	CHECK(csum_get32(tcp + 4) == first->seq);
+	flow_delivered(&r->flows, r->agg + ETH_HLEN + 12u, first->seq, seq);
+	for (struct lro_seg *s = a->segs, *next; s; s = next) {
+		next = s->next;                /* s lives in the buffer freed here */
+		given_return(&r->given, given_find(&r->given, s->frame));
+	}
+}
+
+/* Check and carry out the actions of the last engine call. */
+static void take_actions(struct run *r)
+{
+	struct lro_out *out = r->out;
+	CHECK(out->n <= LRO_OUT_MAX);
+	for (unsigned i = 0; i < out->n; i++) {
+		const struct lro_action *a = &out->a[i];
+		struct given *g;
+		switch (a->kind) {
+		case LRO_ACT_PASS:
+			g = given_find(&r->given, a->buf);
+			CHECK(g);
+			CHECK(a->len == g->len);
+			CHECK(a->reason < LRO_PASS_REASONS);
+			if (g->len >= ETH_HLEN + 40u && (a->buf[ETH_HLEN + 33u] & 0x07u) != 0)
+				flow_forget(&r->flows, a->buf + ETH_HLEN + 12u); /* SYN, FIN, RST */
+			given_return(&r->given, g);
+			break;
+		case LRO_ACT_FREE:
+			g = given_find(&r->given, a->buf);
+			CHECK(g);
+			CHECK(a->reason < LRO_DROP_REASONS);
+			given_return(&r->given, g);
+			break;
+		case LRO_ACT_ACK:
+			CHECK(a->len == 54u || a->len == LRO_ACK_FRAME_BYTES);
+			CHECK(valid_ipv4_tcp(a->ack_frame, a->len));
+			break;
+		case LRO_ACT_DELIVER:
+			check_deliver(r, a);
+			break;
+		default:
+			fail("unknown action kind");
+		}
+	}
+	if (++r->calls % 64u == 0)
+		CHECK(lro_held_segments(r->eng) == r->given.n);
+}
+
+static const uint32_t thresholds[8] = { 64u * 1024u, 1, 1448, 3000, 8192, 20000, 65535,
+					1048576 };
+static const uint32_t conn_choices[16] = { 256, 1, 2, 3, 4, 8, 16, 64, 256, 1, 2, 4, 8, 32,
+					   128, 1024 };
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct lro_out *out;
+	static uint8_t *agg;
+	if (!out) {
+		out = malloc(sizeof *out);
+		agg = malloc(AGG_BYTES);
+		if (!out || !agg)
+			abort();
+	}
+	if (size < 2)
+		return 0;
+	struct lro_config cfg;
+	lro_config_default(&cfg);
+	if ((data[0] & 3u) == 3u)
+		cfg.mode = LRO_MODE_NIC;
+	cfg.active_ack = !(data[0] & 4u);
+	cfg.threshold_bytes = thresholds[(data[0] >> 3) & 7u];
+	cfg.max_conns = conn_choices[(data[0] >> 6) | ((data[1] >> 6) << 2)];
+	cfg.table_buckets = 1;
+	while (cfg.table_buckets < cfg.max_conns && cfg.table_buckets < 256)
+		cfg.table_buckets *= 2;
+	cfg.timeout_factor = data[1] & 63u;
+
+	struct run *r = calloc(1, sizeof *r);
+	void *mem = malloc(lro_engine_bytes(&cfg));
+	if (!r || !mem)
+		abort();
+	r->eng = lro_engine_init(mem, &cfg);
+	r->out = out;
+	r->agg = agg;
+	given_grow(&r->given);
+
+	uint64_t now = 0, frames = 0;
+	uint32_t cap = lro_conn_capacity(r->eng), scan = 0;
+	size_t i = 2;
+	while (i < size) {
+		uint8_t op = data[i++];
+		if (op >> 3)
+			now += 1ull << ((op >> 3) - 1u);
+		unsigned kind = op & 7u;
+		if (kind <= 3u) {
+			if (size - i < 2)
+				break;
+			uint32_t len = csum_get16(data + i);
+			i += 2;
+			if (len > LRO_FRAME_MAX)
+				len = LRO_FRAME_MAX;
+			if (len > size - i)
+				len = (uint32_t)(size - i);
+			uint8_t *buf = malloc(HAL_PKT_BUF_BYTES);
+			if (!buf)
+				abort();
+			memcpy(buf, data + i, len);
+			i += len;
+			fix_frame(buf, len, kind & 1u, kind & 2u);
+			given_add(&r->given, buf, len);
+			frames++;
+			lro_input(r->eng, buf, len, now, r->out);
+			take_actions(r);
+			CHECK(lro_engine_counters(r->eng)->frames_in == frames);
+			continue;
+		}
+		if (kind == 4u) {
+			for (uint32_t n = 0; n < SCAN_SLICE && n < cap; n++) {
+				uint32_t c = scan++ % cap;
+				if (!lro_conn_timed_out(r->eng, c, now))
+					continue;
+				lro_flush_conn(r->eng, c, LRO_FLUSH_TIMEOUT, r->out);
+				take_actions(r);
+			}
+			continue;
+		}
+		if (i >= size)
+			break;
+		uint8_t arg = data[i++];
+		if (kind == 5u) {
+			lro_flush_conn(r->eng, arg, LRO_FLUSH_TIMEOUT, r->out);
+		} else if (kind == 6u) {
+			lro_release_conn(r->eng, arg, r->out);
+		} else {
+			lro_drain_conn(r->eng, arg % cap, r->out);
+		}
+		take_actions(r);
+		if (kind == 7u)
+			r->flows.n = 0;        /* past a gap: order is no longer promised */
+	}
+	const struct lro_counters *c = lro_engine_counters(r->eng);
+	CHECK(c->conns_opened - c->conns_closed <= cap);
+	for (uint32_t k = 0; k < cap; k++) {
+		lro_drain_conn(r->eng, k, r->out);
+		take_actions(r);
+	}
+	CHECK(lro_held_segments(r->eng) == 0);
+	CHECK(r->given.n == 0);
+	free(r->given.slot);
+	free(mem);
+	free(r);
+	return 0;
+}
