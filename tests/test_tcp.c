@@ -209,15 +209,15 @@ static void timed_feed(sim *s, void *arg)
 	feed_segment(((struct timed_seg *)arg)->seq, 1448);
 }
 
-START_TEST(a_lone_segment_is_acknowledged_by_the_delayed_ack_timer)
+/* A receiver without a sender: a passive open for a SYN at seq 100, then
+ * the handshake's ACK; the test feeds segments with feed_segment(). */
+static void start_receiver_alone(const struct tcp_receiver_config *c)
 {
 	S = sim_create(1);
-	snd = NULL;                            /* the receiver alone */
+	snd = NULL;
 	n_acks = 0;
 	bytes_ok = 0;
 	in_order_errors = 0;
-	struct tcp_receiver_config c;
-	tcp_receiver_config_default(&c);
 	struct netpkt_tcp syn;
 	memset(&syn, 0, sizeof syn);
 	syn.saddr = 0x0a000001;
@@ -227,8 +227,15 @@ START_TEST(a_lone_segment_is_acknowledged_by_the_delayed_ack_timer)
 	syn.seq = 100;
 	syn.flags = NETPKT_TCP_SYN;
 	syn.wscale = 7;
-	rcv = tcp_receiver_accept(S, &c, &rio, 0, &syn);
+	rcv = tcp_receiver_accept(S, c, &rio, 0, &syn);
 	feed_segment(101, 0);                  /* the handshake's ACK */
+}
+
+START_TEST(a_lone_segment_is_acknowledged_by_the_delayed_ack_timer)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	start_receiver_alone(&c);
 	/* 20 lone segments, 100 ms apart: quickack mode answers the first 16
 	 * at once, then each waits for the delayed-ACK timer (40 ms) */
 	static struct timed_seg segs[20];
@@ -253,26 +260,11 @@ END_TEST
 
 START_TEST(a_full_socket_buffer_drops_and_the_window_closes_and_reopens)
 {
-	S = sim_create(1);
-	snd = NULL;                            /* the receiver alone */
-	n_acks = 0;
-	bytes_ok = 0;
-	in_order_errors = 0;
 	struct tcp_receiver_config c;
 	tcp_receiver_config_default(&c);
 	c.rcvbuf_bytes = 8 * 1448;
 	c.app_paced = 1;                       /* nothing is read until we say */
-	struct netpkt_tcp syn;
-	memset(&syn, 0, sizeof syn);
-	syn.saddr = 0x0a000001;
-	syn.daddr = 0x0a000002;
-	syn.sport = 40000;
-	syn.dport = 5001;
-	syn.seq = 100;
-	syn.flags = NETPKT_TCP_SYN;
-	syn.wscale = 7;
-	rcv = tcp_receiver_accept(S, &c, &rio, 0, &syn);
-	feed_segment(101, 0);
+	start_receiver_alone(&c);
 	for (uint32_t i = 0; i < 10; i++)
 		feed_segment(101 + i * 1448, 1448);
 	const struct tcp_receiver_stats *st = tcp_receiver_stats(rcv);
