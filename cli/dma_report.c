@@ -314,31 +314,42 @@ static void write_requesters(const struct dma_report *r, FILE *f, sim_time end_p
 	for (size_t i = 0; i < r->n; i++)
 		if (r->req[i].requester + 1 > top)
 			top = r->req[i].requester + 1;
+	/* one pass groups the waits by station: start[st]..start[st+1] */
+	size_t *start = calloc((size_t)top + 2, sizeof *start);
+	uint64_t *never = calloc((size_t)top + 1, sizeof *never);
 	sim_time *waits = malloc((r->n + 1) * sizeof *waits);
-	if (!waits)
+	if (!start || !never || !waits) {
+		free(start);
+		free(never);
+		free(waits);
 		return;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		start[r->req[i].requester + 2]++;
+		never[r->req[i].requester] += r->req[i].start_ps == DMA_REPORT_NOT_SERVED;
+	}
+	for (uint32_t st = 0; st < top; st++)
+		start[st + 2] += start[st + 1];
+	for (size_t i = 0; i < r->n; i++)
+		waits[start[r->req[i].requester + 1]++] = wait_of(&r->req[i], end_ps);
 	fprintf(f, "\nPer requester (FMN station = rx thread; threads 4k..4k+3 run on core k\n"
 		   "and share its DMA credits)\n\n");
 	fprintf(f, "station  core  requests  never served  wait p50 us  wait max ms  waits > 100 ms\n");
 	for (uint32_t st = 0; st < top; st++) {
-		size_t n = 0;
-		uint64_t never = 0, long_waits = 0;
-		for (size_t i = 0; i < r->n; i++) {
-			const struct dma_report_req *q = &r->req[i];
-			if (q->requester != st)
-				continue;
-			waits[n] = wait_of(q, end_ps);
-			never += q->start_ps == DMA_REPORT_NOT_SERVED;
-			long_waits += waits[n] > 100 * SIM_PS_PER_MS;
-			n++;
-		}
+		sim_time *w = waits + start[st];
+		size_t n = start[st + 1] - start[st];
 		if (n == 0)
 			continue;
-		qsort(waits, n, sizeof *waits, by_time);
+		uint64_t long_waits = 0;
+		for (size_t k = 0; k < n; k++)
+			long_waits += w[k] > 100 * SIM_PS_PER_MS;
+		qsort(w, n, sizeof *w, by_time);
 		fprintf(f, "%7" PRIu32 "  %4" PRIu32 "  %8zu  %12" PRIu64 "  %11.3f  %11.3f  %14" PRIu64 "\n",
-			st, st / 4, n, never, sim_time_to_us(waits[n / 2]),
-			sim_time_to_seconds(waits[n - 1]) * 1e3, long_waits);
+			st, st / 4, n, never[st], sim_time_to_us(w[n / 2]),
+			sim_time_to_seconds(w[n - 1]) * 1e3, long_waits);
 	}
+	free(start);
+	free(never);
 	free(waits);
 }
 
