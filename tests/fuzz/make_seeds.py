@@ -18,6 +18,9 @@ pcap: small captures of WINDOW packets each (libFuzzer works best on
 Standard library only."""
 import os, re, struct, sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools'))
+from pcap_flows import csum  # noqa: E402  (the Internet checksum, one copy)
+
 WINDOW = 24
 FULL_BYTES = 80000             # under the harnesses' input limit (mk/fuzz.mk)
 LRO_FRAME_MAX = 1536
@@ -42,14 +45,6 @@ def read_pcap(path):
         ns = sec * 1000000000 + (frac if nanos else frac * 1000)
         packets.append((ns, frame, record))
     return header, packets
-
-def csum(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
 
 def tcp_csum_ok(frame):
     """True for an IPv4/TCP frame whose checksums verify (the harness may

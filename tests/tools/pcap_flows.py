@@ -93,4 +93,5 @@ def main():
         bad = 1
     sys.exit(bad)
 
-main()
+if __name__ == '__main__':
+    main()
