@@ -65,7 +65,8 @@ static const struct scenario_key keys[] = {
 	{ "fmn", "dma_credits_per_core", T_INT, "16", 1, 64, NULL, "", "FMN credits of each core for the DMA engine's bucket", S_U32, TB(npu.dma_credits_per_core) },
 	{ "npu", "rx_fifo", T_BYTES, "64KiB", 1518, 1e8, NULL, "bytes", "MAC receive FIFO", S_U32, TB(npu.rx_fifo_bytes) },
 	{ "npu", "flow_control", T_BOOL, "on", 0, 1, NULL, "", "802.3x PAUSE to the client when the rx FIFO fills", S_ENUM, TB(npu.flow_control) },
-	{ "npu", "pkt_buffers", T_INT, "65536", 64, 1048576, NULL, "", "packet buffers (2 KB each) in NPU DRAM", S_U32, TB(npu.pkt_buffers) },
+	{ "npu", "pkt_buffers", T_INT, "4608", 64, 1048576, NULL, "", "packet buffers (2 KB each) in NPU DRAM", S_U32, TB(npu.pkt_buffers) },
+	{ "npu", "tx_reserve", T_RATIO, "1%", 0, 0.5, NULL, "", "share of the packet buffers the MAC may not take: kept for frames the NPU sends", S_DOUBLE, TB(npu.tx_reserve) },
 	{ "npu", "ring_entries", T_INT, "256", 4, 1024, NULL, "", "descriptors per rx ring", S_U32, TB(ring_rx_entries) },
 
 	{ "pcie", "generation", T_INT, "1", 1, 3, NULL, "", "PCIe generation", S_U32, TB(pcie.generation) },

@@ -93,7 +93,7 @@ void mac_rx_kick(struct npu *n)
 {
 	while (n->rx_head) {
 		struct frame *f = n->rx_head;
-		void *buf = npu_pkt_alloc(n);
+		void *buf = npu_pkt_alloc_rx(n);
 		if (!buf) {
 			if (!n->rx_blocked)
 				n->mac.rx_waits_no_buffer++;

@@ -32,7 +32,8 @@ void npu_config_default(struct npu_config *c)
 	c->rx_threads = 13;
 	c->rx_fifo_bytes = 64 * 1024;
 	c->flow_control = 1;
-	c->pkt_buffers = 65536;
+	c->pkt_buffers = 4608;
+	c->tx_reserve = 0.01;
 	c->dma_buffer = DMA_BUFFER_STACK;
 	c->dma_depth = 64;
 	c->dma_request_overhead_ps = sim_ns(100);
@@ -42,6 +43,16 @@ void npu_config_default(struct npu_config *c)
 void *npu_pkt_alloc(struct npu *n)
 {
 	return n->pkt_free_n ? n->pkt_free[--n->pkt_free_n] : NULL;
+}
+
+/* The MAC receives only into buffers the firmware hands to its free-in
+ * FIFO; the firmware keeps the last tx_reserve of the pool out of it, so
+ * a receive backlog cannot take the buffers of the frames the NPU sends
+ * (active ACKs, the host's frames) and stop the very ACKs that would let
+ * the senders slow down gracefully. */
+void *npu_pkt_alloc_rx(struct npu *n)
+{
+	return n->pkt_free_n > n->rx_floor ? n->pkt_free[--n->pkt_free_n] : NULL;
 }
 
 void npu_pkt_free(struct npu *n, void *buf)
@@ -106,6 +117,9 @@ struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct p
 	n->cycle_ps = sim_cycles(1, c->clock_hz);
 	if (c->rx_threads == 0 || c->rx_threads > NPU_THREADS)
 		sim_fatal("npu: rx_threads must be 1..%d", NPU_THREADS);
+	if (!(c->tx_reserve >= 0 && c->tx_reserve < 1))
+		sim_fatal("npu: tx_reserve must be a share in [0, 1)");
+	n->rx_floor = (uint32_t)(c->pkt_buffers * c->tx_reserve);
 	n->pkt_mem = aligned_alloc(64, (size_t)c->pkt_buffers * HAL_PKT_BUF_BYTES);
 	n->pkt_free = malloc(c->pkt_buffers * sizeof *n->pkt_free);
 	if (!n->pkt_mem || !n->pkt_free)

@@ -39,6 +39,7 @@ struct npu_config {
 	uint32_t rx_fifo_bytes;            /* MAC receive FIFO */
 	int flow_control;                  /* send 802.3x PAUSE when the FIFO fills */
 	uint32_t pkt_buffers;              /* packet buffers in NPU DRAM */
+	double tx_reserve;                 /* share of them the MAC may not take */
 	/* DMA engine */
 	enum dma_buffer_kind dma_buffer;
 	uint32_t dma_depth;                /* request buffer entries */

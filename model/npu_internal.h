@@ -83,6 +83,7 @@ struct npu {
 	uint8_t *pkt_mem;
 	void **pkt_free;
 	uint32_t pkt_free_n;
+	uint32_t rx_floor;                 /* the MAC leaves this many free */
 	/* MAC rx FIFO */
 	struct frame *rx_head, *rx_tail;
 	uint32_t rx_fifo_bytes;
@@ -159,6 +160,7 @@ void mac_tx(struct npu *n, const struct hal_msg *m);
 /* npu.c: packet buffers; a doorbell that waited for credit */
 void npu_doorbell_flush(struct npu *n);
 void *npu_pkt_alloc(struct npu *n);
+void *npu_pkt_alloc_rx(struct npu *n);  /* for the MAC: leaves the tx reserve */
 void npu_pkt_free(struct npu *n, void *buf);
 
 /* hal_sim.c */

@@ -9,7 +9,7 @@
 
 /* What the test program does; filled per test. */
 enum scene { SCENE_COMPUTE, SCENE_MEMORY, SCENE_DMA_ORDER, SCENE_STARVE, SCENE_CREDITS,
-	     SCENE_PDE };
+	     SCENE_PDE, SCENE_RESERVE };
 
 #define PDE_FLOWS 64
 #define PDE_FRAMES_PER_FLOW 4
@@ -30,6 +30,8 @@ struct prog_state {
 	int flow_thread[PDE_FLOWS];    /* thread that got the flow's first frame */
 	unsigned flow_frames[PDE_FLOWS][NPU_THREADS]; /* frames per flow and thread */
 	unsigned pde_frames;
+	double tx_reserve;             /* SCENE_RESERVE: npu_config.tx_reserve */
+	unsigned tx_allocs;            /* SCENE_RESERVE: buffers thread 13 got */
 };
 
 static struct prog_state *P;
@@ -126,6 +128,19 @@ static void thread_main(void *state, unsigned id)
 			}
 		}
 		break;
+	case SCENE_RESERVE:
+		if (id < 13) {
+			for (;;) {             /* take frames, keep their buffers */
+				struct hal_msg m;
+				hal_fmn_recv(&m);
+				P->pde_frames++;
+			}
+		} else if (id == 13) {
+			hal_wait_cycles(1000000);  /* 1 ms: the frames are in */
+			while (hal_pkt_alloc())
+				P->tx_allocs++;
+		}
+		break;
 	case SCENE_CREDITS:
 		if (id == 0) {
 			/* 20 requests: the core holds 16 credits, so the 17th blocks
@@ -184,8 +199,9 @@ static sim_time run_scene(struct prog_state *ps, enum dma_buffer_kind buf)
 	c.dma_buffer = buf;
 	c.pkt_buffers = 64;
 	c.pde = ps->pde;
+	c.tx_reserve = ps->tx_reserve;
 	struct npu *n = npu_create(S, pool, l, p, &c, &prog, NULL, 0);
-	if (ps->scene == SCENE_PDE)
+	if (ps->scene == SCENE_PDE || ps->scene == SCENE_RESERVE)
 		send_flows(l, pool);
 	sim_run_until(S, sim_s(1));
 	sim_time end = sim_now(S);
@@ -337,6 +353,27 @@ START_TEST(round_robin_pde_deals_frames_out_in_turn)
 }
 END_TEST
 
+START_TEST(the_mac_leaves_the_transmit_reserve_to_the_firmware)
+{
+	static struct prog_state ps;
+	memset(&ps, 0, sizeof ps);
+	ps.scene = SCENE_RESERVE;
+	ps.pde = PDE_HASH;
+	ps.tx_reserve = 0.25;
+	run_scene(&ps, DMA_BUFFER_STACK);
+	/* 256 frames arrive and nothing is freed: the MAC fills 48 of the 64
+	 * buffers and stops; the firmware can still take the other 16 */
+	ck_assert_uint_eq(ps.pde_frames, 48);
+	ck_assert_uint_eq(ps.tx_allocs, 16);
+	memset(&ps, 0, sizeof ps);
+	ps.scene = SCENE_RESERVE;
+	ps.pde = PDE_HASH;
+	run_scene(&ps, DMA_BUFFER_STACK);
+	ck_assert_uint_eq(ps.pde_frames, 64);      /* no reserve: the MAC takes all */
+	ck_assert_uint_eq(ps.tx_allocs, 0);
+}
+END_TEST
+
 Suite *npu_suite(void)
 {
 	Suite *s = suite_create("npu");
@@ -349,6 +386,7 @@ Suite *npu_suite(void)
 	tcase_add_test(tc, a_sender_without_credit_blocks_until_the_engine_takes_one);
 	tcase_add_test(tc, the_pde_keeps_a_flow_on_one_thread_and_spreads_flows_by_hash);
 	tcase_add_test(tc, round_robin_pde_deals_frames_out_in_turn);
+	tcase_add_test(tc, the_mac_leaves_the_transmit_reserve_to_the_firmware);
 	suite_add_tcase(s, tc);
 	return s;
 }
