@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/bigmem.h"
+
 void npu_config_default(struct npu_config *c)
 {
 	memset(c, 0, sizeof *c);
@@ -106,7 +108,7 @@ struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct p
 	n->cycle_ps = sim_cycles(1, c->clock_hz);
 	if (c->rx_threads == 0 || c->rx_threads > NPU_THREADS)
 		sim_fatal("npu: rx_threads must be 1..%d", NPU_THREADS);
-	n->pkt_mem = aligned_alloc(64, (size_t)c->pkt_buffers * HAL_PKT_BUF_BYTES);
+	n->pkt_mem = sim_bigmem_alloc((size_t)c->pkt_buffers * HAL_PKT_BUF_BYTES);
 	n->pkt_free = malloc(c->pkt_buffers * sizeof *n->pkt_free);
 	if (!n->pkt_mem || !n->pkt_free)
 		abort();
@@ -167,7 +169,7 @@ void npu_destroy(struct npu *n)
 		n->rx_head = f->next;
 		frame_free(n->frames, f);
 	}
-	free(n->pkt_mem);
+	sim_bigmem_free(n->pkt_mem, (size_t)n->cfg.pkt_buffers * HAL_PKT_BUF_BYTES);
 	free(n->pkt_free);
 	free(n->fw_state);
 	free(n);

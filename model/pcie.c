@@ -4,7 +4,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+
+#include "sim/bigmem.h"
 
 #define HOST_BUS_BASE 0x10000000ULL    /* bus address of host memory byte 0 */
 
@@ -70,10 +71,9 @@ struct pcie *pcie_create(sim *s, const struct pcie_config *c)
 	p->cfg = *c;
 	double bps = lane_bytes_per_s(c->generation) * c->lanes * (1.0 - c->dllp_overhead);
 	p->payload_bytes_per_ps = bps / 1e12;
-	p->host_mem = mmap(NULL, c->host_mem_bytes, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	p->host_mem = sim_bigmem_alloc(c->host_mem_bytes);
 	p->shm = calloc(1, c->shm_bytes);
-	if (p->host_mem == MAP_FAILED || !p->shm)
+	if (!p->shm)
 		sim_fatal("cannot allocate %llu bytes of host memory for the PCIe model",
 			  (unsigned long long)c->host_mem_bytes);
 	return p;
@@ -83,7 +83,7 @@ void pcie_destroy(struct pcie *p)
 {
 	if (!p)
 		return;
-	munmap(p->host_mem, p->cfg.host_mem_bytes);
+	sim_bigmem_free(p->host_mem, p->cfg.host_mem_bytes);
 	free(p->shm);
 	while (p->free_writes) {
 		struct pcie_write *w = p->free_writes;
