@@ -32,6 +32,7 @@ struct hostmem {
 	uint64_t used;                 /* offsets below this are allocated */
 	struct region *regions;        /* in increasing offset */
 	size_t n_regions, cap_regions;
+	size_t last;                   /* the region found last: DMAs come in runs */
 	struct free_blocks *free;      /* one list per allocation size */
 	size_t n_free;
 };
@@ -87,6 +88,8 @@ uint64_t hostmem_alloc(struct hostmem *m, size_t bytes, size_t align)
 /* The allocation holding offset `off`, or NULL. */
 static struct region *region_of(struct hostmem *m, uint64_t off)
 {
+	if (m->last < m->n_regions && off - m->regions[m->last].off < m->regions[m->last].bytes)
+		return &m->regions[m->last];
 	size_t lo = 0, hi = m->n_regions;      /* the last region at or below off */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -98,7 +101,10 @@ static struct region *region_of(struct hostmem *m, uint64_t off)
 	if (lo == 0)
 		return NULL;
 	struct region *r = &m->regions[lo - 1];
-	return off - r->off < r->bytes ? r : NULL;
+	if (off - r->off >= r->bytes)
+		return NULL;
+	m->last = lo - 1;
+	return r;
 }
 
 static struct free_blocks *free_list(struct hostmem *m, size_t bytes)
