@@ -226,7 +226,9 @@ static void frame_done(sim *s, void *arg)
 	if (sv->tap)
 		sv->tap(sv->tap_ctx, frame, len, sim_now(s));
 	frame_up(sv, frame, len);
-	/* give the descriptor back: the buffer is refilled in place */
+	/* give the descriptor back: the buffer is refilled in place, and
+	 * what it held is dead (the receiver copied what it keeps) */
+	pcie_host_release(sv->pcie, nic_le64(d->buf_addr));
 	d->frame_len = 0;
 	d->flags = nic_le32(NIC_RX_OWNED_BY_NPU);
 	sv->consumed[r]++;

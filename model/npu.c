@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/bigmem.h"
+
 void npu_config_default(struct npu_config *c)
 {
 	memset(c, 0, sizeof *c);
@@ -120,7 +122,7 @@ struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct p
 	if (!(c->tx_reserve >= 0 && c->tx_reserve < 1))
 		sim_fatal("npu: tx_reserve must be a share in [0, 1)");
 	n->rx_floor = (uint32_t)(c->pkt_buffers * c->tx_reserve);
-	n->pkt_mem = aligned_alloc(64, (size_t)c->pkt_buffers * HAL_PKT_BUF_BYTES);
+	n->pkt_mem = sim_bigmem_alloc((size_t)c->pkt_buffers * HAL_PKT_BUF_BYTES);
 	n->pkt_free = malloc(c->pkt_buffers * sizeof *n->pkt_free);
 	if (!n->pkt_mem || !n->pkt_free)
 		abort();
@@ -181,7 +183,7 @@ void npu_destroy(struct npu *n)
 		n->rx_head = f->next;
 		frame_free(n->frames, f);
 	}
-	free(n->pkt_mem);
+	sim_bigmem_free(n->pkt_mem, (size_t)n->cfg.pkt_buffers * HAL_PKT_BUF_BYTES);
 	free(n->pkt_free);
 	free(n->fw_state);
 	free(n);

@@ -4,7 +4,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+
+#include "model/hostmem.h"
 
 #define HOST_BUS_BASE 0x10000000ULL    /* bus address of host memory byte 0 */
 
@@ -25,8 +26,7 @@ struct pcie {
 	sim *s;
 	struct pcie_config cfg;
 	double payload_bytes_per_ps;   /* raw rate after 8b/10b and DLLP overhead */
-	uint8_t *host_mem;
-	uint64_t host_used;
+	struct hostmem *host_mem;
 	uint8_t *shm;
 	sim_time d2h_free_ps;          /* device->host serializer free at */
 	struct pcie_write *free_writes;
@@ -70,10 +70,9 @@ struct pcie *pcie_create(sim *s, const struct pcie_config *c)
 	p->cfg = *c;
 	double bps = lane_bytes_per_s(c->generation) * c->lanes * (1.0 - c->dllp_overhead);
 	p->payload_bytes_per_ps = bps / 1e12;
-	p->host_mem = mmap(NULL, c->host_mem_bytes, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	p->host_mem = hostmem_create(c->host_mem_bytes);
 	p->shm = calloc(1, c->shm_bytes);
-	if (p->host_mem == MAP_FAILED || !p->shm)
+	if (!p->shm)
 		sim_fatal("cannot allocate %llu bytes of host memory for the PCIe model",
 			  (unsigned long long)c->host_mem_bytes);
 	return p;
@@ -83,7 +82,7 @@ void pcie_destroy(struct pcie *p)
 {
 	if (!p)
 		return;
-	munmap(p->host_mem, p->cfg.host_mem_bytes);
+	hostmem_destroy(p->host_mem);
 	free(p->shm);
 	while (p->free_writes) {
 		struct pcie_write *w = p->free_writes;
@@ -109,22 +108,22 @@ double pcie_effective_bps(const struct pcie *p, uint32_t bytes)
 
 hal_bus_addr pcie_host_alloc(struct pcie *p, size_t bytes, size_t align)
 {
-	if (align == 0)
-		align = 1;
-	uint64_t at = (p->host_used + align - 1) / align * align;
-	if (at + bytes > p->cfg.host_mem_bytes)
-		sim_fatal("host memory exhausted: %zu more bytes needed beyond %llu", bytes,
-			  (unsigned long long)p->cfg.host_mem_bytes);
-	p->host_used = at + bytes;
-	return HOST_BUS_BASE + at;
+	return HOST_BUS_BASE + hostmem_alloc(p->host_mem, bytes, align);
 }
 
 uint8_t *pcie_host_ptr(struct pcie *p, hal_bus_addr addr, size_t len)
 {
-	if (addr < HOST_BUS_BASE || addr - HOST_BUS_BASE + len > p->cfg.host_mem_bytes)
-		sim_fatal("DMA outside host memory: bus address 0x%llx, %zu bytes",
+	uint8_t *m = addr < HOST_BUS_BASE ? NULL :
+		     hostmem_ptr(p->host_mem, addr - HOST_BUS_BASE, len);
+	if (!m)
+		sim_fatal("DMA outside the host's buffers: bus address 0x%llx, %zu bytes",
 			  (unsigned long long)addr, len);
-	return p->host_mem + (addr - HOST_BUS_BASE);
+	return m;
+}
+
+void pcie_host_release(struct pcie *p, hal_bus_addr addr)
+{
+	hostmem_release(p->host_mem, addr - HOST_BUS_BASE);
 }
 
 uint8_t *pcie_shm(struct pcie *p) { return p->shm; }

@@ -53,8 +53,13 @@ double pcie_effective_bps(const struct pcie *p, uint32_t bytes);
 /* Driver-side allocation of `bytes` of consecutive, `align`-aligned host
  * memory; returns its bus address (never 0). */
 hal_bus_addr pcie_host_alloc(struct pcie *p, size_t bytes, size_t align);
-/* Pointer to host memory [addr, addr+len); fatal if out of range. */
+/* Pointer to host memory [addr, addr+len), which lies inside one
+ * allocation; fatal if it does not. */
 uint8_t *pcie_host_ptr(struct pcie *p, hal_bus_addr addr, size_t len);
+/* The driver has consumed the bytes of the allocation holding addr (a
+ * receive buffer given back): they need no memory until written again
+ * (model/hostmem.h). */
+void pcie_host_release(struct pcie *p, hal_bus_addr addr);
 
 /* --- device shared memory --- */
 uint8_t *pcie_shm(struct pcie *p);

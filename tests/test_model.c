@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/faults.h"
+#include "model/hostmem.h"
 #include "model/link.h"
 #include "model/pcie.h"
 
@@ -207,6 +208,33 @@ START_TEST(faults_are_deterministic_per_seed)
 }
 END_TEST
 
+START_TEST(hostmem_keeps_bytes_until_released_and_reuses_backing)
+{
+	struct hostmem *m = hostmem_create(1 << 20);
+	uint64_t a = hostmem_alloc(m, 5000, 4096);
+	uint64_t b = hostmem_alloc(m, 5000, 4096);
+	ck_assert_uint_eq(a, 0);
+	ck_assert_uint_eq(b, 8192);
+	/* never written: zero; written: kept */
+	ck_assert_uint_eq(hostmem_ptr(m, a + 10, 1)[0], 0);
+	memset(hostmem_ptr(m, a, 5000), 0xab, 5000);
+	memset(hostmem_ptr(m, b, 5000), 0xcd, 5000);
+	ck_assert_uint_eq(hostmem_ptr(m, a + 4999, 1)[0], 0xab);
+	ck_assert_uint_eq(hostmem_ptr(m, b, 1)[0], 0xcd);
+	/* ranges must lie inside one allocation */
+	ck_assert_ptr_null(hostmem_ptr(m, a + 4999, 2));
+	ck_assert_ptr_null(hostmem_ptr(m, 6000, 1));
+	ck_assert_ptr_null(hostmem_ptr(m, 1 << 19, 1));
+	/* a released allocation's block serves the next one touched */
+	uint8_t *pa = hostmem_ptr(m, a, 1);
+	hostmem_release(m, a);
+	uint64_t c = hostmem_alloc(m, 5000, 4096);
+	ck_assert_ptr_eq(hostmem_ptr(m, c, 1), pa);
+	ck_assert_uint_eq(hostmem_ptr(m, b + 100, 1)[0], 0xcd);
+	hostmem_destroy(m);
+}
+END_TEST
+
 Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -216,6 +244,7 @@ Suite *model_suite(void)
 	tcase_add_test(tc, link_queue_overflow_is_counted);
 	tcase_add_test(tc, pcie_effective_bandwidth_matches_the_tlp_formula);
 	tcase_add_test(tc, pcie_writes_land_in_host_memory_in_order_at_link_speed);
+	tcase_add_test(tc, hostmem_keeps_bytes_until_released_and_reuses_backing);
 	tcase_add_test(tc, faults_account_for_every_injected_fault);
 	tcase_add_test(tc, faults_are_deterministic_per_seed);
 	suite_add_tcase(s, tc);
