@@ -1,15 +1,27 @@
-/* host/oracle.c - payload bytes from a 64-bit mix per 8-byte word.
+/* host/oracle.c - payload bytes, one 64-bit word per 8 bytes of a stream.
  * Byte k of word i (offset 8i + k) is bits 8k..8k+7 of the word. The
  * aligned middle of a buffer is filled and checked a word at a time. */
 #include "host/oracle.h"
 
-static inline uint64_t word_at(uint64_t seed, uint32_t conn, uint64_t index)
+/* A connection's stream: a key from (seed, conn) by the splitmix64
+ * finaliser, once per call. */
+static inline uint64_t stream_key(uint64_t seed, uint32_t conn)
 {
-	/* splitmix64 finaliser over (seed, conn, word index) */
-	uint64_t z = seed ^ ((uint64_t)conn << 40) ^ (index * 0x9e3779b97f4a7c15ULL);
+	uint64_t z = seed ^ ((uint64_t)conn << 40) ^ 0x9e3779b97f4a7c15ULL;
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+/* Word i of the stream. (key + i) x an odd constant, then an xorshift:
+ * both steps are one-to-one, so no two words of a stream are equal and a
+ * segment delivered at the wrong offset never checks out; and from word i
+ * to word i + 1 the product only grows by the constant, which the
+ * compiler turns into an add in the fill and check loops. */
+static inline uint64_t word_at(uint64_t key, uint64_t index)
+{
+	uint64_t z = (key + index) * 0x9e3779b97f4a7c15ULL;
+	return z ^ (z >> 32);
 }
 
 static inline void put_le64(uint8_t *p, uint64_t w)
@@ -33,16 +45,17 @@ static inline uint64_t get_le64(const uint8_t *p)
 
 void oracle_fill(uint64_t seed, uint32_t conn, uint64_t offset, uint8_t *out, uint32_t len)
 {
+	uint64_t key = stream_key(seed, conn);
 	uint32_t i = 0;
 	/* up to the first word boundary, then whole words, then the tail */
 	while (i < len && ((offset + i) & 7u)) {
 		uint64_t off = offset + i;
-		out[i++] = (uint8_t)(word_at(seed, conn, off >> 3) >> ((off & 7u) * 8u));
+		out[i++] = (uint8_t)(word_at(key, off >> 3) >> ((off & 7u) * 8u));
 	}
 	for (; i + 8u <= len; i += 8u)
-		put_le64(out + i, word_at(seed, conn, (offset + i) >> 3));
+		put_le64(out + i, word_at(key, (offset + i) >> 3));
 	if (i < len) {
-		uint64_t w = word_at(seed, conn, (offset + i) >> 3);
+		uint64_t w = word_at(key, (offset + i) >> 3);
 		for (unsigned k = 0; i < len; k++, i++)
 			out[i] = (uint8_t)(w >> (k * 8u));
 	}
@@ -51,15 +64,16 @@ void oracle_fill(uint64_t seed, uint32_t conn, uint64_t offset, uint8_t *out, ui
 int64_t oracle_check(uint64_t seed, uint32_t conn, uint64_t offset, const uint8_t *buf,
 		     uint32_t len)
 {
+	uint64_t key = stream_key(seed, conn);
 	uint32_t i = 0;
 	while (i < len && ((offset + i) & 7u)) {
 		uint64_t off = offset + i;
-		if (buf[i] != (uint8_t)(word_at(seed, conn, off >> 3) >> ((off & 7u) * 8u)))
+		if (buf[i] != (uint8_t)(word_at(key, off >> 3) >> ((off & 7u) * 8u)))
 			return (int64_t)i;
 		i++;
 	}
 	for (; i + 8u <= len; i += 8u) {
-		uint64_t w = word_at(seed, conn, (offset + i) >> 3);
+		uint64_t w = word_at(key, (offset + i) >> 3);
 		if (get_le64(buf + i) != w) {
 			for (unsigned k = 0;; k++)
 				if (buf[i + k] != (uint8_t)(w >> (k * 8u)))
@@ -67,7 +81,7 @@ int64_t oracle_check(uint64_t seed, uint32_t conn, uint64_t offset, const uint8_
 		}
 	}
 	if (i < len) {
-		uint64_t w = word_at(seed, conn, (offset + i) >> 3);
+		uint64_t w = word_at(key, (offset + i) >> 3);
 		for (unsigned k = 0; i < len; k++, i++)
 			if (buf[i] != (uint8_t)(w >> (k * 8u)))
 				return (int64_t)i;
