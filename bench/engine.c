@@ -38,6 +38,13 @@ double bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+double bench_cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static void run_free(struct run *r)
 {
 	free(r->mem);
@@ -150,8 +157,9 @@ int engine_measure(const struct capture *c, double min_seconds, struct engine_sp
 	int rc = 0;
 	while (rc == 0 && (s->passes == 0 || s->seconds < min_seconds)) {
 		run_reset(&r);
-		double t0 = bench_now();
+		double t0 = bench_now(), cpu0 = bench_cpu_now();
 		rc = run_pass(&r, c, NULL);
+		s->cpu_seconds += bench_cpu_now() - cpu0;
 		s->seconds += bench_now() - t0;
 		s->passes++;
 		s->frames += c->n;
@@ -173,13 +181,14 @@ int engine_copy_measure(const struct capture *c, double min_seconds, struct engi
 		return -1;
 	unsigned last = 0;
 	while (s->passes == 0 || s->seconds < min_seconds) {
-		double t0 = bench_now();
+		double t0 = bench_now(), cpu0 = bench_cpu_now();
 		for (size_t i = 0; i < c->n; i++) {
 			const struct capture_frame *f = &c->frames[i];
 			uint8_t *b = r.bufs + (i % COPY_RING) * HAL_PKT_BUF_BYTES;
 			memcpy(b, c->data + f->off, f->len);
 			last += b[f->len - 1];
 		}
+		s->cpu_seconds += bench_cpu_now() - cpu0;
 		s->seconds += bench_now() - t0;
 		s->passes++;
 		s->frames += c->n;

@@ -14,6 +14,7 @@
 struct engine_speed {
 	uint64_t passes, frames;
 	double seconds;                /* inside the timed region */
+	double cpu_seconds;            /* this thread's CPU time in it (less noisy on a shared machine) */
 	double mpps;
 	uint64_t deliveries, delivered_segments, acks;
 };
@@ -36,5 +37,7 @@ int engine_copy_measure(const struct capture *c, double min_seconds, struct engi
 int engine_verify(const struct capture *c, struct verify *v, struct verify_report *r);
 
 double bench_now(void);
+/* The calling thread's CPU time, seconds. */
+double bench_cpu_now(void);
 
 #endif

@@ -88,8 +88,10 @@ int main(int argc, char **argv)
 		s.passes += s1.passes;
 		s.frames += s1.frames;
 		s.seconds += s1.seconds;
+		s.cpu_seconds += s1.cpu_seconds;
 		copy.frames += c1.frames;
 		copy.seconds += c1.seconds;
+		copy.cpu_seconds += c1.cpu_seconds;
 	}
 	s.mpps = (double)s.frames / s.seconds / 1e6;
 	double copy_mpps = (double)copy.frames / copy.seconds / 1e6;
@@ -103,6 +105,11 @@ int main(int argc, char **argv)
 	printf("bench: replay_aggregation_ratio %.2f segments/aggregate\n", ratio);
 	printf("bench: replay_line_rate_multiple %.2f x\n", s.mpps / LINE_RATE_MPPS);
 	printf("bench: replay_copy_only_mpps %.3f Mpps\n", copy_mpps);
+	/* the same per CPU second of this thread: steadier when other jobs
+	 * share the cores (memory bandwidth is still shared) */
+	printf("bench: replay_cpu_mpps %.3f Mpps\n", (double)s.frames / s.cpu_seconds / 1e6);
+	printf("bench: replay_copy_only_cpu_mpps %.3f Mpps\n",
+	       (double)copy.frames / copy.cpu_seconds / 1e6);
 	printf("bench: replay_verified %s\n", ok ? "yes" : "no");
 	verify_free(v);
 	capture_free(&c);
