@@ -559,7 +559,7 @@ static bool reorder_insert(struct lro_conn *k, struct lro_seg *s)
 		 * segments to the tail. Charge exactly those steps, without
 		 * reading each segment's record (a cache miss per step on the
 		 * host; the cost annotations are the same). */
-		for (uint32_t i = 0; i < k->n_held; i++)
+		for (uint32_t i = 0, n = k->n_held; i < n; i++)
 			hal_cost(HAL_COST_LIST_STEP, 1);
 		prev = k->tail;
 		pp = &prev->next;
