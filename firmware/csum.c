@@ -23,20 +23,21 @@ uint32_t csum_partial(const uint8_t *p, uint32_t len, uint32_t sum)
 	 * section 2(B)): add the data as native-order 64-bit words (RFC 1071
 	 * 2(C): the carries out of bit 63 are counted and added back), fold
 	 * to 16 bits, and read those 16 bits back as a big-endian word. Four
-	 * independent sums, so that the additions overlap. */
-	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, carries = 0;
+	 * independent sums, each with its own carry count, so that the
+	 * additions overlap. */
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
 	uint32_t i = 0;
 	for (; i + 32u <= len; i += 32u) {
-		add64(&s0, &carries, load64(p + i));
-		add64(&s1, &carries, load64(p + i + 8));
-		add64(&s2, &carries, load64(p + i + 16));
-		add64(&s3, &carries, load64(p + i + 24));
+		add64(&s0, &c0, load64(p + i));
+		add64(&s1, &c1, load64(p + i + 8));
+		add64(&s2, &c2, load64(p + i + 16));
+		add64(&s3, &c3, load64(p + i + 24));
 	}
 	for (; i + 8u <= len; i += 8u)
-		add64(&s0, &carries, load64(p + i));
-	/* each 64-bit sum as two 32-bit halves: at most 9 x 2^32 in all */
-	uint64_t acc = carries + (s0 & 0xffffffffu) + (s0 >> 32) + (s1 & 0xffffffffu) + (s1 >> 32) +
-		       (s2 & 0xffffffffu) + (s2 >> 32) + (s3 & 0xffffffffu) + (s3 >> 32);
+		add64(&s0, &c0, load64(p + i));
+	/* each 64-bit sum as two 32-bit halves: below 9 x 2^32 in all */
+	uint64_t acc = c0 + c1 + c2 + c3 + (s0 & 0xffffffffu) + (s0 >> 32) + (s1 & 0xffffffffu) +
+		       (s1 >> 32) + (s2 & 0xffffffffu) + (s2 >> 32) + (s3 & 0xffffffffu) + (s3 >> 32);
 	if (i + 4u <= len) {
 		uint32_t w;
 		memcpy(&w, p + i, 4);
