@@ -24,14 +24,18 @@ uint32_t csum_partial(const uint8_t *p, uint32_t len, uint32_t sum)
 	 * 2(C): the carries out of bit 63 are counted and added back), fold
 	 * to 16 bits, and read those 16 bits back as a big-endian word. Four
 	 * independent sums, each with its own carry count, so that the
-	 * additions overlap. */
+	 * additions overlap; 64 bytes a turn. */
 	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
 	uint32_t i = 0;
-	for (; i + 32u <= len; i += 32u) {
+	for (; i + 64u <= len; i += 64u) {
 		add64(&s0, &c0, load64(p + i));
 		add64(&s1, &c1, load64(p + i + 8));
 		add64(&s2, &c2, load64(p + i + 16));
 		add64(&s3, &c3, load64(p + i + 24));
+		add64(&s0, &c0, load64(p + i + 32));
+		add64(&s1, &c1, load64(p + i + 40));
+		add64(&s2, &c2, load64(p + i + 48));
+		add64(&s3, &c3, load64(p + i + 56));
 	}
 	for (; i + 8u <= len; i += 8u)
 		add64(&s0, &c0, load64(p + i));
