@@ -8,7 +8,11 @@
  *     contiguous, and held (not yet delivered);
  *   - every held segment lies at or after run_start, segments never
  *     overlap, and those before nextseq are exactly the contiguous run;
- *   - a byte below run_start has been delivered to the host.
+ *   - a byte below run_start has been delivered to the host;
+ *   - tail is the last held segment; ordered is true only if the held
+ *     seqs, as offsets from the head's, rise along the list and stay below
+ *     2^31 (host speed only: an in-order segment then goes after the tail
+ *     without reading the list; Algorithm 2's steps are charged the same).
  */
 #include "firmware/lro.h"
 
