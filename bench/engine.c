@@ -38,6 +38,13 @@ double bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+double bench_cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static void run_free(struct run *r)
 {
 	free(r->mem);
@@ -141,6 +148,65 @@ static int run_pass(struct run *r, const struct capture *c, struct verify *v)
 	return 0;
 }
 
+/* A pass with the frames put in their packet buffers ahead of the engine,
+ * PLACED_BATCH at a time outside the timed region: the engine's time
+ * alone. (A NIC's DMA costs the core nothing and, with DDIO, leaves the
+ * frames in the last-level cache; 2,048 frames of 2 KB buffers stay in
+ * this machine's L3.) */
+#define PLACED_BATCH 2048u
+
+static int run_pass_placed(struct run *r, const struct capture *c, struct engine_speed *s)
+{
+	static uint8_t *placed[PLACED_BATCH];
+	for (size_t i = 0; i < c->n; i += PLACED_BATCH) {
+		size_t n = c->n - i < PLACED_BATCH ? c->n - i : PLACED_BATCH;
+		if (r->n_free < n) {
+			fprintf(stderr, "bench: more than %u segments held at frame %zu\n",
+				N_BUFS - PLACED_BATCH, i + 1);
+			return -1;
+		}
+		for (size_t j = 0; j < n; j++) {
+			const struct capture_frame *f = &c->frames[i + j];
+			placed[j] = r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
+			memcpy(placed[j], c->data + f->off, f->len);
+		}
+		double t0 = bench_now(), cpu0 = bench_cpu_now();
+		for (size_t j = 0; j < n; j++) {
+			const struct capture_frame *f = &c->frames[i + j];
+			lro_input(r->eng, placed[j], f->len, f->ts_ns, &r->out);
+			carry_out(r, NULL);
+		}
+		s->cpu_seconds += bench_cpu_now() - cpu0;
+		s->seconds += bench_now() - t0;
+	}
+	double t0 = bench_now(), cpu0 = bench_cpu_now();
+	for (uint32_t i = 0; i < lro_conn_capacity(r->eng); i++) {
+		lro_drain_conn(r->eng, i, &r->out);
+		carry_out(r, NULL);
+	}
+	s->cpu_seconds += bench_cpu_now() - cpu0;
+	s->seconds += bench_now() - t0;
+	return 0;
+}
+
+int engine_placed_measure(const struct capture *c, double min_seconds, struct engine_speed *s)
+{
+	struct run r;
+	memset(s, 0, sizeof *s);
+	if (run_init(&r) != 0)
+		return -1;
+	int rc = 0;
+	while (rc == 0 && (s->passes == 0 || s->seconds < min_seconds)) {
+		run_reset(&r);
+		rc = run_pass_placed(&r, c, s);
+		s->passes++;
+		s->frames += c->n;
+	}
+	s->mpps = s->seconds > 0 ? (double)s->frames / s->seconds / 1e6 : 0;
+	run_free(&r);
+	return rc;
+}
+
 int engine_measure(const struct capture *c, double min_seconds, struct engine_speed *s)
 {
 	struct run r;
@@ -150,8 +216,9 @@ int engine_measure(const struct capture *c, double min_seconds, struct engine_sp
 	int rc = 0;
 	while (rc == 0 && (s->passes == 0 || s->seconds < min_seconds)) {
 		run_reset(&r);
-		double t0 = bench_now();
+		double t0 = bench_now(), cpu0 = bench_cpu_now();
 		rc = run_pass(&r, c, NULL);
+		s->cpu_seconds += bench_cpu_now() - cpu0;
 		s->seconds += bench_now() - t0;
 		s->passes++;
 		s->frames += c->n;
@@ -173,13 +240,14 @@ int engine_copy_measure(const struct capture *c, double min_seconds, struct engi
 		return -1;
 	unsigned last = 0;
 	while (s->passes == 0 || s->seconds < min_seconds) {
-		double t0 = bench_now();
+		double t0 = bench_now(), cpu0 = bench_cpu_now();
 		for (size_t i = 0; i < c->n; i++) {
 			const struct capture_frame *f = &c->frames[i];
 			uint8_t *b = r.bufs + (i % COPY_RING) * HAL_PKT_BUF_BYTES;
 			memcpy(b, c->data + f->off, f->len);
 			last += b[f->len - 1];
 		}
+		s->cpu_seconds += bench_cpu_now() - cpu0;
 		s->seconds += bench_now() - t0;
 		s->passes++;
 		s->frames += c->n;

@@ -3,23 +3,50 @@
 
 #include <string.h>
 
+/* Adds w to the 64-bit sum *s, counting the carry out in *c. */
+static inline void add64(uint64_t *s, uint64_t *c, uint64_t w)
+{
+	*s += w;
+	*c += *s < w;                  /* compilers make this an add with carry */
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
 uint32_t csum_partial(const uint8_t *p, uint32_t len, uint32_t sum)
 {
 	/* The ones' complement sum does not depend on byte order (RFC 1071,
-	 * section 2(B)): add the data as native-order 32-bit words, fold to 16
-	 * bits, and read those 16 bits back as a big-endian word. */
-	uint64_t acc = 0;
+	 * section 2(B)): add the data as native-order 64-bit words (RFC 1071
+	 * 2(C): the carries out of bit 63 are counted and added back), fold
+	 * to 16 bits, and read those 16 bits back as a big-endian word. Four
+	 * independent sums, each with its own carry count, so that the
+	 * additions overlap; 64 bytes a turn. */
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
 	uint32_t i = 0;
-	for (; i + 16u <= len; i += 16u) {
-		uint64_t a, b;
-		memcpy(&a, p + i, 8);
-		memcpy(&b, p + i + 8, 8);
-		acc += (a & 0xffffffffu) + (a >> 32) + (b & 0xffffffffu) + (b >> 32);
+	for (; i + 64u <= len; i += 64u) {
+		add64(&s0, &c0, load64(p + i));
+		add64(&s1, &c1, load64(p + i + 8));
+		add64(&s2, &c2, load64(p + i + 16));
+		add64(&s3, &c3, load64(p + i + 24));
+		add64(&s0, &c0, load64(p + i + 32));
+		add64(&s1, &c1, load64(p + i + 40));
+		add64(&s2, &c2, load64(p + i + 48));
+		add64(&s3, &c3, load64(p + i + 56));
 	}
-	for (; i + 4u <= len; i += 4u) {
+	for (; i + 8u <= len; i += 8u)
+		add64(&s0, &c0, load64(p + i));
+	/* each 64-bit sum as two 32-bit halves: below 9 x 2^32 in all */
+	uint64_t acc = c0 + c1 + c2 + c3 + (s0 & 0xffffffffu) + (s0 >> 32) + (s1 & 0xffffffffu) +
+		       (s1 >> 32) + (s2 & 0xffffffffu) + (s2 >> 32) + (s3 & 0xffffffffu) + (s3 >> 32);
+	if (i + 4u <= len) {
 		uint32_t w;
 		memcpy(&w, p + i, 4);
 		acc += w;
+		i += 4u;
 	}
 	while (acc >> 16)
 		acc = (acc & 0xffffu) + (acc >> 16);
