@@ -58,9 +58,28 @@ struct testbed {
 
 static const struct npu_program firmware = { fw_state_bytes, fw_init, fw_thread_main };
 
+/* The client's connection whose TCP/IPv4 frame starts at f (len bytes
+ * readable), or -1; *syn says whether it is a SYN. */
+static int32_t conn_of_frame(const struct testbed *tb, const uint8_t *f, uint32_t len, int *syn)
+{
+	if (len < 54 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || f[23] != 6)
+		return -2;                 /* not a TCP/IPv4 frame */
+	uint32_t ihl = (uint32_t)(f[14] & 0x0fu) * 4u;
+	if (ihl < 20 || 14 + ihl + 14 > len)
+		return -2;
+	const uint8_t *tcp = f + 14 + ihl;
+	uint16_t sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
+	uint32_t conn = (uint32_t)(sport - tb->cfg->client.port_base);
+	*syn = (tcp[13] & 0x02) != 0;
+	if (sport >= tb->cfg->client.port_base && conn < tb->cfg->client.connections)
+		return (int32_t)conn;
+	return -1;
+}
+
 /* The DMA report wants each request's connection and whether it carried a
- * SYN: read the bytes the request moves (headers at the start of a
- * frame's first piece). */
+ * SYN: read the headers at the start of the bytes the request moves (a
+ * frame's first piece), or else at the start of the packet buffer they lie
+ * in (a later segment's payload, behind its own received headers). */
 static void on_dma_request(void *ctx, const struct dma_trace_rec *rec)
 {
 	struct testbed *tb = ctx;
@@ -70,18 +89,17 @@ static void on_dma_request(void *ctx, const struct dma_trace_rec *rec)
 	q.requester = rec->requester;
 	q.len_bytes = rec->len;
 	q.depth_at_enqueue = rec->depth_at_enqueue;
-	q.conn = -1;
-	const uint8_t *f = rec->src;
-	if (rec->len >= 54 && f[12] == 0x08 && f[13] == 0x00 && (f[14] >> 4) == 4 && f[23] == 6) {
-		uint32_t ihl = (uint32_t)(f[14] & 0x0fu) * 4u;
-		const uint8_t *tcp = f + 14 + ihl;
-		uint16_t sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
-		uint32_t conn = (uint32_t)(sport - tb->cfg->client.port_base);
-		if (sport >= tb->cfg->client.port_base && conn < tb->cfg->client.connections)
-			q.conn = (int32_t)conn;
-		q.is_syn = (tcp[13] & 0x02) != 0;
-		q.is_first_segment = 1;
+	int syn = 0;
+	if (rec->buffer && rec->buffer != rec->src) {
+		/* payload from inside a buffer: its frame's headers lie before it */
+		q.conn = conn_of_frame(tb, rec->buffer, (uint32_t)(rec->src - rec->buffer), &syn);
+	} else {
+		q.conn = conn_of_frame(tb, rec->src, rec->len, &syn);
+		q.is_syn = q.conn != -2 && syn;
+		q.is_first_segment = q.conn != -2;
 	}
+	if (q.conn < 0)
+		q.conn = -1;
 	dma_report_add(tb->report, &q);
 }
 

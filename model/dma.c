@@ -183,7 +183,7 @@ void dma_on_request(struct npu *n)
 	sim_hist_add(&n->dma.wait_ns, (now - req.enqueued_ps) / SIM_PS_PER_NS);
 	if (n->dma_trace) {
 		struct dma_trace_rec r = { req.enqueued_ps, now, req.m.src, j->src, j->len,
-					   req.depth_at_enqueue };
+					   req.depth_at_enqueue, npu_pkt_buffer_of(n, j->src) };
 		n->dma_trace(n->dma_trace_ctx, &r);
 	}
 	/* overhead, then the DRAM read of the source (latency, then the bytes
@@ -201,9 +201,10 @@ void npu_dma_trace_pending(struct npu *n)
 		return;
 	for (uint32_t k = 0; k < n->dma_req.len; k++) {
 		const struct fmn_slot *s = &n->dma_req.slot[(n->dma_req.head + k) % n->dma_req.cap];
-		struct dma_trace_rec r = { s->enqueued_ps, SIM_TIME_MAX, s->m.src,
-					   hal_ptr_of(s->m.w[0]), (uint32_t)s->m.w[2],
-					   s->depth_at_enqueue };
+		const uint8_t *src = hal_ptr_of(s->m.w[0]);
+		struct dma_trace_rec r = { s->enqueued_ps, SIM_TIME_MAX, s->m.src, src,
+					   (uint32_t)s->m.w[2], s->depth_at_enqueue,
+					   npu_pkt_buffer_of(n, src) };
 		n->dma_trace(n->dma_trace_ctx, &r);
 	}
 }

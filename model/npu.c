@@ -57,6 +57,15 @@ void *npu_pkt_alloc_rx(struct npu *n)
 	return n->pkt_free_n > n->rx_floor ? n->pkt_free[--n->pkt_free_n] : NULL;
 }
 
+const uint8_t *npu_pkt_buffer_of(const struct npu *n, const void *p)
+{
+	const uint8_t *b = p;
+	size_t pool = (size_t)n->cfg.pkt_buffers * HAL_PKT_BUF_BYTES;
+	if (b < n->pkt_mem || b >= n->pkt_mem + pool)
+		return NULL;
+	return n->pkt_mem + (size_t)(b - n->pkt_mem) / HAL_PKT_BUF_BYTES * HAL_PKT_BUF_BYTES;
+}
+
 void npu_pkt_free(struct npu *n, void *buf)
 {
 	uint8_t *b = buf;

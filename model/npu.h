@@ -102,6 +102,9 @@ struct dma_trace_rec {
 	const uint8_t *src;                /* the bytes to move */
 	uint32_t len;
 	uint32_t depth_at_enqueue;
+	const uint8_t *buffer;             /* the packet buffer src lies in (it
+					    * starts with a received frame), or
+					    * NULL */
 };
 typedef void (*dma_trace_fn)(void *ctx, const struct dma_trace_rec *r);
 /* Called on every change of the DMA buffer depth (for waveforms). */

@@ -161,6 +161,9 @@ void mac_tx(struct npu *n, const struct hal_msg *m);
 void npu_doorbell_flush(struct npu *n);
 void *npu_pkt_alloc(struct npu *n);
 void *npu_pkt_alloc_rx(struct npu *n);  /* for the MAC: leaves the tx reserve */
+/* The start of the packet buffer that p lies in, or NULL if p is not in
+ * the pool (the DMA report reads a request's frame headers there). */
+const uint8_t *npu_pkt_buffer_of(const struct npu *n, const void *p);
 void npu_pkt_free(struct npu *n, void *buf);
 
 /* hal_sim.c */

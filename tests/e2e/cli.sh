@@ -20,6 +20,12 @@ for f in threads.csv connections.csv dma_requests.csv dma_depth.csv dma_report.t
 	[ -s "$t/a/run-0/$f" ] || fail "run-0/$f missing"
 done
 ls "$t/a" | grep -q 'tmp' && fail "temporary files left"
+# every DMA request of these runs moves bytes of a client connection: each
+# row names its connection (payload pieces too, through their buffer)
+for r in "$t"/a/run-*/dma_requests.csv; do
+	awk -F, 'NR > 1 && $6 < 0 { bad = 1 } END { exit bad }' "$r" ||
+		fail "$r: a DMA request without its connection"
+done
 
 # -j 2 gives the same bytes as -j 1; the same seed twice gives the same bytes
 "$NPUSIM" run tests/data/tiny.ini -o "$t/b" -j2 --quiet --no-plot || fail "run -j 2"
