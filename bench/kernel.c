@@ -52,7 +52,7 @@ static double median5(double v[5])
 		for (unsigned i = 0; i < pending; i++)                           \
 			prefix##evq_push(q, sim_rng_below(&r, 2000000), NULL, NULL); \
 		double t0 = now_s();                                             \
-		evq_event ev;                                                    \
+		evq_event ev = { 0 };  /* (the queue is never empty here) */      \
 		for (unsigned i = 0; i < ops; i++) {                             \
 			prefix##evq_pop(q, &ev);                         \
 			prefix##evq_push(q, ev.time + sim_rng_below(&r, 2000000), \
