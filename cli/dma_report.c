@@ -353,6 +353,49 @@ static void write_requesters(const struct dma_report *r, FILE *f, sim_time end_p
 	free(waits);
 }
 
+/* Time from a connection's first SYN to its establishment, or to the end
+ * of the run if it never was. */
+static sim_time setup_of(const struct dma_report_conn *k, sim_time end_ps)
+{
+	sim_time until = k->established_ps == SIM_TIME_MAX ? end_ps : k->established_ps;
+	return until > k->syn_first_ps ? until - k->syn_first_ps : 0;
+}
+
+/* The connections that waited longest to be established: the starved
+ * ones, and for how long, at a glance. */
+static void write_longest_setups(FILE *f, sim_time end_ps, const struct dma_report_conn *conns,
+				 size_t n_conns)
+{
+	enum { SHOWN = 10 };
+	size_t top[SHOWN];
+	size_t n_top = 0;
+	for (size_t c = 0; c < n_conns; c++) {
+		if (conns[c].syn_first_ps == SIM_TIME_MAX)
+			continue;
+		/* insertion into the short list, longest setup first */
+		size_t at = n_top;
+		while (at > 0 && setup_of(&conns[top[at - 1]], end_ps) < setup_of(&conns[c], end_ps))
+			at--;
+		if (at >= SHOWN)
+			continue;
+		if (n_top < SHOWN)
+			n_top++;
+		for (size_t j = n_top - 1; j > at; j--)
+			top[j] = top[j - 1];
+		top[at] = c;
+	}
+	if (n_top == 0)
+		return;
+	fprintf(f, "\nLongest setups (first SYN to established, or to the end of the run)\n\n");
+	for (size_t i = 0; i < n_top; i++) {
+		const struct dma_report_conn *k = &conns[top[i]];
+		fprintf(f, "  connection %zu: %.6f s%s, %" PRIu32 " SYN retransmission(s)\n", top[i],
+			sim_time_to_seconds(setup_of(k, end_ps)),
+			k->established_ps == SIM_TIME_MAX ? " and still waiting" : "",
+			k->syn_retransmits);
+	}
+}
+
 static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 			const struct dma_report_conn *conns, size_t n_conns)
 {
@@ -376,6 +419,7 @@ static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 			wmax_i, r->req[wmax_i].requester, r->req[wmax_i].conn,
 			sim_time_to_seconds(wmax) * 1e3, r->overtaken[wmax_i]);
 	write_requesters(r, f, end_ps);
+	write_longest_setups(f, end_ps, conns, n_conns);
 	fprintf(f, "\nPer connection: every request that carried a SYN from the client\n"
 		   "(times in seconds of simulated time; 'overtaken' = newer requests the\n"
 		   "engine served first)\n\n");
@@ -386,7 +430,14 @@ static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 			fprintf(f, "NEVER established");
 		else
 			fprintf(f, "established at %.6f", sim_time_to_seconds(k->established_ps));
-		fprintf(f, ", %" PRIu32 " SYN retransmission(s)\n", k->syn_retransmits);
+		fprintf(f, ", %" PRIu32 " SYN retransmission(s)", k->syn_retransmits);
+		if (k->syn_first_ps == SIM_TIME_MAX)
+			fprintf(f, ", no SYN sent\n");
+		else
+			fprintf(f, ", first SYN at %.6f, setup %s%.6f s\n",
+				sim_time_to_seconds(k->syn_first_ps),
+				k->established_ps == SIM_TIME_MAX ? "still waiting after " : "",
+				sim_time_to_seconds(setup_of(k, end_ps)));
 		for (size_t i = 0; i < r->n; i++) {
 			const struct dma_report_req *q = &r->req[i];
 			if (!q->is_syn || q->conn != (int32_t)c)

@@ -103,6 +103,18 @@ START_TEST(syn_waiting_past_rto_marks_connection_starved)
 	char *txt = slurp(dir, "dma_report.txt");
 	ck_assert_ptr_nonnull(strstr(txt, "connection 2: NEVER established, 5 SYN"));
 	ck_assert_ptr_nonnull(strstr(txt, "never served"));
+	/* the longest setups, longest first: 2 still waits at the end (6 s),
+	 * 1 took 3.999 s, 0 took 2 ms */
+	char *top = strstr(txt, "Longest setups");
+	ck_assert_ptr_nonnull(top);
+	char *c2 = strstr(top, "connection 2: 5.999000 s and still waiting, 5 SYN");
+	char *c1 = strstr(top, "connection 1: 3.999000 s, 1 SYN");
+	char *c0 = strstr(top, "connection 0: 0.002000 s, 0 SYN");
+	ck_assert_ptr_nonnull(c2);
+	ck_assert_ptr_nonnull(c1);
+	ck_assert_ptr_nonnull(c0);
+	ck_assert(c2 < c1 && c1 < c0);
+	ck_assert_ptr_nonnull(strstr(txt, "first SYN at 0.001000, setup still waiting after 5.999000 s"));
 	dma_report_destroy(r);
 	free(dir);
 }
