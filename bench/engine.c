@@ -148,6 +148,22 @@ static int run_pass(struct run *r, const struct capture *c, struct verify *v)
 	return 0;
 }
 
+/* A stretch of timed work, added to a figure's wall and CPU seconds. */
+struct timing {
+	double wall, cpu;
+};
+
+static struct timing timing_start(void)
+{
+	return (struct timing){ bench_now(), bench_cpu_now() };
+}
+
+static void timing_add(struct engine_speed *s, struct timing t)
+{
+	s->cpu_seconds += bench_cpu_now() - t.cpu;
+	s->seconds += bench_now() - t.wall;
+}
+
 /* A pass with the frames put in their packet buffers ahead of the engine,
  * PLACED_BATCH at a time outside the timed region: the engine's time
  * alone. (A NIC's DMA costs the core nothing and, with DDIO, leaves the
@@ -170,23 +186,67 @@ static int run_pass_placed(struct run *r, const struct capture *c, struct engine
 			placed[j] = r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
 			memcpy(placed[j], c->data + f->off, f->len);
 		}
-		double t0 = bench_now(), cpu0 = bench_cpu_now();
+		struct timing t = timing_start();
 		for (size_t j = 0; j < n; j++) {
 			const struct capture_frame *f = &c->frames[i + j];
 			lro_input(r->eng, placed[j], f->len, f->ts_ns, &r->out);
 			carry_out(r, NULL);
 		}
-		s->cpu_seconds += bench_cpu_now() - cpu0;
-		s->seconds += bench_now() - t0;
+		timing_add(s, t);
 	}
-	double t0 = bench_now(), cpu0 = bench_cpu_now();
+	struct timing t = timing_start();
 	for (uint32_t i = 0; i < lro_conn_capacity(r->eng); i++) {
 		lro_drain_conn(r->eng, i, &r->out);
 		carry_out(r, NULL);
 	}
-	s->cpu_seconds += bench_cpu_now() - cpu0;
-	s->seconds += bench_now() - t0;
+	timing_add(s, t);
 	return 0;
+}
+
+/* The three kinds of timed pass: each adds its timed part to s. */
+static int pass_placed(struct run *r, const struct capture *c, struct engine_speed *s)
+{
+	run_reset(r);
+	return run_pass_placed(r, c, s);
+}
+
+static int pass_whole(struct run *r, const struct capture *c, struct engine_speed *s)
+{
+	run_reset(r);
+	struct timing t = timing_start();
+	int rc = run_pass(r, c, NULL);
+	timing_add(s, t);
+	return rc;
+}
+
+static int pass_copies(struct run *r, const struct capture *c, struct engine_speed *s)
+{
+	unsigned last = 0;
+	struct timing t = timing_start();
+	for (size_t i = 0; i < c->n; i++) {
+		const struct capture_frame *f = &c->frames[i];
+		uint8_t *b = r->bufs + (i % COPY_RING) * HAL_PKT_BUF_BYTES;
+		memcpy(b, c->data + f->off, f->len);
+		last += b[f->len - 1];
+	}
+	timing_add(s, t);
+	copy_sink += last;
+	return 0;
+}
+
+/* Whole passes over c until they add up to min_seconds of timed work. */
+static int measure(struct run *r, const struct capture *c, double min_seconds,
+		   struct engine_speed *s,
+		   int (*pass)(struct run *, const struct capture *, struct engine_speed *))
+{
+	int rc = 0;
+	while (rc == 0 && (s->passes == 0 || s->seconds < min_seconds)) {
+		rc = pass(r, c, s);
+		s->passes++;
+		s->frames += c->n;
+	}
+	s->mpps = s->seconds > 0 ? (double)s->frames / s->seconds / 1e6 : 0;
+	return rc;
 }
 
 int engine_placed_measure(const struct capture *c, double min_seconds, struct engine_speed *s)
@@ -195,14 +255,7 @@ int engine_placed_measure(const struct capture *c, double min_seconds, struct en
 	memset(s, 0, sizeof *s);
 	if (run_init(&r) != 0)
 		return -1;
-	int rc = 0;
-	while (rc == 0 && (s->passes == 0 || s->seconds < min_seconds)) {
-		run_reset(&r);
-		rc = run_pass_placed(&r, c, s);
-		s->passes++;
-		s->frames += c->n;
-	}
-	s->mpps = s->seconds > 0 ? (double)s->frames / s->seconds / 1e6 : 0;
+	int rc = measure(&r, c, min_seconds, s, pass_placed);
 	run_free(&r);
 	return rc;
 }
@@ -213,21 +266,11 @@ int engine_measure(const struct capture *c, double min_seconds, struct engine_sp
 	memset(s, 0, sizeof *s);
 	if (run_init(&r) != 0)
 		return -1;
-	int rc = 0;
-	while (rc == 0 && (s->passes == 0 || s->seconds < min_seconds)) {
-		run_reset(&r);
-		double t0 = bench_now(), cpu0 = bench_cpu_now();
-		rc = run_pass(&r, c, NULL);
-		s->cpu_seconds += bench_cpu_now() - cpu0;
-		s->seconds += bench_now() - t0;
-		s->passes++;
-		s->frames += c->n;
-	}
+	int rc = measure(&r, c, min_seconds, s, pass_whole);
 	const struct lro_counters *k = lro_engine_counters(r.eng);
 	s->deliveries = k->deliveries;
 	s->delivered_segments = k->delivered_segments;
 	s->acks = k->acks_sent;
-	s->mpps = s->seconds > 0 ? (double)s->frames / s->seconds / 1e6 : 0;
 	run_free(&r);
 	return rc;
 }
@@ -238,24 +281,9 @@ int engine_copy_measure(const struct capture *c, double min_seconds, struct engi
 	memset(s, 0, sizeof *s);
 	if (run_init(&r) != 0)
 		return -1;
-	unsigned last = 0;
-	while (s->passes == 0 || s->seconds < min_seconds) {
-		double t0 = bench_now(), cpu0 = bench_cpu_now();
-		for (size_t i = 0; i < c->n; i++) {
-			const struct capture_frame *f = &c->frames[i];
-			uint8_t *b = r.bufs + (i % COPY_RING) * HAL_PKT_BUF_BYTES;
-			memcpy(b, c->data + f->off, f->len);
-			last += b[f->len - 1];
-		}
-		s->cpu_seconds += bench_cpu_now() - cpu0;
-		s->seconds += bench_now() - t0;
-		s->passes++;
-		s->frames += c->n;
-	}
-	copy_sink = last;
-	s->mpps = (double)s->frames / s->seconds / 1e6;
+	int rc = measure(&r, c, min_seconds, s, pass_copies);
 	run_free(&r);
-	return 0;
+	return rc;
 }
 
 int engine_verify(const struct capture *c, struct verify *v, struct verify_report *rep)
