@@ -214,3 +214,45 @@ int capture_write(const struct capture *c, const char *path)
 	pcap_close(dead);
 	return 0;
 }
+
+void capture_options_default(struct capture_options *o)
+{
+	o->path = NULL;
+	o->seconds = 2.0;
+	o->flows = 16;
+	o->segs = 20000;
+}
+
+int capture_options_take(struct capture_options *o, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+	const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+	if (!strcmp(arg, "--seconds") && next)
+		o->seconds = atof(next);
+	else if (!strcmp(arg, "--flows") && next)
+		o->flows = (unsigned)atoi(next);
+	else if (!strcmp(arg, "--segments") && next)
+		o->segs = (unsigned)atoi(next);
+	else if (arg[0] != '-' && !o->path) {
+		o->path = arg;
+		return 1;
+	} else
+		return 0;
+	(*i)++;                        /* the option's value */
+	return 1;
+}
+
+int capture_options_valid(const struct capture_options *o)
+{
+	return o->seconds > 0 && o->flows > 0 && o->flows <= 4096 && o->segs > 0;
+}
+
+int capture_options_load(const struct capture_options *o, struct capture *c, const char *prog)
+{
+	if (o->path ? capture_load(c, o->path) != 0
+		    : capture_generate_bulk(c, o->flows, o->segs, 1448) != 0) {
+		fprintf(stderr, "%s: no capture\n", prog);
+		return -1;
+	}
+	return 0;
+}

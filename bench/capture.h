@@ -35,4 +35,21 @@ int capture_load(struct capture *c, const char *path);
 int capture_write(const struct capture *c, const char *path);
 void capture_free(struct capture *c);
 
+/* The options both LRO benchmarks take: a capture file, or the size of
+ * the bulk capture to generate, and how long to measure. */
+struct capture_options {
+	const char *path;              /* NULL: generate */
+	double seconds;                /* 2 */
+	unsigned flows, segs;          /* 16, 20,000 */
+};
+void capture_options_default(struct capture_options *o);
+/* Takes argv[*i] (and its value, advancing *i) if it is one of these
+ * options or the capture's path. Returns 1 if taken, 0 if not. */
+int capture_options_take(struct capture_options *o, int argc, char **argv, int *i);
+/* 1 if the values are in range. */
+int capture_options_valid(const struct capture_options *o);
+/* Loads the named capture or generates the bulk one; 0, or -1 with a
+ * message naming `prog` on stderr. */
+int capture_options_load(const struct capture_options *o, struct capture *c, const char *prog);
+
 #endif

@@ -30,32 +30,24 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *path = NULL, *write_path = NULL;
-	double seconds = 2.0;
-	unsigned flows = 16, segs = 20000;
+	const char *write_path = NULL;
+	struct capture_options opt;
+	capture_options_default(&opt);
 	for (int i = 1; i < argc; i++) {
-		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(argv[i], "--seconds") && next)
-			seconds = atof(argv[++i]);
-		else if (!strcmp(argv[i], "--flows") && next)
-			flows = (unsigned)atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--segments") && next)
-			segs = (unsigned)atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--write") && next)
+		if (capture_options_take(&opt, argc, argv, &i))
+			continue;
+		if (!strcmp(argv[i], "--write") && i + 1 < argc)
 			write_path = argv[++i];
-		else if (argv[i][0] != '-' && !path)
-			path = argv[i];
 		else
 			return usage();
 	}
-	if (seconds <= 0 || flows == 0 || flows > 4096 || segs == 0)
+	if (!capture_options_valid(&opt))
 		return usage();
+	double seconds = opt.seconds;
 
 	struct capture c;
-	if (path ? capture_load(&c, path) != 0 : capture_generate_bulk(&c, flows, segs, 1448) != 0) {
-		fprintf(stderr, "replay: no capture\n");
+	if (capture_options_load(&opt, &c, "replay") != 0)
 		return 2;
-	}
 	if (write_path && capture_write(&c, write_path) != 0)
 		return 1;
 	printf("replay: capture: %s; %zu frames, %.1f MB\n", c.name, c.n, (double)c.data_bytes / 1e6);

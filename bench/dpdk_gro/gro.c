@@ -237,33 +237,24 @@ static int eal_start(const char *prog)
 
 int main(int argc, char **argv)
 {
-	const char *path = NULL;
-	double seconds = 2.0;
-	unsigned flows = 16, segs = 20000, flush_bursts = 4;
+	unsigned flush_bursts = 4;
+	struct capture_options opt;
+	capture_options_default(&opt);
 	for (int i = 1; i < argc; i++) {
-		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(argv[i], "--seconds") && next)
-			seconds = atof(argv[++i]);
-		else if (!strcmp(argv[i], "--flows") && next)
-			flows = (unsigned)atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--segments") && next)
-			segs = (unsigned)atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--flush-bursts") && next)
+		if (capture_options_take(&opt, argc, argv, &i))
+			continue;
+		if (!strcmp(argv[i], "--flush-bursts") && i + 1 < argc)
 			flush_bursts = (unsigned)atoi(argv[++i]);
-		else if (argv[i][0] != '-' && !path)
-			path = argv[i];
 		else
 			return usage();
 	}
-	if (seconds <= 0 || flows == 0 || flows > 4096 || segs == 0 || flush_bursts == 0 ||
-	    flush_bursts > 1000)
+	if (!capture_options_valid(&opt) || flush_bursts == 0 || flush_bursts > 1000)
 		return usage();
+	double seconds = opt.seconds;
 
 	struct capture c;
-	if (path ? capture_load(&c, path) != 0 : capture_generate_bulk(&c, flows, segs, 1448) != 0) {
-		fprintf(stderr, "dpdk_gro: no capture\n");
+	if (capture_options_load(&opt, &c, "dpdk_gro") != 0)
 		return 2;
-	}
 	struct verify *v = verify_new(&c);
 	if (!v) {
 		fprintf(stderr, "dpdk_gro: cannot build the reference\n");
