@@ -767,6 +767,11 @@ bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns)
 	hal_cost(HAL_COST_TIMEOUT_SCAN, 1);
 	if (!k->in_use || run_bytes(k) == 0)
 		return false;
+	/* The timeout thread reads the clock once per scan while rx threads go on
+	 * taking segments: one that arrived after that reading is not idle (and
+	 * now - last would wrap to a huge idle time). */
+	if (k->last_arrival_ns >= now_ns)
+		return false;
 	uint64_t idle = now_ns - k->last_arrival_ns;
 	return idle > (uint64_t)e->cfg.timeout_factor * k->average_interval_ns;
 }
