@@ -171,6 +171,8 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "client_retransmits", "%" PRIu64, r->client_retransmits);
 	put(ms, "client_rto_timeouts", "%" PRIu64, r->client_rto_timeouts);
 	put(ms, "client_fast_retransmits", "%" PRIu64, r->client_fast_retransmits);
+	put(ms, "client_writes", "%" PRIu64, r->client_writes);
+	put(ms, "client_cwnd_restarts", "%" PRIu64, r->client_cwnd_restarts);
 	put(ms, "dma_requests", "%" PRIu64, r->dma.requests);
 	put(ms, "dma_wait_p50_us", "%.3f", (double)r->dma_wait_p50_ns / 1e3);
 	put(ms, "dma_wait_p99_us", "%.3f", (double)r->dma_wait_p99_ns / 1e3);

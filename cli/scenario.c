@@ -37,6 +37,8 @@ static const struct scenario_key keys[] = {
 	{ "run", "mode", T_ENUM, "lro", 0, 0, "nic|lro", "", "firmware mode: plain NIC or LRO", S_U32, TB(lro_mode) },
 	{ "run", "connect", T_ENUM, "all-then-send", 0, 0, "sequential|all-then-send|simultaneous", "", "client connect pattern (see docs/ARCHITECTURE.md)", S_ENUM, TB(client.pattern) },
 	{ "run", "bytes_per_connection", T_BYTES, "4MiB", 1, 2147483647, NULL, "bytes", "bytes each connection sends", S_U64, TB(client.bytes_per_connection) },
+	{ "run", "write_size", T_BYTES, "0", 0, 2147483647, NULL, "bytes", "the test program's write size (0: all bytes in one write)", S_U64, TB(client.tcp.write_bytes) },
+	{ "run", "write_pause", T_TIME, "0", 0, 1e6, NULL, "s", "the test program's pause after a write is acknowledged, before the next", S_TIME, TB(client.tcp.write_pause_ps) },
 	{ "run", "close", T_BOOL, "on", 0, 1, NULL, "", "close each connection (FIN) after its data, or keep it open", S_U32, TB(client.tcp.close) },
 	{ "run", "time_limit", T_TIME, "30s", 1e-6, 1e6, NULL, "s", "stop the run at this simulated time", S_TIME, TB(time_limit_ps) },
 
@@ -97,6 +99,7 @@ static const struct scenario_key keys[] = {
 	{ "client", "init_cwnd", T_INT, "3", 1, 100, NULL, "segments", "initial congestion window", S_U32, TB(client.tcp.init_cwnd_segments) },
 	{ "client", "syn_rto", T_TIME, "3s", 1e-3, 60, NULL, "s", "initial SYN retransmission timeout", S_TIME, TB(client.tcp.syn_rto_ps) },
 	{ "client", "syn_retries", T_INT, "5", 0, 20, NULL, "", "SYN retransmissions before connect fails", S_U32, TB(client.tcp.syn_retries) },
+	{ "client", "slow_start_after_idle", T_BOOL, "on", 0, 1, NULL, "", "restart the window after an idle RTO (RFC 2861, Linux's default)", S_U32, TB(client.tcp.slow_start_after_idle) },
 	{ "client", "rto_min", T_TIME, "200ms", 1e-3, 10, NULL, "s", "minimum RTO", S_TIME, TB(client.tcp.rto_min_ps) },
 
 	{ "trace", "pcap", T_BOOL, "off", 0, 1, NULL, "", "write run-N/wire.pcap (the fiber at the NPU) and host.pcap (frames the host stack receives)", S_U32, TB(trace_pcap) },

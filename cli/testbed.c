@@ -316,6 +316,8 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 		r->client_retransmits += cs->retransmits;
 		r->client_rto_timeouts += cs->rto_timeouts;
 		r->client_fast_retransmits += cs->fast_retransmits;
+		r->client_writes += cs->writes;
+		r->client_cwnd_restarts += cs->cwnd_restarts;
 		if (cs->established_ps != SIM_TIME_MAX)
 			r->established++;
 		if (client_conn_state(tb->client, i) == TCP_SENDER_FAILED ||

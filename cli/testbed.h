@@ -66,6 +66,7 @@ struct testbed_result {
 	struct client_stats client;
 	struct faults_stats faults[2];
 	uint64_t client_retransmits, client_rto_timeouts, client_fast_retransmits;
+	uint64_t client_writes, client_cwnd_restarts;
 	double npu_thread_busy[NPU_THREADS];   /* fractions of the run */
 	double npu_thread_mem[NPU_THREADS];
 	const char *npu_thread_role[NPU_THREADS];

@@ -14,6 +14,9 @@ struct tcp_sender {
 	uint32_t conn;
 	uint64_t seed;
 	uint64_t bytes;                /* to send */
+	uint32_t write_end;            /* sequence after the application's last write */
+	sim_time last_data_sent_ps;    /* Linux's lsndtime */
+	sim_event_handle write_event;  /* the application's next write */
 	enum tcp_sender_state state;
 	int data_allowed;
 	uint32_t iss;
@@ -49,6 +52,9 @@ void tcp_sender_config_default(struct tcp_sender_config *c)
 	c->wscale = 7;
 	c->max_cwnd_segments = 65535;
 	c->close = 1;
+	c->write_bytes = 0;
+	c->write_pause_ps = 0;
+	c->slow_start_after_idle = 1;
 }
 
 struct tcp_sender *tcp_sender_create(sim *s, const struct tcp_sender_config *c,
@@ -73,8 +79,10 @@ struct tcp_sender *tcp_sender_create(sim *s, const struct tcp_sender_config *c,
 
 void tcp_sender_destroy(struct tcp_sender *t)
 {
-	if (t)
+	if (t) {
 		sim_cancel(t->s, t->rto_event);
+		sim_cancel(t->s, t->write_event);
+	}
 	free(t);
 }
 
@@ -156,11 +164,12 @@ static void output(struct tcp_sender *t)
 		uint32_t in_flight = t->snd_nxt - t->snd_una;
 		uint64_t cwnd_bytes = (uint64_t)t->cwnd * t->cfg.mss_bytes;
 		uint64_t limit = cwnd_bytes < t->rwnd_bytes ? cwnd_bytes : t->rwnd_bytes;
-		uint32_t end = data_end_seq(t);
+		uint32_t end = t->write_end;
 		if ((int32_t)(t->snd_nxt - end) >= 0) {
 			/* all data sent: the FIN, unless the application keeps the
-			 * connection open */
-			if (t->cfg.close && t->snd_nxt == end && in_flight < limit + 1) {
+			 * connection open or has more to write */
+			if (t->cfg.close && end == data_end_seq(t) && t->snd_nxt == end &&
+			    in_flight < limit + 1) {
 				if (send_segment(t, t->snd_nxt, 0, NETPKT_TCP_FIN | NETPKT_TCP_ACK))
 					return;
 				t->snd_nxt++;
@@ -184,6 +193,7 @@ static void output(struct tcp_sender *t)
 			return;
 		if ((int32_t)(t->snd_nxt - t->snd_max) < 0)
 			t->st.retransmits++;
+		t->last_data_sent_ps = sim_now(t->s);
 		t->snd_nxt += len;
 		if ((int32_t)(t->snd_nxt - t->snd_max) > 0)
 			t->snd_max = t->snd_nxt;
@@ -194,8 +204,8 @@ static void output(struct tcp_sender *t)
 
 static void retransmit_head(struct tcp_sender *t)
 {
-	uint32_t end = data_end_seq(t);
-	if (t->snd_una == end) {
+	uint32_t end = t->write_end;
+	if (t->snd_una == data_end_seq(t)) {
 		send_segment(t, t->snd_una, 0, NETPKT_TCP_FIN | NETPKT_TCP_ACK);
 	} else {
 		uint32_t len = end - t->snd_una;
@@ -211,16 +221,64 @@ void tcp_sender_connect(struct tcp_sender *t)
 	t->state = TCP_SENDER_SYN_SENT;
 	t->snd_una = t->iss;
 	t->snd_nxt = t->snd_max = t->iss + 1u;
+	t->write_end = t->iss + 1u;
 	t->rto = t->cfg.syn_rto_ps;
 	t->st.syn_first_ps = sim_now(t->s);
 	send_segment(t, t->iss, 0, NETPKT_TCP_SYN);
 	timer_arm(t, t->rto);
 }
 
+/* RFC 2861 as Linux's tcp_cwnd_restart applies it: a window unused for
+ * longer than an RTO is no longer known to be safe; halve it per RTO of
+ * idleness, not below the initial window, and remember 3/4 of it in
+ * ssthresh so slow start climbs back quickly. */
+static void restart_window_after_idle(struct tcp_sender *t)
+{
+	sim_time idle = sim_now(t->s) - t->last_data_sent_ps;
+	uint32_t restart = t->cfg.init_cwnd_segments < t->cwnd ? t->cfg.init_cwnd_segments : t->cwnd;
+	uint32_t three_quarters = (t->cwnd >> 1) + (t->cwnd >> 2);
+	if (t->ssthresh < three_quarters)
+		t->ssthresh = three_quarters;
+	uint32_t cwnd = t->cwnd;
+	while (idle > t->rto && cwnd > restart) {
+		idle -= t->rto;
+		cwnd >>= 1;
+	}
+	if (cwnd < restart)
+		cwnd = restart;
+	if (cwnd < t->cwnd)
+		t->st.cwnd_restarts++;
+	t->cwnd = cwnd;
+	t->cwnd_cnt = 0;
+}
+
+/* The application hands the socket its next write. */
+static void application_write(struct tcp_sender *t)
+{
+	uint32_t left = data_end_seq(t) - t->write_end;
+	uint32_t n = left;
+	if (t->cfg.write_bytes && t->cfg.write_bytes < left)
+		n = (uint32_t)t->cfg.write_bytes;
+	if (n == 0)
+		return;
+	if (t->cfg.slow_start_after_idle && t->snd_una == t->snd_max && t->st.writes > 0 &&
+	    sim_now(t->s) - t->last_data_sent_ps > t->rto)
+		restart_window_after_idle(t);
+	t->write_end += n;
+	t->st.writes++;
+	output(t);
+}
+
+static void write_due(sim *s, void *arg)
+{
+	(void)s;
+	application_write(arg);
+}
+
 void tcp_sender_start_data(struct tcp_sender *t)
 {
 	t->data_allowed = 1;
-	output(t);
+	application_write(t);
 }
 
 void tcp_sender_pump(struct tcp_sender *t)
@@ -332,6 +390,9 @@ static void on_new_ack(struct tcp_sender *t, uint32_t ack, const struct netpkt_t
 		timer_stop(t);
 	else
 		timer_arm(t, t->rto);
+	if (t->snd_una == t->write_end && t->write_end != data_end_seq(t) &&
+	    !sim_event_pending(t->s, t->write_event))
+		t->write_event = sim_schedule_in(t->s, t->cfg.write_pause_ps, write_due, t);
 }
 
 void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,

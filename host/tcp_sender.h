@@ -10,6 +10,11 @@
  * NewReno recovery; RTO per RFC 6298 with timestamps (Karn's problem does
  * not arise), 200 ms minimum, 120 s maximum, exponential back-off; the
  * receiver's window with its window scale. Ends with a FIN.
+ * Application: one write of all its bytes, or writes of write_bytes each, the
+ * next one write_pause_ps after the previous one was acknowledged. A write
+ * that finds the connection idle for longer than an RTO restarts the window
+ * (RFC 2861 as tcp_cwnd_restart does it, net.ipv4.tcp_slow_start_after_idle
+ * = 1): the window halves per RTO of idleness, down to the initial window.
  */
 #ifndef HOST_TCP_SENDER_H
 #define HOST_TCP_SENDER_H
@@ -28,6 +33,9 @@ struct tcp_sender_config {
 	uint8_t wscale;                /* offered: 7 */
 	uint32_t max_cwnd_segments;    /* snd_cwnd_clamp: 65535 */
 	int close;                     /* send a FIN after the data (else stay open) */
+	uint64_t write_bytes;          /* the application's write size; 0: one write */
+	sim_time write_pause_ps;       /* pause after a write is acknowledged */
+	int slow_start_after_idle;     /* RFC 2861 window restart: 1 in Linux */
 };
 
 void tcp_sender_config_default(struct tcp_sender_config *c);
@@ -56,6 +64,8 @@ struct tcp_sender_stats {
 	uint64_t segments_sent, retransmits, rto_timeouts, fast_retransmits;
 	uint64_t bytes_acked;
 	uint32_t max_cwnd_segments;
+	uint32_t writes;               /* application writes begun */
+	uint32_t cwnd_restarts;        /* writes that found the window shrunk by idleness */
 };
 
 struct tcp_sender;

@@ -31,6 +31,7 @@ static int n_retrans;
 static uint32_t first_data_seq;
 static sim_time ack_times[64];
 static int n_acks;
+static sim_time data_times[2048];  /* when each data segment left */
 
 static void deliver_frame(sim *s, void *arg);
 
@@ -56,6 +57,8 @@ static int client_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 		else if (h.seq == first_data_seq && n_retrans < 16)
 			retrans_times[n_retrans++] = sim_now(S);
 		int index = data_seen++;
+		if (index < 2048)
+			data_times[index] = sim_now(S);
 		if (drop_all_data || index == drop_data_index)
 			return 0;                  /* lost on the wire */
 	}
@@ -111,7 +114,7 @@ static void deliver_frame(sim *s, void *arg)
 	free(w);
 }
 
-static void start(uint64_t bytes)
+static void start_with(const struct tcp_sender_config *c, uint64_t bytes)
 {
 	S = sim_create(1);
 	rcv = NULL;
@@ -121,8 +124,6 @@ static void start(uint64_t bytes)
 	n_retrans = 0;
 	first_data_seq = 0;
 	n_acks = 0;
-	struct tcp_sender_config c;
-	tcp_sender_config_default(&c);
 	struct tcp_sender_io io = { client_xmit, NULL, NULL, NULL };
 	struct netpkt_tcp a;
 	memset(&a, 0, sizeof a);
@@ -130,9 +131,16 @@ static void start(uint64_t bytes)
 	a.daddr = 0x0a000002;
 	a.sport = 40000;
 	a.dport = 5001;
-	snd = tcp_sender_create(S, &c, &io, 0, 1, bytes, &a);
+	snd = tcp_sender_create(S, c, &io, 0, 1, bytes, &a);
 	tcp_sender_connect(snd);
 	tcp_sender_start_data(snd);
+}
+
+static void start(uint64_t bytes)
+{
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	start_with(&c, bytes);
 }
 
 static void finish(void)
@@ -178,6 +186,61 @@ START_TEST(a_single_drop_is_repaired_by_fast_retransmit)
 	ck_assert_int_eq(in_order_errors, 0);
 	/* the receiver held the segments after the hole out of order */
 	ck_assert_uint_gt(tcp_receiver_stats(rcv)->ooo_segments, 0);
+	finish();
+}
+END_TEST
+
+/* Data segments sent in the burst that follows the first gap longer than
+ * half a second (the application's second write). */
+static int segments_in_burst_after_pause(void)
+{
+	int n = data_seen < 2048 ? data_seen : 2048;
+	for (int i = 1; i < n; i++) {
+		if (data_times[i] - data_times[i - 1] < sim_ms(500))
+			continue;
+		int burst = 0;
+		while (i + burst < n && data_times[i + burst] == data_times[i])
+			burst++;
+		return burst;
+	}
+	return -1;
+}
+
+static void run_paced_writes(int slow_start_after_idle)
+{
+	drop_data_index = -1;
+	drop_all_data = 0;
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	c.write_bytes = 200000;
+	c.write_pause_ps = sim_s(1);
+	c.slow_start_after_idle = slow_start_after_idle;
+	start_with(&c, 600000);
+	sim_run_until(S, sim_s(10));
+	ck_assert_int_eq(tcp_sender_state(snd), TCP_SENDER_DONE);
+	ck_assert_uint_eq(bytes_ok, 600000);
+	ck_assert_int_eq(in_order_errors, 0);
+	ck_assert_uint_eq(tcp_sender_stats(snd)->writes, 3);
+	/* two pauses of 1 s: the transfer takes more than 2 s */
+	ck_assert_uint_gt(tcp_sender_stats(snd)->done_ps, sim_s(2));
+}
+
+START_TEST(a_write_after_an_idle_rto_restarts_from_the_initial_window)
+{
+	run_paced_writes(1);
+	/* 1 s idle is five 200 ms RTOs: the window grown by the first write
+	 * halves down to the initial 3 segments */
+	ck_assert_uint_eq(tcp_sender_stats(snd)->cwnd_restarts, 2);
+	ck_assert_int_eq(segments_in_burst_after_pause(), 3);
+	finish();
+}
+END_TEST
+
+START_TEST(without_slow_start_after_idle_the_window_survives_the_pause)
+{
+	run_paced_writes(0);
+	ck_assert_uint_eq(tcp_sender_stats(snd)->cwnd_restarts, 0);
+	ck_assert_int_gt(segments_in_burst_after_pause(), 3);
 	finish();
 }
 END_TEST
@@ -299,6 +362,8 @@ Suite *tcp_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, rto_backs_off_exponentially_from_200_ms);
 	tcase_add_test(tc, a_single_drop_is_repaired_by_fast_retransmit);
+	tcase_add_test(tc, a_write_after_an_idle_rto_restarts_from_the_initial_window);
+	tcase_add_test(tc, without_slow_start_after_idle_the_window_survives_the_pause);
 	tcase_add_test(tc, a_lone_segment_is_acknowledged_by_the_delayed_ack_timer);
 	tcase_add_test(tc, a_full_socket_buffer_drops_and_the_window_closes_and_reopens);
 	suite_add_tcase(s, tc);
