@@ -186,7 +186,7 @@ static int close_rename(FILE *f, const char *tmp, const char *dir, const char *n
 static void write_requests(const struct dma_report *r, FILE *f, sim_time end_ps)
 {
 	fprintf(f, "request,enqueue_s,start_s,wait_us,requester,conn,syn,first_segment,"
-		   "len_bytes,depth_at_enqueue,overtaken_by\n");
+		   "len_bytes,depth_at_enqueue,overtaken_by,from_host\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dma_report_req *q = &r->req[i];
 		fprintf(f, "%zu,%.9f,", i, sim_time_to_seconds(q->enqueue_ps));
@@ -194,9 +194,10 @@ static void write_requests(const struct dma_report *r, FILE *f, sim_time end_ps)
 			fprintf(f, "never,");
 		else
 			fprintf(f, "%.9f,", sim_time_to_seconds(q->start_ps));
-		fprintf(f, "%.3f,%" PRIu32 ",%" PRId32 ",%u,%u,%" PRIu32 ",%" PRIu32 ",%" PRIu32 "\n",
+		fprintf(f, "%.3f,%" PRIu32 ",%" PRId32 ",%u,%u,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%u\n",
 			sim_time_to_us(wait_of(q, end_ps)), q->requester, q->conn, q->is_syn,
-			q->is_first_segment, q->len_bytes, q->depth_at_enqueue, r->overtaken[i]);
+			q->is_first_segment, q->len_bytes, q->depth_at_enqueue, r->overtaken[i],
+			q->from_host);
 	}
 }
 
@@ -420,7 +421,8 @@ static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 			sim_time_to_seconds(wmax) * 1e3, r->overtaken[wmax_i]);
 	write_requesters(r, f, end_ps);
 	write_longest_setups(f, end_ps, conns, n_conns);
-	fprintf(f, "\nPer connection: every request that carried a SYN from the client\n"
+	fprintf(f, "\nPer connection: every request that carried a SYN from the client, and\n"
+		   "every fetch of the host's SYN-ACK from host memory (host.tx_dma)\n"
 		   "(times in seconds of simulated time; 'overtaken' = newer requests the\n"
 		   "engine served first)\n\n");
 	for (size_t c = 0; c < n_conns; c++) {
@@ -442,10 +444,10 @@ static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 			const struct dma_report_req *q = &r->req[i];
 			if (!q->is_syn || q->conn != (int32_t)c)
 				continue;
-			fprintf(f, "  SYN request %zu from station %" PRIu32
+			fprintf(f, "  %s %zu from station %" PRIu32
 				   ": entered at %.6f behind %" PRIu32 " waiting, ",
-				i, q->requester, sim_time_to_seconds(q->enqueue_ps),
-				q->depth_at_enqueue);
+				q->from_host ? "SYN-ACK fetch" : "SYN request", i, q->requester,
+				sim_time_to_seconds(q->enqueue_ps), q->depth_at_enqueue);
 			if (q->start_ps == DMA_REPORT_NOT_SERVED)
 				fprintf(f, "never served (waited %.6f s until the end)",
 					sim_time_to_seconds(end_ps - q->enqueue_ps));

@@ -4,7 +4,8 @@
  * Fed one record per DMA request as the engine serves it (or, at the end of
  * the run, for requests never served), it writes into a run's folder:
  *   dma_requests.csv  one row per request (enqueue, start, wait, requester,
- *                     flow, SYN?, depth at enqueue, newer requests served first)
+ *                     flow, SYN?, direction, depth at enqueue, newer requests
+ *                     served first)
  *   dma_depth.csv     time_s,depth,oldest_age_us sampled per interval (max)
  *   dma_report.txt    the story per connection: each SYN's request, how long
  *                     it waited, how many newer requests overtook it, and
@@ -27,8 +28,10 @@ struct dma_report_req {
 	uint32_t len_bytes;
 	uint32_t depth_at_enqueue;     /* requests already waiting */
 	int32_t conn;                  /* client connection index, -1 if unknown */
-	uint8_t is_syn;                /* the bytes moved start a TCP SYN */
+	uint8_t is_syn;                /* the bytes moved start a TCP SYN (or, from
+					* the host, a SYN-ACK) */
 	uint8_t is_first_segment;      /* carries headers (not a payload-only piece) */
+	uint8_t from_host;             /* a frame the tx thread fetched from the host */
 };
 
 struct dma_report;

@@ -104,7 +104,7 @@ struct metric {
 };
 
 struct metrics {
-	struct metric m[96];
+	struct metric m[112];
 	unsigned n;
 };
 
@@ -167,6 +167,9 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "mac_waits_no_buffer", "%" PRIu64, r->mac.rx_waits_no_buffer);
 	put(ms, "mac_waits_no_credit", "%" PRIu64, r->mac.rx_waits_no_credit);
 	put(ms, "ring_full_waits", "%" PRIu64, r->fw.ring_full_waits);
+	/* the host's transmit ring was full: the frame (an ACK) was dropped */
+	put(ms, "host_tx_ring_full", "%" PRIu64, r->server.tx_ring_full);
+	put(ms, "tx_fetches", "%" PRIu64, r->fw.tx_fetches);
 	put(ms, "ack_alloc_fail", "%" PRIu64, r->fw.ack_alloc_fail);
 	put(ms, "client_retransmits", "%" PRIu64, r->client_retransmits);
 	put(ms, "client_rto_timeouts", "%" PRIu64, r->client_rto_timeouts);

@@ -68,11 +68,15 @@ static int32_t conn_of_frame(const struct testbed *tb, const uint8_t *f, uint32_
 	if (ihl < 20 || 14 + ihl + 14 > len)
 		return -2;
 	const uint8_t *tcp = f + 14 + ihl;
-	uint16_t sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
-	uint32_t conn = (uint32_t)(sport - tb->cfg->client.port_base);
 	*syn = (tcp[13] & 0x02) != 0;
-	if (sport >= tb->cfg->client.port_base && conn < tb->cfg->client.connections)
-		return (int32_t)conn;
+	/* the client's port is the source of what the client sent and the
+	 * destination of what the host sends */
+	for (int i = 0; i < 2; i++) {
+		uint16_t port = (uint16_t)(tcp[2 * i] << 8 | tcp[2 * i + 1]);
+		uint32_t conn = (uint32_t)(port - tb->cfg->client.port_base);
+		if (port >= tb->cfg->client.port_base && conn < tb->cfg->client.connections)
+			return (int32_t)conn;
+	}
 	return -1;
 }
 
@@ -89,6 +93,7 @@ static void on_dma_request(void *ctx, const struct dma_trace_rec *rec)
 	q.requester = rec->requester;
 	q.len_bytes = rec->len;
 	q.depth_at_enqueue = rec->depth_at_enqueue;
+	q.from_host = (uint8_t)rec->from_host;
 	int syn = 0;
 	if (rec->buffer && rec->buffer != rec->src) {
 		/* payload from inside a buffer: its frame's headers lie before it */

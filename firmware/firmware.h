@@ -35,6 +35,7 @@ struct fw_counters {
 	uint64_t ack_alloc_fail;       /* active ACK dropped: no packet buffer */
 	uint64_t tx_frames;            /* host frames sent by the tx thread */
 	uint64_t tx_alloc_fail;        /* host frames that waited for a buffer */
+	uint64_t tx_fetches;           /* host frames fetched from host memory by DMA */
 	uint64_t timeouts_sent;        /* timeout messages to rx threads */
 	uint64_t timeouts_deferred;    /* rx thread's bucket full: next scan */
 	uint64_t pool_low_signals;     /* release requests (buffers ran low) */

@@ -82,7 +82,9 @@ enum hal_msg_code {
 	HAL_MSG_RX_FRAME = 1,
 	/* firmware -> DMA engine: w0 = source (NPU address), w1 = destination
 	 * bus address, w2 = length (bits 0-31) | reply station (bits 32-47),
-	 * w3 = cookie, returned untouched in the completion. */
+	 * w3 = cookie, returned untouched in the completion. With
+	 * HAL_DMA_FROM_HOST set in w2 the copy goes the other way: w1 is the
+	 * source in host memory, w0 the destination in NPU memory. */
 	HAL_MSG_DMA_REQ = 2,
 	/* DMA engine -> reply station: w0 = cookie, w1 = status (0 = ok). */
 	HAL_MSG_DMA_DONE = 3,
@@ -99,6 +101,8 @@ enum hal_msg_code {
 	/* firmware-internal codes start here */
 	HAL_MSG_USER = 32,
 };
+
+#define HAL_DMA_FROM_HOST (1ULL << 48)  /* HAL_MSG_DMA_REQ w2: host -> NPU */
 
 /* Stations. */
 unsigned hal_station_of_thread(unsigned thread_id);

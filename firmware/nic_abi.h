@@ -23,6 +23,10 @@
  * index to the doorbell, which the PCIe model turns into a
  * HAL_MSG_HOST_DOORBELL message to the tx thread. The tx thread transmits it
  * and sets flags = 0 and advances tx_consumed.
+ * A driver may instead leave the frame in host memory, as NIC drivers
+ * usually do: it writes the frame's bus address to host_addr and sets
+ * NIC_TX_READY | NIC_TX_IN_HOST; the tx thread then fetches the frame with
+ * the DMA engine before transmitting it.
  */
 #ifndef FIRMWARE_NIC_ABI_H
 #define FIRMWARE_NIC_ABI_H
@@ -30,7 +34,7 @@
 #include <stdint.h>
 
 #define NIC_ABI_MAGIC 0x4e505553u          /* "NPUS" */
-#define NIC_ABI_VERSION 1u
+#define NIC_ABI_VERSION 2u
 #define NIC_MAX_RX_RINGS 16
 #define NIC_RX_BUF_BYTES (68u * 1024u)     /* 17 pages: 64 KB + headers */
 #define NIC_TX_FRAME_MAX 1536u
@@ -51,11 +55,13 @@ struct nic_rx_desc {                      /* 24 bytes */
 
 enum nic_tx_flags {
 	NIC_TX_READY = 1u << 0,
+	NIC_TX_IN_HOST = 1u << 1,         /* the frame is at host_addr, not in frame[] */
 };
 
 struct nic_tx_slot {
 	uint32_t len;                     /* frame bytes */
 	uint32_t flags;                   /* enum nic_tx_flags */
+	uint64_t host_addr;               /* bus address of the frame (NIC_TX_IN_HOST) */
 	uint8_t frame[NIC_TX_FRAME_MAX];
 };
 

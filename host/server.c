@@ -27,6 +27,7 @@ struct server {
 	uint32_t rings, entries, tx_entries;
 	struct nic_rx_desc *desc[NIC_MAX_RX_RINGS];
 	struct nic_tx_slot *tx;
+	hal_bus_addr *tx_buf;          /* with tx_dma: each slot's frame in host memory */
 	uint32_t consumed[NIC_MAX_RX_RINGS];
 	uint32_t tx_next;
 	int napi_scheduled;
@@ -56,6 +57,7 @@ void server_config_default(struct server_config *c)
 	c->napi_budget = 300;
 	c->client_port_base = 40000;
 	c->app_read_bps = 0;
+	c->tx_dma = 1;
 	tcp_receiver_config_default(&c->tcp);
 }
 
@@ -75,9 +77,16 @@ static void tcp_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 		sv->st.tx_ring_full++;     /* the NPU has not caught up: drop it */
 		return;
 	}
-	memcpy(slot->frame, frame, len);
+	uint32_t at = sv->tx_next % sv->tx_entries;
+	if (sv->tx_buf) {
+		memcpy(pcie_host_ptr(sv->pcie, sv->tx_buf[at], len), frame, len);
+		slot->host_addr = nic_le64(sv->tx_buf[at]);
+		slot->flags = nic_le32(NIC_TX_READY | NIC_TX_IN_HOST);
+	} else {
+		memcpy(slot->frame, frame, len);
+		slot->flags = nic_le32(NIC_TX_READY);
+	}
 	slot->len = nic_le32(len);
-	slot->flags = nic_le32(NIC_TX_READY);
 	sv->tx_next++;
 	sv->shm->tx_produced = nic_le32(sv->tx_next);
 	sv->st.tx_frames++;
@@ -350,6 +359,12 @@ struct server *server_create(sim *s, const struct server_config *c, struct pcie 
 		}
 	}
 	sv->tx = (struct nic_tx_slot *)(void *)(shm + nic_le64(sv->shm->tx_ring_offset));
+	if (c->tx_dma) {
+		if (!(sv->tx_buf = calloc(sv->tx_entries, sizeof *sv->tx_buf)))
+			abort();
+		for (uint32_t i = 0; i < sv->tx_entries; i++)
+			sv->tx_buf[i] = pcie_host_alloc(p, NIC_TX_FRAME_MAX, 64);
+	}
 	pcie_set_msi_handler(p, on_msi, sv);
 	return sv;
 }
@@ -363,6 +378,7 @@ void server_destroy(struct server *sv)
 	free(sv->tcp);
 	free(sv->conn);
 	free(sv->reader);
+	free(sv->tx_buf);
 	free(sv);
 }
 

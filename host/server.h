@@ -28,6 +28,9 @@ struct server_config {
 	uint16_t client_port_base;     /* connection i comes from this + i */
 	uint64_t app_read_bps;         /* the test program reads each connection at
 					* this rate; 0: as fast as data arrives */
+	int tx_dma;                    /* leave sent frames in host memory for the
+					* NPU to fetch by DMA (else copy them into
+					* the tx ring in device memory) */
 	struct tcp_receiver_config tcp;
 };
 

@@ -15,6 +15,11 @@
  * has taken this one's last TLP. The completion message goes to the reply
  * station named in the request when the data has landed in host memory.
  * A full buffer never drops: senders run out of FMN credits and block.
+ *
+ * A request marked HAL_DMA_FROM_HOST copies the other way (the tx thread
+ * fetching a frame the driver left in host memory): overhead, the PCIe read
+ * round trip and its completions, then the DRAM write; the engine serves
+ * nothing else meanwhile.
  */
 #include "model/npu_internal.h"
 
@@ -28,6 +33,9 @@ struct dma_job {
 	uint32_t len;
 	const uint8_t *src;
 	hal_bus_addr dst;
+	int from_host;                 /* a fetch: host `dst` -> NPU `fetch_into` */
+	uint8_t *fetch_into;
+	sim_time read_issued_ps;
 };
 
 static struct dma_job *job_free_list;
@@ -112,6 +120,50 @@ static void issue_write(sim *s, void *arg)
 	sim_schedule_at(s, free_at, engine_free, n);
 }
 
+static void fetch_stored(sim *s, void *arg)
+{
+	(void)s;
+	struct dma_job *j = arg;
+	struct npu *n = j->n;
+	n->dma_busy = 0;
+	write_landed(j);               /* the completion; releases j */
+	dma_on_request(n);
+}
+
+static void fetch_arrived(void *ctx)
+{
+	struct dma_job *j = ctx;
+	struct npu *n = j->n;
+	sim_time now = sim_now(n->s);
+	sim_time stored = ddr_stream(&n->ddr, now, j->len);
+	n->dma.busy_ps += stored - j->read_issued_ps;
+	sim_schedule_at(n->s, stored, fetch_stored, j);
+}
+
+static void issue_read(sim *s, void *arg)
+{
+	struct dma_job *j = arg;
+	j->read_issued_ps = sim_now(s);
+	pcie_dma_read(j->n->pcie, j->dst, j->fetch_into, j->len, fetch_arrived, j);
+}
+
+/* What a trace record shows of a request: the bytes it moves. */
+static struct dma_trace_rec trace_rec_of(struct npu *n, const struct fmn_slot *s,
+					 sim_time start_ps)
+{
+	uint32_t len = (uint32_t)s->m.w[2];
+	struct dma_trace_rec r = { s->enqueued_ps, start_ps, s->m.src, NULL, len,
+				   s->depth_at_enqueue, NULL, 0 };
+	if (s->m.w[2] & HAL_DMA_FROM_HOST) {
+		r.from_host = 1;
+		r.src = pcie_host_ptr(n->pcie, s->m.w[1], len);
+	} else {
+		r.src = hal_ptr_of(s->m.w[0]);
+		r.buffer = npu_pkt_buffer_of(n, r.src);
+	}
+	return r;
+}
+
 /* Index of the request to serve now, or -1 if none is visible yet. */
 static int pick(const struct npu *n, sim_time now)
 {
@@ -178,19 +230,26 @@ void dma_on_request(struct npu *n)
 	j->len = (uint32_t)req.m.w[2];
 	j->reply = (unsigned)((req.m.w[2] >> 32) & 0xffffu);
 	j->cookie = req.m.w[3];
+	j->from_host = (req.m.w[2] & HAL_DMA_FROM_HOST) != 0;
+	j->fetch_into = j->from_host ? hal_ptr_of(req.m.w[0]) : NULL;
 	n->dma.requests++;
 	n->dma.bytes += j->len;
 	sim_hist_add(&n->dma.wait_ns, (now - req.enqueued_ps) / SIM_PS_PER_NS);
 	if (n->dma_trace) {
-		struct dma_trace_rec r = { req.enqueued_ps, now, req.m.src, j->src, j->len,
-					   req.depth_at_enqueue, npu_pkt_buffer_of(n, j->src) };
+		struct dma_trace_rec r = trace_rec_of(n, &req, now);
 		n->dma_trace(n->dma_trace_ctx, &r);
+	}
+	n->dma_busy = 1;
+	if (j->from_host) {
+		/* overhead, then the read (fetch_arrived, fetch_stored) */
+		n->dma.busy_ps += n->cfg.dma_request_overhead_ps;
+		sim_schedule_in(n->s, n->cfg.dma_request_overhead_ps, issue_read, j);
+		return;
 	}
 	/* overhead, then the DRAM read of the source (latency, then the bytes
 	 * at the DDR2 rate, sharing the bus with the threads), then the PCIe
 	 * write */
 	sim_time t = ddr_stream(&n->ddr, now + n->cfg.dma_request_overhead_ps, j->len) - now;
-	n->dma_busy = 1;
 	n->dma.busy_ps += t;
 	sim_schedule_in(n->s, t, issue_write, j);
 }
@@ -201,10 +260,7 @@ void npu_dma_trace_pending(struct npu *n)
 		return;
 	for (uint32_t k = 0; k < n->dma_req.len; k++) {
 		const struct fmn_slot *s = &n->dma_req.slot[(n->dma_req.head + k) % n->dma_req.cap];
-		const uint8_t *src = hal_ptr_of(s->m.w[0]);
-		struct dma_trace_rec r = { s->enqueued_ps, SIM_TIME_MAX, s->m.src, src,
-					   (uint32_t)s->m.w[2], s->depth_at_enqueue,
-					   npu_pkt_buffer_of(n, src) };
+		struct dma_trace_rec r = trace_rec_of(n, s, SIM_TIME_MAX);
 		n->dma_trace(n->dma_trace_ctx, &r);
 	}
 }

@@ -105,6 +105,8 @@ struct dma_trace_rec {
 	const uint8_t *buffer;             /* the packet buffer src lies in (it
 					    * starts with a received frame), or
 					    * NULL */
+	int from_host;                     /* a fetch from host memory: src is
+					    * the host's frame */
 };
 typedef void (*dma_trace_fn)(void *ctx, const struct dma_trace_rec *r);
 /* Called on every change of the DMA buffer depth (for waveforms). */

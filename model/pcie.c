@@ -18,6 +18,7 @@ struct pcie_write {
 	uint32_t len;
 	unsigned msi_vector;           /* for MSI writes */
 	int is_msi;
+	void *read_dst;                /* for DMA reads: the device's buffer */
 	void (*done)(void *ctx);
 	void *ctx;
 };
@@ -29,6 +30,7 @@ struct pcie {
 	struct hostmem *host_mem;
 	uint8_t *shm;
 	sim_time d2h_free_ps;          /* device->host serializer free at */
+	sim_time h2d_free_ps;          /* host->device (read completions) free at */
 	struct pcie_write *free_writes;
 	pcie_msi_fn msi;
 	void *msi_ctx;
@@ -186,6 +188,41 @@ void pcie_dma_write(struct pcie *p, hal_bus_addr dst, const void *src, uint32_t 
 	w->done = done;
 	w->ctx = ctx;
 	sim_schedule_at(p->s, d2h_reserve(p, len), write_landed, w);
+}
+
+static void read_landed(sim *s, void *arg)
+{
+	(void)s;
+	struct pcie_write *w = arg;
+	struct pcie *p = w->p;
+	memcpy(w->read_dst, pcie_host_ptr(p, w->dst, w->len), w->len);
+	p->st.dma_reads++;
+	p->st.dma_read_bytes += w->len;
+	if (w->done)
+		w->done(w->ctx);
+	w->next = p->free_writes;
+	p->free_writes = w;
+}
+
+void pcie_dma_read(struct pcie *p, hal_bus_addr src, void *dst, uint32_t len,
+		   void (*done)(void *ctx), void *ctx)
+{
+	pcie_host_ptr(p, src, len);            /* bounds check now */
+	struct pcie_write *w = write_alloc(p);
+	w->dst = src;                          /* the host address read */
+	w->read_dst = dst;
+	w->len = len;
+	w->done = done;
+	w->ctx = ctx;
+	/* the request reaches host memory and the first completion returns
+	 * after the round trip; the data then streams in completion TLPs
+	 * (one per max_payload, like writes) on the host->device direction */
+	sim_time now = sim_now(p->s);
+	sim_time first = now + p->cfg.read_latency_ps;
+	sim_time start = p->h2d_free_ps > first ? p->h2d_free_ps : first;
+	sim_time busy = (sim_time)((double)wire_bytes(p, len) / p->payload_bytes_per_ps + 0.5);
+	p->h2d_free_ps = start + busy;
+	sim_schedule_at(p->s, p->h2d_free_ps, read_landed, w);
 }
 
 sim_time pcie_d2h_idle_at(const struct pcie *p)

@@ -33,6 +33,8 @@ struct pcie_config {
 struct pcie_stats {
 	uint64_t dma_writes;           /* DMA write requests completed */
 	uint64_t dma_bytes;            /* payload bytes written to host */
+	uint64_t dma_reads;            /* DMA read requests completed */
+	uint64_t dma_read_bytes;       /* payload bytes read from host */
 	uint64_t tlps;
 	uint64_t msi;
 	uint64_t doorbells;
@@ -76,6 +78,12 @@ void pcie_dma_write(struct pcie *p, hal_bus_addr dst, const void *src, uint32_t 
 /* When the device->host direction has sent everything queued so far (a DMA
  * engine that streams one request at a time is free again then). */
 sim_time pcie_d2h_idle_at(const struct pcie *p);
+/* DMA read of host memory [src, src+len) into dst: the read request, the
+ * host's read latency (read_latency_ps, a non-posted round trip), then the
+ * completions on the host->device direction. done(ctx) runs when the last
+ * byte has arrived (dst holds the data). */
+void pcie_dma_read(struct pcie *p, hal_bus_addr src, void *dst, uint32_t len,
+		   void (*done)(void *ctx), void *ctx);
 typedef void (*pcie_msi_fn)(void *ctx, unsigned vector);
 void pcie_set_msi_handler(struct pcie *p, pcie_msi_fn fn, void *ctx);
 /* Raise an MSI (a posted write: ordered after earlier DMA writes). */

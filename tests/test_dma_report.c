@@ -46,8 +46,8 @@ START_TEST(overtaking_counts_newer_requests_served_first)
 	ck_assert_int_eq(dma_report_write(r, dir, sim_us(10), sim_us(40), NULL, 0), 0);
 	char *csv = slurp(dir, "dma_requests.csv");
 	/* request 0 waited 30 us and was overtaken by both newer ones */
-	ck_assert_ptr_nonnull(strstr(csv, "\n0,0.000000000,0.000030000,30.000,0,0,1,0,64,0,2\n"));
-	ck_assert_ptr_nonnull(strstr(csv, "\n1,0.000001000,0.000010000,9.000,0,1,0,0,64,0,0\n"));
+	ck_assert_ptr_nonnull(strstr(csv, "\n0,0.000000000,0.000030000,30.000,0,0,1,0,64,0,2,0\n"));
+	ck_assert_ptr_nonnull(strstr(csv, "\n1,0.000001000,0.000010000,9.000,0,1,0,0,64,0,0,0\n"));
 	dma_report_destroy(r);
 	free(dir);
 }
@@ -115,6 +115,21 @@ START_TEST(syn_waiting_past_rto_marks_connection_starved)
 	ck_assert_ptr_nonnull(c0);
 	ck_assert(c2 < c1 && c1 < c0);
 	ck_assert_ptr_nonnull(strstr(txt, "first SYN at 0.001000, setup still waiting after 5.999000 s"));
+	dma_report_destroy(r);
+
+	/* a SYN-ACK the tx thread fetched from host memory is told apart */
+	r = dma_report_create();
+	struct dma_report_req synack = req(sim_ms(2), sim_s(2), 0, 1);
+	synack.from_host = 1;
+	synack.requester = 13;
+	dma_report_add(r, &fast);
+	dma_report_add(r, &synack);
+	ck_assert_int_eq(dma_report_write(r, dir, sim_ms(100), sim_s(6), conns, 1), 0);
+	txt = slurp(dir, "dma_report.txt");
+	ck_assert_ptr_nonnull(strstr(txt, "  SYN request 0 from station 0: entered at 0.001000"));
+	ck_assert_ptr_nonnull(strstr(txt, "  SYN-ACK fetch 1 from station 13: entered at 0.002000"));
+	char *csv = slurp(dir, "dma_requests.csv");
+	ck_assert_ptr_nonnull(strstr(csv, "\n1,0.002000000,2.000000000,1998000.000,13,0,1,0,64,0,0,1\n"));
 	dma_report_destroy(r);
 	free(dir);
 }

@@ -9,7 +9,7 @@
 
 /* What the test program does; filled per test. */
 enum scene { SCENE_COMPUTE, SCENE_MEMORY, SCENE_DMA_ORDER, SCENE_STARVE, SCENE_CREDITS,
-	     SCENE_PDE, SCENE_RESERVE };
+	     SCENE_PDE, SCENE_RESERVE, SCENE_FETCH };
 
 #define PDE_FLOWS 64
 #define PDE_FRAMES_PER_FLOW 4
@@ -32,6 +32,8 @@ struct prog_state {
 	unsigned pde_frames;
 	double tx_reserve;             /* SCENE_RESERVE: npu_config.tx_reserve */
 	unsigned tx_allocs;            /* SCENE_RESERVE: buffers thread 13 got */
+	uint8_t fetched[2048];         /* SCENE_FETCH: where the host's bytes land */
+	uint64_t host_reads, host_read_bytes;   /* the PCIe model's counters */
 };
 
 static struct prog_state *P;
@@ -141,6 +143,21 @@ static void thread_main(void *state, unsigned id)
 				P->tx_allocs++;
 		}
 		break;
+	case SCENE_FETCH:
+		if (id == 13) {
+			struct hal_msg m = { .code = HAL_MSG_DMA_REQ, .words = 4 };
+			m.w[0] = hal_addr_of(P->fetched);
+			m.w[1] = P->dst;
+			m.w[2] = 1500u | (uint64_t)hal_station_of_thread(13) << 32 |
+				 HAL_DMA_FROM_HOST;
+			m.w[3] = 77;
+			hal_fmn_send(hal_station_dma(), &m);
+			struct hal_msg done;
+			hal_fmn_recv(&done);
+			P->order[P->n_done++] = done.w[0];
+			P->a_done_ps = sim_now(S);
+		}
+		break;
 	case SCENE_CREDITS:
 		if (id == 0) {
 			/* 20 requests: the core holds 16 credits, so the 17th blocks
@@ -193,6 +210,9 @@ static sim_time run_scene(struct prog_state *ps, enum dma_buffer_kind buf)
 	pc.host_mem_bytes = 1 << 20;
 	struct pcie *p = pcie_create(S, &pc);
 	ps->dst = pcie_host_alloc(p, 4096, 4096);
+	if (ps->scene == SCENE_FETCH)
+		for (unsigned i = 0; i < 1500; i++)
+			pcie_host_ptr(p, ps->dst, 4096)[i] = (uint8_t)(i * 7u + 3u);
 	struct npu_config c;
 	npu_config_default(&c);
 	c.cost_cycles[HAL_COST_PARSE] = 1;
@@ -205,6 +225,8 @@ static sim_time run_scene(struct prog_state *ps, enum dma_buffer_kind buf)
 		send_flows(l, pool);
 	sim_run_until(S, sim_s(1));
 	sim_time end = sim_now(S);
+	ps->host_reads = pcie_stats(p)->dma_reads;
+	ps->host_read_bytes = pcie_stats(p)->dma_read_bytes;
 	npu_destroy(n);
 	pcie_destroy(p);
 	link_destroy(l);
@@ -374,6 +396,25 @@ START_TEST(the_mac_leaves_the_transmit_reserve_to_the_firmware)
 }
 END_TEST
 
+START_TEST(a_fetch_from_host_memory_copies_the_bytes_after_the_read_round_trip)
+{
+	static struct prog_state ps;
+	memset(&ps, 0, sizeof ps);
+	ps.scene = SCENE_FETCH;
+	run_scene(&ps, DMA_BUFFER_STACK);
+	ck_assert_uint_eq(ps.n_done, 1);
+	ck_assert_uint_eq(ps.order[0], 77);        /* the cookie comes back */
+	for (unsigned i = 0; i < 1500; i++)
+		ck_assert_uint_eq(ps.fetched[i], (uint8_t)(i * 7u + 3u));
+	ck_assert_uint_eq(ps.host_reads, 1);
+	ck_assert_uint_eq(ps.host_read_bytes, 1500);
+	/* the request's overhead (100 ns), the non-posted round trip (900 ns)
+	 * and 1500 bytes in 12 completions of 128 (~1.6 us at Gen1 x4) */
+	ck_assert_uint_gt(ps.a_done_ps, sim_ns(100 + 900 + 1500));
+	ck_assert_uint_lt(ps.a_done_ps, sim_us(4));
+}
+END_TEST
+
 Suite *npu_suite(void)
 {
 	Suite *s = suite_create("npu");
@@ -387,6 +428,7 @@ Suite *npu_suite(void)
 	tcase_add_test(tc, the_pde_keeps_a_flow_on_one_thread_and_spreads_flows_by_hash);
 	tcase_add_test(tc, round_robin_pde_deals_frames_out_in_turn);
 	tcase_add_test(tc, the_mac_leaves_the_transmit_reserve_to_the_firmware);
+	tcase_add_test(tc, a_fetch_from_host_memory_copies_the_bytes_after_the_read_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
