@@ -167,8 +167,11 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "mac_waits_no_buffer", "%" PRIu64, r->mac.rx_waits_no_buffer);
 	put(ms, "mac_waits_no_credit", "%" PRIu64, r->mac.rx_waits_no_credit);
 	put(ms, "ring_full_waits", "%" PRIu64, r->fw.ring_full_waits);
-	/* the host's transmit ring was full: the frame (an ACK) was dropped */
+	/* the host's transmit ring was full: the frame waited in the qdisc,
+	 * or, the qdisc full too, was dropped */
 	put(ms, "host_tx_ring_full", "%" PRIu64, r->server.tx_ring_full);
+	put(ms, "host_qdisc_drops", "%" PRIu64, r->server.tx_qdisc_drops);
+	put(ms, "host_qdisc_max", "%u", r->server.tx_qdisc_max);
 	put(ms, "tx_fetches", "%" PRIu64, r->fw.tx_fetches);
 	put(ms, "ack_alloc_fail", "%" PRIu64, r->fw.ack_alloc_fail);
 	put(ms, "client_retransmits", "%" PRIu64, r->client_retransmits);

@@ -17,6 +17,12 @@ struct app_reader {
 	int eof_seen;
 };
 
+/* A frame the stack sent while the tx ring was full. */
+struct qdisc_frame {
+	uint32_t len;
+	uint8_t data[NIC_TX_FRAME_MAX];
+};
+
 struct server {
 	sim *s;
 	struct server_config cfg;
@@ -28,6 +34,9 @@ struct server {
 	struct nic_rx_desc *desc[NIC_MAX_RX_RINGS];
 	struct nic_tx_slot *tx;
 	hal_bus_addr *tx_buf;          /* with tx_dma: each slot's frame in host memory */
+	struct qdisc_frame *qdisc;     /* frames waiting for a free tx slot (FIFO) */
+	uint32_t qdisc_head, qdisc_len;
+	int qdisc_retry_pending;
 	uint32_t consumed[NIC_MAX_RX_RINGS];
 	uint32_t tx_next;
 	int napi_scheduled;
@@ -58,6 +67,7 @@ void server_config_default(struct server_config *c)
 	c->client_port_base = 40000;
 	c->app_read_bps = 0;
 	c->tx_dma = 1;
+	c->txqueuelen = 1000;          /* Linux's default for Ethernet devices */
 	tcp_receiver_config_default(&c->tcp);
 }
 
@@ -68,16 +78,15 @@ static sim_time cycles(const struct server *sv, uint64_t n)
 
 /* ---- the TCP stack's callbacks ---- */
 
-static void tcp_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+/* The driver's transmit: the frame into the next tx slot (or into host
+ * memory for the NPU to fetch), then the doorbell. 0, or -1 if the slot is
+ * still the NPU's (the ring is full). */
+static int driver_xmit(struct server *sv, const uint8_t *frame, uint32_t len)
 {
-	struct server *sv = ctx;
-	struct nic_tx_slot *slot = &sv->tx[sv->tx_next % sv->tx_entries];
-	sv->extra_cycles += sv->cfg.tx_cycles;
-	if (nic_le32(slot->flags) & NIC_TX_READY) {
-		sv->st.tx_ring_full++;     /* the NPU has not caught up: drop it */
-		return;
-	}
 	uint32_t at = sv->tx_next % sv->tx_entries;
+	struct nic_tx_slot *slot = &sv->tx[at];
+	if (nic_le32(slot->flags) & NIC_TX_READY)
+		return -1;
 	if (sv->tx_buf) {
 		memcpy(pcie_host_ptr(sv->pcie, sv->tx_buf[at], len), frame, len);
 		slot->host_addr = nic_le64(sv->tx_buf[at]);
@@ -91,6 +100,60 @@ static void tcp_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 	sv->shm->tx_produced = nic_le32(sv->tx_next);
 	sv->st.tx_frames++;
 	pcie_host_doorbell(sv->pcie, sv->tx_next);
+	return 0;
+}
+
+static void qdisc_retry(sim *s, void *arg);
+
+/* Hand queued frames to the driver while the ring has room (qdisc_run). */
+static void qdisc_run(struct server *sv)
+{
+	while (sv->qdisc_len > 0) {
+		struct qdisc_frame *q = &sv->qdisc[sv->qdisc_head];
+		if (driver_xmit(sv, q->data, q->len) != 0)
+			break;
+		sv->qdisc_head = (sv->qdisc_head + 1) % sv->cfg.txqueuelen;
+		sv->qdisc_len--;
+	}
+	/* the ring frees as the NPU takes frames; a driver learns of it from
+	 * its tx-completion interrupt or its next poll: look again shortly */
+	if (sv->qdisc_len > 0 && !sv->qdisc_retry_pending) {
+		sv->qdisc_retry_pending = 1;
+		sim_schedule_in(sv->s, sim_us(10), qdisc_retry, sv);
+	}
+}
+
+static void qdisc_retry(sim *s, void *arg)
+{
+	(void)s;
+	struct server *sv = arg;
+	sv->qdisc_retry_pending = 0;
+	qdisc_run(sv);
+}
+
+/* The stack sends a frame: straight to the driver while nothing waits in
+ * the qdisc (pfifo_fast, txqueuelen frames), else behind what waits. A
+ * full qdisc drops, as Linux's does. */
+static void tcp_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct server *sv = ctx;
+	sv->extra_cycles += sv->cfg.tx_cycles;
+	if (len > NIC_TX_FRAME_MAX)
+		sim_fatal("host: a %u-byte frame does not fit a tx slot", len);
+	if (sv->qdisc_len == 0 && driver_xmit(sv, frame, len) == 0)
+		return;
+	sv->st.tx_ring_full++;
+	if (sv->qdisc_len == sv->cfg.txqueuelen) {
+		sv->st.tx_qdisc_drops++;
+		return;
+	}
+	struct qdisc_frame *q = &sv->qdisc[(sv->qdisc_head + sv->qdisc_len) % sv->cfg.txqueuelen];
+	memcpy(q->data, frame, len);
+	q->len = len;
+	sv->qdisc_len++;
+	if (sv->qdisc_len > sv->st.tx_qdisc_max)
+		sv->st.tx_qdisc_max = sv->qdisc_len;
+	qdisc_run(sv);
 }
 
 static void app_complete(struct server *sv, uint32_t conn)
@@ -359,6 +422,8 @@ struct server *server_create(sim *s, const struct server_config *c, struct pcie 
 		}
 	}
 	sv->tx = (struct nic_tx_slot *)(void *)(shm + nic_le64(sv->shm->tx_ring_offset));
+	if (c->txqueuelen == 0 || !(sv->qdisc = calloc(c->txqueuelen, sizeof *sv->qdisc)))
+		sim_fatal("host: txqueuelen %u", c->txqueuelen);
 	if (c->tx_dma) {
 		if (!(sv->tx_buf = calloc(sv->tx_entries, sizeof *sv->tx_buf)))
 			abort();
@@ -379,6 +444,7 @@ void server_destroy(struct server *sv)
 	free(sv->conn);
 	free(sv->reader);
 	free(sv->tx_buf);
+	free(sv->qdisc);
 	free(sv);
 }
 

@@ -28,6 +28,7 @@ struct server_config {
 	uint16_t client_port_base;     /* connection i comes from this + i */
 	uint64_t app_read_bps;         /* the test program reads each connection at
 					* this rate; 0: as fast as data arrives */
+	uint32_t txqueuelen;           /* qdisc in front of the tx ring: 1000 frames */
 	int tx_dma;                    /* leave sent frames in host memory for the
 					* NPU to fetch by DMA (else copy them into
 					* the tx ring in device memory) */
@@ -48,7 +49,10 @@ struct server_stats {
 	uint64_t msi, polls, frames, bytes_delivered;
 	uint64_t drop_bad_frame;       /* not TCP/IPv4 or a bad checksum */
 	uint64_t drop_unknown_conn;
-	uint64_t tx_frames, tx_ring_full;
+	uint64_t tx_frames;
+	uint64_t tx_ring_full;         /* frames that found the tx ring full (queued) */
+	uint64_t tx_qdisc_drops;       /* frames dropped: ring and qdisc full */
+	uint32_t tx_qdisc_max;         /* deepest the qdisc got */
 	sim_time cpu_busy_ps;
 	uint64_t integrity_failures;
 	char first_failure[160];

@@ -164,6 +164,30 @@ START_TEST(end_to_end_nic_mode_delivers_every_frame)
 }
 END_TEST
 
+START_TEST(host_frames_reach_the_wire_fetched_by_dma_or_copied_into_the_ring)
+{
+	struct testbed_config c;
+	struct testbed_result r;
+	small_config(&c, 0, 3);                  /* NIC mode: an ACK per two frames */
+	c.server.tx_dma = 1;
+	ck_assert_int_eq(testbed_run(&c, &r, NULL), 0);
+	ck_assert(r.integrity_ok);
+	ck_assert_uint_eq(r.completed, 3);
+	/* every frame the host sent went through the DMA engine */
+	ck_assert_uint_gt(r.server.tx_frames, 3 * 100);
+	ck_assert_uint_eq(r.fw.tx_fetches, r.server.tx_frames);
+	ck_assert_uint_eq(r.fw.tx_frames, r.server.tx_frames);
+
+	small_config(&c, 0, 3);
+	c.server.tx_dma = 0;
+	ck_assert_int_eq(testbed_run(&c, &r, NULL), 0);
+	ck_assert(r.integrity_ok);
+	ck_assert_uint_eq(r.completed, 3);
+	ck_assert_uint_eq(r.fw.tx_fetches, 0);
+	ck_assert_uint_eq(r.fw.tx_frames, r.server.tx_frames);
+}
+END_TEST
+
 START_TEST(end_to_end_recovers_from_faults_on_the_wire)
 {
 	struct testbed_config c;
@@ -238,6 +262,7 @@ Suite *host_suite(void)
 	tcase_add_test(tc, syn_retransmissions_follow_linux_2_6_32);
 	tcase_add_test(tc, end_to_end_lro_delivers_every_byte_aggregated);
 	tcase_add_test(tc, end_to_end_nic_mode_delivers_every_frame);
+	tcase_add_test(tc, host_frames_reach_the_wire_fetched_by_dma_or_copied_into_the_ring);
 	tcase_add_test(tc, end_to_end_recovers_from_faults_on_the_wire);
 	tcase_add_test(tc, same_seed_same_run);
 	tcase_add_test(tc, the_host_cpu_saturates_at_its_cost_model_rate);
