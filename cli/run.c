@@ -171,6 +171,7 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	 * or, the qdisc full too, was dropped */
 	put(ms, "host_tx_ring_full", "%" PRIu64, r->server.tx_ring_full);
 	put(ms, "host_qdisc_drops", "%" PRIu64, r->server.tx_qdisc_drops);
+	put(ms, "host_qdisc_synack_drops", "%" PRIu64, r->server.tx_qdisc_synack_drops);
 	put(ms, "host_qdisc_max", "%u", r->server.tx_qdisc_max);
 	put(ms, "tx_fetches", "%" PRIu64, r->fw.tx_fetches);
 	put(ms, "ack_alloc_fail", "%" PRIu64, r->fw.ack_alloc_fail);

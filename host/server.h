@@ -52,6 +52,7 @@ struct server_stats {
 	uint64_t tx_frames;
 	uint64_t tx_ring_full;         /* frames that found the tx ring full (queued) */
 	uint64_t tx_qdisc_drops;       /* frames dropped: ring and qdisc full */
+	uint64_t tx_qdisc_synack_drops;   /* of which SYN-ACKs */
 	uint32_t tx_qdisc_max;         /* deepest the qdisc got */
 	sim_time cpu_busy_ps;
 	uint64_t integrity_failures;
