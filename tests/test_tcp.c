@@ -123,7 +123,7 @@ static void start(uint64_t bytes)
 	n_acks = 0;
 	struct tcp_sender_config c;
 	tcp_sender_config_default(&c);
-	struct tcp_sender_io io = { client_xmit, NULL, NULL, NULL };
+	struct tcp_sender_io io = { client_xmit, NULL, NULL, NULL, NULL };
 	struct netpkt_tcp a;
 	memset(&a, 0, sizeof a);
 	a.saddr = 0x0a000001;
