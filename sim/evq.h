@@ -5,7 +5,7 @@
  * SIM_EVQ=heap2|heap4, default heap2, the faster one at ~1,000 pending
  * events per bench/kernel): a binary and a 4-ary implicit array heap. Both keep a slot table so that a
  * handle finds its heap position without scanning. Events pushed for the
- * time of the last pop wait in a FIFO beside the heap, and up to 16
+ * time of the last pop wait in a FIFO beside the heap, and up to 32
  * events less than 1 ms ahead in a small sorted array (sim/evq_heap.inc);
  * the order of events is the same, by (time, seq).
  */
