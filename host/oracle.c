@@ -55,10 +55,13 @@ void oracle_fill(uint64_t seed, uint32_t conn, uint64_t offset, uint8_t *out, ui
 		out[i++] = (uint8_t)(word_at(key, off >> 3) >> ((off & 7u) * 8u));
 	}
 	/* z is word_at's product for the next word: one add per word (the
-	 * compiler does not find this itself) */
+	 * compiler does not find this itself); a pointer and a count of
+	 * words make the tightest loop */
 	uint64_t z = (key + ((offset + i) >> 3)) * WORD_MUL;
-	for (; i + 8u <= len; i += 8u, z += WORD_MUL)
-		put_le64(out + i, z ^ (z >> 32));
+	uint8_t *p = out + i;
+	for (uint32_t n = (len - i) / 8u; n > 0; n--, p += 8, z += WORD_MUL)
+		put_le64(p, z ^ (z >> 32));
+	i = (uint32_t)(p - out);
 	if (i < len) {
 		uint64_t w = z ^ (z >> 32);
 		for (unsigned k = 0; i < len; k++, i++)
@@ -78,14 +81,16 @@ int64_t oracle_check(uint64_t seed, uint32_t conn, uint64_t offset, const uint8_
 		i++;
 	}
 	uint64_t z = (key + ((offset + i) >> 3)) * WORD_MUL;   /* as in oracle_fill */
-	for (; i + 8u <= len; i += 8u, z += WORD_MUL) {
+	const uint8_t *p = buf + i;
+	for (uint32_t n = (len - i) / 8u; n > 0; n--, p += 8, z += WORD_MUL) {
 		uint64_t w = z ^ (z >> 32);
-		if (get_le64(buf + i) != w) {
+		if (get_le64(p) != w) {
 			for (unsigned k = 0;; k++)
-				if (buf[i + k] != (uint8_t)(w >> (k * 8u)))
-					return (int64_t)(i + k);
+				if (p[k] != (uint8_t)(w >> (k * 8u)))
+					return (int64_t)(p - buf) + k;
 		}
 	}
+	i = (uint32_t)(p - buf);
 	if (i < len) {
 		uint64_t w = z ^ (z >> 32);
 		for (unsigned k = 0; i < len; k++, i++)
