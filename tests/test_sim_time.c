@@ -42,7 +42,7 @@ START_TEST(conversions_match_wide_arithmetic)
 	static const uint64_t hzs[] = { 1, 3, 1000000000ULL, 1200000000ULL, 2930000000ULL,
 					(1ULL << 33) - 1, 1ULL << 33, (1ULL << 40) - 1, 1ULL << 40 };
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
-	for (int i = 0; i < 200000; i++) {
+	for (int i = 0; i < 20000; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
