@@ -38,6 +38,9 @@ int evq_pop(evq *q, evq_event *out);
 int evq_pop_until(evq *q, sim_time end, evq_event *out);
 /* Time of the minimum; SIM_TIME_MAX when empty. */
 sim_time evq_peek_time(const evq *q);
+/* The clock moved to `time` (at most the minimum's) with nothing popped:
+ * later pushes for that time take the FIFO, as after a pop at it. */
+void evq_set_time(evq *q, sim_time time);
 int evq_cancel(evq *q, uint64_t handle);
 int evq_contains(const evq *q, uint64_t handle);
 size_t evq_size(const evq *q);
