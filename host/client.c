@@ -30,7 +30,8 @@ void client_config_default(struct client_config *c)
 	tcp_sender_config_default(&c->tcp);
 }
 
-static int nic_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+/* 1 if the NIC takes a frame of len bytes now; else counts the wait. */
+static int nic_room(void *ctx, uint32_t len)
 {
 	struct client *cl = ctx;
 	/* data stops 64 frames short of a full ring: the headroom keeps
@@ -40,8 +41,16 @@ static int nic_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 	if (room == 0 || (room <= 64 && len > 100)) {
 		/* the 82599's transmit ring is full: the write waits */
 		cl->st.nic_queue_full++;
-		return -1;
+		return 0;
 	}
+	return 1;
+}
+
+static int nic_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct client *cl = ctx;
+	if (!nic_room(cl, len))
+		return -1;
 	struct frame *f = frame_alloc(cl->pool);
 	memcpy(f->data, frame, len);
 	f->len = len;
@@ -126,7 +135,7 @@ struct client *client_create(sim *s, const struct client_config *c, struct link 
 	cl->tcp = calloc(c->connections, sizeof *cl->tcp);
 	if (!cl->tcp)
 		abort();
-	struct tcp_sender_io io = { nic_xmit, on_established, on_finished, cl };
+	struct tcp_sender_io io = { nic_xmit, on_established, on_finished, cl, nic_room };
 	for (uint32_t i = 0; i < c->connections; i++) {
 		struct netpkt_tcp a;
 		memset(&a, 0, sizeof a);

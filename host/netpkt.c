@@ -4,6 +4,12 @@
 #include <string.h>
 #include "firmware/csum.h"
 
+uint32_t netpkt_tcp_payload_offset(const struct netpkt_tcp *h)
+{
+	uint32_t olen = (h->mss ? 4u : 0u) + (h->has_ts ? 12u : 0u) + (h->wscale != 0xff ? 4u : 0u);
+	return 14u + 20u + 20u + olen;
+}
+
 uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t *payload,
 			  uint32_t len)
 {
@@ -59,7 +65,7 @@ uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t 
 	csum_put16(tcp + 16, 0);
 	csum_put16(tcp + 18, 0);
 	memcpy(tcp + 20, opt, olen);
-	if (len)
+	if (len && payload != tcp + tcp_hlen)   /* not already written in place */
 		memcpy(tcp + tcp_hlen, payload, len);
 	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen + len);
 	sum = csum_partial(tcp, tcp_hlen + len, sum);

@@ -26,7 +26,10 @@ struct netpkt_tcp {
 };
 
 /* Builds the frame into buf (at least 14+20+40+len bytes); returns its
- * length (padded to the 60-byte Ethernet minimum). */
+ * length (padded to the 60-byte Ethernet minimum). The payload may already
+ * be in place, at buf + netpkt_tcp_payload_offset(h): it is not copied. */
+/* Where the payload starts in the frame netpkt_build_tcp builds from h. */
+uint32_t netpkt_tcp_payload_offset(const struct netpkt_tcp *h);
 uint32_t netpkt_build_tcp(uint8_t *buf, const struct netpkt_tcp *h, const uint8_t *payload,
 			  uint32_t len);
 

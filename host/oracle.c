@@ -13,14 +13,16 @@ static inline uint64_t stream_key(uint64_t seed, uint32_t conn)
 	return z ^ (z >> 31);
 }
 
+#define WORD_MUL 0x9e3779b97f4a7c15ULL
+
 /* Word i of the stream. (key + i) x an odd constant, then an xorshift:
  * both steps are one-to-one, so no two words of a stream are equal and a
  * segment delivered at the wrong offset never checks out; and from word i
- * to word i + 1 the product only grows by the constant, which the
- * compiler turns into an add in the fill and check loops. */
+ * to word i + 1 the product only grows by the constant, so the fill and
+ * check loops step it with an add. */
 static inline uint64_t word_at(uint64_t key, uint64_t index)
 {
-	uint64_t z = (key + index) * 0x9e3779b97f4a7c15ULL;
+	uint64_t z = (key + index) * WORD_MUL;
 	return z ^ (z >> 32);
 }
 
@@ -52,10 +54,16 @@ void oracle_fill(uint64_t seed, uint32_t conn, uint64_t offset, uint8_t *out, ui
 		uint64_t off = offset + i;
 		out[i++] = (uint8_t)(word_at(key, off >> 3) >> ((off & 7u) * 8u));
 	}
-	for (; i + 8u <= len; i += 8u)
-		put_le64(out + i, word_at(key, (offset + i) >> 3));
+	/* z is word_at's product for the next word: one add per word (the
+	 * compiler does not find this itself); a pointer and a count of
+	 * words make the tightest loop */
+	uint64_t z = (key + ((offset + i) >> 3)) * WORD_MUL;
+	uint8_t *p = out + i;
+	for (uint32_t n = (len - i) / 8u; n > 0; n--, p += 8, z += WORD_MUL)
+		put_le64(p, z ^ (z >> 32));
+	i = (uint32_t)(p - out);
 	if (i < len) {
-		uint64_t w = word_at(key, (offset + i) >> 3);
+		uint64_t w = z ^ (z >> 32);
 		for (unsigned k = 0; i < len; k++, i++)
 			out[i] = (uint8_t)(w >> (k * 8u));
 	}
@@ -72,16 +80,19 @@ int64_t oracle_check(uint64_t seed, uint32_t conn, uint64_t offset, const uint8_
 			return (int64_t)i;
 		i++;
 	}
-	for (; i + 8u <= len; i += 8u) {
-		uint64_t w = word_at(key, (offset + i) >> 3);
-		if (get_le64(buf + i) != w) {
+	uint64_t z = (key + ((offset + i) >> 3)) * WORD_MUL;   /* as in oracle_fill */
+	const uint8_t *p = buf + i;
+	for (uint32_t n = (len - i) / 8u; n > 0; n--, p += 8, z += WORD_MUL) {
+		uint64_t w = z ^ (z >> 32);
+		if (get_le64(p) != w) {
 			for (unsigned k = 0;; k++)
-				if (buf[i + k] != (uint8_t)(w >> (k * 8u)))
-					return (int64_t)(i + k);
+				if (p[k] != (uint8_t)(w >> (k * 8u)))
+					return (int64_t)(p - buf) + k;
 		}
 	}
+	i = (uint32_t)(p - buf);
 	if (i < len) {
-		uint64_t w = word_at(key, (offset + i) >> 3);
+		uint64_t w = z ^ (z >> 32);
 		for (unsigned k = 0; i < len; k++, i++)
 			if (buf[i] != (uint8_t)(w >> (k * 8u)))
 				return (int64_t)i;

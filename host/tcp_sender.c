@@ -119,7 +119,6 @@ static void timer_stop(struct tcp_sender *t)
 static int send_segment(struct tcp_sender *t, uint32_t seq, uint32_t len, uint8_t flags)
 {
 	uint8_t frame[14 + 20 + 40 + 1500];
-	uint8_t payload[1500];
 	struct netpkt_tcp h = t->addr;
 	h.seq = seq;
 	h.ack = t->rcv_nxt;
@@ -135,6 +134,13 @@ static int send_segment(struct tcp_sender *t, uint32_t seq, uint32_t len, uint8_
 		h.window = 5840;               /* 2.6.32's initial window field */
 		h.mss = 1460;
 		h.wscale = t->cfg.wscale;
+	}
+	/* the payload is written where the frame carries it: no copy */
+	uint32_t at = netpkt_tcp_payload_offset(&h);
+	uint8_t *payload = frame + at;
+	if (t->io.room && !t->io.room(t->io.ctx, at + len < 60u ? 60u : at + len)) {
+		t->stalled = 1;
+		return -1;
 	}
 	if (len)
 		oracle_fill(t->seed, t->conn, (uint64_t)(seq - t->iss - 1u), payload, len);

@@ -56,6 +56,10 @@ struct tcp_sender_io {
 	void (*established)(void *ctx, uint32_t conn);
 	void (*finished)(void *ctx, uint32_t conn);   /* done or failed */
 	void *ctx;
+	/* Optional (NULL: always): would xmit take a frame of len bytes now?
+	 * Asked before the frame is built, so that a full queue costs no
+	 * payload fill and checksum; 0 counts as xmit's -1. */
+	int (*room)(void *ctx, uint32_t len);
 };
 
 struct tcp_sender_stats {

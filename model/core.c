@@ -76,6 +76,22 @@ void core_compute(struct npu_thread *t, uint64_t cycles)
 	struct npu_core *c = &n->core[t->core];
 	sim_time start = sim_now(n->s);
 	core_advance(c, start);
+	if (c->n_active == 0) {
+		/* Alone on the core, the work ends at a known time. If no event
+		 * comes first, its completion and the thread's resumption would
+		 * be the next two events: skip them (the kernel's run-ahead),
+		 * leaving the core and the thread as core_done_event would. */
+		sim_time end = start + (cycles * n->cycle_ps * SHARE_UNITS + SHARE_UNITS - 1) / SHARE_UNITS;
+		if (sim_quiet_until(n->s, end)) {
+			thread_state(t, NPU_THREAD_COMPUTE);
+			sim_run_ahead(n->s, end, 2);
+			c->last_ps = end;
+			t->work_left = 0;
+			thread_state(t, NPU_THREAD_RUNNING);
+			t->st.busy_ps += end - start;
+			return;
+		}
+	}
 	t->work_left = cycles * n->cycle_ps * SHARE_UNITS;
 	c->active[c->n_active++] = t;
 	t->on_core = 1;

@@ -171,7 +171,7 @@ static int pick(const struct npu *n, sim_time now)
 	if (n->cfg.dma_buffer == DMA_BUFFER_FIFO)
 		return b->len && b->slot[b->head].visible_ps <= now ? (int)b->head : -1;
 	for (uint32_t k = b->len; k-- > 0;) {
-		uint32_t i = (b->head + k) % b->cap;
+		uint32_t i = ring_at(b->head, k, b->cap);
 		if (b->slot[i].visible_ps <= now)
 			return (int)i;
 	}
@@ -182,9 +182,9 @@ static void remove_at(struct fmn_bucket *b, uint32_t i)
 {
 	/* shift the newer entries down one place (a stack pops from the top,
 	 * so this is usually zero entries) */
-	uint32_t k = (i + b->cap - b->head) % b->cap;
+	uint32_t k = ring_at(i, b->cap - b->head, b->cap);   /* i's place after head */
 	for (; k + 1 < b->len; k++)
-		b->slot[(b->head + k) % b->cap] = b->slot[(b->head + k + 1) % b->cap];
+		b->slot[ring_at(b->head, k, b->cap)] = b->slot[ring_at(b->head, k + 1, b->cap)];
 	b->len--;
 	if (k == 0 && b->len == 0)
 		b->head = 0;
@@ -203,7 +203,7 @@ void dma_on_request(struct npu *n)
 		/* the newest is still crossing the FMN: look again when it lands */
 		sim_time soonest = SIM_TIME_MAX;
 		for (uint32_t k = 0; k < n->dma_req.len; k++) {
-			sim_time v = n->dma_req.slot[(n->dma_req.head + k) % n->dma_req.cap].visible_ps;
+			sim_time v = n->dma_req.slot[ring_at(n->dma_req.head, k, n->dma_req.cap)].visible_ps;
 			if (v < soonest)
 				soonest = v;
 		}
@@ -213,7 +213,7 @@ void dma_on_request(struct npu *n)
 	}
 	struct fmn_slot req = n->dma_req.slot[i];
 	if (n->cfg.dma_buffer == DMA_BUFFER_FIFO) {
-		n->dma_req.head = (n->dma_req.head + 1) % n->dma_req.cap;
+		n->dma_req.head = ring_at(n->dma_req.head, 1, n->dma_req.cap);
 		n->dma_req.len--;
 	} else {
 		remove_at(&n->dma_req, (uint32_t)i);
@@ -259,7 +259,7 @@ void npu_dma_trace_pending(struct npu *n)
 	if (!n->dma_trace)
 		return;
 	for (uint32_t k = 0; k < n->dma_req.len; k++) {
-		const struct fmn_slot *s = &n->dma_req.slot[(n->dma_req.head + k) % n->dma_req.cap];
+		const struct fmn_slot *s = &n->dma_req.slot[ring_at(n->dma_req.head, k, n->dma_req.cap)];
 		struct dma_trace_rec r = trace_rec_of(n, s, SIM_TIME_MAX);
 		n->dma_trace(n->dma_trace_ctx, &r);
 	}

@@ -26,7 +26,7 @@ int fmn_bucket_push(struct fmn_bucket *b, const struct fmn_slot *s)
 {
 	if (b->len == b->cap)
 		return -1;
-	b->slot[(b->head + b->len) % b->cap] = *s;
+	b->slot[ring_at(b->head, b->len, b->cap)] = *s;
 	b->len++;
 	return 0;
 }

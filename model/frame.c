@@ -4,7 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FRAME_SLAB 256
+#include "sim/bigmem.h"
+
+/* A slab fills one 2 MB huge page (sim_bigmem): a full transmit queue holds
+ * 4,096 frames (6 MB) that the link and the MAC walk through; on 4 KB pages
+ * that is 1,500 TLB entries. */
+#define FRAME_SLAB (((2u << 20) - 64u) / sizeof(struct frame))
 
 struct frame_slab {
 	struct frame_slab *next;
@@ -33,7 +38,7 @@ void frame_pool_destroy(struct frame_pool *p)
 	while (p->slabs) {
 		struct frame_slab *s = p->slabs;
 		p->slabs = s->next;
-		free(s);
+		sim_bigmem_free(s, sizeof *s);
 	}
 	free(p);
 }
@@ -41,12 +46,10 @@ void frame_pool_destroy(struct frame_pool *p)
 struct frame *frame_alloc(struct frame_pool *p)
 {
 	if (!p->free) {
-		struct frame_slab *s = malloc(sizeof *s);
-		if (!s)
-			abort();
+		struct frame_slab *s = sim_bigmem_alloc(sizeof *s);
 		s->next = p->slabs;
 		p->slabs = s;
-		for (int i = FRAME_SLAB - 1; i >= 0; i--) {
+		for (int i = (int)FRAME_SLAB - 1; i >= 0; i--) {
 			s->frames[i].next = p->free;
 			p->free = &s->frames[i];
 		}

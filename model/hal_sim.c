@@ -148,7 +148,7 @@ static bool take_from(struct npu_thread *t, enum hal_bucket which, struct hal_ms
 	if (b->len == 0 || b->slot[b->head].visible_ps > sim_now(t->n->s))
 		return false;
 	struct fmn_slot s = b->slot[b->head];
-	b->head = (b->head + 1) % b->cap;
+	b->head = ring_at(b->head, 1, b->cap);
 	b->len--;
 	bucket_changed(t);
 	*m = s.m;

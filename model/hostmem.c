@@ -27,12 +27,19 @@ struct free_blocks {
 	void *head;
 };
 
+/* region_of remembers the region it found for each 64 KB of offsets, in a
+ * small direct-mapped table: DMAs and the driver's reads go to the few
+ * buffers the 13 rings hold at a time, so most lookups skip the binary
+ * search over the 3,328 buffers. */
+#define HINT_SHIFT 16
+#define HINTS 1024u
+
 struct hostmem {
 	uint64_t bytes;                /* the RAM's size */
 	uint64_t used;                 /* offsets below this are allocated */
 	struct region *regions;        /* in increasing offset */
 	size_t n_regions, cap_regions;
-	size_t last;                   /* the region found last: DMAs come in runs */
+	uint32_t hint[HINTS];          /* region index + 1 found for off >> HINT_SHIFT, 0: none */
 	struct free_blocks *free;      /* one list per allocation size */
 	size_t n_free;
 };
@@ -88,8 +95,12 @@ uint64_t hostmem_alloc(struct hostmem *m, size_t bytes, size_t align)
 /* The allocation holding offset `off`, or NULL. */
 static struct region *region_of(struct hostmem *m, uint64_t off)
 {
-	if (m->last < m->n_regions && off - m->regions[m->last].off < m->regions[m->last].bytes)
-		return &m->regions[m->last];
+	uint32_t *hint = &m->hint[(off >> HINT_SHIFT) % HINTS];
+	if (*hint > 0 && *hint <= m->n_regions) {
+		struct region *r = &m->regions[*hint - 1];
+		if (off - r->off < r->bytes)
+			return r;
+	}
 	size_t lo = 0, hi = m->n_regions;      /* the last region at or below off */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -103,7 +114,7 @@ static struct region *region_of(struct hostmem *m, uint64_t off)
 	struct region *r = &m->regions[lo - 1];
 	if (off - r->off >= r->bytes)
 		return NULL;
-	m->last = lo - 1;
+	*hint = (uint32_t)lo;          /* index lo - 1, plus one */
 	return r;
 }
 

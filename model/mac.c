@@ -61,7 +61,7 @@ static void pde_deliver(struct npu *n)
 			struct hal_msg m = { .code = HAL_MSG_RX_FRAME, .words = 2 };
 			m.w[0] = p->addr;
 			m.w[1] = p->len;
-			n->pde_head[t] = (n->pde_head[t] + 1) % n->cfg.pkt_buffers;
+			n->pde_head[t] = ring_at(n->pde_head[t], 1, n->cfg.pkt_buffers);
 			n->pde_len[t]--;
 			fmn_deliver(n, STATION_MAC_RX, t, &m);
 		}
@@ -110,7 +110,7 @@ void mac_rx_kick(struct npu *n)
 		memcpy(buf, f->data, f->len);
 		unsigned t = pde_pick(n, f);
 		struct pde_pending *p =
-			&n->pde_q[t][(n->pde_head[t] + n->pde_len[t]) % n->cfg.pkt_buffers];
+			&n->pde_q[t][ring_at(n->pde_head[t], n->pde_len[t], n->cfg.pkt_buffers)];
 		p->addr = hal_addr_of(buf);
 		p->len = f->len;
 		n->pde_len[t]++;

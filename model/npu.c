@@ -162,10 +162,9 @@ struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct p
 
 	/* the loader: firmware state in NPU memory, init on thread 0's
 	 * identity, then every hardware thread starts its main loop */
-	n->fw_state = aligned_alloc(64, (prog->state_bytes() + 63) / 64 * 64);
-	if (!n->fw_state)
-		abort();
-	memset(n->fw_state, 0, prog->state_bytes());
+	/* zeroed pages on first touch, like the packet buffers: no memset of
+	 * the 2.3 MB the firmware's tables take */
+	n->fw_state = sim_bigmem_alloc(prog->state_bytes());
 	hal_current = &n->th[0];
 	prog->init(n->fw_state);
 	hal_current = NULL;
@@ -194,7 +193,7 @@ void npu_destroy(struct npu *n)
 	}
 	sim_bigmem_free(n->pkt_mem, (size_t)n->cfg.pkt_buffers * HAL_PKT_BUF_BYTES);
 	free(n->pkt_free);
-	free(n->fw_state);
+	sim_bigmem_free(n->fw_state, n->prog.state_bytes());
 	free(n);
 }
 

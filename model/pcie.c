@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/hostmem.h"
+#include "sim/bigmem.h"
 
 #define HOST_BUS_BASE 0x10000000ULL    /* bus address of host memory byte 0 */
 
@@ -73,10 +74,10 @@ struct pcie *pcie_create(sim *s, const struct pcie_config *c)
 	double bps = lane_bytes_per_s(c->generation) * c->lanes * (1.0 - c->dllp_overhead);
 	p->payload_bytes_per_ps = bps / 1e12;
 	p->host_mem = hostmem_create(c->host_mem_bytes);
-	p->shm = calloc(1, c->shm_bytes);
-	if (!p->shm)
-		sim_fatal("cannot allocate %llu bytes of host memory for the PCIe model",
-			  (unsigned long long)c->host_mem_bytes);
+	/* zeroed pages on first touch: no memset of 16 MB per run (calloc's
+	 * memory comes from the heap, not fresh pages, once a run has freed
+	 * blocks this large) */
+	p->shm = sim_bigmem_alloc(c->shm_bytes);
 	return p;
 }
 
@@ -85,7 +86,7 @@ void pcie_destroy(struct pcie *p)
 	if (!p)
 		return;
 	hostmem_destroy(p->host_mem);
-	free(p->shm);
+	sim_bigmem_free(p->shm, p->cfg.shm_bytes);
 	while (p->free_writes) {
 		struct pcie_write *w = p->free_writes;
 		p->free_writes = w->next;

@@ -5,7 +5,8 @@
  * SIM_EVQ=heap2|heap4, default heap2, the faster one at ~1,000 pending
  * events per bench/kernel): a binary and a 4-ary implicit array heap. Both keep a slot table so that a
  * handle finds its heap position without scanning. Events pushed for the
- * time of the last pop wait in a FIFO beside the heap (sim/evq_heap.inc);
+ * time of the last pop wait in a FIFO beside the heap, and up to 32
+ * events less than 1 ms ahead in a small sorted array (sim/evq_heap.inc);
  * the order of events is the same, by (time, seq).
  */
 #ifndef SIM_EVQ_H
@@ -37,6 +38,9 @@ int evq_pop(evq *q, evq_event *out);
 int evq_pop_until(evq *q, sim_time end, evq_event *out);
 /* Time of the minimum; SIM_TIME_MAX when empty. */
 sim_time evq_peek_time(const evq *q);
+/* The clock moved to `time` (at most the minimum's) with nothing popped:
+ * later pushes for that time take the FIFO, as after a pop at it. */
+void evq_set_time(evq *q, sim_time time);
 int evq_cancel(evq *q, uint64_t handle);
 int evq_contains(const evq *q, uint64_t handle);
 size_t evq_size(const evq *q);

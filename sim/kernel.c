@@ -71,9 +71,11 @@ uint64_t sim_run_until(sim *s, sim_time end)
 {
 	sim *outer = sim_running;
 	uint64_t start = s->executed;
+	sim_time outer_end = s->run_end;
 	evq_event ev;
 	sim_running = s;
 	s->stopping = 0;
+	s->run_end = end;
 	while (!s->stopping && evq_pop_until(s->queue, end, &ev)) {
 		s->now = ev.time;
 		s->executed++;
@@ -85,8 +87,23 @@ uint64_t sim_run_until(sim *s, sim_time end)
 	}
 	if (!s->stopping && end != SIM_TIME_MAX && end > s->now)
 		s->now = end;
+	s->run_end = outer_end;
 	sim_running = outer;
 	return s->executed - start;
+}
+
+bool sim_quiet_until(const sim *s, sim_time t)
+{
+	/* strictly after t: an event at t itself would run before the
+	 * wait's own events, which would be scheduled after it */
+	return !s->stopping && t <= s->run_end && evq_peek_time(s->queue) > t;
+}
+
+void sim_run_ahead(sim *s, sim_time t, unsigned events)
+{
+	s->now = t;
+	s->executed += events;
+	evq_set_time(s->queue, t);
 }
 
 void sim_stop(sim *s) { s->stopping = 1; }

@@ -42,6 +42,15 @@ int sim_event_pending(const sim *s, sim_event_handle h);
 uint64_t sim_run_until(sim *s, sim_time end);
 void sim_stop(sim *s);
 
+/* Run-ahead, for a process about to wait until t for something only it is
+ * waiting for. sim_quiet_until: no event is due at or before t, t is within
+ * the running sim_run_until and no stop is requested - nothing can happen
+ * in between. Then sim_run_ahead moves the clock to t at once and counts
+ * the `events` the wait would have executed (a completion, a resumption);
+ * the process goes on as if resumed at t. */
+bool sim_quiet_until(const sim *s, sim_time t);
+void sim_run_ahead(sim *s, sim_time t, unsigned events);
+
 uint64_t sim_events_executed(const sim *s);
 size_t sim_events_pending(const sim *s);
 

@@ -12,6 +12,7 @@ struct sim {
 	evq *queue;
 	uint64_t executed;
 	int stopping;
+	sim_time run_end;              /* `end` of the running sim_run_until, 0 outside */
 	sim_proc *current;             /* running process, NULL in events */
 	struct sim_proc_sched *sched;  /* coroutine bookkeeping (process.c) */
 	uint64_t progress_every;

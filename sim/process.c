@@ -30,6 +30,7 @@
 #define SIM_ASAN 1
 #endif
 #ifdef SIM_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -229,6 +230,13 @@ static sim_proc *take_cached(struct sim_proc_sched *sc, size_t map_bytes)
 static void prepare_context(sim_proc *p)
 {
 	uint8_t *top = p->map + p->map_bytes;
+#ifdef SIM_ASAN
+	/* The stack may have served a finished process, or its addresses an
+	 * earlier mapping: frames that never returned (a process ends by
+	 * switching away) left their redzones poisoned, and ASan keeps the
+	 * shadow across munmap. A fresh process starts on a clean stack. */
+	ASAN_UNPOISON_MEMORY_REGION(p->map + page_bytes, p->map_bytes - page_bytes);
+#endif
 #ifdef SIM_CORO_UCONTEXT
 	getcontext(&p->ctx);
 	p->ctx.uc_stack.ss_sp = p->map + page_bytes;

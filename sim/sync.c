@@ -128,7 +128,9 @@ bool sim_queue_try_put(sim *s, sim_queue *q, const void *item)
 {
 	if (q->len == q->capacity)
 		return false;
-	size_t tail = (q->head + q->len) % q->capacity;
+	size_t tail = q->head + q->len;        /* wrapped by compare, not % */
+	if (tail >= q->capacity)
+		tail -= q->capacity;
 	memcpy(q->items + tail * q->item_bytes, item, q->item_bytes);
 	q->len++;
 	sim_signal_notify_one(s, &q->not_empty);
@@ -140,7 +142,7 @@ bool sim_queue_try_get(sim *s, sim_queue *q, void *item)
 	if (q->len == 0)
 		return false;
 	memcpy(item, q->items + q->head * q->item_bytes, q->item_bytes);
-	q->head = (q->head + 1) % q->capacity;
+	q->head = q->head + 1 == q->capacity ? 0 : q->head + 1;
 	q->len--;
 	sim_signal_notify_one(s, &q->not_full);
 	return true;

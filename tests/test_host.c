@@ -106,7 +106,7 @@ START_TEST(syn_retransmissions_follow_linux_2_6_32)
 	n_syn = finished = 0;
 	struct tcp_sender_config c;
 	tcp_sender_config_default(&c);
-	struct tcp_sender_io io = { record_syn, NULL, on_finished, NULL };
+	struct tcp_sender_io io = { record_syn, NULL, on_finished, NULL, NULL };
 	struct netpkt_tcp a;
 	memset(&a, 0, sizeof a);
 	struct tcp_sender *t = tcp_sender_create(syn_sim, &c, &io, 0, 1, 1000, &a);

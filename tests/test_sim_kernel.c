@@ -207,6 +207,44 @@ START_TEST(event_queue_same_time_pushes_match_reference)
 }
 END_TEST
 
+/* sim_quiet_until and sim_run_ahead, from an event at t=10 with the next
+ * one at 100 and the run ending at 1,000. */
+static int ahead_checked;
+
+static void noop(sim *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+}
+
+static void look_ahead(sim *s, void *arg)
+{
+	(void)arg;
+	ck_assert(sim_quiet_until(s, 99));
+	ck_assert(!sim_quiet_until(s, 100));     /* the event at 100 runs first */
+	ck_assert(!sim_quiet_until(s, 2000));    /* past the run's end */
+	uint64_t before = sim_events_executed(s);
+	sim_run_ahead(s, 50, 2);
+	ck_assert_uint_eq(sim_now(s), 50);
+	ck_assert_uint_eq(sim_events_executed(s), before + 2);
+	sim_schedule_in(s, 0, noop, NULL);       /* for the new time */
+	ahead_checked = 1;
+}
+
+START_TEST(run_ahead_moves_the_clock_only_when_nothing_is_due)
+{
+	sim *s = sim_create(1);
+	ahead_checked = 0;
+	ck_assert(!sim_quiet_until(s, 5));        /* outside a run */
+	sim_schedule_at(s, 10, look_ahead, NULL);
+	sim_schedule_at(s, 100, noop, NULL);
+	ck_assert_uint_eq(sim_run_until(s, 1000), 3 + 2);
+	ck_assert_int_eq(ahead_checked, 1);
+	ck_assert_uint_eq(sim_now(s), 1000);
+	sim_destroy(s);
+}
+END_TEST
+
 Suite *sim_kernel_suite(void)
 {
 	Suite *s = suite_create("sim_kernel");
@@ -220,6 +258,7 @@ Suite *sim_kernel_suite(void)
 	tcase_add_test(tc, progress_hook_runs_every_n_events);
 	tcase_add_test(tc, event_queue_matches_reference_under_random_operations);
 	tcase_add_test(tc, event_queue_same_time_pushes_match_reference);
+	tcase_add_test(tc, run_ahead_moves_the_clock_only_when_nothing_is_due);
 	suite_add_tcase(s, tc);
 	return s;
 }

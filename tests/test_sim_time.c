@@ -35,6 +35,35 @@ START_TEST(bytes_time_rounds_up)
 }
 END_TEST
 
+/* The 64-bit paths of the conversions against 128-bit arithmetic, over
+ * values around their limits and random ones. */
+START_TEST(conversions_match_wide_arithmetic)
+{
+	static const uint64_t hzs[] = { 1, 3, 1000000000ULL, 1200000000ULL, 2930000000ULL,
+					(1ULL << 33) - 1, 1ULL << 33, (1ULL << 40) - 1, 1ULL << 40 };
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t hz = hzs[i % 9];
+		uint64_t v = x >> (i % 64);          /* every magnitude */
+		unsigned __int128 want = ((unsigned __int128)v * hz) / SIM_PS_PER_S;
+		ck_assert_uint_eq(sim_time_to_cycles(v, hz), (uint64_t)want);
+		uint64_t cyc = v % (hz * 3 + 17000000u);
+		uint64_t rem = cyc % hz;
+		unsigned __int128 frac = ((unsigned __int128)rem * SIM_PS_PER_S + hz / 2) / hz;
+		unsigned __int128 ps = (unsigned __int128)(cyc / hz) * SIM_PS_PER_S + frac;
+		if (ps <= SIM_TIME_MAX)
+			ck_assert_uint_eq(sim_cycles(cyc, hz), (uint64_t)ps);
+		uint64_t bytes = v % 4000000u, bps = hz * 10u;
+		unsigned __int128 t = ((unsigned __int128)bytes * 8u * SIM_PS_PER_S + bps - 1) / bps;
+		if (t <= SIM_TIME_MAX)
+			ck_assert_uint_eq(sim_bytes_time(bytes, bps), (uint64_t)t);
+	}
+}
+END_TEST
+
 START_TEST(checked_add_reports_overflow)
 {
 	sim_time r;
@@ -70,6 +99,7 @@ Suite *sim_time_suite(void)
 	tcase_add_test(tc, units_convert_to_picoseconds);
 	tcase_add_test(tc, cycles_round_to_nearest_picosecond);
 	tcase_add_test(tc, bytes_time_rounds_up);
+	tcase_add_test(tc, conversions_match_wide_arithmetic);
 	tcase_add_test(tc, checked_add_reports_overflow);
 	tcase_add_test_raise_signal(tc, add_overflow_is_fatal, SIGABRT);
 	tcase_add_test_raise_signal(tc, mul_overflow_is_fatal, SIGABRT);

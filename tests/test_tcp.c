@@ -124,7 +124,7 @@ static void start_with(const struct tcp_sender_config *c, uint64_t bytes)
 	n_retrans = 0;
 	first_data_seq = 0;
 	n_acks = 0;
-	struct tcp_sender_io io = { client_xmit, NULL, NULL, NULL };
+	struct tcp_sender_io io = { client_xmit, NULL, NULL, NULL, NULL };
 	struct netpkt_tcp a;
 	memset(&a, 0, sizeof a);
 	a.saddr = 0x0a000001;
