@@ -44,31 +44,41 @@ static inline uint64_t load64(const uint8_t *p)
  * number of bytes long, to be included. */
 static inline uint32_t csum_scalar(const uint8_t *p, uint32_t len, uint32_t sum, uint64_t pre)
 {
-	uint64_t s0 = pre, s1 = 0, s2 = 0, s3 = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+	uint64_t s0 = pre, c0 = 0;
 	uint32_t i = 0;
-	for (; i + 64u <= len; i += 64u) {
-		add64(&s0, &c0, load64(p + i));
-		add64(&s1, &c1, load64(p + i + 8));
-		add64(&s2, &c2, load64(p + i + 16));
-		add64(&s3, &c3, load64(p + i + 24));
-		add64(&s0, &c0, load64(p + i + 32));
-		add64(&s1, &c1, load64(p + i + 40));
-		add64(&s2, &c2, load64(p + i + 48));
-		add64(&s3, &c3, load64(p + i + 56));
+	if (len >= 64u) {
+		uint64_t s1 = 0, s2 = 0, s3 = 0, c1 = 0, c2 = 0, c3 = 0;
+		for (; i + 64u <= len; i += 64u) {
+			add64(&s0, &c0, load64(p + i));
+			add64(&s1, &c1, load64(p + i + 8));
+			add64(&s2, &c2, load64(p + i + 16));
+			add64(&s3, &c3, load64(p + i + 24));
+			add64(&s0, &c0, load64(p + i + 32));
+			add64(&s1, &c1, load64(p + i + 40));
+			add64(&s2, &c2, load64(p + i + 48));
+			add64(&s3, &c3, load64(p + i + 56));
+		}
+		add64(&s0, &c0, s1);
+		add64(&s0, &c0, s2);
+		add64(&s0, &c0, s3);
+		c0 += c1 + c2 + c3;
 	}
+	/* short data (headers) starts here */
 	for (; i + 8u <= len; i += 8u)
 		add64(&s0, &c0, load64(p + i));
-	/* each 64-bit sum as two 32-bit halves: below 9 x 2^32 in all */
-	uint64_t acc = c0 + c1 + c2 + c3 + (s0 & 0xffffffffu) + (s0 >> 32) + (s1 & 0xffffffffu) +
-		       (s1 >> 32) + (s2 & 0xffffffffu) + (s2 >> 32) + (s3 & 0xffffffffu) + (s3 >> 32);
+	/* the 64-bit sum as two 32-bit halves and its carries: below 2^34 */
+	uint64_t acc = c0 + (s0 & 0xffffffffu) + (s0 >> 32);
 	if (i + 4u <= len) {
 		uint32_t w;
 		memcpy(&w, p + i, 4);
 		acc += w;
 		i += 4u;
 	}
-	while (acc >> 16)
-		acc = (acc & 0xffffu) + (acc >> 16);
+	/* fold to 16 bits: a nonzero sum stays nonzero */
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	acc = (acc & 0xffffu) + (acc >> 16);
+	acc = (acc & 0xffffu) + (acc >> 16);
+	acc = (acc & 0xffffu) + (acc >> 16);
 	uint16_t native = (uint16_t)acc;
 	uint8_t be[2];
 	memcpy(be, &native, 2);

@@ -204,7 +204,12 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 {
 	hal_cost(HAL_COST_PARSE, 1);
 	hal_mem(1);                    /* the headers' cache line */
-	memset(p, 0, sizeof *p);
+	/* the fields a TCP frame may leave unset (callers read the others
+	 * only after PARSE_TCP, which sets them all) */
+	p->has_ts = 0;
+	p->other_opts = 0;
+	p->tsval = 0;
+	p->tsecr = 0;
 	if (len < ETH_HLEN || csum_get16(f + 12) != ETH_P_IPV4) {
 		*why = LRO_PASS_NOT_IPV4;
 		return PARSE_PASS;
@@ -267,7 +272,16 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	p->ack = csum_get32(tcp + 8);
 	p->flags = tcp[13];
 	p->window = csum_get16(tcp + 14);
-	parse_tcp_options(tcp + 20, p->tcp_hlen - 20u, p);
+	const uint8_t *opt = tcp + 20;
+	if (p->tcp_hlen == 32u && opt[0] == 1 && opt[1] == 1 && opt[2] == 8 && opt[3] == 10) {
+		/* what Linux sends on every segment: NOP, NOP, timestamps (the
+		 * loop below reads it the same way) */
+		p->has_ts = 1;
+		p->tsval = csum_get32(opt + 4);
+		p->tsecr = csum_get32(opt + 8);
+	} else {
+		parse_tcp_options(opt, p->tcp_hlen - 20u, p);
+	}
 	(void)e;
 	return PARSE_TCP;
 }
@@ -471,7 +485,12 @@ static void build_ack(struct lro_engine *e, const uint8_t *f, const struct parse
 	ip[9] = IPPROTO_TCP_NUM;
 	csum_put32(ip + 12, p->daddr);
 	csum_put32(ip + 16, p->saddr);
-	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
+	/* Both checksums from the field values rather than from the bytes
+	 * just written: the same sums of 16-bit words. */
+	uint32_t addrs = (p->saddr >> 16) + (p->saddr & 0xffffu) + (p->daddr >> 16) +
+			 (p->daddr & 0xffffu);
+	uint32_t ip_sum = 0x4500u + 20u + tcp_hlen + 0x4000u + (64u << 8 | IPPROTO_TCP_NUM) + addrs;
+	csum_put16(ip + 10, (uint16_t)~csum_fold(ip_sum));
 	uint8_t *tcp = ip + 20;
 	csum_put16(tcp, p->dport);
 	csum_put16(tcp + 2, p->sport);
@@ -490,8 +509,15 @@ static void build_ack(struct lro_engine *e, const uint8_t *f, const struct parse
 		csum_put32(tcp + 24, p->tsecr);
 		csum_put32(tcp + 28, p->tsval);
 	}
-	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_hlen, sum)));
+	/* pseudo header, ports, sequence numbers, offset and flags, window,
+	 * then the timestamp option's words */
+	uint32_t sum = addrs + IPPROTO_TCP_NUM + tcp_hlen + p->sport + p->dport + (p->ack >> 16) +
+		       (p->ack & 0xffffu) + (ack_seq >> 16) + (ack_seq & 0xffffu) +
+		       ((tcp_hlen / 4u) << 12 | TCP_ACK) + e->cfg.ack_window;
+	if (p->has_ts)
+		sum += 0x0101u + 0x080au + (p->tsecr >> 16) + (p->tsecr & 0xffffu) + (p->tsval >> 16) +
+		       (p->tsval & 0xffffu);
+	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
 	a->len = ETH_HLEN + 20u + tcp_hlen;
 	e->c.acks_sent++;
 }
