@@ -126,30 +126,39 @@ static uint64_t sum_block_sse2(const uint8_t *p, uint32_t n)
 }
 
 #ifdef CSUM_AVX2
-/* The same, 32 bytes a vector (half the instructions). */
+/* The same, 32 bytes a vector (half the instructions), 128 bytes a turn. */
 __attribute__((target("avx2"))) static uint64_t sum_block_avx2(const uint8_t *p, uint32_t n)
 {
 	const __m256i flip = _mm256_set1_epi16((short)0x8000), one = _mm256_set1_epi16(1);
-	__m256i a0 = _mm256_setzero_si256(), a1 = a0;
-	uint32_t i = 0;
-	for (; i + 64u <= n; i += 64u) {
-		__m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
-		__m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 32));
+	__m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+	const uint8_t *end = p + n;
+	for (; end - p >= 128; p += 128) {
+		__m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		__m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+		__m256i v2 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 64));
+		__m256i v3 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 96));
 		a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_xor_si256(v0, flip), one));
 		a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_xor_si256(v1, flip), one));
+		a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(_mm256_xor_si256(v2, flip), one));
+		a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(_mm256_xor_si256(v3, flip), one));
 	}
-	for (; i < n; i += 16u) {
-		/* a zero-extended 16-byte vector: the zero words add 0 */
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+	for (; end - p >= 32; p += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_xor_si256(v, flip), one));
+	}
+	if (p < end) {
+		/* 16 bytes left, zero-extended: the zero words add 0 */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		v = _mm_xor_si128(v, _mm_set1_epi16((short)0x8000));
 		a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_zextsi128_si256(v), one));
 	}
-	__m256i a = _mm256_add_epi32(a0, a1);
-	int32_t lane[8];
-	memcpy(lane, &a, sizeof lane);
-	int64_t s = 0;
-	for (int k = 0; k < 8; k++)
-		s += lane[k];
+	/* a block is 1,024 vectors: each lane within +-2^26, the sum of all
+	 * eight lanes within +-2^30 */
+	__m256i a = _mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3));
+	__m128i h = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+	h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4e));
+	h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xb1));
+	int64_t s = _mm_cvtsi128_si32(h);
 	return (uint64_t)(s + (int64_t)(n / 2u) * 32768);
 }
 #endif
