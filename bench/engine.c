@@ -81,9 +81,9 @@ static void run_reset(struct run *r)
 		r->free_list[r->n_free++] = i;
 }
 
-/* Asks for the lines of a frame ahead of use: the engine reads all of it
- * (the checksum), and on the next frame the core would otherwise wait for
- * each line in turn. */
+/* Asks for the lines of a frame in its packet buffer ahead of use: the
+ * engine reads all of it (the checksum), and would otherwise wait for each
+ * line in turn. */
 static inline void prefetch_frame(const uint8_t *p, uint32_t len)
 {
 	for (uint32_t at = 0; at < len; at += 64u)
@@ -146,8 +146,7 @@ static int run_pass(struct run *r, const struct capture *c, struct verify *v)
 			return -1;
 		}
 		uint8_t *b = r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
-		if (i + 1 < c->n)
-			prefetch_frame(c->data + f[1].off, f[1].len);
+		capture_prefetch(c, i + CAPTURE_PREFETCH_AHEAD);
 		memcpy(b, c->data + f->off, f->len);
 		lro_input(r->eng, b, f->len, f->ts_ns, &r->out);
 		carry_out(r, v);
@@ -239,8 +238,7 @@ static int pass_copies(struct run *r, const struct capture *c, struct engine_spe
 	for (size_t i = 0; i < c->n; i++) {
 		const struct capture_frame *f = &c->frames[i];
 		uint8_t *b = r->bufs + (i % COPY_RING) * HAL_PKT_BUF_BYTES;
-		if (i + 1 < c->n)
-			prefetch_frame(c->data + f[1].off, f[1].len);
+		capture_prefetch(c, i + CAPTURE_PREFETCH_AHEAD);
 		memcpy(b, c->data + f->off, f->len);
 		last += b[f->len - 1];
 	}
