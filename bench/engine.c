@@ -81,6 +81,15 @@ static void run_reset(struct run *r)
 		r->free_list[r->n_free++] = i;
 }
 
+/* Asks for the lines of a frame in its packet buffer ahead of use: the
+ * engine reads all of it (the checksum), and would otherwise wait for each
+ * line in turn. */
+static inline void prefetch_frame(const uint8_t *p, uint32_t len)
+{
+	for (uint32_t at = 0; at < len; at += 64u)
+		__builtin_prefetch(p + at);
+}
+
 static inline void buf_give(struct run *r, uint8_t *b)
 {
 	r->free_list[r->n_free++] = (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
@@ -137,6 +146,7 @@ static int run_pass(struct run *r, const struct capture *c, struct verify *v)
 			return -1;
 		}
 		uint8_t *b = r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
+		capture_prefetch(c, i + CAPTURE_PREFETCH_AHEAD);
 		memcpy(b, c->data + f->off, f->len);
 		lro_input(r->eng, b, f->len, f->ts_ns, &r->out);
 		carry_out(r, v);
@@ -189,6 +199,8 @@ static int run_pass_placed(struct run *r, const struct capture *c, struct engine
 		struct timing t = timing_start();
 		for (size_t j = 0; j < n; j++) {
 			const struct capture_frame *f = &c->frames[i + j];
+			if (j + 1 < n)
+				prefetch_frame(placed[j + 1], f[1].len);
 			lro_input(r->eng, placed[j], f->len, f->ts_ns, &r->out);
 			carry_out(r, NULL);
 		}
@@ -226,6 +238,7 @@ static int pass_copies(struct run *r, const struct capture *c, struct engine_spe
 	for (size_t i = 0; i < c->n; i++) {
 		const struct capture_frame *f = &c->frames[i];
 		uint8_t *b = r->bufs + (i % COPY_RING) * HAL_PKT_BUF_BYTES;
+		capture_prefetch(c, i + CAPTURE_PREFETCH_AHEAD);
 		memcpy(b, c->data + f->off, f->len);
 		last += b[f->len - 1];
 	}

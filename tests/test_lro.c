@@ -472,9 +472,10 @@ END_TEST
 
 START_TEST(csum_partial_equals_the_naive_sum_at_every_length_and_alignment)
 {
-	/* csum_partial adds 64-bit words with four sums and a tail: check it
-	 * against the word-at-a-time sum for each length and start offset, on
-	 * bytes that make carries (all ones), none (zeros) and random ones */
+	/* csum_partial adds vectors (from 128 bytes) or 64-bit words with four
+	 * sums, and a tail: check it against the word-at-a-time sum for each
+	 * length and start offset, on bytes that make carries (all ones), none
+	 * (zeros) and random ones */
 	static uint8_t data[8 + 1600];
 	uint32_t x = 12345;
 	for (int fill = 0; fill < 3; fill++) {
@@ -489,6 +490,29 @@ START_TEST(csum_partial_equals_the_naive_sum_at_every_length_and_alignment)
 				ck_assert_uint_eq(csum_fold(got), naive_sum(data + off, len, start));
 				ck_assert_uint_eq(csum_fold(csum_partial(data + off, len, 0)),
 						  naive_sum(data + off, len, 0));
+			}
+		}
+	}
+}
+END_TEST
+
+START_TEST(csum_partial_equals_the_naive_sum_past_a_vector_block)
+{
+	/* the vector sum (SSE2/AVX2/NEON) works in blocks of 32 KB: lengths
+	 * around one and two blocks, all ones (the most carries) and random */
+	static uint8_t data[66000 + 8];
+	uint32_t x = 777;
+	for (int fill = 0; fill < 2; fill++) {
+		for (size_t i = 0; i < sizeof data; i++) {
+			x = x * 1103515245u + 12345u;
+			data[i] = fill == 0 ? 0xff : (uint8_t)(x >> 16);
+		}
+		static const uint32_t lens[] = { 32752, 32767, 32768, 32769, 32784, 32800,
+						 65520, 65535, 65536, 65551, 66000 };
+		for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+			for (uint32_t off = 0; off < 8; off += 3) {
+				ck_assert_uint_eq(csum_fold(csum_partial(data + off, lens[k], 5)),
+						  naive_sum(data + off, lens[k], 5));
 			}
 		}
 	}
@@ -512,6 +536,7 @@ Suite *lro_suite(void)
 	tcase_add_test(tc, active_ack_acknowledges_nextseq_with_the_configured_window);
 	tcase_add_test(tc, aggregates_never_exceed_a_16_bit_ip_length);
 	tcase_add_test(tc, csum_partial_equals_the_naive_sum_at_every_length_and_alignment);
+	tcase_add_test(tc, csum_partial_equals_the_naive_sum_past_a_vector_block);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -110,6 +110,7 @@ static int gro_pass(struct gro_run *g, const struct capture *c, enum mode mode)
 			const struct capture_frame *f = &c->frames[i + j];
 			const uint8_t *src = c->data + f->off;
 			struct rte_mbuf *m = pkts[j];
+			capture_prefetch(c, i + j + CAPTURE_PREFETCH_AHEAD);  /* as the engine's harness */
 			memcpy(rte_pktmbuf_mtod(m, uint8_t *), src, f->len);
 			m->data_len = (uint16_t)f->len;
 			m->pkt_len = f->len;
