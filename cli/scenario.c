@@ -101,6 +101,7 @@ static const struct scenario_key keys[] = {
 	{ "client", "init_cwnd", T_INT, "3", 1, 100, NULL, "segments", "initial congestion window", S_U32, TB(client.tcp.init_cwnd_segments) },
 	{ "client", "syn_rto", T_TIME, "3s", 1e-3, 60, NULL, "s", "initial SYN retransmission timeout", S_TIME, TB(client.tcp.syn_rto_ps) },
 	{ "client", "syn_retries", T_INT, "5", 0, 20, NULL, "", "SYN retransmissions before connect fails", S_U32, TB(client.tcp.syn_retries) },
+	{ "client", "port_base", T_INT, "40000", 1024, 65535, NULL, "", "source port of connection 0 (connection i uses port_base + i; the ports decide the 4-tuple hash that spreads flows over rx threads)", S_U16, TB(client.port_base) },
 	{ "client", "slow_start_after_idle", T_BOOL, "on", 0, 1, NULL, "", "restart the window after an idle RTO (RFC 2861, Linux's default)", S_U32, TB(client.tcp.slow_start_after_idle) },
 	{ "client", "rto_min", T_TIME, "200ms", 1e-3, 10, NULL, "s", "minimum RTO", S_TIME, TB(client.tcp.rto_min_ps) },
 
@@ -680,6 +681,11 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 			      TB(npu.ddr.bytes_per_s) ? v / 8.0 : v);
 			break;
 		}
+	}
+	if ((uint32_t)c->client.port_base + c->client.connections > 65536u) {
+		snprintf(err, err_len, "client.port_base %u + run.connections %u passes port 65535",
+			 c->client.port_base, c->client.connections);
+		return -1;
 	}
 	c->seed = p->seed;
 	return 0;

@@ -222,7 +222,9 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 	npu.pde = c->lro_mode ? PDE_HASH : PDE_ROUND_ROBIN;
 	tb->npu = npu_create(tb->s, tb->pool, tb->link, tb->pcie, &npu, &firmware, kept,
 			     sizeof kept / sizeof kept[0]);
-	tb->server = server_create(tb->s, &c->server, tb->pcie, c->seed, c->client.connections);
+	struct server_config sc = c->server;
+	sc.client_port_base = c->client.port_base;   /* one setting, both ends */
+	tb->server = server_create(tb->s, &sc, tb->pcie, c->seed, c->client.connections);
 	tb->client = client_create(tb->s, &c->client, tb->link, tb->pool, c->seed);
 	static const char *const stream[2] = { "faults.client-to-npu", "faults.npu-to-client" };
 	for (int d = 0; d < 2; d++) {

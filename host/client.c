@@ -24,7 +24,7 @@ void client_config_default(struct client_config *c)
 {
 	c->connections = 1;
 	c->bytes_per_connection = 4u << 20;
-	c->pattern = CLIENT_SEQUENTIAL;
+	c->pattern = CLIENT_ALL_THEN_SEND;   /* the paper's test program (VII) */
 	c->port_base = 40000;
 	c->server_port = 5001;
 	tcp_sender_config_default(&c->tcp);

@@ -44,6 +44,37 @@ START_TEST(units_convert_to_the_configuration)
 }
 END_TEST
 
+/* Every key's documented default is what the model uses by default, and no
+ * key's store overwrites a neighbour (a wrong store width would). */
+START_TEST(every_key_at_its_default_gives_the_default_configuration)
+{
+	ck_assert_int_eq(load("[run]\n"), 0);
+	struct scenario_point p;
+	static struct testbed_config c, d;
+	scenario_point(&sc, 0, &p);
+	ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), 0);
+	testbed_config_default(&d);
+	d.seed = c.seed;
+	ck_assert_int_eq(memcmp(&c, &d, sizeof c), 0);
+}
+END_TEST
+
+START_TEST(client_port_base_must_leave_room_for_every_connection)
+{
+	ck_assert_int_eq(load("[run]\nconnections = 64\n[client]\nport_base = 50000\n"), 0);
+	struct scenario_point p;
+	struct testbed_config c;
+	scenario_point(&sc, 0, &p);
+	ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), 0);
+	ck_assert_uint_eq(c.client.port_base, 50000);
+	ck_assert_uint_eq(c.client.connections, 64);     /* not clobbered */
+	ck_assert_int_eq(load("[run]\nconnections = 64\n[client]\nport_base = 65500\n"), 0);
+	scenario_point(&sc, 0, &p);
+	ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "passes port 65535"));
+}
+END_TEST
+
 START_TEST(errors_name_file_line_and_key)
 {
 	ck_assert_int_eq(load("[run]\nconections = 4\n"), -1);
@@ -160,6 +191,8 @@ Suite *scenario_suite(void)
 	TCase *tc = tcase_create("parse");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, units_convert_to_the_configuration);
+	tcase_add_test(tc, every_key_at_its_default_gives_the_default_configuration);
+	tcase_add_test(tc, client_port_base_must_leave_room_for_every_connection);
 	tcase_add_test(tc, errors_name_file_line_and_key);
 	tcase_add_test(tc, sweeps_expand_to_the_cartesian_product_in_order);
 	tcase_add_test(tc, overrides_replace_file_values_and_sweeps);
