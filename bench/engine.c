@@ -137,18 +137,33 @@ static void carry_out(struct run *r, struct verify *v)
 	}
 }
 
+/* Takes a buffer from the pool and copies frame i into it: the NIC's DMA. */
+static uint8_t *place(struct run *r, const struct capture *c, size_t i)
+{
+	if (r->n_free == 0) {
+		fprintf(stderr, "bench: more than %u segments held at frame %zu\n", N_BUFS, i + 1);
+		return NULL;
+	}
+	const struct capture_frame *f = &c->frames[i];
+	uint8_t *b = r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
+	capture_prefetch(c, i + CAPTURE_PREFETCH_AHEAD);
+	memcpy(b, c->data + f->off, f->len);
+	return b;
+}
+
+/* Each frame is copied one frame ahead of the engine, as a NIC's DMA runs
+ * ahead of the core: reading a frame right after its copy would wait for
+ * the copy's stores to reach the cache. */
 static int run_pass(struct run *r, const struct capture *c, struct verify *v)
 {
+	uint8_t *next = c->n ? place(r, c, 0) : NULL;
 	for (size_t i = 0; i < c->n; i++) {
-		const struct capture_frame *f = &c->frames[i];
-		if (r->n_free == 0) {
-			fprintf(stderr, "bench: more than %u segments held at frame %zu\n", N_BUFS, i + 1);
+		uint8_t *b = next;
+		if (!b)
 			return -1;
-		}
-		uint8_t *b = r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
-		capture_prefetch(c, i + CAPTURE_PREFETCH_AHEAD);
-		memcpy(b, c->data + f->off, f->len);
-		lro_input(r->eng, b, f->len, f->ts_ns, &r->out);
+		if (i + 1 < c->n)
+			next = place(r, c, i + 1);
+		lro_input(r->eng, b, c->frames[i].len, c->frames[i].ts_ns, &r->out);
 		carry_out(r, v);
 	}
 	for (uint32_t i = 0; i < lro_conn_capacity(r->eng); i++) {

@@ -3,7 +3,9 @@
 #ifndef FIRMWARE_CSUM_H
 #define FIRMWARE_CSUM_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Ones' complement sum of len bytes read as big-endian 16-bit words (an odd
  * last byte is padded with zero), added to sum: a 32-bit partial sum, equal
@@ -17,6 +19,24 @@ uint16_t csum_fold(uint32_t sum);
 uint32_t csum_add_at(uint32_t a, uint32_t b, uint32_t offset);
 /* Sum of the TCP/IPv4 pseudo header (addresses as read from the header). */
 uint32_t csum_tcp_pseudo(const uint8_t *saddr, const uint8_t *daddr, uint32_t tcp_len);
+
+/* True when the 20 bytes at ip sum to 0xffff (an IPv4 header without
+ * options whose checksum is right). The sum is taken in native order: a
+ * folded sum of 0xffff reads the same in either byte order. */
+static inline bool csum_ip20_ok(const uint8_t *ip)
+{
+	uint64_t s = 0;
+	for (int i = 0; i < 20; i += 4) {
+		uint32_t w;
+		memcpy(&w, ip + i, 4);
+		s += w;
+	}
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffu) + (s >> 16);
+	s = (s & 0xffffu) + (s >> 16);
+	s = (s & 0xffffu) + (s >> 16);
+	return s == 0xffffu;
+}
 
 static inline uint16_t csum_get16(const uint8_t *p)
 {

@@ -233,7 +233,9 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 		*why = LRO_DROP_TRUNCATED;
 		return PARSE_DROP;
 	}
-	if (csum_fold(csum_partial(ip, p->ip_hlen, 0)) != 0xffffu) {
+	bool ip_ok = p->ip_hlen == 20u ? csum_ip20_ok(ip)
+				       : csum_fold(csum_partial(ip, p->ip_hlen, 0)) == 0xffffu;
+	if (!ip_ok) {
 		*why = LRO_DROP_BAD_IP_CSUM;
 		return PARSE_DROP;
 	}

@@ -519,6 +519,28 @@ START_TEST(csum_partial_equals_the_naive_sum_past_a_vector_block)
 }
 END_TEST
 
+START_TEST(csum_ip20_ok_agrees_with_the_naive_sum)
+{
+	/* random 20-byte headers, each also with its checksum field set
+	 * right, and the all-zero and all-ones ones */
+	uint8_t h[20];
+	uint32_t x = 99;
+	for (int n = 0; n < 20000; n++) {
+		for (int i = 0; i < 20; i++) {
+			x = x * 1103515245u + 12345u;
+			h[i] = n == 0 ? 0 : n == 1 ? 0xff : (uint8_t)(x >> 16);
+		}
+		ck_assert_int_eq(csum_ip20_ok(h), naive_sum(h, 20, 0) == 0xffff);
+		h[10] = h[11] = 0;
+		uint16_t c = (uint16_t)~naive_sum(h, 20, 0);
+		h[10] = (uint8_t)(c >> 8);
+		h[11] = (uint8_t)c;
+		ck_assert_int_eq(csum_ip20_ok(h), naive_sum(h, 20, 0) == 0xffff);
+		ck_assert(csum_ip20_ok(h) || n == 0);
+	}
+}
+END_TEST
+
 Suite *lro_suite(void)
 {
 	Suite *s = suite_create("lro");
@@ -537,6 +559,7 @@ Suite *lro_suite(void)
 	tcase_add_test(tc, aggregates_never_exceed_a_16_bit_ip_length);
 	tcase_add_test(tc, csum_partial_equals_the_naive_sum_at_every_length_and_alignment);
 	tcase_add_test(tc, csum_partial_equals_the_naive_sum_past_a_vector_block);
+	tcase_add_test(tc, csum_ip20_ok_agrees_with_the_naive_sum);
 	suite_add_tcase(s, tc);
 	return s;
 }
