@@ -87,6 +87,9 @@ static int driver_xmit(struct server *sv, const uint8_t *frame, uint32_t len)
 	struct nic_tx_slot *slot = &sv->tx[at];
 	if (nic_le32(slot->flags) & NIC_TX_READY)
 		return -1;
+	/* the slot's contents first, its READY flag last (a real driver puts a
+	 * write barrier between them) */
+	slot->len = nic_le32(len);
 	if (sv->tx_buf) {
 		memcpy(pcie_host_ptr(sv->pcie, sv->tx_buf[at], len), frame, len);
 		slot->host_addr = nic_le64(sv->tx_buf[at]);
@@ -95,7 +98,6 @@ static int driver_xmit(struct server *sv, const uint8_t *frame, uint32_t len)
 		memcpy(slot->frame, frame, len);
 		slot->flags = nic_le32(NIC_TX_READY);
 	}
-	slot->len = nic_le32(len);
 	sv->tx_next++;
 	sv->shm->tx_produced = nic_le32(sv->tx_next);
 	sv->st.tx_frames++;
