@@ -147,7 +147,10 @@ static void tcp_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 	sv->st.tx_ring_full++;
 	if (sv->qdisc_len == sv->cfg.txqueuelen) {
 		sv->st.tx_qdisc_drops++;
-		if (len >= 14 + 20 + 14 && (frame[14 + 20 + 13] & NETPKT_TCP_SYN))
+		struct netpkt_tcp h;
+		const uint8_t *pl;
+		uint32_t plen;
+		if (netpkt_parse_tcp(frame, len, &h, &pl, &plen) == 0 && (h.flags & NETPKT_TCP_SYN))
 			sv->st.tx_qdisc_synack_drops++;   /* the client will retry its SYN */
 		return;
 	}

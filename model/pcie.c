@@ -10,16 +10,17 @@
 
 #define HOST_BUS_BASE 0x10000000ULL    /* bus address of host memory byte 0 */
 
-/* A device->host write waiting for its last TLP to land. */
+/* A device->host write waiting for its last TLP to land, or a DMA read
+ * waiting for its last completion. */
 struct pcie_write {
 	struct pcie_write *next;       /* free list */
 	struct pcie *p;
-	hal_bus_addr dst;
+	hal_bus_addr host;             /* written (writes) or read (reads) */
 	const void *src;
 	uint32_t len;
 	unsigned msi_vector;           /* for MSI writes */
 	int is_msi;
-	void *read_dst;                /* for DMA reads: the device's buffer */
+	void *read_into;               /* for DMA reads: the device's buffer */
 	void (*done)(void *ctx);
 	void *ctx;
 };
@@ -155,7 +156,7 @@ static void write_landed(sim *s, void *arg)
 		if (p->msi)
 			p->msi(p->msi_ctx, w->msi_vector);
 	} else {
-		memcpy(pcie_host_ptr(p, w->dst, w->len), w->src, w->len);
+		memcpy(pcie_host_ptr(p, w->host, w->len), w->src, w->len);
 		p->st.dma_writes++;
 		p->st.dma_bytes += w->len;
 		if (w->done)
@@ -183,7 +184,7 @@ void pcie_dma_write(struct pcie *p, hal_bus_addr dst, const void *src, uint32_t 
 {
 	pcie_host_ptr(p, dst, len);            /* bounds check now, not at landing */
 	struct pcie_write *w = write_alloc(p);
-	w->dst = dst;
+	w->host = dst;
 	w->src = src;
 	w->len = len;
 	w->done = done;
@@ -196,7 +197,7 @@ static void read_landed(sim *s, void *arg)
 	(void)s;
 	struct pcie_write *w = arg;
 	struct pcie *p = w->p;
-	memcpy(w->read_dst, pcie_host_ptr(p, w->dst, w->len), w->len);
+	memcpy(w->read_into, pcie_host_ptr(p, w->host, w->len), w->len);
 	p->st.dma_reads++;
 	p->st.dma_read_bytes += w->len;
 	if (w->done)
@@ -210,8 +211,8 @@ void pcie_dma_read(struct pcie *p, hal_bus_addr src, void *dst, uint32_t len,
 {
 	pcie_host_ptr(p, src, len);            /* bounds check now */
 	struct pcie_write *w = write_alloc(p);
-	w->dst = src;                          /* the host address read */
-	w->read_dst = dst;
+	w->host = src;
+	w->read_into = dst;
 	w->len = len;
 	w->done = done;
 	w->ctx = ctx;
