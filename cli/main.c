@@ -159,37 +159,38 @@ static int cmd_run(int argc, char **argv)
 static void print_demo_tables(const char *dir)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/fig13/results.csv", dir);
+	snprintf(path, sizeof path, "%s/fig13/points.csv", dir);
 	FILE *f = fopen(path, "r");
 	if (f) {
 		char line[4096];
-		printf("\nThroughput vs connections (Gbps), the paper's Fig. 13:\n");
-		printf("%12s %10s %10s\n", "connections", "lro", "nic");
-		double lro[128] = { 0 }, nic[128] = { 0 };
+		printf("\nThroughput vs connections (Gbps), the paper's Fig. 13: median over each\n"
+		       "point's runs (ephemeral ports drawn per run), with the range:\n");
+		printf("%12s %22s %22s\n", "connections", "lro", "nic");
+		char lro[128][32] = { { 0 } }, nic[128][32] = { { 0 } };
 		int conns[128], n = 0;
 		if (fgets(line, sizeof line, f)) {
 			while (fgets(line, sizeof line, f)) {
 				char mode[16];
 				int c;
-				double thr;
-				/* run,mode,connections,dma_buffer,dma_lb,active_ack,threshold,seed,thr */
-				if (sscanf(line, "%*[^,],%15[^,],%d,%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%lf",
-					   mode, &c, &thr) != 3)
+				double med, lo, hi;
+				/* point,mode,connections,dma_buffer,dma_lb,active_ack,
+				 * threshold_bytes,runs,throughput median,min,max */
+				if (sscanf(line, "%*[^,],%15[^,],%d,%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],"
+						 "%lf,%lf,%lf", mode, &c, &med, &lo, &hi) != 5)
 					continue;
 				int k;
 				for (k = 0; k < n && conns[k] != c; k++)
 					;
 				if (k == n && n < 128)
 					conns[n++] = c;
-				if (!strcmp(mode, "lro"))
-					lro[k] = thr;
-				else
-					nic[k] = thr;
+				if (k < 128)
+					snprintf(!strcmp(mode, "lro") ? lro[k] : nic[k], sizeof lro[k],
+						 "%.2f (%.2f-%.2f)", med, lo, hi);
 			}
 		}
 		fclose(f);
 		for (int k = 0; k < n; k++)
-			printf("%12d %10.3f %10.3f\n", conns[k], lro[k], nic[k]);
+			printf("%12d %22s %22s\n", conns[k], lro[k], nic[k]);
 	}
 	snprintf(path, sizeof path, "%s/syn-starvation/results.csv", dir);
 	f = fopen(path, "r");

@@ -81,7 +81,7 @@ int plot_directory(const char *dir, int quiet)
 	}
 	char vars[16384], path[8192];
 	int rc = 0;
-	snprintf(path, sizeof path, "%s/results.csv", dir);
+	snprintf(path, sizeof path, "%s/points.csv", dir);
 	if (exists(path)) {
 		snprintf(vars, sizeof vars, "data='%s'; out='%s/throughput.png'", path, dir);
 		rc |= gnuplot("throughput.gp", vars, quiet);

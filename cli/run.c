@@ -68,6 +68,13 @@ static int commit_atomic(FILE *f, const char *path, int slot)
 	return 0;
 }
 
+static void abandon_atomic(FILE *f, int slot)
+{
+	fclose(f);
+	unlink(pending_tmp[slot]);
+	pending_tmp[slot][0] = 0;
+}
+
 /* ---- progress (OMNeT++ Cmdenv style), only on a terminal ---- */
 
 struct progress_state {
@@ -121,7 +128,8 @@ static void put(struct metrics *ms, const char *name, const char *fmt, ...)
 }
 
 static void collect_metrics(const struct scenario *sc, const struct scenario_point *p,
-			    const struct testbed_result *r, struct metrics *ms)
+			    const struct testbed_config *c, const struct testbed_result *r,
+			    struct metrics *ms)
 {
 	ms->n = 0;
 	put(ms, "run", "%u", p->run);
@@ -137,6 +145,7 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "syn_retransmits", "%u", r->syn_retransmits);
 	put(ms, "failed_connections", "%u", r->failed_connections);
 	put(ms, "integrity", "%s", r->integrity_ok ? "ok" : "FAIL");
+	put(ms, "port_base", "%u", c->client.port_base);  /* resolved, if `random` */
 	put(ms, "completed", "%u", r->completed);
 	put(ms, "bytes_received", "%" PRIu64, r->bytes_received);
 	put(ms, "sim_seconds", "%.6f", sim_time_to_seconds(r->sim_end_ps));
@@ -266,7 +275,7 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 	if (write_run_files(run_dir, &r, &c) != 0)
 		return 1;
 	struct metrics ms;
-	collect_metrics(sc, &p, &r, &ms);
+	collect_metrics(sc, &p, &c, &r, &ms);
 	snprintf(path, sizeof path, "%s/.run-%u.row", out_dir, run);
 	FILE *f = open_atomic(path, 2);
 	if (!f)
@@ -314,17 +323,192 @@ static int append_part(FILE *dst, const char *out_dir, unsigned run, const char 
 	return 0;
 }
 
+/* ---- points.csv: one row per sweep point, over its repeats ---- */
+
+static int read_row(const char *out_dir, unsigned run, char *buf, size_t len)
+{
+	char part[4096];
+	snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
+	FILE *f = fopen(part, "r");
+	if (!f)
+		return -1;
+	int ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return ok ? 0 : -1;
+}
+
+/* Field idx of a comma-separated row (a copy, at most len - 1 bytes). */
+static void row_field(const char *row, unsigned idx, char *out, size_t len)
+{
+	for (unsigned i = 0; i < idx && row; i++) {
+		row = strchr(row, ',');
+		if (row)
+			row++;
+	}
+	size_t n = row ? strcspn(row, ",") : 0;
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, row ? row : "", n);
+	out[n] = 0;
+}
+
+static double row_number(const char *row, unsigned idx)
+{
+	char field[64];
+	row_field(row, idx, field, sizeof field);
+	return strtod(field, NULL);
+}
+
+static unsigned metric_index(const struct metrics *names, const char *name)
+{
+	for (unsigned i = 0; i < names->n; i++)
+		if (!strcmp(names->m[i].name, name))
+			return i;
+	abort();   /* a name collect_metrics does not put */
+}
+
+static int compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (sorts v); the mean of the middle two for even n. */
+static double median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof v[0], compare_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The figures points.csv summarises, and how: a median (with the range for
+ * throughput), the worst run, or the best. */
+enum summary { MEDIAN, MEDIAN_RANGE, MAX, MIN };
+static const struct { const char *metric; enum summary how; } point_figures[] = {
+	{ "throughput_gbps", MEDIAN_RANGE },
+	{ "established", MIN },
+	{ "failed_connections", MAX },
+	{ "syn_retransmits", MAX },
+	{ "client_rto_timeouts", MAX },
+	{ "util_dma", MEDIAN },
+	{ "util_rx_thread_max", MEDIAN },
+	{ "util_pcie", MEDIAN },
+	{ "util_host_cpu", MEDIAN },
+};
+#define N_POINT_FIGURES (sizeof point_figures / sizeof point_figures[0])
+/* the sweep point's columns in results.csv: mode .. threshold_bytes, after
+ * run (run_csv_required) */
+#define POINT_FIRST_COLUMN 1
+#define POINT_LAST_COLUMN 6
+
+static void write_points_header(FILE *f, const struct metrics *names)
+{
+	fprintf(f, "point");
+	for (unsigned c = POINT_FIRST_COLUMN; c <= POINT_LAST_COLUMN; c++)
+		fprintf(f, ",%s", names->m[c].name);
+	fprintf(f, ",runs");
+	for (unsigned i = 0; i < N_POINT_FIGURES; i++) {
+		const char *m = point_figures[i].metric;
+		switch (point_figures[i].how) {
+		case MEDIAN_RANGE:
+			fprintf(f, ",%s,%s_min,%s_max", m, m, m);
+			break;
+		case MEDIAN:
+			fprintf(f, ",%s", m);
+			break;
+		case MAX:
+			fprintf(f, ",%s_max", m);
+			break;
+		case MIN:
+			fprintf(f, ",%s_min", m);
+			break;
+		}
+	}
+	fprintf(f, ",integrity\n");
+}
+
+/* One row: the point's first run names the point; every run adds its figures. */
+static int write_point(FILE *f, const char *out_dir, const struct metrics *names,
+		       unsigned point, unsigned repeat, double *values)
+{
+	char row[16384], field[128];
+	int all_ok = 1;
+	for (unsigned i = 0; i < N_POINT_FIGURES; i++) {
+		unsigned col = metric_index(names, point_figures[i].metric);
+		for (unsigned r = 0; r < repeat; r++) {
+			if (read_row(out_dir, point * repeat + r, row, sizeof row) != 0)
+				return -1;
+			values[r] = row_number(row, col);
+			if (i == 0) {
+				row_field(row, metric_index(names, "integrity"), field, sizeof field);
+				all_ok &= !strcmp(field, "ok");
+			}
+		}
+		if (i == 0) {
+			fprintf(f, "%u", point);
+			for (unsigned c = POINT_FIRST_COLUMN; c <= POINT_LAST_COLUMN; c++) {
+				row_field(row, c, field, sizeof field);
+				fprintf(f, ",%s", field);
+			}
+			fprintf(f, ",%u", repeat);
+		}
+		double med = median(values, repeat);   /* sorted from here on */
+		switch (point_figures[i].how) {
+		case MEDIAN_RANGE:
+			fprintf(f, ",%.4f,%.4f,%.4f", med, values[0], values[repeat - 1]);
+			break;
+		case MEDIAN:
+			fprintf(f, ",%.3f", med);
+			break;
+		case MAX:
+			fprintf(f, ",%.0f", values[repeat - 1]);
+			break;
+		case MIN:
+			fprintf(f, ",%.0f", values[0]);
+			break;
+		}
+	}
+	fprintf(f, ",%s\n", all_ok ? "ok" : "FAIL");
+	return 0;
+}
+
+static int write_points(const struct scenario *sc, const char *out_dir, unsigned runs,
+			const struct metrics *names)
+{
+	char path[4096];
+	unsigned repeat = scenario_repeats(sc);
+	double *values = malloc(repeat * sizeof *values);
+	snprintf(path, sizeof path, "%s/points.csv", out_dir);
+	FILE *f = values ? open_atomic(path, 0) : NULL;
+	if (!f) {
+		free(values);
+		return -1;
+	}
+	write_points_header(f, names);
+	for (unsigned point = 0; point < runs / repeat; point++) {
+		if (write_point(f, out_dir, names, point, repeat, values) != 0) {
+			abandon_atomic(f, 0);
+			free(values);
+			return -1;
+		}
+	}
+	free(values);
+	return commit_atomic(f, path, 0);
+}
+
 static int assemble(const struct scenario *sc, const char *out_dir, unsigned runs)
 {
 	char path[4096], part[4096];
 	struct metrics names;
+	struct testbed_config dummy_config;
 	struct testbed_result dummy;
 	struct scenario_point p0;
+	testbed_config_default(&dummy_config);
 	memset(&dummy, 0, sizeof dummy);
 	for (unsigned t = 0; t < NPU_THREADS; t++)
 		dummy.npu_thread_role[t] = "";
 	scenario_point(sc, 0, &p0);
-	collect_metrics(sc, &p0, &dummy, &names);
+	collect_metrics(sc, &p0, &dummy_config, &dummy, &names);
 
 	snprintf(path, sizeof path, "%s/results.csv", out_dir);
 	FILE *csv = open_atomic(path, 0);
@@ -334,11 +518,13 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 		fprintf(csv, "%s%s", names.m[i].name, i + 1 < names.n ? "," : "\n");
 	for (unsigned run = 0; run < runs; run++) {
 		if (append_part(csv, out_dir, run, "row") != 0) {
-			fclose(csv);
+			abandon_atomic(csv, 0);
 			return -1;
 		}
 	}
 	if (commit_atomic(csv, path, 0))
+		return -1;
+	if (write_points(sc, out_dir, runs, &names) != 0)
 		return -1;
 
 	snprintf(path, sizeof path, "%s/summary.json", out_dir);
@@ -352,7 +538,7 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	fprintf(js, ",\n  \"runs\": [\n");
 	for (unsigned run = 0; run < runs; run++) {
 		if (append_part(js, out_dir, run, "json") != 0) {
-			fclose(js);
+			abandon_atomic(js, 0);
 			return -1;
 		}
 		fputs(run + 1 < runs ? ",\n" : "\n", js);

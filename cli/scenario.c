@@ -19,7 +19,9 @@ struct scenario_key {
 	enum key_type type;
 	const char *dflt;
 	double min, max;               /* in the key's base unit */
-	const char *enums;             /* "a|b|c": stored as the index */
+	const char *enums;             /* "a|b|c": stored as the index; for a
+					* T_INT, a word accepted instead of a
+					* number (resolved by scenario_config) */
 	const char *unit;              /* for the reference */
 	const char *help;
 	enum store store;
@@ -101,7 +103,7 @@ static const struct scenario_key keys[] = {
 	{ "client", "init_cwnd", T_INT, "3", 1, 100, NULL, "segments", "initial congestion window", S_U32, TB(client.tcp.init_cwnd_segments) },
 	{ "client", "syn_rto", T_TIME, "3s", 1e-3, 60, NULL, "s", "initial SYN retransmission timeout", S_TIME, TB(client.tcp.syn_rto_ps) },
 	{ "client", "syn_retries", T_INT, "5", 0, 20, NULL, "", "SYN retransmissions before connect fails", S_U32, TB(client.tcp.syn_retries) },
-	{ "client", "port_base", T_INT, "40000", 1024, 65535, NULL, "", "source port of connection 0 (connection i uses port_base + i; the ports decide the 4-tuple hash that spreads flows over rx threads)", S_U16, TB(client.port_base) },
+	{ "client", "port_base", T_INT, "40000", 1024, 65535, "random", "", "source port of connection 0 (connection i uses port_base + i; the ports decide the 4-tuple hash that spreads flows over rx threads); `random`: as connect() leaves it to Linux, a start in 32768-61000 drawn from the run's seed", S_U16, TB(client.port_base) },
 	{ "client", "slow_start_after_idle", T_BOOL, "on", 0, 1, NULL, "", "restart the window after an idle RTO (RFC 2861, Linux's default)", S_U32, TB(client.tcp.slow_start_after_idle) },
 	{ "client", "rto_min", T_TIME, "200ms", 1e-3, 10, NULL, "s", "minimum RTO", S_TIME, TB(client.tcp.rto_min_ps) },
 
@@ -189,6 +191,9 @@ static int parse_with_units(const char *s, const struct unit *u, int unit_option
 	return -1;
 }
 
+/* What parse_value gives for a T_INT key's word (client.port_base = random). */
+#define WORD_VALUE (-1.0)
+
 /* A single value of key k, in its base unit (s, bytes, bit/s, Hz, ratio). */
 static int parse_value(const struct scenario_key *k, const char *s, double *out, char *why,
 		       size_t why_len)
@@ -222,6 +227,11 @@ static int parse_value(const struct scenario_key *k, const char *s, double *out,
 		return -1;
 	}
 	case T_INT:
+		if (k->enums && !strcmp(s, k->enums)) {
+			*out = WORD_VALUE;
+			return 0;
+		}
+		/* fall through */
 	case T_REAL: {
 		const char *rest;
 		if (parse_number(s, out, &rest) != 0 || *rest) {
@@ -346,6 +356,10 @@ static int expand(const struct scenario_key *k, char *text, char **vals, unsigne
 		double lo, hi;
 		if (parse_value(k, lo_s, &lo, why, why_len) || parse_value(k, hi_s, &hi, why, why_len))
 			return -1;
+		if (lo == WORD_VALUE || hi == WORD_VALUE) {
+			snprintf(why, why_len, "'%s' cannot bound a range", k->enums);
+			return -1;
+		}
 		if ((factor == 0 && step <= 0) || (factor != 0 && (factor <= 1 || lo <= 0)) || hi < lo) {
 			snprintf(why, why_len, "range %s..%s does not progress", lo_s, hi_s);
 			return -1;
@@ -391,7 +405,7 @@ static const struct scenario_entry *entry(const struct scenario *sc, const char 
 	return k ? &sc->entries[k - keys] : NULL;
 }
 
-static unsigned repeats(const struct scenario *sc)
+unsigned scenario_repeats(const struct scenario *sc)
 {
 	return (unsigned)atoi(entry(sc, "run", "repeat")->values[0]);
 }
@@ -441,7 +455,7 @@ static int assign(struct scenario *sc, const char *section, const char *name, ch
 	 * 19 keys can be swept, well within sweep_order) */
 	unsigned idx = (unsigned)(k - keys);
 	uint64_t repeat = !strcmp(section, "run") && !strcmp(name, "repeat")
-		? strtoull(vals[0], NULL, 10) : repeats(sc);
+		? strtoull(vals[0], NULL, 10) : scenario_repeats(sc);
 	if (runs_with(sc, idx, n, repeat) > SCENARIO_MAX_RUNS) {
 		snprintf(err, err_len, "%s: %s.%s: the scenario expands into more than %u runs",
 			 origin, section, name, SCENARIO_MAX_RUNS);
@@ -593,7 +607,7 @@ int scenario_set(struct scenario *sc, const char *assignment, char *err, size_t 
 
 unsigned scenario_runs(const struct scenario *sc)
 {
-	unsigned n = repeats(sc);
+	unsigned n = scenario_repeats(sc);
 	for (unsigned i = 0; i < sc->n_sweeps; i++)
 		n *= sc->entries[sc->sweep_order[i]].n_values;
 	return n;
@@ -603,7 +617,7 @@ void scenario_point(const struct scenario *sc, unsigned run, struct scenario_poi
 {
 	memset(p, 0, sizeof *p);
 	p->run = run;
-	unsigned r = repeats(sc);
+	unsigned r = scenario_repeats(sc);
 	p->repeat = run % r;
 	unsigned rest = run / r;
 	for (unsigned i = sc->n_sweeps; i-- > 0;) {
@@ -661,6 +675,8 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 				 k->name, why);
 			return -1;
 		}
+		if (v == WORD_VALUE && k->type == T_INT)
+			continue;      /* resolved below, once the seed is known */
 		switch (k->store) {
 		case S_NONE:
 			break;
@@ -682,6 +698,8 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 			break;
 		}
 	}
+	if (!strcmp(scenario_value(sc, p, "client", "port_base"), "random"))
+		c->client.port_base = client_ephemeral_port_start(p->seed, c->client.connections);
 	if ((uint32_t)c->client.port_base + c->client.connections > 65536u) {
 		snprintf(err, err_len, "client.port_base %u + run.connections %u passes port 65535",
 			 c->client.port_base, c->client.connections);
@@ -722,6 +740,8 @@ void scenario_write_keys_markdown(FILE *f)
 			snprintf(range, sizeof range, "on, off");
 		else if (k->type == T_STRING)
 			snprintf(range, sizeof range, "text");
+		else if (k->enums)
+			snprintf(range, sizeof range, "%g .. %g, %s", k->min, k->max, k->enums);
 		else
 			snprintf(range, sizeof range, "%g .. %g", k->min, k->max);
 		fprintf(f, "| `%s` | `%s` | %s | %s | %s |\n", k->name, k->dflt, k->unit, range, k->help);

@@ -51,6 +51,9 @@ int scenario_load(struct scenario *sc, const char *path, const char *text, char 
 int scenario_set(struct scenario *sc, const char *assignment, char *err, size_t err_len);
 /* Number of runs the scenario expands into. */
 unsigned scenario_runs(const struct scenario *sc);
+/* Runs per sweep point ([run] repeat): run i is repeat i % repeats of
+ * point i / repeats. */
+unsigned scenario_repeats(const struct scenario *sc);
 void scenario_point(const struct scenario *sc, unsigned run, struct scenario_point *p);
 /* The value of a key at a point (for CSV columns and summaries). */
 const char *scenario_value(const struct scenario *sc, const struct scenario_point *p,

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "sim/rng.h"
 
 struct client {
 	sim *s;
@@ -28,6 +29,14 @@ void client_config_default(struct client_config *c)
 	c->port_base = 40000;
 	c->server_port = 5001;
 	tcp_sender_config_default(&c->tcp);
+}
+
+uint16_t client_ephemeral_port_start(uint64_t seed, uint32_t connections)
+{
+	uint32_t span = CLIENT_EPHEMERAL_HIGH - CLIENT_EPHEMERAL_LOW + 1;
+	sim_rng r;
+	sim_rng_stream(&r, seed, "client.ephemeral_port");
+	return (uint16_t)(CLIENT_EPHEMERAL_LOW + sim_rng_below(&r, span - connections + 1));
 }
 
 /* 1 if the NIC takes a frame of len bytes now; else counts the wait. */

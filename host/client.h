@@ -37,6 +37,20 @@ struct client_config {
 
 void client_config_default(struct client_config *c);
 
+/* Linux's ephemeral port range (net.ipv4.ip_local_port_range, 32768-61000
+ * on 2.6.32 / RHEL 6). */
+#define CLIENT_EPHEMERAL_LOW 32768u
+#define CLIENT_EPHEMERAL_HIGH 61000u
+
+/* The source port of connection 0 when the ports are left to connect():
+ * Linux starts from a hash of the destination keyed with a per-boot secret
+ * plus a counter that every connect() advances, so one test run's
+ * connections take consecutive ports from a start that differs from boot
+ * to boot and run to run. Here the start is drawn from `seed`, uniform
+ * over the range, and kept low enough that all `connections` ports fit
+ * without wrapping (connections <= the range's size). */
+uint16_t client_ephemeral_port_start(uint64_t seed, uint32_t connections);
+
 struct client_stats {
 	uint64_t frames_sent, frames_received;
 	uint64_t drop_bad_frame;       /* corrupted on the wire: checksum */

@@ -75,6 +75,48 @@ START_TEST(client_port_base_must_leave_room_for_every_connection)
 }
 END_TEST
 
+/* `random` leaves the ports to the client's connect(): a start in Linux's
+ * ephemeral range that leaves room for every connection, the same for the
+ * same seed, another for another repeat. */
+START_TEST(client_port_base_random_is_drawn_per_run_from_the_ephemeral_range)
+{
+	ck_assert_int_eq(load("[run]\nconnections = 64\nrepeat = 8\n[client]\nport_base = random\n"),
+			 0);
+	unsigned distinct = 0;
+	uint16_t first = 0;
+	for (unsigned run = 0; run < 8; run++) {
+		struct scenario_point p;
+		struct testbed_config c, again;
+		scenario_point(&sc, run, &p);
+		ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), 0);
+		ck_assert_uint_ge(c.client.port_base, CLIENT_EPHEMERAL_LOW);
+		ck_assert_uint_le(c.client.port_base + 63u, CLIENT_EPHEMERAL_HIGH);
+		ck_assert_uint_eq(c.client.connections, 64);
+		ck_assert_int_eq(scenario_config(&sc, &p, &again, err, sizeof err), 0);
+		ck_assert_uint_eq(again.client.port_base, c.client.port_base);
+		if (run == 0)
+			first = c.client.port_base;
+		else
+			distinct += c.client.port_base != first;
+	}
+	ck_assert_uint_ge(distinct, 6);
+	/* the whole range for a connection count that fills it exactly */
+	ck_assert_uint_eq(client_ephemeral_port_start(7, CLIENT_EPHEMERAL_HIGH -
+						      CLIENT_EPHEMERAL_LOW + 1), CLIENT_EPHEMERAL_LOW);
+	/* the word is not a number: no ranges of it, no other words */
+	ck_assert_int_eq(load("[client]\nport_base = random..50000\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "t.ini:2: client.port_base: 'random' cannot bound a range"));
+	ck_assert_int_eq(load("[client]\nport_base = any\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'any' is not a number"));
+	ck_assert_int_eq(load("[run]\nconnections = 2\n[client]\nport_base = random, 40000\n"), 0);
+	struct scenario_point p;
+	struct testbed_config c;
+	scenario_point(&sc, 1, &p);
+	ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), 0);
+	ck_assert_uint_eq(c.client.port_base, 40000);
+}
+END_TEST
+
 START_TEST(errors_name_file_line_and_key)
 {
 	ck_assert_int_eq(load("[run]\nconections = 4\n"), -1);
@@ -193,6 +235,7 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, units_convert_to_the_configuration);
 	tcase_add_test(tc, every_key_at_its_default_gives_the_default_configuration);
 	tcase_add_test(tc, client_port_base_must_leave_room_for_every_connection);
+	tcase_add_test(tc, client_port_base_random_is_drawn_per_run_from_the_ephemeral_range);
 	tcase_add_test(tc, errors_name_file_line_and_key);
 	tcase_add_test(tc, sweeps_expand_to_the_cartesian_product_in_order);
 	tcase_add_test(tc, overrides_replace_file_values_and_sweeps);

@@ -35,6 +35,29 @@ cmp "$t/a/run-1/dma_requests.csv" "$t/b/run-1/dma_requests.csv" || fail "DMA tra
 "$NPUSIM" run tests/data/tiny.ini -o "$t/c" --seed 9 --quiet --no-plot || fail "seed 9"
 if cmp -s "$t/a/results.csv" "$t/c/results.csv"; then fail "another seed gave the same results"; fi
 
+# repeats: points.csv summarises each point's runs (run i is repeat i % 3 of
+# point i / 3); random ports are drawn per run from Linux's ephemeral range
+"$NPUSIM" run tests/data/tiny.ini --set run.repeat=3 --set client.port_base=random \
+	--set run.mode=lro -o "$t/r" -j 2 --quiet --no-plot || fail "run with repeats"
+python3 - "$t/r/results.csv" "$t/r/points.csv" <<'PY' || fail "points.csv"
+import csv, statistics, sys
+runs = list(csv.DictReader(open(sys.argv[1])))
+points = list(csv.DictReader(open(sys.argv[2])))
+assert len(runs) == 6 and len(points) == 2, (len(runs), len(points))
+ports = {int(r["port_base"]) for r in runs}
+assert all(32768 <= p <= 61000 - 2 for p in ports) and len(ports) >= 4, ports
+for pt in points:
+    mine = [r for r in runs if int(r["run"]) // 3 == int(pt["point"])]
+    assert all(r["connections"] == pt["connections"] for r in mine)
+    thr = [float(r["throughput_gbps"]) for r in mine]
+    assert pt["runs"] == "3"
+    assert abs(float(pt["throughput_gbps"]) - statistics.median(thr)) < 1e-4, (pt, thr)
+    assert abs(float(pt["throughput_gbps_min"]) - min(thr)) < 1e-4
+    assert abs(float(pt["throughput_gbps_max"]) - max(thr)) < 1e-4
+    assert int(pt["established_min"]) == min(int(r["established"]) for r in mine)
+    assert pt["integrity"] == ("ok" if all(r["integrity"] == "ok" for r in mine) else "FAIL")
+PY
+
 # under faults too: the same seed gives the same faults, byte for byte, with
 # -j 1 and -j 2 and the wire capture included; another seed another pattern
 faults="--set faults.loss=1% --set faults.duplicate=1% --set faults.reorder=1% --set faults.corrupt=1% --set trace.pcap=on"
