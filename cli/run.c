@@ -146,6 +146,7 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "failed_connections", "%u", r->failed_connections);
 	put(ms, "integrity", "%s", r->integrity_ok ? "ok" : "FAIL");
 	put(ms, "port_base", "%u", c->client.port_base);  /* resolved, if `random` */
+	put(ms, "established_after_syn_retransmit", "%u", r->established_after_syn_retransmit);
 	put(ms, "completed", "%u", r->completed);
 	put(ms, "bytes_received", "%" PRIu64, r->bytes_received);
 	put(ms, "sim_seconds", "%.6f", sim_time_to_seconds(r->sim_end_ps));

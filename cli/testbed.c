@@ -325,8 +325,10 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 		r->client_fast_retransmits += cs->fast_retransmits;
 		r->client_writes += cs->writes;
 		r->client_cwnd_restarts += cs->cwnd_restarts;
-		if (cs->established_ps != SIM_TIME_MAX)
+		if (cs->established_ps != SIM_TIME_MAX) {
 			r->established++;
+			r->established_after_syn_retransmit += cs->syn_retransmits > 0;
+		}
 		if (client_conn_state(tb->client, i) == TCP_SENDER_FAILED ||
 		    cs->established_ps == SIM_TIME_MAX)
 			r->failed_connections++;

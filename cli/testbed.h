@@ -52,6 +52,7 @@ struct testbed_result {
 	uint64_t bytes_received;
 	uint32_t established, completed, failed_connections;
 	uint32_t syn_retransmits;
+	uint32_t established_after_syn_retransmit;   /* connections that needed one */
 	int integrity_ok;
 	char integrity_message[320];
 	sim_time sim_end_ps;

@@ -58,6 +58,22 @@ for pt in points:
     assert pt["integrity"] == ("ok" if all(r["integrity"] == "ok" for r in mine) else "FAIL")
 PY
 
+# SYNs lost on a lossy fiber: the run's setup counts agree with the
+# per-connection table (a connection retransmitting twice counts once)
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=16 \
+	--set faults.loss=40% --set trace.dma=off --set run.time_limit=10s \
+	-o "$t/syn" --quiet --no-plot || fail "lossy setup run"
+python3 - "$t/syn/results.csv" "$t/syn/run-0/connections.csv" <<'PY' || fail "setup counts"
+import csv, sys
+r = next(csv.DictReader(open(sys.argv[1])))
+conns = list(csv.DictReader(open(sys.argv[2])))
+late = sum(1 for c in conns if c["established_s"] and int(c["syn_retransmits"]) > 0)
+assert sum(int(c["syn_retransmits"]) for c in conns) == int(r["syn_retransmits"])
+assert int(r["established_after_syn_retransmit"]) == late, (r["established_after_syn_retransmit"], late)
+assert sum(1 for c in conns if not c["established_s"]) == int(r["failed_connections"])
+assert any(int(c["syn_retransmits"]) > 1 and c["established_s"] for c in conns), "no SYN lost twice"
+PY
+
 # under faults too: the same seed gives the same faults, byte for byte, with
 # -j 1 and -j 2 and the wire capture included; another seed another pattern
 faults="--set faults.loss=1% --set faults.duplicate=1% --set faults.reorder=1% --set faults.corrupt=1% --set trace.pcap=on"
