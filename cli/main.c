@@ -126,6 +126,41 @@ static int prepare(struct scenario *sc, const char *path, const char *text,
 	return 0;
 }
 
+/* --dry-run: every run's point and its resolved ports, or the first bad
+ * point's error and nothing else. */
+static int print_dry_run(const struct scenario *sc)
+{
+	unsigned runs = scenario_runs(sc);
+	uint16_t *ports = malloc(runs * sizeof *ports);
+	if (!ports)
+		return 1;
+	for (unsigned r = 0; r < runs; r++) {
+		struct scenario_point p;
+		struct testbed_config c;
+		char err[512];
+		scenario_point(sc, r, &p);
+		if (scenario_config(sc, &p, &c, err, sizeof err) != 0) {
+			fprintf(stderr, "npusim: %s\n", err);
+			free(ports);
+			return 2;
+		}
+		ports[r] = c.client.port_base;
+	}
+	printf("scenario %s: %u run(s)\n", sc->name, runs);
+	for (unsigned r = 0; r < runs; r++) {
+		struct scenario_point p;
+		scenario_point(sc, r, &p);
+		printf("run %u: mode=%s connections=%s dma.buffer=%s dma.lb=%s seed=%llu "
+		       "client.port_base=%u\n", r,
+		       scenario_value(sc, &p, "run", "mode"),
+		       scenario_value(sc, &p, "run", "connections"),
+		       scenario_value(sc, &p, "dma", "buffer"),
+		       scenario_value(sc, &p, "dma", "lb"), (unsigned long long)p.seed, ports[r]);
+	}
+	free(ports);
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct cli_args a;
@@ -135,17 +170,7 @@ static int cmd_run(int argc, char **argv)
 	struct scenario sc;
 	rc = prepare(&sc, a.scenario, NULL, &a);
 	if (rc == 0 && a.dry_run) {
-		unsigned runs = scenario_runs(&sc);
-		printf("scenario %s: %u run(s)\n", sc.name, runs);
-		for (unsigned r = 0; r < runs; r++) {
-			struct scenario_point p;
-			scenario_point(&sc, r, &p);
-			printf("run %u: mode=%s connections=%s dma.buffer=%s dma.lb=%s seed=%llu\n", r,
-			       scenario_value(&sc, &p, "run", "mode"),
-			       scenario_value(&sc, &p, "run", "connections"),
-			       scenario_value(&sc, &p, "dma", "buffer"),
-			       scenario_value(&sc, &p, "dma", "lb"), (unsigned long long)p.seed);
-		}
+		rc = print_dry_run(&sc);
 	} else if (rc == 0) {
 		rc = run_scenario(&sc, &a.run);
 	}

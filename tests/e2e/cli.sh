@@ -58,6 +58,21 @@ for pt in points:
     assert pt["integrity"] == ("ok" if all(r["integrity"] == "ok" for r in mine) else "FAIL")
 PY
 
+# --dry-run lists every run with its resolved ports, the same as the run
+# writes; a point that cannot run prints only the error
+"$NPUSIM" run tests/data/tiny.ini --set run.repeat=3 --set client.port_base=random \
+	--set run.mode=lro --dry-run > "$t/dry" || fail "dry run"
+[ "$(grep -c '^run ' "$t/dry")" -eq 6 ] || fail "dry run: 6 runs expected"
+awk -F, 'NR > 1 { print "client.port_base=" $14 }' "$t/r/results.csv" > "$t/ran-ports"
+sed 's/.* //' "$t/dry" | grep '^client.port_base=' | cmp -s - "$t/ran-ports" \
+	|| fail "dry run ports differ from the run's"
+set +e
+"$NPUSIM" run tests/data/tiny.ini --set client.port_base=65534 --dry-run > "$t/dry-bad" 2> "$t/err"
+rc=$?
+set -e
+[ $rc -eq 2 ] && [ ! -s "$t/dry-bad" ] || fail "dry run of a bad point: exit $rc, $(cat "$t/dry-bad")"
+grep -q 'passes port 65535' "$t/err" || fail "dry run error: $(cat "$t/err")"
+
 # SYNs lost on a lossy fiber: the run's setup counts agree with the
 # per-connection table (a connection retransmitting twice counts once)
 "$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=16 \
