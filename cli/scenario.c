@@ -95,6 +95,7 @@ static const struct scenario_key keys[] = {
 	{ "host", "napi_budget", T_INT, "300", 1, 100000, NULL, "", "frames per poll round (netdev_budget)", S_U32, TB(server.napi_budget) },
 	{ "host", "read_rate", T_RATE, "0", 0, 1e12, NULL, "bit/s", "rate at which the test program reads each connection (0: as data arrives)", S_U64, TB(server.app_read_bps) },
 	{ "host", "rcvbuf", T_BYTES, "256KiB", 4096, 1e9, NULL, "bytes", "socket receive buffer", S_U64, TB(server.tcp.rcvbuf_bytes) },
+	{ "host", "tx_wake", T_TIME, "10us", 1e-7, 1e-2, NULL, "s", "while frames wait in the qdisc, the driver looks at the full tx ring again after this (its tx-completion interrupt, spaced by interrupt moderation)", S_TIME, TB(server.tx_wake_ps) },
 	{ "host", "txqueuelen", T_INT, "1000", 1, 100000, NULL, "frames", "qdisc in front of the NIC's tx ring (frames beyond it are dropped)", S_U32, TB(server.txqueuelen) },
 	{ "host", "tx_dma", T_BOOL, "on", 0, 1, NULL, "", "the driver leaves sent frames (ACKs, SYN-ACKs) in host memory and the NPU's tx thread fetches each with the DMA engine (else the driver copies them into the tx ring in device memory)", S_U32, TB(server.tx_dma) },
 	{ "host", "delack", T_TIME, "40ms", 1e-3, 1, NULL, "s", "delayed-ACK timeout (ATO)", S_TIME, TB(server.tcp.ato_min_ps) },

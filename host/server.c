@@ -68,6 +68,7 @@ void server_config_default(struct server_config *c)
 	c->app_read_bps = 0;
 	c->tx_dma = 1;
 	c->txqueuelen = 1000;          /* Linux's default for Ethernet devices */
+	c->tx_wake_ps = sim_us(10);
 	tcp_receiver_config_default(&c->tcp);
 }
 
@@ -118,10 +119,11 @@ static void qdisc_run(struct server *sv)
 		sv->qdisc_len--;
 	}
 	/* the ring frees as the NPU takes frames; a driver learns of it from
-	 * its tx-completion interrupt or its next poll: look again shortly */
+	 * its tx-completion interrupt, which interrupt moderation spaces out:
+	 * look again after host.tx_wake */
 	if (sv->qdisc_len > 0 && !sv->qdisc_retry_pending) {
 		sv->qdisc_retry_pending = 1;
-		sim_schedule_in(sv->s, sim_us(10), qdisc_retry, sv);
+		sim_schedule_in(sv->s, sv->cfg.tx_wake_ps, qdisc_retry, sv);
 	}
 }
 

@@ -29,6 +29,8 @@ struct server_config {
 	uint64_t app_read_bps;         /* the test program reads each connection at
 					* this rate; 0: as fast as data arrives */
 	uint32_t txqueuelen;           /* qdisc in front of the tx ring: 1000 frames */
+	sim_time tx_wake_ps;           /* a full tx ring is looked at again after this
+					* (the tx-completion interrupt): 10 us */
 	int tx_dma;                    /* leave sent frames in host memory for the
 					* NPU to fetch by DMA (else copy them into
 					* the tx ring in device memory) */
