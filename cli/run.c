@@ -497,6 +497,27 @@ static int write_points(const struct scenario *sc, const char *out_dir, unsigned
 	return commit_atomic(f, path, 0);
 }
 
+/* After runs repeated per point: each point's median and range, on stderr. */
+static void print_points(const char *out_dir)
+{
+	char path[4096], row[4096], f[7][64];
+	snprintf(path, sizeof path, "%s/points.csv", out_dir);
+	FILE *in = fopen(path, "r");
+	if (!in)
+		return;
+	if (fgets(row, sizeof row, in))
+		fprintf(stderr, "per point, over its runs:\n");
+	while (fgets(row, sizeof row, in)) {
+		/* point, mode, connections, ..., runs (7), median, min, max */
+		static const unsigned col[7] = { 0, 1, 2, 7, 8, 9, 10 };
+		for (unsigned i = 0; i < 7; i++)
+			row_field(row, col[i], f[i], sizeof f[i]);
+		fprintf(stderr, "point %s: %s %s conns -> %s Gbps median of %s runs (%s-%s)\n",
+			f[0], f[1], f[2], f[4], f[3], f[5], f[6]);
+	}
+	fclose(in);
+}
+
 static int assemble(const struct scenario *sc, const char *out_dir, unsigned runs)
 {
 	char path[4096], part[4096];
@@ -625,9 +646,12 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 		fprintf(stderr, "npusim: cannot assemble the results in %s\n", out_dir);
 		return 1;
 	}
+	if (!o->quiet && scenario_repeats(sc) > 1)
+		print_points(out_dir);
 	if (o->plot)
 		plot_directory(out_dir, o->quiet);
 	if (!o->quiet)
-		fprintf(stderr, "npusim: results in %s/results.csv and summary.json\n", out_dir);
+		fprintf(stderr, "npusim: results in %s/results.csv, points.csv and summary.json\n",
+			out_dir);
 	return status;
 }

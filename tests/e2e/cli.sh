@@ -38,7 +38,11 @@ if cmp -s "$t/a/results.csv" "$t/c/results.csv"; then fail "another seed gave th
 # repeats: points.csv summarises each point's runs (run i is repeat i % 3 of
 # point i / 3); random ports are drawn per run from Linux's ephemeral range
 "$NPUSIM" run tests/data/tiny.ini --set run.repeat=3 --set client.port_base=random \
-	--set run.mode=lro -o "$t/r" -j 2 --quiet --no-plot || fail "run with repeats"
+	--set run.mode=lro -o "$t/r" -j 2 --no-plot 2> "$t/r-log" || fail "run with repeats"
+# the closing lines name each point's median, as points.csv has it
+med=$(awk -F, '$1 == 1 { print $9 }' "$t/r/points.csv")
+grep -q "^point 1: lro 3 conns -> $med Gbps median of 3 runs" "$t/r-log" \
+	|| fail "per-point summary: $(cat "$t/r-log")"
 python3 - "$t/r/results.csv" "$t/r/points.csv" <<'PY' || fail "points.csv"
 import csv, statistics, sys
 runs = list(csv.DictReader(open(sys.argv[1])))
