@@ -130,34 +130,26 @@ static int prepare(struct scenario *sc, const char *path, const char *text,
  * point's error and nothing else. */
 static int print_dry_run(const struct scenario *sc)
 {
-	unsigned runs = scenario_runs(sc);
-	uint16_t *ports = malloc(runs * sizeof *ports);
-	if (!ports)
-		return 1;
-	for (unsigned r = 0; r < runs; r++) {
-		struct scenario_point p;
-		struct testbed_config c;
-		char err[512];
-		scenario_point(sc, r, &p);
-		if (scenario_config(sc, &p, &c, err, sizeof err) != 0) {
-			fprintf(stderr, "npusim: %s\n", err);
-			free(ports);
-			return 2;
-		}
-		ports[r] = c.client.port_base;
+	char err[512];
+	if (scenario_check(sc, err, sizeof err) != 0) {
+		fprintf(stderr, "npusim: %s\n", err);
+		return 2;
 	}
+	unsigned runs = scenario_runs(sc);
 	printf("scenario %s: %u run(s)\n", sc->name, runs);
 	for (unsigned r = 0; r < runs; r++) {
 		struct scenario_point p;
+		struct testbed_config c;
 		scenario_point(sc, r, &p);
+		scenario_config(sc, &p, &c, err, sizeof err);   /* checked above */
 		printf("run %u: mode=%s connections=%s dma.buffer=%s dma.lb=%s seed=%llu "
 		       "client.port_base=%u\n", r,
 		       scenario_value(sc, &p, "run", "mode"),
 		       scenario_value(sc, &p, "run", "connections"),
 		       scenario_value(sc, &p, "dma", "buffer"),
-		       scenario_value(sc, &p, "dma", "lb"), (unsigned long long)p.seed, ports[r]);
+		       scenario_value(sc, &p, "dma", "lb"), (unsigned long long)p.seed,
+		       c.client.port_base);
 	}
-	free(ports);
 	return 0;
 }
 

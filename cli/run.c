@@ -428,44 +428,48 @@ static void write_points_header(FILE *f, const struct metrics *names)
 	fprintf(f, ",integrity\n");
 }
 
-/* One row: the point's first run names the point; every run adds its figures. */
-static int write_point(FILE *f, const char *out_dir, const struct metrics *names,
+/* One row: the point's first run names the point; each run's row is read
+ * once into values[figure * repeat + run]. With echo, the throughput line
+ * also goes there. */
+static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct metrics *names,
 		       unsigned point, unsigned repeat, double *values)
 {
-	char row[16384], field[128];
+	char row[16384], field[128], name[POINT_LAST_COLUMN + 1][64];
+	unsigned integrity = metric_index(names, "integrity");
 	int all_ok = 1;
+	for (unsigned r = 0; r < repeat; r++) {
+		if (read_row(out_dir, point * repeat + r, row, sizeof row) != 0)
+			return -1;
+		for (unsigned i = 0; i < N_POINT_FIGURES; i++)
+			values[i * repeat + r] = row_number(row, metric_index(names, point_figures[i].metric));
+		row_field(row, integrity, field, sizeof field);
+		all_ok &= !strcmp(field, "ok");
+	}
+	fprintf(f, "%u", point);
+	for (unsigned c = POINT_FIRST_COLUMN; c <= POINT_LAST_COLUMN; c++) {
+		row_field(row, c, name[c], sizeof name[c]);
+		fprintf(f, ",%s", name[c]);
+	}
+	fprintf(f, ",%u", repeat);
 	for (unsigned i = 0; i < N_POINT_FIGURES; i++) {
-		unsigned col = metric_index(names, point_figures[i].metric);
-		for (unsigned r = 0; r < repeat; r++) {
-			if (read_row(out_dir, point * repeat + r, row, sizeof row) != 0)
-				return -1;
-			values[r] = row_number(row, col);
-			if (i == 0) {
-				row_field(row, metric_index(names, "integrity"), field, sizeof field);
-				all_ok &= !strcmp(field, "ok");
-			}
-		}
-		if (i == 0) {
-			fprintf(f, "%u", point);
-			for (unsigned c = POINT_FIRST_COLUMN; c <= POINT_LAST_COLUMN; c++) {
-				row_field(row, c, field, sizeof field);
-				fprintf(f, ",%s", field);
-			}
-			fprintf(f, ",%u", repeat);
-		}
-		double med = median(values, repeat);   /* sorted from here on */
+		double *v = &values[i * repeat];
+		double med = median(v, repeat);   /* sorted from here on */
 		switch (point_figures[i].how) {
 		case MEDIAN_RANGE:
-			fprintf(f, ",%.4f,%.4f,%.4f", med, values[0], values[repeat - 1]);
+			fprintf(f, ",%.4f,%.4f,%.4f", med, v[0], v[repeat - 1]);
+			if (echo)
+				fprintf(echo, "point %u: %s %s conns -> %.4f Gbps median of %u runs "
+					"(%.4f-%.4f)\n", point, name[1], name[2], med, repeat, v[0],
+					v[repeat - 1]);
 			break;
 		case MEDIAN:
 			fprintf(f, ",%.3f", med);
 			break;
 		case MAX:
-			fprintf(f, ",%.0f", values[repeat - 1]);
+			fprintf(f, ",%.0f", v[repeat - 1]);
 			break;
 		case MIN:
-			fprintf(f, ",%.0f", values[0]);
+			fprintf(f, ",%.0f", v[0]);
 			break;
 		}
 	}
@@ -473,12 +477,13 @@ static int write_point(FILE *f, const char *out_dir, const struct metrics *names
 	return 0;
 }
 
+/* points.csv; with echo, each point's throughput line goes there too. */
 static int write_points(const struct scenario *sc, const char *out_dir, unsigned runs,
-			const struct metrics *names)
+			const struct metrics *names, FILE *echo)
 {
 	char path[4096];
 	unsigned repeat = scenario_repeats(sc);
-	double *values = malloc(repeat * sizeof *values);
+	double *values = malloc(N_POINT_FIGURES * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
 	FILE *f = values ? open_atomic(path, 0) : NULL;
 	if (!f) {
@@ -486,8 +491,10 @@ static int write_points(const struct scenario *sc, const char *out_dir, unsigned
 		return -1;
 	}
 	write_points_header(f, names);
+	if (echo)
+		fprintf(echo, "per point, over its runs:\n");
 	for (unsigned point = 0; point < runs / repeat; point++) {
-		if (write_point(f, out_dir, names, point, repeat, values) != 0) {
+		if (write_point(f, echo, out_dir, names, point, repeat, values) != 0) {
 			abandon_atomic(f, 0);
 			free(values);
 			return -1;
@@ -497,28 +504,9 @@ static int write_points(const struct scenario *sc, const char *out_dir, unsigned
 	return commit_atomic(f, path, 0);
 }
 
-/* After runs repeated per point: each point's median and range, on stderr. */
-static void print_points(const char *out_dir)
-{
-	char path[4096], row[4096], f[7][64];
-	snprintf(path, sizeof path, "%s/points.csv", out_dir);
-	FILE *in = fopen(path, "r");
-	if (!in)
-		return;
-	if (fgets(row, sizeof row, in))
-		fprintf(stderr, "per point, over its runs:\n");
-	while (fgets(row, sizeof row, in)) {
-		/* point, mode, connections, ..., runs (7), median, min, max */
-		static const unsigned col[7] = { 0, 1, 2, 7, 8, 9, 10 };
-		for (unsigned i = 0; i < 7; i++)
-			row_field(row, col[i], f[i], sizeof f[i]);
-		fprintf(stderr, "point %s: %s %s conns -> %s Gbps median of %s runs (%s-%s)\n",
-			f[0], f[1], f[2], f[4], f[3], f[5], f[6]);
-	}
-	fclose(in);
-}
-
-static int assemble(const struct scenario *sc, const char *out_dir, unsigned runs)
+/* results.csv, points.csv (each point echoed to `echo` unless NULL) and
+ * summary.json from the runs' part files. */
+static int assemble(const struct scenario *sc, const char *out_dir, unsigned runs, FILE *echo)
 {
 	char path[4096], part[4096];
 	struct metrics names;
@@ -546,7 +534,7 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	}
 	if (commit_atomic(csv, path, 0))
 		return -1;
-	if (write_points(sc, out_dir, runs, &names) != 0)
+	if (write_points(sc, out_dir, runs, &names, echo) != 0)
 		return -1;
 
 	snprintf(path, sizeof path, "%s/summary.json", out_dir);
@@ -582,14 +570,9 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 	unsigned runs = scenario_runs(sc);
 	char out_dir[4096], err[512];
 	/* validate every point before anything is written */
-	for (unsigned run = 0; run < runs; run++) {
-		struct scenario_point p;
-		struct testbed_config c;
-		scenario_point(sc, run, &p);
-		if (scenario_config(sc, &p, &c, err, sizeof err) != 0) {
-			fprintf(stderr, "npusim: %s\n", err);
-			return 2;
-		}
+	if (scenario_check(sc, err, sizeof err) != 0) {
+		fprintf(stderr, "npusim: %s\n", err);
+		return 2;
 	}
 	if (o->out_dir)
 		snprintf(out_dir, sizeof out_dir, "%s", o->out_dir);
@@ -642,12 +625,11 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 	}
 	if (status == 2)
 		return 2;
-	if (assemble(sc, out_dir, runs) != 0) {
+	FILE *echo = !o->quiet && scenario_repeats(sc) > 1 ? stderr : NULL;
+	if (assemble(sc, out_dir, runs, echo) != 0) {
 		fprintf(stderr, "npusim: cannot assemble the results in %s\n", out_dir);
 		return 1;
 	}
-	if (!o->quiet && scenario_repeats(sc) > 1)
-		print_points(out_dir);
 	if (o->plot)
 		plot_directory(out_dir, o->quiet);
 	if (!o->quiet)

@@ -710,6 +710,18 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 	return 0;
 }
 
+int scenario_check(const struct scenario *sc, char *err, size_t err_len)
+{
+	for (unsigned run = 0; run < scenario_runs(sc); run++) {
+		struct scenario_point p;
+		struct testbed_config c;
+		scenario_point(sc, run, &p);
+		if (scenario_config(sc, &p, &c, err, err_len) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 void scenario_write_json(const struct scenario *sc, const struct scenario_point *p, FILE *f,
 			 const char *indent)
 {

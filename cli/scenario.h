@@ -61,6 +61,8 @@ const char *scenario_value(const struct scenario *sc, const struct scenario_poin
 /* Build the testbed configuration of a point. Returns 0 or -1 + err. */
 int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 		    struct testbed_config *c, char *err, size_t err_len);
+/* Every run's configuration builds: 0, or -1 with the first run's error. */
+int scenario_check(const struct scenario *sc, char *err, size_t err_len);
 /* Every key of a point as JSON members ("section.key": "value", ...). */
 void scenario_write_json(const struct scenario *sc, const struct scenario_point *p, FILE *f,
 			 const char *indent);

@@ -16,6 +16,14 @@ static int load(const char *text)
 	return scenario_load(&sc, "t.ini", text, err, sizeof err);
 }
 
+/* The configuration of run `run` of the loaded scenario: 0, or -1 (err). */
+static int config_at(unsigned run, struct testbed_config *c)
+{
+	struct scenario_point p;
+	scenario_point(&sc, run, &p);
+	return scenario_config(&sc, &p, c, err, sizeof err);
+}
+
 static void teardown(void)
 {
 	scenario_free(&sc);
@@ -31,10 +39,8 @@ START_TEST(units_convert_to_the_configuration)
 	ck_assert_int_eq(load("[run]\nbytes_per_connection = 64KiB\ntime_limit = 1.5s\n"
 			      "[link]\nrate = 2.5Gbps\n[npu]\nclock = 1.2GHz\n"
 			      "[pcie]\ndllp_overhead = 3%\n[lro]\nthreshold = 8000\n"), 0);
-	struct scenario_point p;
 	struct testbed_config c;
-	scenario_point(&sc, 0, &p);
-	ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), 0);
+	ck_assert_int_eq(config_at(0, &c), 0);
 	ck_assert_uint_eq(c.client.bytes_per_connection, 65536);
 	ck_assert_uint_eq(c.time_limit_ps, sim_ms(1500));
 	ck_assert_uint_eq(c.link.rate_bps, 2500000000ULL);
@@ -49,10 +55,8 @@ END_TEST
 START_TEST(every_key_at_its_default_gives_the_default_configuration)
 {
 	ck_assert_int_eq(load("[run]\n"), 0);
-	struct scenario_point p;
 	static struct testbed_config c, d;
-	scenario_point(&sc, 0, &p);
-	ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), 0);
+	ck_assert_int_eq(config_at(0, &c), 0);
 	testbed_config_default(&d);
 	d.seed = c.seed;
 	ck_assert_int_eq(memcmp(&c, &d, sizeof c), 0);
@@ -62,15 +66,12 @@ END_TEST
 START_TEST(client_port_base_must_leave_room_for_every_connection)
 {
 	ck_assert_int_eq(load("[run]\nconnections = 64\n[client]\nport_base = 50000\n"), 0);
-	struct scenario_point p;
 	struct testbed_config c;
-	scenario_point(&sc, 0, &p);
-	ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), 0);
+	ck_assert_int_eq(config_at(0, &c), 0);
 	ck_assert_uint_eq(c.client.port_base, 50000);
 	ck_assert_uint_eq(c.client.connections, 64);     /* not clobbered */
 	ck_assert_int_eq(load("[run]\nconnections = 64\n[client]\nport_base = 65500\n"), 0);
-	scenario_point(&sc, 0, &p);
-	ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), -1);
+	ck_assert_int_eq(config_at(0, &c), -1);
 	ck_assert_ptr_nonnull(strstr(err, "passes port 65535"));
 }
 END_TEST
@@ -85,14 +86,12 @@ START_TEST(client_port_base_random_is_drawn_per_run_from_the_ephemeral_range)
 	unsigned distinct = 0;
 	uint16_t first = 0;
 	for (unsigned run = 0; run < 8; run++) {
-		struct scenario_point p;
 		struct testbed_config c, again;
-		scenario_point(&sc, run, &p);
-		ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), 0);
+		ck_assert_int_eq(config_at(run, &c), 0);
 		ck_assert_uint_ge(c.client.port_base, CLIENT_EPHEMERAL_LOW);
 		ck_assert_uint_le(c.client.port_base + 63u, CLIENT_EPHEMERAL_HIGH);
 		ck_assert_uint_eq(c.client.connections, 64);
-		ck_assert_int_eq(scenario_config(&sc, &p, &again, err, sizeof err), 0);
+		ck_assert_int_eq(config_at(run, &again), 0);
 		ck_assert_uint_eq(again.client.port_base, c.client.port_base);
 		if (run == 0)
 			first = c.client.port_base;
@@ -109,10 +108,8 @@ START_TEST(client_port_base_random_is_drawn_per_run_from_the_ephemeral_range)
 	ck_assert_int_eq(load("[client]\nport_base = any\n"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "'any' is not a number"));
 	ck_assert_int_eq(load("[run]\nconnections = 2\n[client]\nport_base = random, 40000\n"), 0);
-	struct scenario_point p;
 	struct testbed_config c;
-	scenario_point(&sc, 1, &p);
-	ck_assert_int_eq(scenario_config(&sc, &p, &c, err, sizeof err), 0);
+	ck_assert_int_eq(config_at(1, &c), 0);
 	ck_assert_uint_eq(c.client.port_base, 40000);
 }
 END_TEST
