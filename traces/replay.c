@@ -146,7 +146,7 @@ static void print_summary(const struct replay *r, FILE *f)
 {
 	const struct lro_counters *c = lro_engine_counters(r->eng);
 	static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
-		"timeout", "passthrough", "held-limit", "syn" };
+		"timeout", "passthrough", "held-limit", "syn", "ahead", "release", "end-of-capture" };
 	static const char *const drop_names[LRO_DROP_REASONS] = { "truncated", "bad-ip-csum",
 		"bad-tcp-csum", "duplicate", "held-limit", "pool-low" };
 	fprintf(f, "packets in: %" PRIu64 "\npackets out: %" PRIu64 " (%" PRIu64 " aggregates)\n",

@@ -30,6 +30,24 @@ done
 # the idle capture's data reaches the host through the receive timeout
 "$NPUSIM" replay tests/data/dev-idle-1conn.pcap -o "$t/idle.pcap" --filter 'dst host 10.77.0.2' \
 	| grep -q 'timeout=[1-9]' || fail "idle capture: no timeout flush"
+# crafted captures of odd traffic (tests/tools/gen_odd.py): urgent data,
+# unknown and malformed TCP options, IP options, an IP fragment, data without
+# ACK, a retransmitted SYN mid-flow, a gap filled past the hold limit, a flow
+# holding only out-of-order data through an idle second: nothing is lost
+for name in urg tcp-option odd-option ip-options fragment no-ack syn-retransmit late-fill \
+	ooo-idle idle-hold; do
+	"$NPUSIM" replay "tests/data/odd/$name.pcap" -o "$t/odd.pcap" > "$t/summary" \
+		|| fail "$name: replay"
+	python3 tests/tools/pcap_flows.py "$t/odd.pcap" 10.0.0.2 \
+		--check "tests/data/odd/$name.server.json" > "$t/flows" \
+		|| { cat "$t/flows"; fail "$name: output differs from the stream"; }
+done
+# the out-of-order data goes to the host at its timeout, before the
+# gap's filling a second later
+"$NPUSIM" replay tests/data/odd/ooo-idle.pcap -o "$t/ooo.pcap" > /dev/null
+python3 tests/tools/pcap_times.py "$t/ooo.pcap" > "$t/times"
+awk '$4 > 0 && $1 < 0.001 { n++ } END { exit !(n == 2) }' "$t/times" \
+	|| { cat "$t/times"; fail "ooo-idle: held data did not time out"; }
 # receive timeouts run in capture time: ten segments then a second of
 # silence; the aggregate is written when the timeout scan finds it (within
 # a millisecond), not with the FIN a second later
