@@ -161,7 +161,8 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "flush_fin", "%" PRIu64, l->flush[LRO_FLUSH_FIN]);
 	put(ms, "flush_timeout", "%" PRIu64, l->flush[LRO_FLUSH_TIMEOUT]);
 	put(ms, "flush_other", "%" PRIu64, l->flush[LRO_FLUSH_PASSTHROUGH] +
-	    l->flush[LRO_FLUSH_HELD_LIMIT] + l->flush[LRO_FLUSH_SYN]);
+	    l->flush[LRO_FLUSH_HELD_LIMIT] + l->flush[LRO_FLUSH_SYN] + l->flush[LRO_FLUSH_AHEAD] +
+	    l->flush[LRO_FLUSH_RELEASE] + l->flush[LRO_FLUSH_END]);
 	put(ms, "acks_sent", "%" PRIu64, l->acks_sent);
 	put(ms, "drop_duplicate", "%" PRIu64, l->drop[LRO_DROP_DUPLICATE]);
 	put(ms, "drop_held_limit", "%" PRIu64, l->drop[LRO_DROP_HELD_LIMIT]);
