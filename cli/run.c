@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "cli/json.h"
 #include "cli/plot.h"
+#include "sim/atomic_file.h"
 
 const char *const run_csv_required[] = { "run", "mode", "connections", "dma_buffer", "dma_lb",
 	"active_ack", "threshold_bytes", "seed", "throughput_gbps", "established",
@@ -37,42 +38,26 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Temporary files in flight, removed if the run is interrupted. */
-static char pending_tmp[4][4096];
-
-static void on_signal(int sig)
+/* path through sim/atomic_file; NULL (named on stderr) when it cannot be
+ * created. */
+static struct atomic_file *create(const char *path)
 {
-	for (int i = 0; i < 4; i++)
-		if (pending_tmp[i][0])
-			unlink(pending_tmp[i]);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static FILE *open_atomic(const char *path, int slot)
-{
-	snprintf(pending_tmp[slot], sizeof pending_tmp[slot], "%s.tmp.%d", path, (int)getpid());
-	return fopen(pending_tmp[slot], "w");
-}
-
-static int commit_atomic(FILE *f, const char *path, int slot)
-{
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(pending_tmp[slot], path) != 0) {
+	struct atomic_file *af = atomic_file_open(path);
+	if (!af)
 		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		unlink(pending_tmp[slot]);
-		pending_tmp[slot][0] = 0;
+	return af;
+}
+
+/* Commits af; -1 (named on stderr) when any write failed. */
+static int commit(struct atomic_file *af)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", atomic_file_path(af));
+	if (atomic_file_commit(af) != 0) {
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	pending_tmp[slot][0] = 0;
 	return 0;
-}
-
-static void abandon_atomic(FILE *f, int slot)
-{
-	fclose(f);
-	unlink(pending_tmp[slot]);
-	pending_tmp[slot][0] = 0;
 }
 
 /* ---- progress (OMNeT++ Cmdenv style), only on a terminal ---- */
@@ -231,14 +216,15 @@ static int write_run_files(const char *dir, const struct testbed_result *r,
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/threads.csv", dir);
-	FILE *f = open_atomic(path, 1);
-	if (!f)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return -1;
+	FILE *f = atomic_file_stream(af);
 	fprintf(f, "thread,role,busy,mem_stall\n");
 	for (unsigned t = 0; t < NPU_THREADS; t++)
 		fprintf(f, "%u,%s,%.4f,%.4f\n", t, r->npu_thread_role[t], r->npu_thread_busy[t],
 			r->npu_thread_mem[t]);
-	if (commit_atomic(f, path, 1))
+	if (commit(af))
 		return -1;
 	(void)c;
 	return 0;
@@ -278,16 +264,18 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 	struct metrics ms;
 	collect_metrics(sc, &p, &c, &r, &ms);
 	snprintf(path, sizeof path, "%s/.run-%u.row", out_dir, run);
-	FILE *f = open_atomic(path, 2);
-	if (!f)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return 1;
+	FILE *f = atomic_file_stream(af);
 	for (unsigned i = 0; i < ms.n; i++)
 		fprintf(f, "%s%s", ms.m[i].value, i + 1 < ms.n ? "," : "\n");
-	if (commit_atomic(f, path, 2))
+	if (commit(af))
 		return 1;
 	snprintf(path, sizeof path, "%s/.run-%u.json", out_dir, run);
-	if (!(f = open_atomic(path, 3)))
+	if (!(af = create(path)))
 		return 1;
+	f = atomic_file_stream(af);
 	fprintf(f, "    {\n      \"run\": %u,\n      \"scenario\": {\n", run);
 	scenario_write_json(sc, &p, f, "        ");
 	fprintf(f, "      },\n      \"results\": {\n");
@@ -297,7 +285,7 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 	fprintf(f, "      },\n      \"integrity_message\": ");
 	json_write_string(f, r.integrity_message);
 	fprintf(f, "\n    }");
-	if (commit_atomic(f, path, 3))
+	if (commit(af))
 		return 1;
 	if (!quiet)
 		fprintf(stderr, "run %u: %s %s conns -> %.3f Gbps, established %u, failed %u, "
@@ -306,7 +294,7 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 			scenario_value(sc, &p, "run", "connections"), r.throughput_gbps,
 			r.established, r.failed_connections, r.syn_retransmits,
 			r.integrity_ok ? "ok" : "FAIL", r.wall_seconds);
-	return r.integrity_ok ? 0 : 1;
+	return r.integrity_ok && !r.output_errors ? 0 : 1;
 }
 
 /* Copy a run's part file (.run-N.row / .run-N.json) into dst. */
@@ -320,8 +308,11 @@ static int append_part(FILE *dst, const char *out_dir, unsigned run, const char 
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		fwrite(buf, 1, n, dst);
+	int bad = ferror(f);
 	fclose(f);
-	return 0;
+	if (bad)
+		fprintf(stderr, "npusim: cannot read %s\n", part);
+	return bad ? -1 : 0;
 }
 
 /* ---- points.csv: one row per sweep point, over its repeats ---- */
@@ -485,23 +476,24 @@ static int write_points(const struct scenario *sc, const char *out_dir, unsigned
 	unsigned repeat = scenario_repeats(sc);
 	double *values = malloc(N_POINT_FIGURES * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
-	FILE *f = values ? open_atomic(path, 0) : NULL;
-	if (!f) {
+	struct atomic_file *af = values ? create(path) : NULL;
+	if (!af) {
 		free(values);
 		return -1;
 	}
+	FILE *f = atomic_file_stream(af);
 	write_points_header(f, names);
 	if (echo)
 		fprintf(echo, "per point, over its runs:\n");
 	for (unsigned point = 0; point < runs / repeat; point++) {
 		if (write_point(f, echo, out_dir, names, point, repeat, values) != 0) {
-			abandon_atomic(f, 0);
+			atomic_file_discard(af);
 			free(values);
 			return -1;
 		}
 	}
 	free(values);
-	return commit_atomic(f, path, 0);
+	return commit(af);
 }
 
 /* results.csv, points.csv (each point echoed to `echo` unless NULL) and
@@ -521,26 +513,27 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	collect_metrics(sc, &p0, &dummy_config, &dummy, &names);
 
 	snprintf(path, sizeof path, "%s/results.csv", out_dir);
-	FILE *csv = open_atomic(path, 0);
-	if (!csv)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return -1;
+	FILE *csv = atomic_file_stream(af);
 	for (unsigned i = 0; i < names.n; i++)
 		fprintf(csv, "%s%s", names.m[i].name, i + 1 < names.n ? "," : "\n");
 	for (unsigned run = 0; run < runs; run++) {
 		if (append_part(csv, out_dir, run, "row") != 0) {
-			abandon_atomic(csv, 0);
+			atomic_file_discard(af);
 			return -1;
 		}
 	}
-	if (commit_atomic(csv, path, 0))
+	if (commit(af))
 		return -1;
 	if (write_points(sc, out_dir, runs, &names, echo) != 0)
 		return -1;
 
 	snprintf(path, sizeof path, "%s/summary.json", out_dir);
-	FILE *js = open_atomic(path, 0);
-	if (!js)
+	if (!(af = create(path)))
 		return -1;
+	FILE *js = atomic_file_stream(af);
 	fprintf(js, "{\n  \"npusim_version\": ");
 	json_write_string(js, NPUSIM_VERSION);
 	fprintf(js, ",\n  \"scenario\": ");
@@ -548,13 +541,13 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	fprintf(js, ",\n  \"runs\": [\n");
 	for (unsigned run = 0; run < runs; run++) {
 		if (append_part(js, out_dir, run, "json") != 0) {
-			abandon_atomic(js, 0);
+			atomic_file_discard(af);
 			return -1;
 		}
 		fputs(run + 1 < runs ? ",\n" : "\n", js);
 	}
 	fprintf(js, "  ]\n}\n");
-	if (commit_atomic(js, path, 0))
+	if (commit(af))
 		return -1;
 	for (unsigned run = 0; run < runs; run++) {
 		snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
@@ -582,8 +575,7 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	atomic_file_trap_signals("npusim: interrupted: temporary files removed", NULL);
 	unsigned jobs = o->jobs ? o->jobs : 1;
 	if (jobs > runs)
 		jobs = runs;

@@ -15,6 +15,8 @@
 
 #include "firmware/hal.h"
 #include "firmware/lro.h"
+#include "sim/atomic_file.h"
+#include "traces/pcap_tap.h"
 
 struct replay {
 	struct lro_engine *eng;
@@ -264,26 +266,35 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
 		return 2;
 	}
-	/* written under a temporary name, renamed when complete */
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
+	/* written under a temporary name, renamed when every write succeeded;
+	 * removed on an error or a signal */
+	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
-	pcap_dumper_t *dump = pcap_dump_open(dead, tmp);
+	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
+	int e = errno;
+	pcap_dumper_t *dump = af ? pcap_dump_atomic(dead, af) : NULL;
 	if (!dump) {
-		fprintf(stderr, "npusim replay: %s: %s\n", out, pcap_geterr(dead));
-		pcap_close(dead);
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out,
+			af ? pcap_geterr(dead) : strerror(e));
+		atomic_file_discard(af);
+		if (dead)
+			pcap_close(dead);
 		pcap_close(p);
 		return 1;
 	}
 	int status = replay_capture(p, in, filter, &cfg, 1u << 16, dump, stdout);
-	pcap_dump_close(dump);
-	pcap_close(dead);
 	pcap_close(p);
-	if (status == 0 && rename(tmp, out) != 0) {
-		fprintf(stderr, "npusim replay: %s: %s\n", out, strerror(errno));
+	if (status != 0) {
+		pcap_dump_close(dump);
+		atomic_file_discard(af);
+	} else if (pcap_dump_atomic_close(dump, af) != 0) {
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out, strerror(errno));
 		status = 1;
 	}
-	if (status != 0)
-		unlink(tmp);
+	pcap_close(dead);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "npusim replay: cannot write the summary: %s\n", strerror(errno));
+		status = status ? status : 1;
+	}
 	return status;
 }
