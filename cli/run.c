@@ -3,7 +3,9 @@
  * so an interrupted run leaves no half-written file. */
 #include "cli/run.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
@@ -11,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -57,6 +61,140 @@ static int commit(struct atomic_file *af)
 		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/* ---- interruption, workers and the output folder's lock ---- */
+
+/* What the signal handler needs: set before the first run starts. */
+static struct {
+	pid_t parent;
+	pid_t workers[256];
+	volatile sig_atomic_t n_workers;
+	unsigned runs;
+	char dir[4096];
+} interrupt;
+
+/* b + s, NUL-terminated within cap (async-signal-safe). */
+static size_t append(char *b, size_t at, size_t cap, const char *s)
+{
+	while (*s && at + 1 < cap)
+		b[at++] = *s++;
+	b[at] = 0;
+	return at;
+}
+
+/* The run parts (.run-N.row, .run-N.json) of interrupt.dir, removed with
+ * unlink only (async-signal-safe). */
+static void remove_parts(void)
+{
+	char path[4200];
+	for (unsigned run = 0; run < interrupt.runs; run++) {
+		char num[16], *d = num + sizeof num;
+		*--d = 0;
+		unsigned v = run;
+		do
+			*--d = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		size_t at = append(path, 0, sizeof path, interrupt.dir);
+		at = append(path, at, sizeof path, "/.run-");
+		at = append(path, at, sizeof path, d);
+		append(path, at, sizeof path, ".row");
+		unlink(path);
+		append(path, at, sizeof path, ".json");
+		unlink(path);
+	}
+}
+
+/* SIGINT/SIGTERM in the parent: the workers are stopped (each removes its
+ * own temporaries) and waited for, then the parts go; sim/atomic_file
+ * removes the parent's temporaries and says so. */
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	if (getpid() != interrupt.parent)
+		return;         /* a worker, before its own handler is set */
+	for (int w = 0; w < interrupt.n_workers; w++)
+		kill(interrupt.workers[w], SIGTERM);
+	for (int w = 0; w < interrupt.n_workers; w++)
+		waitpid(interrupt.workers[w], NULL, 0);
+	remove_parts();
+}
+
+/* In a worker: its own temporaries only, and death with the parent even
+ * when the parent is killed outright (SIGKILL). */
+static void become_worker(pid_t parent)
+{
+	atomic_file_trap_signals(NULL, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+		_exit(1);
+}
+
+/* DIR/.npusim.lock, held (flock) until the next run_scenario or the exit,
+ * and by the workers, who inherit it: a second npusim writing into the same
+ * folder would mix its rows with ours. Returns 0, or -1 with a message. */
+static int lock_output(const char *dir)
+{
+	static int held = -1;
+	if (held >= 0)
+		close(held);
+	held = -1;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/.npusim.lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "npusim: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		char pid[24] = "";
+		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = 0;
+		pid[strcspn(pid, "\n")] = 0;
+		fprintf(stderr, "npusim: %s is in use by another npusim run (pid %s): wait for it "
+				"to finish, or write elsewhere with -o\n", dir, *pid ? pid : "?");
+		close(fd);
+		return -1;
+	}
+	char me[24];
+	int len = snprintf(me, sizeof me, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, me, (size_t)len, 0) != len)
+		fprintf(stderr, "npusim: warning: cannot record the pid in %s\n", path);
+	held = fd;
+	return 0;
+}
+
+/* Parts a run that was killed outright (SIGKILL) left behind. */
+static void remove_stale_parts(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[4400];
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (strncmp(e->d_name, ".run-", 5) != 0 ||
+		    !((n > 4 && !strcmp(e->d_name + n - 4, ".row")) ||
+		      (n > 5 && !strcmp(e->d_name + n - 5, ".json"))))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* Everything above, before the first run. Returns 0 or -1 (message given). */
+static int prepare_output(const char *dir, unsigned runs)
+{
+	if (lock_output(dir) != 0)
+		return -1;
+	remove_stale_parts(dir);
+	interrupt.parent = getpid();
+	interrupt.n_workers = 0;
+	interrupt.runs = runs;
+	snprintf(interrupt.dir, sizeof interrupt.dir, "%s", dir);
+	atomic_file_trap_signals("npusim: interrupted: temporary files removed", on_interrupt);
 	return 0;
 }
 
@@ -575,7 +713,8 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
 		return 1;
 	}
-	atomic_file_trap_signals("npusim: interrupted: temporary files removed", NULL);
+	if (prepare_output(out_dir, runs) != 0)
+		return 1;
 	unsigned jobs = o->jobs ? o->jobs : 1;
 	if (jobs > runs)
 		jobs = runs;
@@ -589,14 +728,15 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 	} else {
 		/* worker w takes runs w, w+jobs, ...; each run's output depends only
 		 * on its point, so the result equals the serial one */
-		pid_t pids[256];
+		pid_t *pids = interrupt.workers;
 		for (unsigned w = 0; w < jobs; w++) {
 			pid_t pid = fork();
 			if (pid < 0) {
 				perror("npusim: fork");
-				return 1;
+				raise(SIGTERM);        /* stops the workers started */
 			}
 			if (pid == 0) {
+				become_worker(interrupt.parent);
 				int worst = 0;
 				for (unsigned run = w; run < runs; run += jobs) {
 					int rc = do_run(sc, run, out_dir, 1, runs);
@@ -606,14 +746,17 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 				_exit(worst);
 			}
 			pids[w] = pid;
+			interrupt.n_workers = (sig_atomic_t)(w + 1);
 		}
 		for (unsigned w = 0; w < jobs; w++) {
 			int ws;
-			waitpid(pids[w], &ws, 0);
+			while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
+				;
 			int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
 			if (rc > status)
 				status = rc;
 		}
+		interrupt.n_workers = 0;
 	}
 	if (status == 2)
 		return 2;
