@@ -18,6 +18,8 @@
 #include "firmware/csum.h"
 #include "firmware/hal.h"
 #include "firmware/lro.h"
+#include "sim/atomic_file.h"
+#include "traces/pcap_tap.h"
 
 /* Why a frame of the capture never reached the engine. */
 enum skip_reason {
@@ -689,29 +691,36 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
 		return 2;
 	}
-	/* written under a temporary name, renamed when complete */
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
+	/* written under a temporary name, renamed when every write succeeded;
+	 * removed on an error or a signal */
+	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
-	pcap_dumper_t *dump = pcap_dump_open(dead, tmp);
+	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
+	int e = errno;
+	pcap_dumper_t *dump = af ? pcap_dump_atomic(dead, af) : NULL;
 	if (!dump) {
-		fprintf(stderr, "npusim replay: %s: %s\n", out, pcap_geterr(dead));
-		pcap_close(dead);
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out,
+			af ? pcap_geterr(dead) : strerror(e));
+		atomic_file_discard(af);
+		if (dead)
+			pcap_close(dead);
 		pcap_close(p);
 		return 1;
 	}
 	int status = replay_capture(p, in, &opt, &cfg, 1u << 16, dump, stdout);
-	pcap_dump_close(dump);
-	pcap_close(dead);
 	pcap_close(p);
 	/* an incomplete input still gives the output of what it had */
-	bool keep = status == 0 || status == REPLAY_INCOMPLETE;
-	if (keep && rename(tmp, out) != 0) {
-		fprintf(stderr, "npusim replay: %s: %s\n", out, strerror(errno));
+	if (status != 0 && status != REPLAY_INCOMPLETE) {
+		pcap_dump_close(dump);
+		atomic_file_discard(af);
+	} else if (pcap_dump_atomic_close(dump, af) != 0) {
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out, strerror(errno));
 		status = 1;
-		keep = false;
 	}
-	if (!keep)
-		unlink(tmp);
+	pcap_close(dead);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "npusim replay: cannot write the summary: %s\n", strerror(errno));
+		status = status ? status : 1;
+	}
 	return status;
 }
