@@ -16,7 +16,8 @@ SIM_CORO ?= asm
 # (see bench/kernel).
 SIM_EVQ ?= heap2
 
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# The program's version; the build's source revision is mk/cli.mk's REVISION.
+VERSION := 1.0
 
 OPT      ?= -O2
 # Link-time optimisation lets the firmware's calls into the HAL (hal_cost

@@ -10,6 +10,7 @@
 
 /* npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]
  *                [--threshold BYTES] [--no-active-ack]
+ * argv[0] is the command's name; options as getopt_long takes them.
  * Returns the exit status (0 ok, 1 output error, 2 bad input). */
 int replay_main(int argc, char **argv);
 
