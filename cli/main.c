@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/compare.h"
 #include "cli/plot.h"
 #include "cli/run.h"
 #include "cli/scenario.h"
@@ -66,6 +67,15 @@ static const struct opt_spec keys_opts[] = {
 	OPTS_END
 };
 
+static const struct opt_spec compare_opts[] = {
+	{ "tolerance", 't', required_argument, OPT_TOLERANCE, "X%",
+	  "largest relative difference of a metric that passes (default 2%)" },
+	{ "keys", 'k', required_argument, OPT_KEYS, "COL,...",
+	  "metrics to compare (default: every numeric column both folders have)" },
+	{ "quiet", 'q', no_argument, OPT_QUIET, NULL, "print only the differences out of tolerance" },
+	OPTS_END
+};
+
 static const struct opt_spec no_opts[] = { OPTS_END };
 
 /* What the options of a command line say. */
@@ -80,6 +90,7 @@ struct cli_args {
 	int dry_run;
 	int markdown;
 	int explicit_jobs;
+	struct compare_options compare;
 };
 
 /* ---- commands ---- */
@@ -162,6 +173,7 @@ static int apply_option(const struct command *c, struct cli_args *a, int id, con
 		break;
 	case OPT_QUIET:
 		a->run.quiet = 1;
+		a->compare.quiet = 1;
 		break;
 	case OPT_NO_PLOT:
 		a->run.plot = 0;
@@ -174,6 +186,19 @@ static int apply_option(const struct command *c, struct cli_args *a, int id, con
 		break;
 	case OPT_MARKDOWN:
 		a->markdown = 1;
+		break;
+	case OPT_TOLERANCE: {
+		char *end;
+		double t = strtod(arg, &end);
+		int pct = *end == '%';
+		if (end == arg || (*end && strcmp(end, "%")) || !(t >= 0) || (!pct && t > 1e9))
+			return usage_error(c->name, "--tolerance needs a relative difference like 2% or 0.02, not",
+					   arg);
+		a->compare.tolerance = pct ? t / 100 : t;
+		break;
+	}
+	case OPT_KEYS:
+		a->compare.keys = arg;
 		break;
 	default:
 		return usage_error(c->name, "unhandled option", arg);
@@ -398,6 +423,11 @@ static int cmd_keys(struct cli_args *a)
 	return 0;
 }
 
+static int cmd_compare(struct cli_args *a)
+{
+	return compare_results(a->positional[0], a->positional[1], &a->compare, stdout);
+}
+
 static const struct command commands[] = {
 	{ "run", "SCENARIO [options]",
 	  "run a scenario (its sweep) and write the results folder",
@@ -421,6 +451,13 @@ static const struct command commands[] = {
 	  "      --threshold BYTES    flush a flow's contiguous run at this size\n"
 	  "      --no-active-ack      no ACKs from the engine",
 	  NULL, 0, 0, NULL, replay_main },
+	{ "compare", "A B [--tolerance 2%] [--keys COL,...]",
+	  "compare two results folders point by point, within a tolerance",
+	  "Compare two results folders point by point (by every key column of points.csv, or\n"
+	  "results.csv when a folder has no points.csv): a table of the differences, absolute\n"
+	  "and relative, with each side's range over its repeats. Exit 0 when every metric is\n"
+	  "within the tolerance, 1 otherwise, 2 when the folders cannot be compared.",
+	  compare_opts, 2, 2, cmd_compare, NULL },
 	{ "plot", "DIR", "redraw the plots of a results folder",
 	  "Redraw the plots of a results folder with gnuplot.", no_opts, 1, 1, cmd_plot,
 	  NULL },
@@ -483,6 +520,7 @@ int main(int argc, char **argv)
 		a.run.only_run = -1;
 		a.run.argc = argc;
 		a.run.argv = (const char *const *)argv;
+		a.compare.tolerance = 0.02;
 		int rc = parse_options(c, argc - 1, argv + 1, &a);
 		if (rc)
 			return rc < 0 ? 0 : rc;

@@ -8,7 +8,7 @@ trap 'rm -rf "$t"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # --help for every command, exit 0, on stdout
-for c in run demo replay plot keys; do
+for c in run demo replay plot keys compare; do
 	"$NPUSIM" $c --help > "$t/help" || fail "$c --help exits $?"
 	grep -q "^usage: npusim $c" "$t/help" || fail "$c --help: $(cat "$t/help")"
 done
@@ -88,6 +88,50 @@ set +e
 "$NPUSIM" run tests/data/tiny.ini --run 4 -o "$t/none" --quiet 2> "$t/err"; rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q 'runs 0..3' "$t/err" || fail "--run out of range: exit $rc $(cat "$t/err")"
+
+# compare: the same results pass; another sender write size moves the
+# throughput out of a 0.1% tolerance (exit 1) but not of a wide one; points
+# on one side only fail; another sweep cannot be compared (exit 2)
+"$NPUSIM" compare "$t/eq" "$t/sp" > "$t/cmp" || fail "compare of equal results: $(cat "$t/cmp")"
+grep -q 'lro.timeout_factor=10 *throughput_gbps ' "$t/cmp" || fail "compare names points by swept keys"
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set lro.timeout_factor=5,10 \
+	--set run.write_size=16KiB -o "$t/ws" --quiet --no-plot || fail "write_size run"
+set +e
+"$NPUSIM" compare "$t/eq" "$t/ws" --tolerance=0.1% > "$t/cmp"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q 'throughput_gbps .* FAIL$' "$t/cmp" || fail "compare of a change: exit $rc $(cat "$t/cmp")"
+python3 - "$t/eq/points.csv" "$t/ws/points.csv" "$t/cmp" <<'PY' || fail "compare's differences"
+import csv, sys
+a = {r["point"]: float(r["throughput_gbps"]) for r in csv.DictReader(open(sys.argv[1]))}
+b = {r["point"]: float(r["throughput_gbps"]) for r in csv.DictReader(open(sys.argv[2]))}
+rows = [l.split() for l in open(sys.argv[3]) if " throughput_gbps " in l]
+assert len(rows) == 4, rows
+for p, row in zip(sorted(a, key=int), rows):
+    d = float(row[-3]); rel = float(row[-2].rstrip("%"))
+    assert abs(d - (b[p] - a[p])) < 1e-6, (row, a[p], b[p])
+    assert abs(rel - 100 * (b[p] - a[p]) / a[p]) < 0.01, row
+PY
+"$NPUSIM" compare "$t/eq" "$t/ws" --tolerance 100% --keys throughput_gbps,established_min -q > /dev/null \
+	|| fail "compare within a wide tolerance"
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set lro.timeout_factor=5,10 \
+	--set run.connections=1 -o "$t/c1" --quiet --no-plot || fail "1-connection run"
+set +e
+"$NPUSIM" compare "$t/eq" "$t/c1" > "$t/cmp"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q 'connections=3 .*present *missing' "$t/cmp" || fail "compare, a point missing: exit $rc"
+set +e
+"$NPUSIM" compare "$t/eq" "$t/a-missing" 2> "$t/err"; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "compare of a missing folder: exit $rc"
+set +e
+"$NPUSIM" compare "$t/eq" "$t/eq" --keys no_such_metric 2> "$t/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q "no column 'no_such_metric'" "$t/err" || fail "compare --keys unknown: exit $rc"
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro -o "$t/nosweep" --quiet --no-plot || fail "plain run"
+set +e
+"$NPUSIM" compare "$t/eq" "$t/nosweep" 2> "$t/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q "not the same sweep" "$t/err" || fail "compare of other sweeps: exit $rc $(cat "$t/err")"
 
 # keys: one section, each section once, readable ranges
 "$NPUSIM" keys dma > "$t/keys"
