@@ -112,11 +112,15 @@ sanitize: deps
 		EXTRA_CFLAGS='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 		EXTRA_LDFLAGS='-fsanitize=address,undefined' unit e2e
 
+# The program finds its plot scripts in ../share/npusim beside itself, so a
+# tree installed with DESTDIR and moved, or built for another PREFIX, works.
 install: $(PROG)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/npusim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/npusim $(DESTDIR)$(PREFIX)/share/doc/npusim
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/npusim
-	[ ! -f docs/npusim.1 ] || install -m 644 docs/npusim.1 $(DESTDIR)$(PREFIX)/share/man/man1/npusim.1
+	install -m 644 docs/npusim.1 $(DESTDIR)$(PREFIX)/share/man/man1/npusim.1
 	cp -r scenarios plots $(DESTDIR)$(PREFIX)/share/npusim/
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/npusim/
 
 clean:
 	rm -rf build

@@ -50,6 +50,8 @@ static const struct opt_spec run_opts[] = {
 	{ "quiet", 'q', no_argument, OPT_QUIET, NULL, "no progress or per-run lines" },
 	{ "no-plot", 0, no_argument, OPT_NO_PLOT, NULL, "do not draw the plots" },
 	{ "dry-run", 'n', no_argument, OPT_DRY_RUN, NULL, "list the runs and their settings, run nothing" },
+	{ "force", 'f', no_argument, OPT_FORCE, NULL,
+	  "write into a folder holding a larger sweep's results (its other run-N/ removed)" },
 	OPTS_END
 };
 
@@ -59,6 +61,7 @@ static const struct opt_spec demo_opts[] = {
 	{ "quiet", 'q', no_argument, OPT_QUIET, NULL, "no progress or per-run lines" },
 	{ "no-plot", 0, no_argument, OPT_NO_PLOT, NULL, "do not draw the plots" },
 	{ "dry-run", 'n', no_argument, OPT_DRY_RUN, NULL, "list the demo's runs, run nothing" },
+	{ "force", 'f', no_argument, OPT_FORCE, NULL, "write over a larger sweep's results" },
 	OPTS_END
 };
 

@@ -29,7 +29,8 @@ static int exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* plots/ of the source tree (next to build/), or the installed copy. */
+/* plots/ of the source tree (next to build/), or the installed copy beside
+ * the program, or under the PREFIX it was built for. */
 static const char *scripts_dir(void)
 {
 	static char dir[4096];
@@ -52,6 +53,14 @@ static const char *scripts_dir(void)
 			snprintf(dir, sizeof dir, "%s/../../plots/throughput.gp", self);
 			if (exists(dir)) {
 				snprintf(dir, sizeof dir, "%s/../../plots", self);
+				return dir;
+			}
+			/* PREFIX/bin/npusim beside PREFIX/share/npusim, wherever
+			 * the installed tree was moved to (DESTDIR, another PREFIX
+			 * than the build's) */
+			snprintf(dir, sizeof dir, "%s/../share/npusim/plots/throughput.gp", self);
+			if (exists(dir)) {
+				snprintf(dir, sizeof dir, "%s/../share/npusim/plots", self);
 				return dir;
 			}
 		}

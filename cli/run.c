@@ -3,7 +3,10 @@
  * so an interrupted run leaves no half-written file. */
 #include "cli/run.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
@@ -786,6 +789,53 @@ static int assemble(const struct scenario *sc, const struct run_options *o, cons
 	return 0;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* run-K/ folders of an earlier, larger sweep (K >= runs) would be read as
+ * this one's: removed with force, else the run refused. Returns 0 or the
+ * exit status. */
+static int clear_stale_runs(const char *out_dir, unsigned runs, int force)
+{
+	DIR *d = opendir(out_dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	char path[4400], first[300] = "";
+	unsigned stale = 0;
+	int status = 0;
+	while ((e = readdir(d))) {
+		char *end;
+		if (strncmp(e->d_name, "run-", 4) != 0 || !isdigit((unsigned char)e->d_name[4]))
+			continue;
+		unsigned long k = strtoul(e->d_name + 4, &end, 10);
+		if (*end || k < runs)
+			continue;
+		if (!stale++)
+			snprintf(first, sizeof first, "%s", e->d_name);
+		if (!force)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", out_dir, e->d_name);
+		if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+			fprintf(stderr, "npusim: cannot remove %s: %s\n", path, strerror(errno));
+			status = 1;
+		}
+	}
+	closedir(d);
+	if (stale && !force) {
+		fprintf(stderr, "npusim: %s holds %u run folder(s) of a larger sweep (%s/, this one "
+				"has %u runs): another folder (-o), or --force to remove them\n",
+			out_dir, stale, first, runs);
+		return 2;
+	}
+	return status;
+}
+
 int run_dry(const struct scenario *sc, const struct run_options *o, FILE *out)
 {
 	char err[512];
@@ -845,6 +895,11 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 		snprintf(out_dir, sizeof out_dir, "%s", o->out_dir);
 	else
 		snprintf(out_dir, sizeof out_dir, "results/%s", sc->name);
+	if (n == runs) {
+		int rc = clear_stale_runs(out_dir, runs, o->force);
+		if (rc)
+			return rc;
+	}
 	if (mkdir_p(out_dir) != 0) {
 		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
 		return 1;

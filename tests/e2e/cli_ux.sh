@@ -143,4 +143,47 @@ set +e
 "$NPUSIM" keys nosuch 2> "$t/err"; rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q 'run lro dma' "$t/err" || fail "keys nosuch: exit $rc"
+# demo --dry-run lists the demo's runs and writes nothing
+"$NPUSIM" demo --dry-run -o "$t/demo" > "$t/demo-dry" || fail "demo --dry-run"
+grep -q '^scenario demo-fig13: [0-9]* run(s)' "$t/demo-dry" && grep -q '^scenario demo-syn-starvation: ' "$t/demo-dry" \
+	&& grep -q '^run 0: mode=' "$t/demo-dry" || fail "demo --dry-run: $(cat "$t/demo-dry")"
+[ ! -e "$t/demo" ] || fail "demo --dry-run wrote results"
+
+# plot of a missing folder says why
+set +e
+"$NPUSIM" plot "$t/no-such-folder" 2> "$t/err"; rc=$?
+set -e
+[ $rc -ne 0 ] && grep -q 'no-such-folder: No such file or directory' "$t/err" || fail "plot of a missing folder: $(cat "$t/err")"
+
+# a smaller sweep into a folder of a larger one: refused, or with --force the
+# stale run folders removed
+set +e
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=1 -o "$t/eq" -q --no-plot 2> "$t/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q -- '--force' "$t/err" && [ -d "$t/eq/run-3" ] || fail "stale runs: exit $rc $(cat "$t/err")"
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=1 -o "$t/eq" -q --no-plot --force \
+	|| fail "--force"
+[ "$(ls -d "$t"/eq/run-* | wc -l)" -eq 1 ] && [ -d "$t/eq/run-0" ] || fail "--force left $(ls "$t/eq")"
+
+# make install into a staged tree (DESTDIR) of another PREFIX than the
+# build's: the program finds its plot scripts there, the man page documents
+# every command
+make --no-print-directory -s install PROG="$NPUSIM" -o "$NPUSIM" PREFIX=/opt/npusim-test \
+	DESTDIR="$t/stage" > /dev/null || fail "make install"
+root="$t/stage/opt/npusim-test"
+for f in bin/npusim share/man/man1/npusim.1 share/npusim/plots/throughput.gp \
+	share/npusim/scenarios/paper-fig13.ini share/doc/npusim/SCENARIOS.md; do
+	[ -s "$root/$f" ] || fail "make install: $f missing"
+done
+for c in run demo replay compare plot keys; do
+	grep -q "^\.B npusim $c" "$root/share/man/man1/npusim.1" || fail "man page: no $c"
+done
+grep -q '^\.SH EXAMPLES' "$root/share/man/man1/npusim.1" || fail "man page: no EXAMPLES"
+if command -v gnuplot > /dev/null; then
+	"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=1 -o "$t/inst" -q --no-plot \
+		|| fail "run for the installed plot"
+	(cd "$t" && env -u NPUSIM_PLOTS "$root/bin/npusim" plot "$t/inst" 2> "$t/err") \
+		|| fail "installed npusim plot: $(cat "$t/err")"
+	[ -s "$t/inst/throughput.png" ] || fail "installed npusim: no throughput.png"
+fi
 echo "e2e cli_ux: ok"
