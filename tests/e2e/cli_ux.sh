@@ -149,6 +149,15 @@ grep -q '^scenario demo-fig13: [0-9]* run(s)' "$t/demo-dry" && grep -q '^scenari
 	&& grep -q '^run 0: mode=' "$t/demo-dry" || fail "demo --dry-run: $(cat "$t/demo-dry")"
 [ ! -e "$t/demo" ] || fail "demo --dry-run wrote results"
 
+# the throughput plot of a sweep with connections fixed draws the swept key
+# on x (tests/test_plot_series.c checks the series); no data file left over
+if command -v gnuplot > /dev/null; then
+	"$NPUSIM" run tests/data/tiny.ini --set run.connections=3 --set dma.buffer=stack,fifo \
+		-o "$t/pl" -q -j 2 || fail "run with plots"
+	[ -s "$t/pl/throughput.png" ] || fail "throughput.png of a dma.buffer sweep"
+	if ls -a "$t/pl" | grep -q 'throughput.dat'; then fail "plot data left in $t/pl"; fi
+fi
+
 # plot of a missing folder says why
 set +e
 "$NPUSIM" plot "$t/no-such-folder" 2> "$t/err"; rc=$?
