@@ -58,6 +58,7 @@ static void untag(struct tcp_scoreboard *b, struct tcp_seg *s, uint8_t tags)
 
 void tcp_sb_ack(struct tcp_scoreboard *b, uint32_t ack, struct tcp_sack_result *r)
 {
+	uint32_t prior_fackets = b->fackets_out, index = 0, reord = UINT32_MAX;
 	while (b->n > 0) {
 		struct tcp_seg *s = tcp_sb_at(b, 0);
 		if (before(ack, s->end))
@@ -67,7 +68,12 @@ void tcp_sb_ack(struct tcp_scoreboard *b, uint32_t ack, struct tcp_sack_result *
 		} else {
 			r->newest_sent_ms = s->sent_ms;
 			r->have_rtt = 1;
+			/* a hole filled without a retransmission: reordering
+			 * (tcp_clean_rtx_queue) */
+			if (!(s->tags & TCP_SEG_SACKED) && index < reord)
+				reord = index;
 		}
+		index++;
 		untag(b, s, TCP_SEG_SACKED | TCP_SEG_LOST | TCP_SEG_RETRANS);
 		b->head = (b->head + 1) % b->cap;
 		b->n--;
@@ -75,6 +81,8 @@ void tcp_sb_ack(struct tcp_scoreboard *b, uint32_t ack, struct tcp_sack_result *
 		if (b->fackets_out > 0)
 			b->fackets_out--;
 	}
+	if (reord < prior_fackets)
+		r->reorder_filled = prior_fackets - reord;
 }
 
 /* Index of the first segment ending after seq. */

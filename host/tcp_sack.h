@@ -42,6 +42,9 @@ struct tcp_sack_result {
 	int have_rtt;
 	int dsack;                     /* the ACK carried a D-SACK */
 	uint32_t dsack_retrans;        /* D-SACKed retransmissions after undo_from */
+	uint32_t reorder_filled;       /* a hole filled by the cumulative ACK without a
+					* retransmission, this many below the highest
+					* SACKed segment (0: none) */
 	uint32_t highest_sacked_end;   /* end of the highest segment newly SACKed */
 	uint32_t reorder;              /* reordering seen: segments a SACK filled below the
 					* highest SACKed one without a retransmission (0: none) */

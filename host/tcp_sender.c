@@ -945,6 +945,8 @@ static int take_ack(struct tcp_sender *t, const struct netpkt_tcp *h, struct tcp
 		flag |= F_SND_UNA_ADVANCED;
 		t->st.bytes_acked += ack - t->snd_una;
 		tcp_sb_ack(&t->sb, ack, r);
+		if (r->reorder_filled && !is_reno(t))
+			update_reordering(t, r->reorder_filled);
 		if (r->acked)
 			flag |= F_DATA_ACKED;
 		if (r->retrans_acked)
