@@ -408,6 +408,13 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "corrupt_dropped", "%" PRIu64, l->drop[LRO_DROP_BAD_IP_CSUM] +
 	    l->drop[LRO_DROP_BAD_TCP_CSUM] + r->client.drop_bad_frame);
 	put(ms, "events", "%" PRIu64, r->events);
+	/* SACK, D-SACK and the undoing of needless reductions (tcp.* keys) */
+	put(ms, "client_sack_blocks", "%" PRIu64, r->client_sack_blocks);
+	put(ms, "client_dsacks", "%" PRIu64, r->client_dsacks);
+	put(ms, "client_undos", "%" PRIu64, r->client_undos);
+	put(ms, "client_frto_spurious", "%" PRIu64, r->client_frto_spurious);
+	put(ms, "host_sack_acks", "%" PRIu64, r->host_sack_acks);
+	put(ms, "host_dsack_acks", "%" PRIu64, r->host_dsack_acks);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,

@@ -111,6 +111,12 @@ static const struct scenario_key keys[] = {
 	{ "client", "port_base", T_INT, "40000", 1024, 65535, "random", "", "source port of connection 0 (connection i uses port_base + i; the ports decide the 4-tuple hash that spreads flows over rx threads); `random`: as connect() leaves it to Linux, a start in 32768-61000 drawn from the run's seed", S_U16, TB(client.port_base) },
 	{ "client", "slow_start_after_idle", T_BOOL, "on", 0, 1, NULL, "", "restart the window after an idle RTO (RFC 2861, Linux's default)", S_U32, TB(client.tcp.slow_start_after_idle) },
 	{ "client", "rto_min", T_TIME, "200ms", 1e-3, 10, NULL, "s", "minimum RTO", S_TIME, TB(client.tcp.rto_min_ps) },
+	{ "client", "cc", T_ENUM, "cubic", 0, 0, "cubic|newreno", "", "congestion control (net.ipv4.tcp_congestion_control; RHEL 6: cubic with HyStart; newreno: Linux's reno)", S_ENUM, TB(client.tcp.cc) },
+
+	{ "tcp", "sack", T_BOOL, "on", 0, 1, NULL, "", "SACK offered by both hosts (net.ipv4.tcp_sack); off: duplicate ACKs and NewReno's partial ACKs drive recovery", S_ENUM, TB(client.tcp.sack) },
+	{ "tcp", "dsack", T_BOOL, "on", 0, 1, NULL, "", "the server reports segments received twice in D-SACK blocks (net.ipv4.tcp_dsack); the client undoes needless reductions by them", S_U8, TB(server.tcp.dsack) },
+	{ "tcp", "fack", T_BOOL, "on", 0, 1, NULL, "", "forward acknowledgment loss detection (net.ipv4.tcp_fack): segments more than `reordering` below the highest SACKed one are lost", S_ENUM, TB(client.tcp.fack) },
+	{ "tcp", "frto", T_INT, "2", 0, 2, NULL, "", "F-RTO after a timeout (net.ipv4.tcp_frto): 0 off, 1 RFC 5682's basic variant, 2 its SACK-enhanced one", S_ENUM, TB(client.tcp.frto) },
 
 	{ "trace", "pcap", T_BOOL, "off", 0, 1, NULL, "", "write run-N/wire.pcap (the fiber at the NPU) and host.pcap (frames the host stack receives)", S_U32, TB(trace_pcap) },
 	{ "trace", "vcd", T_BOOL, "off", 0, 1, NULL, "", "write run-N/waves.vcd (thread states, FMN bucket depths, DMA buffer depth, rx FIFO) for GTKWave", S_U32, TB(trace_vcd) },
@@ -1104,6 +1110,7 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 			break;
 		}
 	}
+	c->server.tcp.sack = (uint8_t)(c->client.tcp.sack != 0);   /* both hosts' sysctl */
 	if (!strcmp(scenario_value(sc, p, "client", "port_base"), "random"))
 		c->client.port_base = client_ephemeral_port_start(p->seed, c->client.connections);
 	if ((uint32_t)c->client.port_base + c->client.connections > 65536u) {
@@ -1244,9 +1251,19 @@ static void key_range(const struct scenario_key *k, char *range, size_t len)
 	char lo[48], hi[48];
 	format_bound(lo, sizeof lo, k, k->min);
 	format_bound(hi, sizeof hi, k, k->max);
-	if (k->type == T_ENUM)
-		snprintf(range, len, "%s", k->enums);
-	else if (k->type == T_BOOL)
+	if (k->type == T_ENUM) {
+		/* "a|b|c" as "a, b, c": a bar would split a Markdown table's cell */
+		size_t n = 0;
+		for (const char *c = k->enums; *c && n + 3 < len; c++) {
+			if (*c == '|') {
+				range[n++] = ',';
+				range[n++] = ' ';
+			} else {
+				range[n++] = *c;
+			}
+		}
+		range[n] = 0;
+	} else if (k->type == T_BOOL)
 		snprintf(range, len, "on, off");
 	else if (k->type == T_STRING)
 		snprintf(range, len, "text");

@@ -338,6 +338,15 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 		r->client_fast_retransmits += cs->fast_retransmits;
 		r->client_writes += cs->writes;
 		r->client_cwnd_restarts += cs->cwnd_restarts;
+		r->client_sack_blocks += cs->sack_blocks;
+		r->client_dsacks += cs->dsacks;
+		r->client_undos += cs->undos;
+		r->client_frto_spurious += cs->frto_spurious;
+		const struct tcp_receiver_stats *hs = server_tcp_stats(tb->server, i);
+		if (hs) {
+			r->host_sack_acks += hs->sack_acks;
+			r->host_dsack_acks += hs->dsack_acks;
+		}
 		if (cs->established_ps != SIM_TIME_MAX) {
 			r->established++;
 			r->established_after_syn_retransmit += cs->syn_retransmits > 0;

@@ -68,6 +68,8 @@ struct testbed_result {
 	struct faults_stats faults[2];
 	uint64_t client_retransmits, client_rto_timeouts, client_fast_retransmits;
 	uint64_t client_writes, client_cwnd_restarts;
+	uint64_t client_sack_blocks, client_dsacks, client_undos, client_frto_spurious;
+	uint64_t host_sack_acks, host_dsack_acks;
 	double npu_thread_busy[NPU_THREADS];   /* fractions of the run */
 	double npu_thread_mem[NPU_THREADS];
 	const char *npu_thread_role[NPU_THREADS];
