@@ -15,7 +15,7 @@ static const char usage_text[] =
 	"                  [--quiet] [--no-plot] [--log module=level,...] [--dry-run]\n"
 	"       npusim demo [-o DIR] [-j N]\n"
 	"       npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]\n"
-	"                     [--threshold BYTES] [--no-active-ack]\n"
+	"                     [--threshold BYTES] [--no-active-ack] [--no-verify-csum] [--json]\n"
 	"       npusim plot DIR\n"
 	"       npusim keys [--markdown]\n"
 	"       npusim --help | --version\n"
