@@ -444,7 +444,7 @@ static const struct command commands[] = {
 	  "summary table; the scenarios are built in (scenarios/demo-*.ini).",
 	  demo_opts, 0, 0, cmd_demo, NULL },
 	{ "replay", "IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic] [--threshold BYTES]\n"
-		    "                     [--no-active-ack]",
+		    "                     [--no-active-ack] [--no-verify-csum] [--json]",
 	  "run the LRO engine over a capture, write what the host receives",
 	  "Run the LRO engine natively over a capture and write what the host would receive\n"
 	  "(aggregates and pass-through frames) to OUT.pcap.\n\n"
@@ -452,7 +452,13 @@ static const struct command commands[] = {
 	  "      --filter BPF         the frames given to the engine (default tcp)\n"
 	  "      --mode lro|nic       LRO, or pass every frame through\n"
 	  "      --threshold BYTES    flush a flow's contiguous run at this size\n"
-	  "      --no-active-ack      no ACKs from the engine",
+	  "      --no-active-ack      no ACKs from the engine\n"
+	  "      --no-verify-csum     fill in checksums a sender's offload left (0 or partial)\n"
+	  "                           instead of dropping the frames\n"
+	  "      --json               the summary as JSON\n\n"
+	  "Exit status: 0 ok; 1 the output is written but the input was not all replayed\n"
+	  "(a capture cut short, frames cut by the snaplen, offloaded checksums), or it could\n"
+	  "not be written; 2 bad input.",
 	  NULL, 0, 0, NULL, replay_main },
 	{ "compare", "A B [--tolerance 2%] [--keys COL,...]",
 	  "compare two results folders point by point, within a tolerance",
