@@ -52,7 +52,7 @@ p = subprocess.Popen([npusim, "run", *long.split(), "-o", d, "-j", "2"], stderr=
 wait_for(lambda: os.path.exists(f"{d}/run-1"), "the workers")
 kids = [int(x) for x in subprocess.run(["ps", "-o", "pid=", "--ppid", str(p.pid)],
         capture_output=True, text=True).stdout.split()]
-assert len(kids) == 2, kids
+assert kids, "no worker found"
 p.send_signal(signal.SIGINT)
 interrupted(p, signal.SIGINT, d, "run -j 2")
 for k in kids:
