@@ -143,6 +143,17 @@ set +e
 "$NPUSIM" keys nosuch 2> "$t/err"; rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q 'run lro dma' "$t/err" || fail "keys nosuch: exit $rc"
+# progress on a terminal with -j 2: runs done/total, elapsed, ETA, simulated
+# seconds per wall second, and a line per run as it finishes
+if command -v script > /dev/null; then
+	script -qec "\"$NPUSIM\" run tests/data/tiny.ini -o \"$t/tty\" -j 2 --no-plot" /dev/null \
+		| tr '\r' '\n' > "$t/tty-log" || fail "run on a terminal"
+	grep -q '4/4 runs done  100.0%  elapsed [0-9]*s  ETA -  [0-9.]* simsec/s' "$t/tty-log" \
+		|| fail "progress: $(cat "$t/tty-log")"
+	grep -q '1/4 runs done .* ETA [0-9]*s' "$t/tty-log" || fail "progress ETA: $(cat "$t/tty-log")"
+	[ "$(grep -c 'run [0-3]: .* -> .* Gbps' "$t/tty-log")" -eq 4 ] || fail "per-run lines: $(cat "$t/tty-log")"
+fi
+
 # demo --dry-run lists the demo's runs and writes nothing
 "$NPUSIM" demo --dry-run -o "$t/demo" > "$t/demo-dry" || fail "demo --dry-run"
 grep -q '^scenario demo-fig13: [0-9]* run(s)' "$t/demo-dry" && grep -q '^scenario demo-syn-starvation: ' "$t/demo-dry" \
