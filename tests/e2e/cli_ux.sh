@@ -139,6 +139,12 @@ grep -q '^### \[dma\]' "$t/keys" && ! grep -q '^### \[run\]' "$t/keys" || fail "
 "$NPUSIM" keys --markdown > "$t/keys"
 [ "$(grep '^### ' "$t/keys" | sort | uniq -d | wc -l)" -eq 0 ] || fail "a section listed twice"
 if grep -q '[0-9]e[-+][0-9]' "$t/keys"; then fail "unreadable range: $(grep '[0-9]e[-+][0-9]' "$t/keys" | head -1)"; fi
+if command -v script > /dev/null; then
+	# plain text on a terminal: one section, its keys with default and range
+	script -qec "\"$NPUSIM\" keys dma" /dev/null | tr -d '\r' > "$t/keys-tty"
+	head -1 "$t/keys-tty" | grep -q '^\[dma\]$' && grep -q '^  depth  *= 64 entries .*\[1 \.\. 4096\]$' "$t/keys-tty" \
+		&& ! grep -q '| `' "$t/keys-tty" || fail "keys on a terminal: $(cat "$t/keys-tty")"
+fi
 set +e
 "$NPUSIM" keys nosuch 2> "$t/err"; rc=$?
 set -e
