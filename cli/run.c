@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <inttypes.h>
@@ -14,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,6 +25,7 @@
 #include "cli/plot.h"
 #include "cli/sha256.h"
 #include "cli/version.h"
+#include "sim/atomic_file.h"
 
 const char *const run_csv_required[] = { "run", "mode", "connections", "dma_buffer", "dma_lb",
 	"active_ack", "threshold_bytes", "seed", "throughput_gbps", "established",
@@ -42,42 +46,160 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Temporary files in flight, removed if the run is interrupted. */
-static char pending_tmp[4][4096];
-
-static void on_signal(int sig)
+/* path through sim/atomic_file; NULL (named on stderr) when it cannot be
+ * created. */
+static struct atomic_file *create(const char *path)
 {
-	for (int i = 0; i < 4; i++)
-		if (pending_tmp[i][0])
-			unlink(pending_tmp[i]);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static FILE *open_atomic(const char *path, int slot)
-{
-	snprintf(pending_tmp[slot], sizeof pending_tmp[slot], "%s.tmp.%d", path, (int)getpid());
-	return fopen(pending_tmp[slot], "w");
-}
-
-static int commit_atomic(FILE *f, const char *path, int slot)
-{
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(pending_tmp[slot], path) != 0) {
+	struct atomic_file *af = atomic_file_open(path);
+	if (!af)
 		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		unlink(pending_tmp[slot]);
-		pending_tmp[slot][0] = 0;
+	return af;
+}
+
+/* Commits af; -1 (named on stderr) when any write failed. */
+static int commit(struct atomic_file *af)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", atomic_file_path(af));
+	if (atomic_file_commit(af) != 0) {
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	pending_tmp[slot][0] = 0;
 	return 0;
 }
 
-static void abandon_atomic(FILE *f, int slot)
+/* ---- interruption, workers and the output folder's lock ---- */
+
+/* What the signal handler needs: set before the first run starts. */
+static struct {
+	pid_t parent;
+	pid_t workers[256];
+	volatile sig_atomic_t n_workers;
+	unsigned runs;
+	char dir[4096];
+} interrupt;
+
+/* b + s, NUL-terminated within cap (async-signal-safe). */
+static size_t append(char *b, size_t at, size_t cap, const char *s)
 {
-	fclose(f);
-	unlink(pending_tmp[slot]);
-	pending_tmp[slot][0] = 0;
+	while (*s && at + 1 < cap)
+		b[at++] = *s++;
+	b[at] = 0;
+	return at;
+}
+
+/* The run parts (.run-N.row, .run-N.json) of interrupt.dir, removed with
+ * unlink only (async-signal-safe). */
+static void remove_parts(void)
+{
+	char path[4200];
+	for (unsigned run = 0; run < interrupt.runs; run++) {
+		char num[16], *d = num + sizeof num;
+		*--d = 0;
+		unsigned v = run;
+		do
+			*--d = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		size_t at = append(path, 0, sizeof path, interrupt.dir);
+		at = append(path, at, sizeof path, "/.run-");
+		at = append(path, at, sizeof path, d);
+		append(path, at, sizeof path, ".row");
+		unlink(path);
+		append(path, at, sizeof path, ".json");
+		unlink(path);
+	}
+}
+
+/* SIGINT/SIGTERM in the parent: the workers are stopped (each removes its
+ * own temporaries) and waited for, then the parts go; sim/atomic_file
+ * removes the parent's temporaries and says so. */
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	if (getpid() != interrupt.parent)
+		return;         /* a worker, before its own handler is set */
+	for (int w = 0; w < interrupt.n_workers; w++)
+		kill(interrupt.workers[w], SIGTERM);
+	for (int w = 0; w < interrupt.n_workers; w++)
+		waitpid(interrupt.workers[w], NULL, 0);
+	remove_parts();
+}
+
+/* In a worker: its own temporaries only, and death with the parent even
+ * when the parent is killed outright (SIGKILL). */
+static void become_worker(pid_t parent)
+{
+	atomic_file_trap_signals(NULL, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+		_exit(1);
+}
+
+/* DIR/.npusim.lock, held (flock) until the next run_scenario or the exit,
+ * and by the workers, who inherit it: a second npusim writing into the same
+ * folder would mix its rows with ours. Returns 0, or -1 with a message. */
+static int lock_output(const char *dir)
+{
+	static int held = -1;
+	if (held >= 0)
+		close(held);
+	held = -1;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/.npusim.lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "npusim: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		char pid[24] = "";
+		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = 0;
+		pid[strcspn(pid, "\n")] = 0;
+		fprintf(stderr, "npusim: %s is in use by another npusim run (pid %s): wait for it "
+				"to finish, or write elsewhere with -o\n", dir, *pid ? pid : "?");
+		close(fd);
+		return -1;
+	}
+	char me[24];
+	int len = snprintf(me, sizeof me, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, me, (size_t)len, 0) != len)
+		fprintf(stderr, "npusim: warning: cannot record the pid in %s\n", path);
+	held = fd;
+	return 0;
+}
+
+/* Parts a run that was killed outright (SIGKILL) left behind. */
+static void remove_stale_parts(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[4400];
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (strncmp(e->d_name, ".run-", 5) != 0 ||
+		    !((n > 4 && !strcmp(e->d_name + n - 4, ".row")) ||
+		      (n > 5 && !strcmp(e->d_name + n - 5, ".json"))))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* Everything above, before the first run. Returns 0 or -1 (message given). */
+static int prepare_output(const char *dir, unsigned runs)
+{
+	if (lock_output(dir) != 0)
+		return -1;
+	remove_stale_parts(dir);
+	interrupt.parent = getpid();
+	interrupt.n_workers = 0;
+	interrupt.runs = runs;
+	snprintf(interrupt.dir, sizeof interrupt.dir, "%s", dir);
+	atomic_file_trap_signals("npusim: interrupted: temporary files removed", on_interrupt);
+	return 0;
 }
 
 /* ---- progress: runs done of all, elapsed, ETA, simulated s per wall s ----
@@ -207,8 +329,15 @@ static void board_read(struct board *b, int fd)
 		return;
 	}
 	char line[2048];
-	while (fgets(line, sizeof line, f))
-		board_event(b, line);
+	for (;;) {
+		if (fgets(line, sizeof line, f)) {
+			board_event(b, line);
+		} else if (ferror(f) && errno == EINTR) {
+			clearerr(f);
+		} else {
+			break;
+		}
+	}
 	fclose(f);
 }
 
@@ -326,7 +455,8 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "flush_fin", "%" PRIu64, l->flush[LRO_FLUSH_FIN]);
 	put(ms, "flush_timeout", "%" PRIu64, l->flush[LRO_FLUSH_TIMEOUT]);
 	put(ms, "flush_other", "%" PRIu64, l->flush[LRO_FLUSH_PASSTHROUGH] +
-	    l->flush[LRO_FLUSH_HELD_LIMIT] + l->flush[LRO_FLUSH_SYN]);
+	    l->flush[LRO_FLUSH_HELD_LIMIT] + l->flush[LRO_FLUSH_SYN] + l->flush[LRO_FLUSH_AHEAD] +
+	    l->flush[LRO_FLUSH_RELEASE] + l->flush[LRO_FLUSH_END]);
 	put(ms, "acks_sent", "%" PRIu64, l->acks_sent);
 	put(ms, "drop_duplicate", "%" PRIu64, l->drop[LRO_DROP_DUPLICATE]);
 	put(ms, "drop_held_limit", "%" PRIu64, l->drop[LRO_DROP_HELD_LIMIT]);
@@ -396,14 +526,15 @@ static int write_run_files(const char *dir, const struct testbed_result *r,
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/threads.csv", dir);
-	FILE *f = open_atomic(path, 1);
-	if (!f)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return -1;
+	FILE *f = atomic_file_stream(af);
 	fprintf(f, "thread,role,busy,mem_stall\n");
 	for (unsigned t = 0; t < NPU_THREADS; t++)
 		fprintf(f, "%u,%s,%.4f,%.4f\n", t, r->npu_thread_role[t], r->npu_thread_busy[t],
 			r->npu_thread_mem[t]);
-	if (commit_atomic(f, path, 1))
+	if (commit(af))
 		return -1;
 	(void)c;
 	return 0;
@@ -490,16 +621,18 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir,
 	struct metrics ms;
 	collect_metrics(sc, &p, &c, &r, &ms);
 	snprintf(path, sizeof path, "%s/.run-%u.row", out_dir, run);
-	FILE *f = open_atomic(path, 2);
-	if (!f)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return 1;
+	FILE *f = atomic_file_stream(af);
 	for (unsigned i = 0; i < ms.n; i++)
 		fprintf(f, "%s%s", ms.m[i].value, i + 1 < ms.n ? "," : "\n");
-	if (commit_atomic(f, path, 2))
+	if (commit(af))
 		return 1;
 	snprintf(path, sizeof path, "%s/.run-%u.json", out_dir, run);
-	if (!(f = open_atomic(path, 3)))
+	if (!(af = create(path)))
 		return 1;
+	f = atomic_file_stream(af);
 	fprintf(f, "    {\n      \"run\": %u,\n      \"scenario\": {\n", run);
 	scenario_write_json(sc, &p, f, "        ");
 	fprintf(f, "      },\n      \"results\": {\n");
@@ -513,7 +646,7 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir,
 	fprintf(f, "      },\n      \"integrity_message\": ");
 	json_write_string(f, r.integrity_message);
 	fprintf(f, "\n    }");
-	if (commit_atomic(f, path, 3))
+	if (commit(af))
 		return 1;
 	char swept[1024];
 	swept_text(sc, &p, swept, sizeof swept);
@@ -523,7 +656,7 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir,
 	       scenario_value(sc, &p, "run", "connections"), swept, r.throughput_gbps,
 	       r.established, r.failed_connections, r.syn_retransmits,
 	       r.integrity_ok ? "ok" : "FAIL", r.wall_seconds);
-	return r.integrity_ok ? 0 : 1;
+	return r.integrity_ok && !r.output_errors ? 0 : 1;
 }
 
 /* Copy a run's part file (.run-N.row / .run-N.json) into dst. */
@@ -537,8 +670,11 @@ static int append_part(FILE *dst, const char *out_dir, unsigned run, const char 
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		fwrite(buf, 1, n, dst);
+	int bad = ferror(f);
 	fclose(f);
-	return 0;
+	if (bad)
+		fprintf(stderr, "npusim: cannot read %s\n", part);
+	return bad ? -1 : 0;
 }
 
 /* ---- points.csv: one row per sweep point, over its repeats ---- */
@@ -725,11 +861,12 @@ static int write_points(const struct scenario *sc, const char *out_dir, unsigned
 	unsigned repeat = scenario_repeats(sc);
 	double *values = malloc(N_POINT_FIGURES * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
-	FILE *f = values ? open_atomic(path, 0) : NULL;
-	if (!f) {
+	struct atomic_file *af = values ? create(path) : NULL;
+	if (!af) {
 		free(values);
 		return -1;
 	}
+	FILE *f = atomic_file_stream(af);
 	struct point_columns pc;
 	point_columns(sc, names, &pc);
 	write_points_header(f, names, &pc);
@@ -737,13 +874,13 @@ static int write_points(const struct scenario *sc, const char *out_dir, unsigned
 		fprintf(echo, "per point, over its runs:\n");
 	for (unsigned point = 0; point < runs / repeat; point++) {
 		if (write_point(f, echo, out_dir, names, &pc, point, repeat, values) != 0) {
-			abandon_atomic(f, 0);
+			atomic_file_discard(af);
 			free(values);
 			return -1;
 		}
 	}
 	free(values);
-	return commit_atomic(f, path, 0);
+	return commit(af);
 }
 
 /* The scenario file's (or built-in text's) SHA-256, or "" if unreadable. */
@@ -840,26 +977,27 @@ static int assemble(const struct scenario *sc, const struct run_options *o, cons
 	collect_metrics(sc, &p0, &dummy_config, &dummy, &names);
 
 	snprintf(path, sizeof path, "%s/results.csv", dest);
-	FILE *csv = open_atomic(path, 0);
-	if (!csv)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return -1;
+	FILE *csv = atomic_file_stream(af);
 	for (unsigned i = 0; i < names.n; i++)
 		fprintf(csv, "%s%s", names.m[i].name, i + 1 < names.n ? "," : "\n");
 	for (unsigned run = first; run < first + n; run++) {
 		if (append_part(csv, out_dir, run, "row") != 0) {
-			abandon_atomic(csv, 0);
+			atomic_file_discard(af);
 			return -1;
 		}
 	}
-	if (commit_atomic(csv, path, 0))
+	if (commit(af))
 		return -1;
 	if (n == scenario_runs(sc) && write_points(sc, out_dir, n, &names, echo) != 0)
 		return -1;
 
 	snprintf(path, sizeof path, "%s/summary.json", dest);
-	FILE *js = open_atomic(path, 0);
-	if (!js)
+	if (!(af = create(path)))
 		return -1;
+	FILE *js = atomic_file_stream(af);
 	fprintf(js, "{\n  \"npusim_version\": ");
 	json_write_string(js, npusim_version);
 	fprintf(js, ",\n  \"scenario\": ");
@@ -869,13 +1007,13 @@ static int assemble(const struct scenario *sc, const struct run_options *o, cons
 	fprintf(js, "  \"runs\": [\n");
 	for (unsigned run = first; run < first + n; run++) {
 		if (append_part(js, out_dir, run, "json") != 0) {
-			abandon_atomic(js, 0);
+			atomic_file_discard(af);
 			return -1;
 		}
 		fputs(run + 1 < first + n ? ",\n" : "\n", js);
 	}
 	fprintf(js, "  ]\n}\n");
-	if (commit_atomic(js, path, 0))
+	if (commit(af))
 		return -1;
 	for (unsigned run = first; run < first + n; run++) {
 		snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
@@ -1001,8 +1139,8 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	if (prepare_output(out_dir, runs) != 0)
+		return 1;
 	unsigned jobs = o->jobs ? o->jobs : 1;
 	if (jobs > n)
 		jobs = n;
@@ -1019,7 +1157,7 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 	} else {
 		/* worker w takes runs w, w+jobs, ...; each run's output depends only
 		 * on its point, so the result equals the serial one */
-		pid_t pids[256];
+		pid_t *pids = interrupt.workers;
 		int pipefd[2];
 		if (pipe(pipefd) != 0) {
 			perror("npusim: pipe");
@@ -1029,9 +1167,10 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 			pid_t pid = fork();
 			if (pid < 0) {
 				perror("npusim: fork");
-				return 1;
+				raise(SIGTERM);        /* stops the workers started */
 			}
 			if (pid == 0) {
+				become_worker(interrupt.parent);
 				close(pipefd[0]);
 				struct reporter rep = { pipefd[1], w, NULL };
 				int worst = 0;
@@ -1043,16 +1182,19 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 				_exit(worst);
 			}
 			pids[w] = pid;
+			interrupt.n_workers = (sig_atomic_t)(w + 1);
 		}
 		close(pipefd[1]);
 		board_read(&board, pipefd[0]);
 		for (unsigned w = 0; w < jobs; w++) {
 			int ws;
-			waitpid(pids[w], &ws, 0);
+			while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
+				;
 			int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
 			if (rc > status)
 				status = rc;
 		}
+		interrupt.n_workers = 0;
 	}
 	board_finish(&board);
 	if (status == 2)
