@@ -46,7 +46,7 @@ static const struct opt_spec run_opts[] = {
 	{ "run", 0, required_argument, OPT_RUN, "N",
 	  "run only run N of the sweep, with its exact settings (see --dry-run)" },
 	{ "log", 0, required_argument, OPT_LOG, "module=level,...",
-	  "print a model's events (modules: see npusim(1); levels off..trace)" },
+	  "print a model's events (modules dma, fmn, tcp, server; levels off..trace)" },
 	{ "quiet", 'q', no_argument, OPT_QUIET, NULL, "no progress or per-run lines" },
 	{ "no-plot", 0, no_argument, OPT_NO_PLOT, NULL, "do not draw the plots" },
 	{ "dry-run", 'n', no_argument, OPT_DRY_RUN, NULL, "list the runs and their settings, run nothing" },

@@ -1321,8 +1321,11 @@ int scenario_write_keys_text(FILE *f, const char *only)
 				continue;
 			char range[160], dflt[160];
 			key_range(k, range, sizeof range);
-			snprintf(dflt, sizeof dflt, "%s%s%s", *k->dflt ? k->dflt : "\"\"",
-				 *k->unit ? " " : "", k->unit);
+			/* a bare number's unit beside it ("64 entries", not "100ns s") */
+			size_t dl = strlen(k->dflt);
+			int bare = dl && isdigit((unsigned char)k->dflt[dl - 1]);
+			snprintf(dflt, sizeof dflt, "%s%s%s", dl ? k->dflt : "\"\"",
+				 bare && *k->unit ? " " : "", bare ? k->unit : "");
 			fprintf(f, "  %-20s = %-16s %s [%s]\n", k->name, dflt, k->help, range);
 		}
 	}

@@ -201,8 +201,16 @@ static int close_vcd(struct testbed *tb)
 static void on_progress(sim *s, void *arg)
 {
 	struct testbed *tb = arg;
-	tb->progress->fn(tb->progress->ctx, sim_now(s), tb->cfg->time_limit_ps,
-			 sim_events_executed(s));
+	const struct testbed_config *c = tb->cfg;
+	double expected = (double)c->client.connections * (double)c->client.bytes_per_connection;
+	double read = 0;
+	for (uint32_t i = 0; i < c->client.connections; i++)
+		read += (double)server_conn(tb->server, i)->bytes;
+	double work = c->time_limit_ps ? (double)sim_now(s) / (double)c->time_limit_ps : 0;
+	if (expected > 0 && read / expected > work)
+		work = read / expected;
+	tb->progress->fn(tb->progress->ctx, sim_now(s), c->time_limit_ps, sim_events_executed(s),
+			 work > 1 ? 1 : work);
 }
 
 static int build(struct testbed *tb, const struct testbed_config *c, struct testbed_result *r)
