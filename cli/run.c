@@ -526,6 +526,11 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "client_frto_spurious", "%" PRIu64, r->client_frto_spurious);
 	put(ms, "host_sack_acks", "%" PRIu64, r->host_sack_acks);
 	put(ms, "host_dsack_acks", "%" PRIu64, r->host_dsack_acks);
+	/* each server core's busy share (host.cores, host.irq_affinity) */
+	put(ms, "util_host_core0", "%.3f", r->host_core_busy[0]);
+	put(ms, "util_host_core1", "%.3f", r->host_core_busy[1]);
+	put(ms, "util_host_core2", "%.3f", r->host_core_busy[2]);
+	put(ms, "util_host_core3", "%.3f", r->host_core_busy[3]);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,

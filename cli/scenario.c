@@ -102,6 +102,8 @@ static const struct scenario_key keys[] = {
 	{ "host", "tx_wake", T_TIME, "10us", 1e-7, 1e-2, NULL, "s", "while frames wait in the qdisc, the driver looks at the full tx ring again after this (its tx-completion interrupt, spaced by interrupt moderation)", S_TIME, TB(server.tx_wake_ps) },
 	{ "host", "txqueuelen", T_INT, "1000", 1, 100000, NULL, "frames", "qdisc in front of the NIC's tx ring (frames beyond it are dropped)", S_U32, TB(server.txqueuelen) },
 	{ "host", "tx_dma", T_BOOL, "on", 0, 1, NULL, "", "the driver leaves sent frames (ACKs, SYN-ACKs) in host memory and the NPU's tx thread fetches each with the DMA engine (else the driver copies them into the tx ring in device memory)", S_U32, TB(server.tx_dma) },
+	{ "host", "cores", T_INT, "2", 1, 4, NULL, "", "server CPU cores (the Core i3-530: 2 cores, 4 threads; hyperthreads are not counted as cores)", S_U32, TB(server.cores) },
+	{ "host", "irq_affinity", T_ENUM, "one", 0, 0, "one|round-robin", "", "which core takes each rx ring's interrupt: `one` - all on one core (a plain-MSI device gets one vector from Linux; irqbalance moves it, never splits it; RPS off); `round-robin` - ring r on core r % cores (one MSI-X vector per ring, spread by irqbalance)", S_ENUM, TB(server.irq_affinity) },
 	{ "host", "delack", T_TIME, "40ms", 1e-3, 1, NULL, "s", "delayed-ACK timeout (ATO)", S_TIME, TB(server.tcp.ato_min_ps) },
 
 	{ "client", "mss", T_INT, "1448", 88, 9000, NULL, "bytes", "payload per segment", S_U32, TB(client.tcp.mss_bytes) },

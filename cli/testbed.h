@@ -77,6 +77,7 @@ struct testbed_result {
 	double npu_thread_mem[NPU_THREADS];
 	const char *npu_thread_role[NPU_THREADS];
 	double dma_busy, pcie_busy, host_cpu_busy;
+	double host_core_busy[SERVER_MAX_CORES];
 	double ddr_busy;               /* DRAM bus time / run */
 	uint64_t host_rmem_drops;      /* segments the server's TCP had no room for */
 	uint64_t lost_after_ack_bytes; /* acknowledged to the client, then dropped */
