@@ -87,9 +87,17 @@ r = subprocess.run([npusim, "run", f"{root}/tests/data/tiny.ini", "--quiet", "--
                    capture_output=True, text=True)
 assert r.returncode == 1, r
 assert f"in use by another npusim run (pid {p.pid})" in r.stderr, r.stderr
+# a smaller sweep with --force would remove the running one's run-2/, run-3/:
+# refused before it touches the folder
+wait_for(lambda: os.path.exists(f"{d}/run-2"), "the first run's run-2")
+r = subprocess.run([npusim, "run", f"{root}/tests/data/tiny.ini", "--set", "run.mode=lro",
+                    "--force", "--quiet", "--no-plot", "-o", d], capture_output=True, text=True)
+assert r.returncode == 1 and "in use" in r.stderr, r
+assert os.path.exists(f"{d}/run-2"), "a refused run removed the running one's folders"
 assert p.wait(timeout=300) == 0
 rows = open(f"{d}/results.csv").read().splitlines()
 assert len(rows) == 5, rows
+assert os.path.exists(f"{d}/run-3/threads.csv")
 
 # replay: the temporary capture goes
 gen = f"{t}/big.pcap"
