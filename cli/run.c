@@ -1142,17 +1142,18 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 		snprintf(out_dir, sizeof out_dir, "%s", o->out_dir);
 	else
 		snprintf(out_dir, sizeof out_dir, "results/%s", sc->name);
+	if (mkdir_p(out_dir) != 0) {
+		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
+		return 1;
+	}
+	/* the folder is ours (locked) before anything in it is removed */
+	if (prepare_output(out_dir, runs) != 0)
+		return 1;
 	if (n == runs) {
 		int rc = clear_stale_runs(out_dir, runs, o->force);
 		if (rc)
 			return rc;
 	}
-	if (mkdir_p(out_dir) != 0) {
-		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
-		return 1;
-	}
-	if (prepare_output(out_dir, runs) != 0)
-		return 1;
 	unsigned jobs = o->jobs ? o->jobs : 1;
 	if (jobs > n)
 		jobs = n;

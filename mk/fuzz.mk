@@ -50,6 +50,10 @@ $(FUZZ_OBJ)/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -c $< -o $@
 
+# the program's generated revision (mk/cli.mk), as for the normal build
+$(FUZZ_OBJ)/cli/version.o: $(BUILD)/gen/cli/revision.h
+$(FUZZ_OBJ)/cli/version.o: FUZZ_FLAGS += -I$(BUILD)/gen
+
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
