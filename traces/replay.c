@@ -12,12 +12,15 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "firmware/csum.h"
 #include "firmware/hal.h"
 #include "firmware/lro.h"
+#include "sim/atomic_file.h"
+#include "traces/pcap_tap.h"
 
 /* Why a frame of the capture never reached the engine. */
 enum skip_reason {
@@ -652,33 +655,57 @@ int replay_main(int argc, char **argv)
 	replay_options_default(&opt);
 	struct lro_config cfg;
 	replay_config_default(&cfg);
-	for (int i = 0; i < argc; i++) {
-		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(argv[i], "-o") && next)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--filter") && next)
-			opt.filter = argv[++i];
-		else if (!strcmp(argv[i], "--mode") && next) {
-			const char *m = argv[++i];
-			if (strcmp(m, "lro") && strcmp(m, "nic"))
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "threshold", required_argument, NULL, 't' },
+		{ "no-active-ack", no_argument, NULL, 'n' },
+		{ "no-verify-csum", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			opt.filter = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "lro") && strcmp(optarg, "nic"))
 				return usage("--mode is lro or nic");
-			cfg.mode = strcmp(m, "nic") ? LRO_MODE_LRO : LRO_MODE_NIC;
-		} else if (!strcmp(argv[i], "--threshold") && next) {
+			cfg.mode = strcmp(optarg, "nic") ? LRO_MODE_LRO : LRO_MODE_NIC;
+			break;
+		case 't': {
 			char *end;
-			unsigned long t = strtoul(argv[++i], &end, 10);
+			unsigned long t = strtoul(optarg, &end, 10);
 			if (*end || t < 1 || t > 1048576)
 				return usage("--threshold is a byte count 1..1048576");
 			cfg.threshold_bytes = (uint32_t)t;
-		} else if (!strcmp(argv[i], "--no-active-ack"))
+			break;
+		}
+		case 'n':
 			cfg.active_ack = false;
-		else if (!strcmp(argv[i], "--no-verify-csum"))
+			break;
+		case 'c':
 			opt.verify_csum = false;
-		else if (!strcmp(argv[i], "--json"))
+			break;
+		case 'j':
 			opt.json = true;
-		else if (argv[i][0] != '-' && !in)
-			in = argv[i];
-		else
+			break;
+		default:
+			return usage("unknown option or missing value");
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (in)
 			return usage("unexpected argument");
+		in = argv[i];
 	}
 	if (!in || !out)
 		return usage("needs an input capture and -o OUT.pcap");
@@ -689,29 +716,36 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
 		return 2;
 	}
-	/* written under a temporary name, renamed when complete */
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
+	/* written under a temporary name, renamed when every write succeeded;
+	 * removed on an error or a signal */
+	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
-	pcap_dumper_t *dump = pcap_dump_open(dead, tmp);
+	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
+	int e = errno;
+	pcap_dumper_t *dump = af ? pcap_dump_atomic(dead, af) : NULL;
 	if (!dump) {
-		fprintf(stderr, "npusim replay: %s: %s\n", out, pcap_geterr(dead));
-		pcap_close(dead);
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out,
+			af ? pcap_geterr(dead) : strerror(e));
+		atomic_file_discard(af);
+		if (dead)
+			pcap_close(dead);
 		pcap_close(p);
 		return 1;
 	}
 	int status = replay_capture(p, in, &opt, &cfg, 1u << 16, dump, stdout);
-	pcap_dump_close(dump);
-	pcap_close(dead);
 	pcap_close(p);
 	/* an incomplete input still gives the output of what it had */
-	bool keep = status == 0 || status == REPLAY_INCOMPLETE;
-	if (keep && rename(tmp, out) != 0) {
-		fprintf(stderr, "npusim replay: %s: %s\n", out, strerror(errno));
+	if (status != 0 && status != REPLAY_INCOMPLETE) {
+		pcap_dump_close(dump);
+		atomic_file_discard(af);
+	} else if (pcap_dump_atomic_close(dump, af) != 0) {
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out, strerror(errno));
 		status = 1;
-		keep = false;
 	}
-	if (!keep)
-		unlink(tmp);
+	pcap_close(dead);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "npusim replay: cannot write the summary: %s\n", strerror(errno));
+		status = status ? status : 1;
+	}
 	return status;
 }
