@@ -453,12 +453,11 @@ static const struct command commands[] = {
 	  "      --mode lro|nic       LRO, or pass every frame through\n"
 	  "      --threshold BYTES    flush a flow's contiguous run at this size\n"
 	  "      --no-active-ack      no ACKs from the engine\n"
-	  "      --no-verify-csum     fill in checksums a sender's offload left (0 or partial)\n"
-	  "                           instead of dropping the frames\n"
+	  "      --no-verify-csum     fill checksums in (a sender-side capture with offload)\n"
 	  "      --json               the summary as JSON\n\n"
-	  "Exit status: 0 ok; 1 the output is written but the input was not all replayed\n"
-	  "(a capture cut short, frames cut by the snaplen, offloaded checksums), or it could\n"
-	  "not be written; 2 bad input.",
+	  "Takes Ethernet (802.1Q/QinQ tags removed), Linux cooked SLL/SLL2 and raw-IP captures.\n"
+	  "Exit 1: the output is written but the input was not all replayed (a capture cut\n"
+	  "mid-record, frames cut by the snaplen, offloaded checksums), or it could not be written.",
 	  NULL, 0, 0, NULL, replay_main },
 	{ "compare", "A B [--tolerance 2%] [--keys COL,...]",
 	  "compare two results folders point by point, within a tolerance",
