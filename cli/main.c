@@ -259,6 +259,12 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 		if (rc)
 			return rc;
 	}
+	/* after "--": arguments only */
+	for (int i = optind; i < argc; i++) {
+		if (a->n_positional == c->max_args)
+			return usage_error(c->name, "unexpected argument", argv[i]);
+		a->positional[a->n_positional++] = argv[i];
+	}
 	if (a->n_positional < c->min_args)
 		return usage_error(c->name, "missing argument; usage: npusim", c->name);
 	return 0;
