@@ -38,10 +38,6 @@ FUZZ_OPTS = -max_len=$(FUZZ_MAX_LEN_$*) -timeout=$(FUZZ_TIMEOUT) -print_final_st
 # (libFuzzer and the sanitizers keep their own copy of stderr)
 FUZZ_QUIET_pcap := -close_fd_mask=2
 
-# cli/version.c includes the generated revision header (mk/cli.mk)
-$(FUZZ_OBJ)/cli/version.o: $(BUILD)/gen/cli/revision.h
-$(FUZZ_OBJ)/cli/version.o: FUZZ_FLAGS += -I$(BUILD)/gen
-
 $(FUZZ_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -c $< -o $@
