@@ -42,6 +42,10 @@ $(FUZZ_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -c $< -o $@
 
+# cli/version.c includes the generated revision header
+$(FUZZ_OBJ)/cli/version.o: $(BUILD)/gen/cli/revision.h
+$(FUZZ_OBJ)/cli/version.o: FUZZ_FLAGS += -I$(BUILD)/gen
+
 $(FUZZ_OBJ)/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -c $< -o $@
