@@ -4,15 +4,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/merge.h"
 #include "cli/plot.h"
 #include "cli/run.h"
 #include "cli/scenario.h"
+#include "cli/shard.h"
 #include "sim/log.h"
 #include "traces/replay.h"
 
 static const char usage_text[] =
 	"usage: npusim run SCENARIO [--set section.key=value]... [-o DIR] [-j N] [--seed N]\n"
 	"                  [--quiet] [--no-plot] [--log module=level,...] [--dry-run]\n"
+	"                  [--shard K/N] [--resume]\n"
+	"       npusim merge OUT DIR... [--quiet] [--no-plot]\n"
 	"       npusim demo [-o DIR] [-j N]\n"
 	"       npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]\n"
 	"                     [--threshold BYTES] [--no-active-ack]\n"
@@ -27,6 +31,9 @@ static const char usage_text[] =
 	"  run    run every point of a scenario file (sweeps expand; see docs/SCENARIOS.md)\n"
 	"         and write results.csv, summary.json, per-run CSVs and plots into DIR\n"
 	"         (default results/<scenario>/); -j N runs points in N processes\n"
+	"         --shard K/N runs only the K-th of N slices of the sweep (merge them\n"
+	"         with merge); --resume keeps the runs already complete in DIR\n"
+	"  merge  assemble shard folders of one sweep into OUT, as one run writes it\n"
 	"  demo   the paper's experiments at a small size, with a summary table\n"
 	"  replay run the LRO engine natively over a capture; write what the host\n"
 	"         would receive (aggregates and pass-through) to OUT.pcap\n"
@@ -84,6 +91,12 @@ static int parse_run_args(int argc, char **argv, struct cli_args *a, int need_sc
 			a->run.plot = 0;
 		} else if (!strcmp(s, "--dry-run")) {
 			a->dry_run = 1;
+		} else if (!strcmp(s, "--resume")) {
+			a->run.resume = 1;
+		} else if (!strcmp(s, "--shard") && next) {
+			char err[160];
+			if (shard_parse(argv[++i], &a->run.shard, &a->run.shards, err, sizeof err) != 0)
+				return usage_error(err, NULL);
 		} else if (s[0] == '-') {
 			return usage_error("unknown option or missing value:", s);
 		} else if (need_scenario && !a->scenario) {
@@ -289,6 +302,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(cmd, "merge"))
+		return merge_main(argc - 2, argv + 2);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc - 2, argv + 2);
 	if (!strcmp(cmd, "replay"))

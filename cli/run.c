@@ -3,6 +3,7 @@
  * so an interrupted run leaves no half-written file. */
 #include "cli/run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #include "cli/json.h"
 #include "cli/plot.h"
+#include "cli/shard.h"
 
 const char *const run_csv_required[] = { "run", "mode", "connections", "dma_buffer", "dma_lb",
 	"active_ack", "threshold_bytes", "seed", "throughput_gbps", "established",
@@ -35,6 +37,11 @@ static int mkdir_p(const char *path)
 		*p = '/';
 	}
 	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int run_mkdir_p(const char *path)
+{
+	return mkdir_p(path);
 }
 
 /* Temporary files in flight, removed if the run is interrupted. */
@@ -245,15 +252,16 @@ static int write_run_files(const char *dir, const struct testbed_result *r,
 }
 
 /* Everything one run yields, as text for the parent to assemble. */
-static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, int quiet,
+static int do_run(const struct run_list *l, unsigned run, const char *out_dir, int quiet,
 		  unsigned runs)
 {
+	const struct scenario *sc;
 	struct scenario_point p;
 	struct testbed_config c;
 	struct testbed_result r;
 	char err[512], run_dir[4096], path[4096];
-	scenario_point(sc, run, &p);
-	if (scenario_config(sc, &p, &c, err, sizeof err) != 0) {
+	if (l->get(l->ctx, run, &sc, &p, err, sizeof err) != 0 ||
+	    scenario_config(sc, &p, &c, err, sizeof err) != 0) {
 		fprintf(stderr, "npusim: %s\n", err);
 		return 2;
 	}
@@ -478,11 +486,10 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 }
 
 /* points.csv; with echo, each point's throughput line goes there too. */
-static int write_points(const struct scenario *sc, const char *out_dir, unsigned runs,
+static int write_points(const char *out_dir, unsigned runs, unsigned repeat,
 			const struct metrics *names, FILE *echo)
 {
 	char path[4096];
-	unsigned repeat = scenario_repeats(sc);
 	double *values = malloc(N_POINT_FIGURES * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
 	FILE *f = values ? open_atomic(path, 0) : NULL;
@@ -504,21 +511,48 @@ static int write_points(const struct scenario *sc, const char *out_dir, unsigned
 	return commit_atomic(f, path, 0);
 }
 
-/* results.csv, points.csv (each point echoed to `echo` unless NULL) and
- * summary.json from the runs' part files. */
-static int assemble(const struct scenario *sc, const char *out_dir, unsigned runs, FILE *echo)
+/* The names of results.csv's columns (the values of a default scenario's
+ * point are not used). */
+static int metric_names(struct metrics *names)
 {
-	char path[4096], part[4096];
-	struct metrics names;
+	struct scenario def;
 	struct testbed_config dummy_config;
 	struct testbed_result dummy;
 	struct scenario_point p0;
+	if (scenario_init(&def) != 0)
+		return -1;
 	testbed_config_default(&dummy_config);
 	memset(&dummy, 0, sizeof dummy);
 	for (unsigned t = 0; t < NPU_THREADS; t++)
 		dummy.npu_thread_role[t] = "";
-	scenario_point(sc, 0, &p0);
-	collect_metrics(sc, &p0, &dummy_config, &dummy, &names);
+	scenario_point(&def, 0, &p0);
+	collect_metrics(&def, &p0, &dummy_config, &dummy, names);
+	scenario_free(&def);
+	return 0;
+}
+
+/* Runs among 0..runs-1 whose row says their integrity check failed. */
+static int count_failed(const char *out_dir, unsigned runs, const struct metrics *names)
+{
+	char row[16384], field[64];
+	unsigned integrity = metric_index(names, "integrity");
+	int failed = 0;
+	for (unsigned run = 0; run < runs; run++) {
+		if (read_row(out_dir, run, row, sizeof row) != 0)
+			return -1;
+		row_field(row, integrity, field, sizeof field);
+		failed += strcmp(field, "ok") != 0;
+	}
+	return failed;
+}
+
+int run_assemble(const char *out_dir, const char *name, unsigned runs, unsigned repeat,
+		 const char *shards, FILE *echo)
+{
+	char path[4096];
+	struct metrics names;
+	if (metric_names(&names) != 0)
+		return -1;
 
 	snprintf(path, sizeof path, "%s/results.csv", out_dir);
 	FILE *csv = open_atomic(path, 0);
@@ -534,7 +568,7 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	}
 	if (commit_atomic(csv, path, 0))
 		return -1;
-	if (write_points(sc, out_dir, runs, &names, echo) != 0)
+	if (write_points(out_dir, runs, repeat, &names, echo) != 0)
 		return -1;
 
 	snprintf(path, sizeof path, "%s/summary.json", out_dir);
@@ -544,7 +578,9 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	fprintf(js, "{\n  \"npusim_version\": ");
 	json_write_string(js, NPUSIM_VERSION);
 	fprintf(js, ",\n  \"scenario\": ");
-	json_write_string(js, sc->name);
+	json_write_string(js, name);
+	if (shards)
+		fprintf(js, ",\n  \"shards\": %s", shards);
 	fprintf(js, ",\n  \"runs\": [\n");
 	for (unsigned run = 0; run < runs; run++) {
 		if (append_part(js, out_dir, run, "json") != 0) {
@@ -556,84 +592,197 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	fprintf(js, "  ]\n}\n");
 	if (commit_atomic(js, path, 0))
 		return -1;
-	for (unsigned run = 0; run < runs; run++) {
-		snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
-		unlink(part);
-		snprintf(part, sizeof part, "%s/.run-%u.json", out_dir, run);
-		unlink(part);
+	/* the part files stay: --resume and merge read them */
+	return count_failed(out_dir, runs, &names);
+}
+
+int run_complete(const char *out_dir, unsigned run)
+{
+	char part[4096];
+	struct stat st;
+	snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
+	if (stat(part, &st) != 0)
+		return 0;
+	snprintf(part, sizeof part, "%s/.run-%u.json", out_dir, run);
+	return stat(part, &st) == 0;
+}
+
+void run_out_dir(const char *name, const struct run_options *o, char *buf, size_t len)
+{
+	if (o->out_dir)
+		snprintf(buf, len, "%s", o->out_dir);
+	else if (o->shards)
+		snprintf(buf, len, "results/%s/shard-%u-of-%u", name, o->shard, o->shards);
+	else
+		snprintf(buf, len, "results/%s", name);
+}
+
+/* Runs todo[0..n) in `jobs` worker processes; the worst exit status. Each
+ * run's output depends only on its point, so the result equals the serial
+ * one. */
+static int run_all(const struct run_list *l, const unsigned *todo, unsigned n,
+		   const char *out_dir, const struct run_options *o)
+{
+	unsigned jobs = o->jobs ? o->jobs : 1;
+	if (jobs > n)
+		jobs = n;
+	int status = 0;
+	if (jobs <= 1) {
+		for (unsigned i = 0; i < n; i++) {
+			int rc = do_run(l, todo[i], out_dir, o->quiet, l->runs);
+			if (rc > status)
+				status = rc;
+		}
+		return status;
+	}
+	/* worker w takes todo[w], todo[w + jobs], ... */
+	pid_t pids[256];
+	for (unsigned w = 0; w < jobs; w++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			perror("npusim: fork");
+			return 1;
+		}
+		if (pid == 0) {
+			int worst = 0;
+			for (unsigned i = w; i < n; i += jobs) {
+				int rc = do_run(l, todo[i], out_dir, 1, l->runs);
+				if (rc > worst)
+					worst = rc;
+			}
+			_exit(worst);
+		}
+		pids[w] = pid;
+	}
+	for (unsigned w = 0; w < jobs; w++) {
+		int ws;
+		waitpid(pids[w], &ws, 0);
+		int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
+		if (rc > status)
+			status = rc;
+	}
+	return status;
+}
+
+/* Temporaries a killed run left (NAME.tmp.PID) in dir. */
+static void remove_temporaries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char path[4096];
+		if (!strstr(e->d_name, ".tmp."))
+			continue;
+		snprintf(path, sizeof path, "%.3800s/%.255s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* Every run's configuration builds: 0, or 2 with the first error. */
+static int check_list(const struct run_list *l)
+{
+	for (unsigned run = 0; run < l->runs; run++) {
+		const struct scenario *sc;
+		struct scenario_point p;
+		struct testbed_config c;
+		char err[512];
+		if (l->get(l->ctx, run, &sc, &p, err, sizeof err) != 0 ||
+		    scenario_config(sc, &p, &c, err, sizeof err) != 0) {
+			fprintf(stderr, "npusim: %s\n", err);
+			return 2;
+		}
 	}
 	return 0;
 }
 
-int run_scenario(const struct scenario *sc, const struct run_options *o)
+int run_list(const struct run_list *l, const struct run_options *o, const char *out_dir)
 {
-	unsigned runs = scenario_runs(sc);
-	char out_dir[4096], err[512];
 	/* validate every point before anything is written */
-	if (scenario_check(sc, err, sizeof err) != 0) {
-		fprintf(stderr, "npusim: %s\n", err);
+	int status = check_list(l);
+	if (status)
+		return status;
+	struct shard_record rec;
+	if (shard_record_init(&rec, l, o) != 0)
 		return 2;
-	}
-	if (o->out_dir)
-		snprintf(out_dir, sizeof out_dir, "%s", o->out_dir);
-	else
-		snprintf(out_dir, sizeof out_dir, "results/%s", sc->name);
 	if (mkdir_p(out_dir) != 0) {
 		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
 		return 1;
 	}
+	if (o->resume && shard_check_resume(&rec, out_dir) != 0)
+		return 2;
+	if (shard_record_write(&rec, out_dir) != 0)
+		return 1;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	unsigned jobs = o->jobs ? o->jobs : 1;
-	if (jobs > runs)
-		jobs = runs;
-	int status = 0;
-	if (jobs <= 1) {
-		for (unsigned run = 0; run < runs; run++) {
-			int rc = do_run(sc, run, out_dir, o->quiet, runs);
-			if (rc > status)
-				status = rc;
+	unsigned *todo = malloc((rec.last - rec.first + 1) * sizeof *todo);
+	if (!todo)
+		return 1;
+	unsigned n = 0, kept = 0;
+	if (o->resume)
+		remove_temporaries(out_dir);
+	for (unsigned run = rec.first; run < rec.last; run++) {
+		char run_dir[4096];
+		if (o->resume && run_complete(out_dir, run)) {
+			kept++;
+			continue;
 		}
-	} else {
-		/* worker w takes runs w, w+jobs, ...; each run's output depends only
-		 * on its point, so the result equals the serial one */
-		pid_t pids[256];
-		for (unsigned w = 0; w < jobs; w++) {
-			pid_t pid = fork();
-			if (pid < 0) {
-				perror("npusim: fork");
-				return 1;
-			}
-			if (pid == 0) {
-				int worst = 0;
-				for (unsigned run = w; run < runs; run += jobs) {
-					int rc = do_run(sc, run, out_dir, 1, runs);
-					if (rc > worst)
-						worst = rc;
-				}
-				_exit(worst);
-			}
-			pids[w] = pid;
-		}
-		for (unsigned w = 0; w < jobs; w++) {
-			int ws;
-			waitpid(pids[w], &ws, 0);
-			int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
-			if (rc > status)
-				status = rc;
-		}
+		todo[n++] = run;
+		snprintf(run_dir, sizeof run_dir, "%s/run-%u", out_dir, run);
+		if (o->resume)
+			remove_temporaries(run_dir);
 	}
+	if (o->resume && !o->quiet)
+		fprintf(stderr, "npusim: resuming in %s: %u run(s) complete, %u to run\n", out_dir,
+			kept, n);
+	status = run_all(l, todo, n, out_dir, o);
+	free(todo);
 	if (status == 2)
 		return 2;
-	FILE *echo = !o->quiet && scenario_repeats(sc) > 1 ? stderr : NULL;
-	if (assemble(sc, out_dir, runs, echo) != 0) {
+	rec.finished = time(NULL);
+	if (shard_record_write(&rec, out_dir) != 0)
+		return 1;
+	if (o->shards) {
+		if (!o->quiet)
+			fprintf(stderr, "npusim: shard %u/%u (runs %u-%u of %u) in %s; assemble the "
+					"shards with npusim merge\n", o->shard, o->shards, rec.first,
+				rec.last - 1, l->runs, out_dir);
+		return status;
+	}
+	FILE *echo = !o->quiet && l->repeat > 1 ? stderr : NULL;
+	int failed = run_assemble(out_dir, l->name, l->runs, l->repeat, NULL, echo);
+	if (failed < 0) {
 		fprintf(stderr, "npusim: cannot assemble the results in %s\n", out_dir);
 		return 1;
 	}
+	if (failed && status == 0)
+		status = 1;
 	if (o->plot)
 		plot_directory(out_dir, o->quiet);
 	if (!o->quiet)
 		fprintf(stderr, "npusim: results in %s/results.csv, points.csv and summary.json\n",
 			out_dir);
 	return status;
+}
+
+/* A scenario's own points as a run list. */
+static int scenario_get(void *ctx, unsigned run, const struct scenario **sc,
+			struct scenario_point *p, char *err, size_t err_len)
+{
+	(void)err;
+	(void)err_len;
+	*sc = ctx;
+	scenario_point(*sc, run, p);
+	return 0;
+}
+
+int run_scenario(const struct scenario *sc, const struct run_options *o)
+{
+	struct run_list l = { "run", sc->name, scenario_runs(sc), scenario_repeats(sc),
+			      scenario_get, (void *)sc };
+	char out_dir[4096];
+	run_out_dir(sc->name, o, out_dir, sizeof out_dir);
+	return run_list(&l, o, out_dir);
 }

@@ -11,11 +11,42 @@ struct run_options {
 	int quiet;
 	int plot;                      /* make the plots when gnuplot is there */
 	int table;                     /* print a summary table */
+	unsigned shard, shards;        /* only the shard-th of `shards` slices
+					* (1-based, cli/shard.h); 0: every run */
+	int resume;                    /* keep the runs already complete in the
+					* folder (same settings), run the rest */
+};
+
+/* A sweep as a list of runs: run i is point *p of *sc, as `get` gives them
+ * (*sc stays valid until the next call). A scenario's own points are one
+ * such list; a sensitivity study (cli/sensitivity.h) another. */
+struct run_list {
+	const char *kind;              /* "run" or "sensitivity" (sweep.json) */
+	const char *name;              /* scenario name */
+	unsigned runs;
+	unsigned repeat;               /* runs per point, for points.csv */
+	int (*get)(void *ctx, unsigned run, const struct scenario **sc,
+		   struct scenario_point *p, char *err, size_t err_len);
+	void *ctx;
 };
 
 /* Runs every point; returns the exit status (0 ok, 1 a run failed its
  * integrity check or could not run, 2 bad input). */
 int run_scenario(const struct scenario *sc, const struct run_options *o);
+/* Runs a list (its shard, less what --resume keeps) into out_dir; the same
+ * exit statuses. */
+int run_list(const struct run_list *l, const struct run_options *o, const char *out_dir);
+/* The folder o names, or results/<name> (a shard: .../shard-K-of-N). */
+void run_out_dir(const char *name, const struct run_options *o, char *buf, size_t len);
+/* Writes results.csv, points.csv and summary.json of runs 0..runs-1 from the
+ * part files a run leaves in out_dir (.run-N.row, .run-N.json); `shards`,
+ * if not NULL, is summary.json's "shards" member (each shard's provenance).
+ * Returns the number of runs whose integrity check failed, or -1. */
+int run_assemble(const char *out_dir, const char *name, unsigned runs, unsigned repeat,
+		 const char *shards, FILE *echo);
+/* Both part files of the run are there: the run is complete. */
+int run_complete(const char *out_dir, unsigned run);
+int run_mkdir_p(const char *path);
 
 /* The fixed first columns of results.csv. */
 extern const char *const run_csv_required[];
