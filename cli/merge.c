@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "cli/plot.h"
 #include "cli/run.h"
+#include "cli/sensitivity.h"
 #include "cli/shard.h"
 
 static int usage(const char *msg)
@@ -218,6 +219,18 @@ fail:
 	return 0;
 }
 
+/* A study's design file (the same in every shard: its settings match). */
+static int copy_design(const char *shard, const char *out)
+{
+	char a[4096], b[4096];
+	snprintf(a, sizeof a, "%s/sensitivity-design.csv", shard);
+	snprintf(b, sizeof b, "%s/sensitivity-design.csv", out);
+	if (same_dir(shard, out) || link_or_copy(a, b) == 0)
+		return 0;
+	fprintf(stderr, "npusim merge: cannot copy %s to %s: %s\n", a, b, strerror(errno));
+	return -1;
+}
+
 int merge_main(int argc, char **argv)
 {
 	char *dirs[4096];
@@ -283,9 +296,15 @@ int merge_main(int argc, char **argv)
 		int failed = run_assemble(out, whole.scenario, whole.runs, whole.repeat, shards,
 					  echo);
 		status = failed != 0;
+		int study = !strcmp(whole.kind, "sensitivity");
 		if (failed < 0)
 			fprintf(stderr, "npusim merge: cannot assemble the results in %s\n", out);
-		if (failed >= 0 && plot)
+		else if (study && copy_design(dirs[0], out) != 0)
+			status = 1;
+		else if (study && sensitivity_analyze(out, quiet, plot) != 0)
+			status = 1;
+		/* a study's hundreds of runs get no plots of their own */
+		if (failed >= 0 && plot && !study)
 			plot_directory(out, quiet);
 		if (failed >= 0 && !quiet)
 			fprintf(stderr, "npusim merge: %u runs of %u shard(s) in %s/results.csv, "

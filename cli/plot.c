@@ -86,6 +86,7 @@ int plot_directory(const char *dir, int quiet)
 		snprintf(vars, sizeof vars, "data='%s'; out='%s/throughput.png'", path, dir);
 		rc |= gnuplot("throughput.gp", vars, quiet);
 	}
+	rc |= plot_tornados(dir, 1);
 	DIR *d = opendir(dir);
 	if (!d)
 		return -1;
@@ -112,5 +113,27 @@ int plot_directory(const char *dir, int quiet)
 	closedir(d);
 	if (!quiet)
 		fprintf(stderr, "npusim: plots in %s (throughput.png, run-*/ *.png)\n", dir);
+	return rc ? -1 : 0;
+}
+
+int plot_tornados(const char *dir, int quiet)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (strncmp(e->d_name, "tornado-", 8) != 0 || n < 12 ||
+		    strcmp(e->d_name + n - 4, ".csv") != 0)
+			continue;
+		char vars[16384], output[256];
+		snprintf(output, sizeof output, "%.*s", (int)(n - 12), e->d_name + 8);
+		snprintf(vars, sizeof vars, "data='%.3000s/%.255s'; out='%.3000s/tornado-%.200s.png'; "
+			 "output='%.200s'", dir, e->d_name, dir, output, output);
+		rc |= gnuplot("tornado.gp", vars, quiet);
+	}
+	closedir(d);
 	return rc ? -1 : 0;
 }

@@ -7,4 +7,7 @@
  * is missing or a script failed (a message says which). */
 int plot_directory(const char *dir, int quiet);
 
+/* The tornado plots of a sensitivity study (tornado-*.csv -> .png). */
+int plot_tornados(const char *dir, int quiet);
+
 #endif
