@@ -1,0 +1,6 @@
+# mk/slurm.mk - `make check-slurm`: the sweep commands against a real Slurm
+# started on this machine (scripts/check-slurm.sh; needs root, run by
+# .ci/run after make check).
+.PHONY: check-slurm
+check-slurm: $(PROG)
+	scripts/check-slurm.sh $(PROG)
