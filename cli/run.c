@@ -759,8 +759,9 @@ int run_list(const struct run_list *l, const struct run_options *o, const char *
 	}
 	if (failed && status == 0)
 		status = 1;
-	if (o->plot)
-		plot_directory(out_dir, o->quiet);
+	/* a missing gnuplot only costs the images; a failing one is an error */
+	if (o->plot && plot_directory(out_dir, o->quiet) < 0 && status == 0)
+		status = 1;
 	if (!o->quiet)
 		fprintf(stderr, "npusim: results in %s/results.csv, points.csv and summary.json\n",
 			out_dir);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/plot.h"
+#include "sim/atomic_file.h"
 #include "sim/rng.h"
 
 #define MAX_PARAMS 32
@@ -470,18 +471,34 @@ void sensitivity_release(struct sensitivity_study *st)
 
 /* ---- the design file: one row per run, joined with results.csv on run ---- */
 
+static struct atomic_file *open_output(const char *dir, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	struct atomic_file *af = atomic_file_open(path);
+	if (!af)
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
+	return af;
+}
+
+static int commit_output(struct atomic_file *af)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", atomic_file_path(af));
+	if (atomic_file_commit(af) == 0)
+		return 0;
+	fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
+	return -1;
+}
+
 static const char design_file[] = "sensitivity-design.csv";
 
 static int write_design(const struct sensitivity_design *d, const char *dir)
 {
-	char path[4096], tmp[4200];
-	snprintf(path, sizeof path, "%s/%s", dir, design_file);
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
+	struct atomic_file *af = open_output(dir, design_file);
+	if (!af)
 		return -1;
-	}
+	FILE *f = atomic_file_stream(af);
 	fprintf(f, "run,point,kind,trajectory,step,changed,delta,role,connections,plateau");
 	for (unsigned i = 0; i < d->k; i++)
 		fprintf(f, ",%s", d->params[i].key);
@@ -503,13 +520,7 @@ static int write_design(const struct sensitivity_design *d, const char *dir)
 		}
 		fputc('\n', f);
 	}
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return commit_output(af);
 }
 
 int sensitivity_main(const char *path, const char *const *sets, unsigned n_sets,
@@ -822,33 +833,12 @@ static void write_number(FILE *f, double v)
 		fprintf(f, ",%.4f", v);
 }
 
-static int commit(FILE *f, const char *tmp, const char *path)
-{
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static FILE *open_tmp(const char *dir, const char *name, char *path, char *tmp)
-{
-	snprintf(path, 4096, "%s/%s", dir, name);
-	snprintf(tmp, 4200, "%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-	return f;
-}
-
 static int write_sensitivity_csv(const struct analysis *a, const char *dir)
 {
-	char path[4096], tmp[4200];
-	FILE *f = open_tmp(dir, "sensitivity.csv", path, tmp);
-	if (!f)
+	struct atomic_file *af = open_output(dir, "sensitivity.csv");
+	if (!af)
 		return -1;
+	FILE *f = atomic_file_stream(af);
 	fprintf(f, "parameter,low,high,output,value_at_low,value_at_high,effect,baseline,"
 		   "morris_mu_star,morris_sigma,morris_effects\n");
 	for (int o = 0; o < N_OUTPUTS; o++) {
@@ -867,13 +857,13 @@ static int write_sensitivity_csv(const struct analysis *a, const char *dir)
 			fprintf(f, ",%u\n", n);
 		}
 	}
-	return commit(f, tmp, path);
+	return commit_output(af);
 }
 
 /* tornado-<output>.csv: the parameters by |effect|, largest first. */
 static int write_tornado(const struct analysis *a, const char *dir, int o)
 {
-	char path[4096], tmp[4200], name[96];
+	char name[96];
 	unsigned order[MAX_PARAMS];
 	for (unsigned i = 0; i < a->k; i++)
 		order[i] = i;
@@ -889,9 +879,10 @@ static int write_tornado(const struct analysis *a, const char *dir, int o)
 		}
 	}
 	snprintf(name, sizeof name, "tornado-%s.csv", output_names[o]);
-	FILE *f = open_tmp(dir, name, path, tmp);
-	if (!f)
+	struct atomic_file *af = open_output(dir, name);
+	if (!af)
 		return -1;
+	FILE *f = atomic_file_stream(af);
 	fprintf(f, "parameter,value_at_low,value_at_high,baseline\n");
 	for (unsigned r = 0; r < a->k; r++) {
 		unsigned i = order[r];
@@ -901,7 +892,7 @@ static int write_tornado(const struct analysis *a, const char *dir, int o)
 		write_number(f, a->y[a->baseline][o]);
 		fputc('\n', f);
 	}
-	return commit(f, tmp, path);
+	return commit_output(af);
 }
 
 int sensitivity_analyze(const char *out_dir, int quiet, int plot)
@@ -928,8 +919,9 @@ int sensitivity_analyze(const char *out_dir, int quiet, int plot)
 	free(a.y);
 	if (rc != 0)
 		return -1;
-	if (plot)
-		plot_tornados(out_dir, quiet);
+	/* a missing gnuplot costs only the images */
+	if (plot && plot_tornados(out_dir, quiet) < 0)
+		return -1;
 	if (!quiet)
 		fprintf(stderr, "npusim: sensitivity in %s/sensitivity.csv, tornado-*.csv%s\n",
 			out_dir, plot ? " and .png" : "");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli/json.h"
 #include "cli/run.h"
+#include "sim/atomic_file.h"
 #include "sim/rng.h"
 
 int shard_parse(const char *spec, unsigned *k, unsigned *n, char *err, size_t err_len)
@@ -118,20 +119,15 @@ void shard_record_json(const struct shard_record *r, FILE *f, const char *in)
 
 int shard_record_write(const struct shard_record *r, const char *dir)
 {
-	char path[4096], tmp[4200];
+	char path[4096];
 	snprintf(path, sizeof path, "%s/sweep.json", dir);
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		return -1;
+	struct atomic_file *af = atomic_file_open(path);
+	if (af) {
+		shard_record_json(r, atomic_file_stream(af), "");
+		fputc('\n', atomic_file_stream(af));
 	}
-	shard_record_json(r, f, "");
-	fputc('\n', f);
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+	if (!af || atomic_file_commit(af) != 0) {
 		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
 	return 0;

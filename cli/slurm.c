@@ -12,6 +12,7 @@
 #include "cli/run.h"
 #include "cli/scenario.h"
 #include "cli/sensitivity.h"
+#include "sim/atomic_file.h"
 
 struct slurm_args {
 	const char *scenario, *out_dir;
@@ -104,20 +105,23 @@ static void sbatch_lines(FILE *f, const struct slurm_args *a)
 		fputc('\n', f);
 }
 
+/* Scripts appear whole or not at all. */
+static struct atomic_file *script;
+
 static FILE *open_script(const char *dir, const char *name, char *path, size_t len)
 {
 	snprintf(path, len, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	if (!f)
+	script = atomic_file_open(path);
+	if (!script)
 		fprintf(stderr, "npusim slurm: cannot write %s: %s\n", path, strerror(errno));
-	return f;
+	return script ? atomic_file_stream(script) : NULL;
 }
 
 static int close_script(FILE *f, const char *path)
 {
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad) {
-		fprintf(stderr, "npusim slurm: cannot write %s\n", path);
+	(void)f;
+	if (atomic_file_commit(script) != 0) {
+		fprintf(stderr, "npusim slurm: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	return 0;
