@@ -90,7 +90,7 @@ deps:
 
 # Unit suites, then end-to-end scripts (tests/e2e/*.sh get the program path).
 unit: $(TEST_BIN)
-	$(TEST_BIN)
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-4} $(TEST_BIN)
 
 e2e: $(PROG)
 	@set -e; for t in $(sort $(wildcard tests/e2e/*.sh)); do \

@@ -52,7 +52,8 @@ static int link_or_copy(const char *src, const char *dst)
 	return rc;
 }
 
-/* Every plain file of src into dst (a run's folder holds no folders). */
+/* Every plain file of src into dst (a run's folder holds no folders), its
+ * result files with the rest. */
 static int copy_dir(const char *src, const char *dst)
 {
 	if (run_mkdir_p(dst) != 0)
@@ -200,13 +201,6 @@ static int gather(const char *out, char **dirs, const unsigned *owner, unsigned 
 		char a[4096], b[4096];
 		if (same_dir(dir, out))
 			continue;
-		static const char *const parts[] = { "row", "json" };
-		for (int i = 0; i < 2; i++) {
-			snprintf(a, sizeof a, "%s/.run-%u.%s", dir, run, parts[i]);
-			snprintf(b, sizeof b, "%s/.run-%u.%s", out, run, parts[i]);
-			if (link_or_copy(a, b) != 0)
-				goto fail;
-		}
 		snprintf(a, sizeof a, "%s/run-%u", dir, run);
 		snprintf(b, sizeof b, "%s/run-%u", out, run);
 		if (copy_dir(a, b) != 0)

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,6 +22,7 @@
 #include "cli/json.h"
 #include "cli/plot.h"
 #include "cli/shard.h"
+#include "sim/atomic_file.h"
 
 const char *const run_csv_required[] = { "run", "mode", "connections", "dma_buffer", "dma_lb",
 	"active_ack", "threshold_bytes", "seed", "throughput_gbps", "established",
@@ -44,42 +48,155 @@ int run_mkdir_p(const char *path)
 	return mkdir_p(path);
 }
 
-/* Temporary files in flight, removed if the run is interrupted. */
-static char pending_tmp[4][4096];
-
-static void on_signal(int sig)
+/* A run's result files, written last: its row of results.csv (.row) and
+ * its entry of summary.json (.json). */
+static void result_path(char *buf, size_t len, const char *out_dir, unsigned run,
+			const char *ext)
 {
-	for (int i = 0; i < 4; i++)
-		if (pending_tmp[i][0])
-			unlink(pending_tmp[i]);
-	signal(sig, SIG_DFL);
-	raise(sig);
+	snprintf(buf, len, "%s/run-%u/result.%s", out_dir, run, ext);
 }
 
-static FILE *open_atomic(const char *path, int slot)
+/* path through sim/atomic_file; NULL (named on stderr) when it cannot be
+ * created. */
+static struct atomic_file *create(const char *path)
 {
-	snprintf(pending_tmp[slot], sizeof pending_tmp[slot], "%s.tmp.%d", path, (int)getpid());
-	return fopen(pending_tmp[slot], "w");
-}
-
-static int commit_atomic(FILE *f, const char *path, int slot)
-{
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(pending_tmp[slot], path) != 0) {
+	struct atomic_file *af = atomic_file_open(path);
+	if (!af)
 		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		unlink(pending_tmp[slot]);
-		pending_tmp[slot][0] = 0;
+	return af;
+}
+
+/* Commits af; -1 (named on stderr) when any write failed. */
+static int commit(struct atomic_file *af)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", atomic_file_path(af));
+	if (atomic_file_commit(af) != 0) {
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	pending_tmp[slot][0] = 0;
 	return 0;
 }
 
-static void abandon_atomic(FILE *f, int slot)
+/* ---- interruption, workers and the output folder's lock ---- */
+
+/* What the signal handler needs: set before the first run starts. */
+static struct {
+	pid_t parent;
+	pid_t workers[256];
+	volatile sig_atomic_t n_workers;
+} interrupt;
+
+/* SIGINT/SIGTERM in the parent: the workers are stopped (each removes its
+ * own temporaries) and waited for; sim/atomic_file removes the parent's
+ * temporaries and says so. The result files of the runs that completed stay
+ * (each is whole): --resume keeps those runs. */
+static void on_interrupt(int sig)
 {
-	fclose(f);
-	unlink(pending_tmp[slot]);
-	pending_tmp[slot][0] = 0;
+	(void)sig;
+	if (getpid() != interrupt.parent)
+		return;         /* a worker, before its own handler is set */
+	for (int w = 0; w < interrupt.n_workers; w++)
+		kill(interrupt.workers[w], SIGTERM);
+	for (int w = 0; w < interrupt.n_workers; w++)
+		waitpid(interrupt.workers[w], NULL, 0);
+}
+
+/* In a worker: its own temporaries only, and death with the parent even
+ * when the parent is killed outright (SIGKILL). */
+static void become_worker(pid_t parent)
+{
+	atomic_file_trap_signals(NULL, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+		_exit(1);
+}
+
+/* DIR/.npusim.lock, held (flock) until the next run_scenario or the exit,
+ * and by the workers, who inherit it: a second npusim writing into the same
+ * folder would mix its rows with ours. Returns 0, or -1 with a message. */
+static int lock_output(const char *dir)
+{
+	static int held = -1;
+	if (held >= 0)
+		close(held);
+	held = -1;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/.npusim.lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "npusim: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		char pid[24] = "";
+		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = 0;
+		pid[strcspn(pid, "\n")] = 0;
+		fprintf(stderr, "npusim: %s is in use by another npusim run (pid %s): wait for it "
+				"to finish, or write elsewhere with -o\n", dir, *pid ? pid : "?");
+		close(fd);
+		return -1;
+	}
+	char me[24];
+	int len = snprintf(me, sizeof me, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, me, (size_t)len, 0) != len)
+		fprintf(stderr, "npusim: warning: cannot record the pid in %s\n", path);
+	held = fd;
+	return 0;
+}
+
+/* Temporaries a run killed outright (SIGKILL) left in dir (NAME.tmp.PID). */
+static void remove_temporaries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[4400];
+	while ((e = readdir(d))) {
+		if (!strstr(e->d_name, ".tmp."))
+			continue;
+		snprintf(path, sizeof path, "%.4000s/%.255s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* The temporaries killed runs left, in dir and its run folders; unless
+ * resuming, also every run's result files, so that no result of an earlier
+ * sweep passes for one of this sweep's. */
+static void clean_output(const char *dir, int resume)
+{
+	remove_temporaries(dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char run_dir[4400], path[4500];
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "run-", 4) != 0)
+			continue;
+		snprintf(run_dir, sizeof run_dir, "%.4000s/%.255s", dir, e->d_name);
+		remove_temporaries(run_dir);
+		if (resume)
+			continue;
+		snprintf(path, sizeof path, "%s/result.row", run_dir);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/result.json", run_dir);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* Everything above, before the first run, the folder locked. Returns 0 or
+ * -1 (message given). */
+static int prepare_output(const char *dir, int resume)
+{
+	clean_output(dir, resume);
+	interrupt.parent = getpid();
+	interrupt.n_workers = 0;
+	atomic_file_trap_signals("npusim: interrupted: temporary files removed", on_interrupt);
+	return 0;
 }
 
 /* ---- progress (OMNeT++ Cmdenv style), only on a terminal ---- */
@@ -168,7 +285,8 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "flush_fin", "%" PRIu64, l->flush[LRO_FLUSH_FIN]);
 	put(ms, "flush_timeout", "%" PRIu64, l->flush[LRO_FLUSH_TIMEOUT]);
 	put(ms, "flush_other", "%" PRIu64, l->flush[LRO_FLUSH_PASSTHROUGH] +
-	    l->flush[LRO_FLUSH_HELD_LIMIT] + l->flush[LRO_FLUSH_SYN]);
+	    l->flush[LRO_FLUSH_HELD_LIMIT] + l->flush[LRO_FLUSH_SYN] + l->flush[LRO_FLUSH_AHEAD] +
+	    l->flush[LRO_FLUSH_RELEASE] + l->flush[LRO_FLUSH_END]);
 	put(ms, "acks_sent", "%" PRIu64, l->acks_sent);
 	put(ms, "drop_duplicate", "%" PRIu64, l->drop[LRO_DROP_DUPLICATE]);
 	put(ms, "drop_held_limit", "%" PRIu64, l->drop[LRO_DROP_HELD_LIMIT]);
@@ -238,14 +356,15 @@ static int write_run_files(const char *dir, const struct testbed_result *r,
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/threads.csv", dir);
-	FILE *f = open_atomic(path, 1);
-	if (!f)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return -1;
+	FILE *f = atomic_file_stream(af);
 	fprintf(f, "thread,role,busy,mem_stall\n");
 	for (unsigned t = 0; t < NPU_THREADS; t++)
 		fprintf(f, "%u,%s,%.4f,%.4f\n", t, r->npu_thread_role[t], r->npu_thread_busy[t],
 			r->npu_thread_mem[t]);
-	if (commit_atomic(f, path, 1))
+	if (commit(af))
 		return -1;
 	(void)c;
 	return 0;
@@ -285,17 +404,19 @@ static int do_run(const struct run_list *l, unsigned run, const char *out_dir, i
 		return 1;
 	struct metrics ms;
 	collect_metrics(sc, &p, &c, &r, &ms);
-	snprintf(path, sizeof path, "%s/.run-%u.row", out_dir, run);
-	FILE *f = open_atomic(path, 2);
-	if (!f)
+	result_path(path, sizeof path, out_dir, run, "row");
+	struct atomic_file *af = create(path);
+	if (!af)
 		return 1;
+	FILE *f = atomic_file_stream(af);
 	for (unsigned i = 0; i < ms.n; i++)
 		fprintf(f, "%s%s", ms.m[i].value, i + 1 < ms.n ? "," : "\n");
-	if (commit_atomic(f, path, 2))
+	if (commit(af))
 		return 1;
-	snprintf(path, sizeof path, "%s/.run-%u.json", out_dir, run);
-	if (!(f = open_atomic(path, 3)))
+	result_path(path, sizeof path, out_dir, run, "json");
+	if (!(af = create(path)))
 		return 1;
+	f = atomic_file_stream(af);
 	fprintf(f, "    {\n      \"run\": %u,\n      \"scenario\": {\n", run);
 	scenario_write_json(sc, &p, f, "        ");
 	fprintf(f, "      },\n      \"results\": {\n");
@@ -305,7 +426,7 @@ static int do_run(const struct run_list *l, unsigned run, const char *out_dir, i
 	fprintf(f, "      },\n      \"integrity_message\": ");
 	json_write_string(f, r.integrity_message);
 	fprintf(f, "\n    }");
-	if (commit_atomic(f, path, 3))
+	if (commit(af))
 		return 1;
 	if (!quiet)
 		fprintf(stderr, "run %u: %s %s conns -> %.3f Gbps, established %u, failed %u, "
@@ -314,22 +435,25 @@ static int do_run(const struct run_list *l, unsigned run, const char *out_dir, i
 			scenario_value(sc, &p, "run", "connections"), r.throughput_gbps,
 			r.established, r.failed_connections, r.syn_retransmits,
 			r.integrity_ok ? "ok" : "FAIL", r.wall_seconds);
-	return r.integrity_ok ? 0 : 1;
+	return r.integrity_ok && !r.output_errors ? 0 : 1;
 }
 
-/* Copy a run's part file (.run-N.row / .run-N.json) into dst. */
+/* Copy a run's result file (run-N/result.row or .json) into dst. */
 static int append_part(FILE *dst, const char *out_dir, unsigned run, const char *ext)
 {
 	char part[4096], buf[8192];
-	snprintf(part, sizeof part, "%s/.run-%u.%s", out_dir, run, ext);
+	result_path(part, sizeof part, out_dir, run, ext);
 	FILE *f = fopen(part, "r");
 	if (!f)
 		return -1;
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		fwrite(buf, 1, n, dst);
+	int bad = ferror(f);
 	fclose(f);
-	return 0;
+	if (bad)
+		fprintf(stderr, "npusim: cannot read %s\n", part);
+	return bad ? -1 : 0;
 }
 
 /* ---- points.csv: one row per sweep point, over its repeats ---- */
@@ -337,7 +461,7 @@ static int append_part(FILE *dst, const char *out_dir, unsigned run, const char 
 static int read_row(const char *out_dir, unsigned run, char *buf, size_t len)
 {
 	char part[4096];
-	snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
+	result_path(part, sizeof part, out_dir, run, "row");
 	FILE *f = fopen(part, "r");
 	if (!f)
 		return -1;
@@ -492,23 +616,24 @@ static int write_points(const char *out_dir, unsigned runs, unsigned repeat,
 	char path[4096];
 	double *values = malloc(N_POINT_FIGURES * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
-	FILE *f = values ? open_atomic(path, 0) : NULL;
-	if (!f) {
+	struct atomic_file *af = values ? create(path) : NULL;
+	if (!af) {
 		free(values);
 		return -1;
 	}
+	FILE *f = atomic_file_stream(af);
 	write_points_header(f, names);
 	if (echo)
 		fprintf(echo, "per point, over its runs:\n");
 	for (unsigned point = 0; point < runs / repeat; point++) {
 		if (write_point(f, echo, out_dir, names, point, repeat, values) != 0) {
-			abandon_atomic(f, 0);
+			atomic_file_discard(af);
 			free(values);
 			return -1;
 		}
 	}
 	free(values);
-	return commit_atomic(f, path, 0);
+	return commit(af);
 }
 
 /* The names of results.csv's columns (the values of a default scenario's
@@ -555,26 +680,27 @@ int run_assemble(const char *out_dir, const char *name, unsigned runs, unsigned 
 		return -1;
 
 	snprintf(path, sizeof path, "%s/results.csv", out_dir);
-	FILE *csv = open_atomic(path, 0);
-	if (!csv)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return -1;
+	FILE *csv = atomic_file_stream(af);
 	for (unsigned i = 0; i < names.n; i++)
 		fprintf(csv, "%s%s", names.m[i].name, i + 1 < names.n ? "," : "\n");
 	for (unsigned run = 0; run < runs; run++) {
 		if (append_part(csv, out_dir, run, "row") != 0) {
-			abandon_atomic(csv, 0);
+			atomic_file_discard(af);
 			return -1;
 		}
 	}
-	if (commit_atomic(csv, path, 0))
+	if (commit(af))
 		return -1;
 	if (write_points(out_dir, runs, repeat, &names, echo) != 0)
 		return -1;
 
 	snprintf(path, sizeof path, "%s/summary.json", out_dir);
-	FILE *js = open_atomic(path, 0);
-	if (!js)
+	if (!(af = create(path)))
 		return -1;
+	FILE *js = atomic_file_stream(af);
 	fprintf(js, "{\n  \"npusim_version\": ");
 	json_write_string(js, NPUSIM_VERSION);
 	fprintf(js, ",\n  \"scenario\": ");
@@ -584,27 +710,27 @@ int run_assemble(const char *out_dir, const char *name, unsigned runs, unsigned 
 	fprintf(js, ",\n  \"runs\": [\n");
 	for (unsigned run = 0; run < runs; run++) {
 		if (append_part(js, out_dir, run, "json") != 0) {
-			abandon_atomic(js, 0);
+			atomic_file_discard(af);
 			return -1;
 		}
 		fputs(run + 1 < runs ? ",\n" : "\n", js);
 	}
 	fprintf(js, "  ]\n}\n");
-	if (commit_atomic(js, path, 0))
+	if (commit(af))
 		return -1;
-	/* the part files stay: --resume and merge read them */
+	/* the result files stay: --resume and merge read them */
 	return count_failed(out_dir, runs, &names);
 }
 
 int run_complete(const char *out_dir, unsigned run)
 {
-	char part[4096];
+	char path[4096];
 	struct stat st;
-	snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
-	if (stat(part, &st) != 0)
+	result_path(path, sizeof path, out_dir, run, "row");
+	if (stat(path, &st) != 0)
 		return 0;
-	snprintf(part, sizeof part, "%s/.run-%u.json", out_dir, run);
-	return stat(part, &st) == 0;
+	result_path(path, sizeof path, out_dir, run, "json");
+	return stat(path, &st) == 0;
 }
 
 void run_out_dir(const char *name, const struct run_options *o, char *buf, size_t len)
@@ -636,14 +762,15 @@ static int run_all(const struct run_list *l, const unsigned *todo, unsigned n,
 		return status;
 	}
 	/* worker w takes todo[w], todo[w + jobs], ... */
-	pid_t pids[256];
+	pid_t *pids = interrupt.workers;
 	for (unsigned w = 0; w < jobs; w++) {
 		pid_t pid = fork();
 		if (pid < 0) {
 			perror("npusim: fork");
-			return 1;
+			raise(SIGTERM);        /* stops the workers started */
 		}
 		if (pid == 0) {
+			become_worker(interrupt.parent);
 			int worst = 0;
 			for (unsigned i = w; i < n; i += jobs) {
 				int rc = do_run(l, todo[i], out_dir, 1, l->runs);
@@ -653,32 +780,18 @@ static int run_all(const struct run_list *l, const unsigned *todo, unsigned n,
 			_exit(worst);
 		}
 		pids[w] = pid;
+		interrupt.n_workers = (sig_atomic_t)(w + 1);
 	}
 	for (unsigned w = 0; w < jobs; w++) {
 		int ws;
-		waitpid(pids[w], &ws, 0);
+		while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
+			;
 		int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
 		if (rc > status)
 			status = rc;
 	}
+	interrupt.n_workers = 0;
 	return status;
-}
-
-/* Temporaries a killed run left (NAME.tmp.PID) in dir. */
-static void remove_temporaries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		char path[4096];
-		if (!strstr(e->d_name, ".tmp."))
-			continue;
-		snprintf(path, sizeof path, "%.3800s/%.255s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
 }
 
 /* Every run's configuration builds: 0, or 2 with the first error. */
@@ -711,28 +824,21 @@ int run_list(const struct run_list *l, const struct run_options *o, const char *
 		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
 		return 1;
 	}
+	if (lock_output(out_dir) != 0)
+		return 1;
 	if (o->resume && shard_check_resume(&rec, out_dir) != 0)
 		return 2;
-	if (shard_record_write(&rec, out_dir) != 0)
+	if (prepare_output(out_dir, o->resume) != 0 || shard_record_write(&rec, out_dir) != 0)
 		return 1;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	unsigned *todo = malloc((rec.last - rec.first + 1) * sizeof *todo);
 	if (!todo)
 		return 1;
 	unsigned n = 0, kept = 0;
-	if (o->resume)
-		remove_temporaries(out_dir);
 	for (unsigned run = rec.first; run < rec.last; run++) {
-		char run_dir[4096];
-		if (o->resume && run_complete(out_dir, run)) {
+		if (o->resume && run_complete(out_dir, run))
 			kept++;
-			continue;
-		}
-		todo[n++] = run;
-		snprintf(run_dir, sizeof run_dir, "%s/run-%u", out_dir, run);
-		if (o->resume)
-			remove_temporaries(run_dir);
+		else
+			todo[n++] = run;
 	}
 	if (o->resume && !o->quiet)
 		fprintf(stderr, "npusim: resuming in %s: %u run(s) complete, %u to run\n", out_dir,

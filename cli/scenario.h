@@ -17,6 +17,7 @@
 
 #define SCENARIO_MAX_VALUES 64
 #define SCENARIO_MAX_RUNS 1000000u         /* runs a scenario may expand into */
+#define SCENARIO_MAX_FILE_BYTES (1u << 20) /* a scenario file's size */
 
 struct scenario_entry {
 	const struct scenario_key *key;
@@ -44,7 +45,11 @@ struct scenario_point {
 int scenario_init(struct scenario *sc);
 void scenario_free(struct scenario *sc);
 /* Parse a file (or, with text != NULL, that text named `path`). Returns 0,
- * or -1 with the message in err (file:line: key: what is wrong). */
+ * or -1 with the message in err (file:line: key: what is wrong). The file
+ * is a regular file of at most SCENARIO_MAX_FILE_BYTES of text (a UTF-8
+ * byte-order mark at its start is skipped); each section and each key
+ * appears once; ';' and '#' start a comment at a line's start or after a
+ * blank, and nowhere else. */
 int scenario_load(struct scenario *sc, const char *path, const char *text, char *err,
 		  size_t err_len);
 /* Apply "section.key=value". */

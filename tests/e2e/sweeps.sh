@@ -58,21 +58,21 @@ run "$@" --shard 2/4 -o "$t/other-version"
 sed -i 's/"npusim_version": "[^"]*"/"npusim_version": "0.0-other"/' "$t/other-version/sweep.json"
 refuse "differ in their npusim version" "$t/s1" "$t/other-version" "$t/s3" "$t/s4"
 refuse "holds no sweep" "$t/s1" "$t/whole/run-1" "$t/s3" "$t/s4"
-rm "$t/s2/.run-2.json"
+rm "$t/s2/run-2/result.json"
 refuse "run 2 in $t/s2 is incomplete" "$t/s1" "$t/s2" "$t/s3" "$t/s4"
 
 # --resume: a run interrupted by a kill (its part file missing, a temporary
 # left) runs again; the complete ones are kept (their files untouched)
-touch "$t/s2/.run-2.row.tmp.99999" "$t/s2/run-2/threads.csv.tmp.99999"
-touch -d '2000-01-01' "$t/s2/.run-1.row"
+touch "$t/s2/run-2/result.row.tmp.99999" "$t/s2/run-2/threads.csv.tmp.99999" "$t/s2/sweep.json.tmp.99999"
+touch -d '2000-01-01' "$t/s2/run-1/result.row"
 "$NPUSIM" run tests/data/tiny.ini --no-plot "$@" --shard 2/4 -o "$t/s2" --resume 2> "$t/log" || fail "resume: $(cat "$t/log")"
 grep -q '1 run(s) complete, 1 to run' "$t/log" || fail "resume: $(cat "$t/log")"
-[ "$(stat -c %Y "$t/s2/.run-1.row")" -lt 1000000000 ] || fail "resume reran a complete run"
-ls -a "$t/s2" | grep -q 'tmp' && fail "resume left a temporary"
+[ "$(stat -c %Y "$t/s2/run-1/result.row")" -lt 1000000000 ] || fail "resume reran a complete run"
+[ -z "$(find "$t/s2" -name "*.tmp.*")" ] || fail "resume left a temporary"
 "$NPUSIM" merge "$t/merged2" "$t/s1" "$t/s2" "$t/s3" "$t/s4" --quiet --no-plot
 cmp "$t/whole/results.csv" "$t/merged2/results.csv" || fail "resumed shard differs"
 # the whole sweep: resume after a run's results were lost, same bytes
-rm "$t/whole/.run-5.row" "$t/whole/results.csv"
+rm "$t/whole/run-5/result.row" "$t/whole/results.csv"
 run "$@" -o "$t/whole" -j 2 --resume || fail "resume of the whole sweep"
 cmp "$t/merged/results.csv" "$t/whole/results.csv" || fail "resumed sweep differs"
 cmp "$t/merged/points.csv" "$t/whole/points.csv" || fail "resumed points differ"
@@ -90,7 +90,7 @@ run "$@" -o "$t/big"
 "$NPUSIM" run tests/data/tiny.ini --quiet --no-plot "$@" -o "$t/int" &
 pid=$!
 i=0
-while [ ! -e "$t/int/.run-0.json" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -e "$t/int/run-0/result.json" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 kill -INT $pid 2> /dev/null || true
 set +e
 wait $pid
