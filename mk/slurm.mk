@@ -2,5 +2,6 @@
 # started on this machine (scripts/check-slurm.sh; needs root, run by
 # .ci/run after make check).
 .PHONY: check-slurm
-check-slurm: $(PROG)
+check-slurm: deps
+	$(MAKE) --no-print-directory $(PROG)
 	scripts/check-slurm.sh $(PROG)
