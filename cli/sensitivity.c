@@ -111,6 +111,9 @@ static int parse_range(const char *key, char *v, struct param *p)
 static int study_key(struct sensitivity_design *d, int free_section, char *name, char *value)
 {
 	if (free_section) {
+		for (unsigned i = 0; i < d->k; i++)
+			if (!strcmp(d->params[i].key, name))
+				return -1;      /* listed twice */
 		if (d->k == MAX_PARAMS)
 			return -1;
 		return parse_range(name, value, &d->params[d->k++]);
@@ -141,7 +144,7 @@ static int study_key(struct sensitivity_design *d, int free_section, char *name,
 static const char study_help[] =
 	"expected connections = N, N, ...; plateau = N, ...; starvation = section.key=value ...; "
 	"trajectories = 1..100; seed = N; and in [sensitivity.free] section.key = LOW .. HIGH "
-	"(the same unit at both ends, LOW < HIGH)";
+	"(the same unit at both ends, LOW < HIGH, each parameter once, at most 32)";
 
 /* Reads the file; the study's sections become comments in d->text (so the
  * scenario parser's line numbers stay right). 1: no study sections. */

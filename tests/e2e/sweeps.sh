@@ -83,6 +83,27 @@ rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q 'holds other settings' "$t/err" || fail "resume into other settings: $rc $(cat "$t/err")"
 
+# npusim slurm: the scripts it writes, run by sh as Slurm would run them
+# (each array task with its SLURM_ARRAY_TASK_ID), merge into the same bytes
+"$NPUSIM" slurm tests/data/tiny.ini "$@" -o "$t/slurm" --shards 3 --max-parallel 2 \
+	-- --partition=short -t 5 2> "$t/log" || fail "slurm: $(cat "$t/log")"
+grep -q '^#SBATCH --array=1-3%2$' "$t/slurm/sweep.sbatch" || fail "array line"
+grep -q '^#SBATCH --partition=short$' "$t/slurm/sweep.sbatch" || fail "sbatch options"
+grep -q '^#SBATCH -t 5$' "$t/slurm/merge.sbatch" || fail "sbatch options of the merge job"
+grep -q 'dependency=afterok:\$array' "$t/slurm/submit.sh" || fail "merge job's dependency"
+for k in 1 2 3; do
+	SLURM_ARRAY_TASK_ID=$k sh "$t/slurm/sweep.sbatch" 2> /dev/null || fail "array task $k"
+done
+sh "$t/slurm/merge.sbatch" 2> /dev/null || fail "merge job"
+cmp "$t/whole/results.csv" "$t/slurm/results.csv" || fail "the Slurm scripts' results differ"
+cmp "$t/whole/points.csv" "$t/slurm/points.csv" || fail "the Slurm scripts' points differ"
+set +e
+"$NPUSIM" slurm tests/data/tiny.ini --set run.nokey=1 -o "$t/slurm-bad" 2> "$t/err"
+rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q 'nokey' "$t/err" && [ ! -e "$t/slurm-bad/sweep.sbatch" ] \
+	|| fail "slurm with a bad key: $rc $(cat "$t/err")"
+
 # SIGINT in the middle of a sweep: the interrupted run leaves no file,
 # --resume completes the sweep with the bytes of an uninterrupted one
 set -- --set run.bytes_per_connection=4MiB --set run.mode=lro
