@@ -10,10 +10,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "cli/json.h"
 #include "cli/plot.h"
 #include "cli/run.h"
 #include "cli/sensitivity.h"
 #include "cli/shard.h"
+#include "cli/version.h"
 
 static int usage(const char *msg)
 {
@@ -171,15 +173,25 @@ static unsigned check_shards(char **dirs, unsigned n, struct shard_record *recs,
 	return problems;
 }
 
-/* summary.json's "shards": each shard's record, in shard order. */
-static char *provenance(struct shard_record *recs, unsigned n)
+/* summary.json's "provenance" (this merge) and "shards" (each shard's
+ * record, in shard order). */
+static char *provenance(struct shard_record *recs, unsigned n, int argc, char **argv)
 {
 	char *text = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&text, &size);
 	if (!f)
 		return NULL;
-	fputs("[\n", f);
+	fprintf(f, "  \"provenance\": {\n    \"program\": \"npusim\",\n    \"version\": ");
+	json_write_string(f, npusim_version);
+	fprintf(f, ",\n    \"revision\": ");
+	json_write_string(f, npusim_revision);
+	fprintf(f, ",\n    \"command_line\": [\"npusim\"");
+	for (int i = 0; i < argc; i++) {
+		fputs(", ", f);
+		json_write_string(f, argv[i]);
+	}
+	fprintf(f, "]\n  },\n  \"shards\": [\n");
 	for (unsigned k = 1, done = 0; done < n; k++) {
 		for (unsigned i = 0; i < n; i++) {
 			if (recs[i].shard != k)
@@ -189,7 +201,7 @@ static char *provenance(struct shard_record *recs, unsigned n)
 			fputs(++done < n ? ",\n" : "\n", f);
 		}
 	}
-	fputs("  ]", f);
+	fputs("  ],\n", f);
 	fclose(f);
 	return text;
 }
@@ -231,7 +243,7 @@ int merge_main(int argc, char **argv)
 	const char *out = NULL;
 	unsigned n = 0;
 	int quiet = 0, plot = 1;
-	for (int i = 0; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {     /* argv[0]: "merge" */
 		if (!strcmp(argv[i], "--quiet"))
 			quiet = 1;
 		else if (!strcmp(argv[i], "--no-plot"))
@@ -281,7 +293,7 @@ int merge_main(int argc, char **argv)
 		if (recs[i].started < whole.started)
 			whole.started = recs[i].started;
 	int status = 1;
-	char *shards = provenance(recs, n);
+	char *shards = provenance(recs, n, argc, argv);
 	if (run_mkdir_p(out) != 0) {
 		fprintf(stderr, "npusim merge: cannot create %s: %s\n", out, strerror(errno));
 	} else if (shards && gather(out, dirs, owner, whole.runs) == 0 &&

@@ -3,9 +3,11 @@
  * so an interrupted run leaves no half-written file. */
 #include "cli/run.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
@@ -22,6 +24,8 @@
 #include "cli/json.h"
 #include "cli/plot.h"
 #include "cli/shard.h"
+#include "cli/sha256.h"
+#include "cli/version.h"
 #include "sim/atomic_file.h"
 
 const char *const run_csv_required[] = { "run", "mode", "connections", "dma_buffer", "dma_lb",
@@ -48,8 +52,8 @@ int run_mkdir_p(const char *path)
 	return mkdir_p(path);
 }
 
-/* A run's result files, written last: its row of results.csv (.row) and
- * its entry of summary.json (.json). */
+/* A run's result files, written last: its columns and row of results.csv
+ * (result.csv) and its entry of summary.json (result.json). */
 static void result_path(char *buf, size_t len, const char *out_dir, unsigned run,
 			const char *ext)
 {
@@ -180,7 +184,7 @@ static void clean_output(const char *dir, int resume)
 		remove_temporaries(run_dir);
 		if (resume)
 			continue;
-		snprintf(path, sizeof path, "%s/result.row", run_dir);
+		snprintf(path, sizeof path, "%s/result.csv", run_dir);
 		unlink(path);
 		snprintf(path, sizeof path, "%s/result.json", run_dir);
 		unlink(path);
@@ -230,14 +234,66 @@ static void progress_line(void *ctx, sim_time now, sim_time end, uint64_t events
 /* ---- one run ---- */
 
 struct metric {
-	char name[48];
+	char name[80];
 	char value[64];
 };
 
 struct metrics {
-	struct metric m[112];
+	struct metric m[192];
 	unsigned n;
 };
+
+/* The keys of a sweep point that have a results.csv column of their own,
+ * under the column's name. Any other swept key gets a column named
+ * section.key after `integrity`. */
+static const char *const point_key_columns[][3] = {
+	{ "run", "mode", "mode" },
+	{ "run", "connections", "connections" },
+	{ "dma", "buffer", "dma_buffer" },
+	{ "dma", "lb", "dma_lb" },
+	{ "lro", "active_ack", "active_ack" },
+	{ "lro", "threshold", "threshold_bytes" },
+};
+#define N_POINT_KEY_COLUMNS (sizeof point_key_columns / sizeof point_key_columns[0])
+
+struct swept_column {
+	const char *section, *key;
+	char name[96];                 /* section.key */
+};
+
+/* The swept keys without a column of their own, in sweep order. */
+static unsigned swept_columns(const struct scenario *sc, struct swept_column *out)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < sc->n_sweeps; i++) {
+		const char *section, *key;
+		scenario_swept(sc, i, &section, &key);
+		int own = 0;
+		for (unsigned c = 0; c < N_POINT_KEY_COLUMNS; c++)
+			own |= !strcmp(section, point_key_columns[c][0]) &&
+			       !strcmp(key, point_key_columns[c][1]);
+		if (own)
+			continue;
+		out[n].section = section;
+		out[n].key = key;
+		snprintf(out[n].name, sizeof out[n].name, "%s.%s", section, key);
+		n++;
+	}
+	return n;
+}
+
+/* " section.key=value" for each swept key without a column of its own. */
+static void swept_text(const struct scenario *sc, const struct scenario_point *p, char *out,
+		       size_t len)
+{
+	struct swept_column cols[64];
+	unsigned n = swept_columns(sc, cols);
+	size_t used = 0;
+	out[0] = 0;
+	for (unsigned i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, " %s=%s", cols[i].name,
+					 scenario_value(sc, p, cols[i].section, cols[i].key));
+}
 
 static void put(struct metrics *ms, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -269,6 +325,10 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "syn_retransmits", "%u", r->syn_retransmits);
 	put(ms, "failed_connections", "%u", r->failed_connections);
 	put(ms, "integrity", "%s", r->integrity_ok ? "ok" : "FAIL");
+	struct swept_column swept[64];
+	unsigned n_swept = swept_columns(sc, swept);
+	for (unsigned i = 0; i < n_swept; i++)
+		put(ms, swept[i].name, "%s", scenario_value(sc, p, swept[i].section, swept[i].key));
 	put(ms, "port_base", "%u", c->client.port_base);  /* resolved, if `random` */
 	put(ms, "established_after_syn_retransmit", "%u", r->established_after_syn_retransmit);
 	put(ms, "completed", "%u", r->completed);
@@ -370,9 +430,61 @@ static int write_run_files(const char *dir, const struct testbed_result *r,
 	return 0;
 }
 
+/* A results.csv column as a JSON member, typed: numbers in SI base units,
+ * the unit beside them where there is one ({ "value": 1e-06, "unit": "s" }),
+ * the name's unit suffix the base unit's (_gbps -> _bps, _us -> _s); words
+ * stay strings. `number`, unless NaN, stands for a value written in words
+ * (the threshold's "64KiB"). */
+static void json_write_metric(FILE *f, const char *name, const char *value, double number)
+{
+	static const struct { const char *suffix, *base; double scale; const char *unit; } units[] = {
+		{ "_gbps", "_bps", 1e9, "bit/s" },
+		{ "_us", "_s", 1e-6, "s" },
+		{ "_s", "_s", 1, "s" },
+		{ "_seconds", "_seconds", 1, "s" },
+		{ "_bytes", "_bytes", 1, "bytes" },
+	};
+	char json_name[128];
+	char *end;
+	double v = isnan(number) ? strtod(value, &end) : number;
+	int numeric = !isnan(number) || (end != value && *end == 0 && isfinite(v));
+	snprintf(json_name, sizeof json_name, "%s", name);
+	const char *unit = NULL;
+	size_t nl = strlen(name);
+	for (size_t u = 0; numeric && u < sizeof units / sizeof units[0] && !unit; u++) {
+		size_t sl = strlen(units[u].suffix);
+		if (nl > sl && !strcmp(name + nl - sl, units[u].suffix)) {
+			snprintf(json_name + nl - sl, sizeof json_name - (nl - sl), "%s", units[u].base);
+			v *= units[u].scale;
+			unit = units[u].unit;
+		}
+	}
+	if (numeric && !unit && !strncmp(name, "bytes_", 6))
+		unit = "bytes";
+	json_write_string(f, json_name);
+	fputs(": ", f);
+	if (!numeric) {
+		json_write_string(f, value);
+		return;
+	}
+	if (unit)
+		fputs("{ \"value\": ", f);
+	if (unit && v == floor(v) && fabs(v) < 1e15)
+		fprintf(f, "%.0f", v);
+	else if (unit)
+		fprintf(f, "%.10g", v);
+	else
+		fputs(value, f);   /* as results.csv has it: exact, even a 64-bit count */
+	if (unit) {
+		fputs(", \"unit\": ", f);
+		json_write_string(f, unit);
+		fputs(" }", f);
+	}
+}
+
 /* Everything one run yields, as text for the parent to assemble. */
 static int do_run(const struct run_list *l, unsigned run, const char *out_dir, int quiet,
-		  unsigned runs)
+		  int progress, unsigned runs)
 {
 	const struct scenario *sc;
 	struct scenario_point p;
@@ -393,7 +505,7 @@ static int do_run(const struct run_list *l, unsigned run, const char *out_dir, i
 	struct progress_state ps = { run, runs, { 0, 0 } };
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	struct testbed_progress prog = { progress_line, &ps };
-	int tty = !quiet && isatty(2);
+	int tty = progress && !quiet && isatty(2);
 	if (testbed_run(&c, &r, tty ? &prog : NULL) != 0) {
 		fprintf(stderr, "npusim: run %u: %s\n", run, r.integrity_message);
 		return 2;
@@ -404,11 +516,13 @@ static int do_run(const struct run_list *l, unsigned run, const char *out_dir, i
 		return 1;
 	struct metrics ms;
 	collect_metrics(sc, &p, &c, &r, &ms);
-	result_path(path, sizeof path, out_dir, run, "row");
+	result_path(path, sizeof path, out_dir, run, "csv");
 	struct atomic_file *af = create(path);
 	if (!af)
 		return 1;
 	FILE *f = atomic_file_stream(af);
+	for (unsigned i = 0; i < ms.n; i++)
+		fprintf(f, "%s%s", ms.m[i].name, i + 1 < ms.n ? "," : "\n");
 	for (unsigned i = 0; i < ms.n; i++)
 		fprintf(f, "%s%s", ms.m[i].value, i + 1 < ms.n ? "," : "\n");
 	if (commit(af))
@@ -420,32 +534,46 @@ static int do_run(const struct run_list *l, unsigned run, const char *out_dir, i
 	fprintf(f, "    {\n      \"run\": %u,\n      \"scenario\": {\n", run);
 	scenario_write_json(sc, &p, f, "        ");
 	fprintf(f, "      },\n      \"results\": {\n");
-	for (unsigned i = 0; i < ms.n; i++)
-		fprintf(f, "        \"%s\": \"%s\"%s\n", ms.m[i].name, ms.m[i].value,
-			i + 1 < ms.n ? "," : "");
+	for (unsigned i = 0; i < ms.n; i++) {
+		fprintf(f, "        ");
+		json_write_metric(f, ms.m[i].name, ms.m[i].value,
+				  !strcmp(ms.m[i].name, "threshold_bytes") ? (double)c.lro_threshold_bytes
+									   : NAN);
+		fputs(i + 1 < ms.n ? ",\n" : "\n", f);
+	}
 	fprintf(f, "      },\n      \"integrity_message\": ");
 	json_write_string(f, r.integrity_message);
 	fprintf(f, "\n    }");
 	if (commit(af))
 		return 1;
-	if (!quiet)
-		fprintf(stderr, "run %u: %s %s conns -> %.3f Gbps, established %u, failed %u, "
+	if (!quiet) {
+		char swept[1024];
+		swept_text(sc, &p, swept, sizeof swept);
+		fprintf(stderr, "run %u: %s %s conns%s -> %.3f Gbps, established %u, failed %u, "
 				"SYN retransmits %u, integrity %s (%.1f s wall)\n",
 			run, scenario_value(sc, &p, "run", "mode"),
-			scenario_value(sc, &p, "run", "connections"), r.throughput_gbps,
+			scenario_value(sc, &p, "run", "connections"), swept, r.throughput_gbps,
 			r.established, r.failed_connections, r.syn_retransmits,
 			r.integrity_ok ? "ok" : "FAIL", r.wall_seconds);
+	}
 	return r.integrity_ok && !r.output_errors ? 0 : 1;
 }
 
-/* Copy a run's result file (run-N/result.row or .json) into dst. */
+/* Copy a run's result file into dst: its summary.json entry (ext "json"),
+ * or (ext "csv") its row of results.csv, the file's second line. */
 static int append_part(FILE *dst, const char *out_dir, unsigned run, const char *ext)
 {
 	char part[4096], buf[8192];
 	result_path(part, sizeof part, out_dir, run, ext);
 	FILE *f = fopen(part, "r");
-	if (!f)
+	if (!f) {
+		fprintf(stderr, "npusim: cannot read %s: %s\n", part, strerror(errno));
 		return -1;
+	}
+	int c = 0;
+	if (!strcmp(ext, "csv"))
+		while ((c = getc(f)) != EOF && c != '\n')
+			;       /* the column names */
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		fwrite(buf, 1, n, dst);
@@ -458,17 +586,25 @@ static int append_part(FILE *dst, const char *out_dir, unsigned run, const char 
 
 /* ---- points.csv: one row per sweep point, over its repeats ---- */
 
-static int read_row(const char *out_dir, unsigned run, char *buf, size_t len)
+/* Line `line` (0: the column names, 1: the row) of a run's result.csv. */
+static int read_result_line(const char *out_dir, unsigned run, int line, char *buf, size_t len)
 {
 	char part[4096];
-	result_path(part, sizeof part, out_dir, run, "row");
+	result_path(part, sizeof part, out_dir, run, "csv");
 	FILE *f = fopen(part, "r");
 	if (!f)
 		return -1;
-	int ok = fgets(buf, (int)len, f) != NULL;
+	int ok = 1;
+	for (int i = 0; i <= line && ok; i++)
+		ok = fgets(buf, (int)len, f) != NULL;
 	fclose(f);
 	buf[strcspn(buf, "\n")] = 0;
 	return ok ? 0 : -1;
+}
+
+static int read_row(const char *out_dir, unsigned run, char *buf, size_t len)
+{
+	return read_result_line(out_dir, run, 1, buf, len);
 }
 
 /* Field idx of a comma-separated row (a copy, at most len - 1 bytes). */
@@ -529,16 +665,31 @@ static const struct { const char *metric; enum summary how; } point_figures[] = 
 	{ "util_host_cpu", MEDIAN },
 };
 #define N_POINT_FIGURES (sizeof point_figures / sizeof point_figures[0])
-/* the sweep point's columns in results.csv: mode .. threshold_bytes, after
- * run (run_csv_required) */
-#define POINT_FIRST_COLUMN 1
-#define POINT_LAST_COLUMN 6
+/* The columns of results.csv that name a sweep point: the keys with a
+ * column of their own, then the other swept keys. */
+struct point_columns {
+	unsigned idx[N_POINT_KEY_COLUMNS + 64];
+	unsigned n;
+};
 
-static void write_points_header(FILE *f, const struct metrics *names)
+/* From the column names alone (merge has no scenario): the swept keys'
+ * columns are those between `integrity` and `port_base`. */
+static void point_columns(const struct metrics *names, struct point_columns *pc)
+{
+	pc->n = 0;
+	for (unsigned c = 0; c < N_POINT_KEY_COLUMNS; c++)
+		pc->idx[pc->n++] = metric_index(names, point_key_columns[c][2]);
+	unsigned last = metric_index(names, "port_base");
+	for (unsigned i = metric_index(names, "integrity") + 1; i < last && pc->n < 70; i++)
+		pc->idx[pc->n++] = i;
+}
+
+static void write_points_header(FILE *f, const struct metrics *names,
+				const struct point_columns *pc)
 {
 	fprintf(f, "point");
-	for (unsigned c = POINT_FIRST_COLUMN; c <= POINT_LAST_COLUMN; c++)
-		fprintf(f, ",%s", names->m[c].name);
+	for (unsigned c = 0; c < pc->n; c++)
+		fprintf(f, ",%s", names->m[pc->idx[c]].name);
 	fprintf(f, ",runs");
 	for (unsigned i = 0; i < N_POINT_FIGURES; i++) {
 		const char *m = point_figures[i].metric;
@@ -564,9 +715,10 @@ static void write_points_header(FILE *f, const struct metrics *names)
  * once into values[figure * repeat + run]. With echo, the throughput line
  * also goes there. */
 static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct metrics *names,
-		       unsigned point, unsigned repeat, double *values)
+		       const struct point_columns *pc, unsigned point, unsigned repeat,
+		       double *values)
 {
-	char row[16384], field[128], name[POINT_LAST_COLUMN + 1][64];
+	char row[16384], field[128], name[64], swept[1024] = "";
 	unsigned integrity = metric_index(names, "integrity");
 	int all_ok = 1;
 	for (unsigned r = 0; r < repeat; r++) {
@@ -578,10 +730,17 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 		all_ok &= !strcmp(field, "ok");
 	}
 	fprintf(f, "%u", point);
-	for (unsigned c = POINT_FIRST_COLUMN; c <= POINT_LAST_COLUMN; c++) {
-		row_field(row, c, name[c], sizeof name[c]);
-		fprintf(f, ",%s", name[c]);
+	size_t used = 0;
+	for (unsigned c = 0; c < pc->n; c++) {
+		row_field(row, pc->idx[c], name, sizeof name);
+		fprintf(f, ",%s", name);
+		if (c >= N_POINT_KEY_COLUMNS && used < sizeof swept)
+			used += (size_t)snprintf(swept + used, sizeof swept - used, " %s=%s",
+						 names->m[pc->idx[c]].name, name);
 	}
+	char mode[64], conns[64];
+	row_field(row, pc->idx[0], mode, sizeof mode);
+	row_field(row, pc->idx[1], conns, sizeof conns);
 	fprintf(f, ",%u", repeat);
 	for (unsigned i = 0; i < N_POINT_FIGURES; i++) {
 		double *v = &values[i * repeat];
@@ -590,8 +749,8 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 		case MEDIAN_RANGE:
 			fprintf(f, ",%.4f,%.4f,%.4f", med, v[0], v[repeat - 1]);
 			if (echo)
-				fprintf(echo, "point %u: %s %s conns -> %.4f Gbps median of %u runs "
-					"(%.4f-%.4f)\n", point, name[1], name[2], med, repeat, v[0],
+				fprintf(echo, "point %u: %s %s conns%s -> %.4f Gbps median of %u runs "
+					"(%.4f-%.4f)\n", point, mode, conns, swept, med, repeat, v[0],
 					v[repeat - 1]);
 			break;
 		case MEDIAN:
@@ -622,11 +781,13 @@ static int write_points(const char *out_dir, unsigned runs, unsigned repeat,
 		return -1;
 	}
 	FILE *f = atomic_file_stream(af);
-	write_points_header(f, names);
+	struct point_columns pc;
+	point_columns(names, &pc);
+	write_points_header(f, names, &pc);
 	if (echo)
 		fprintf(echo, "per point, over its runs:\n");
 	for (unsigned point = 0; point < runs / repeat; point++) {
-		if (write_point(f, echo, out_dir, names, point, repeat, values) != 0) {
+		if (write_point(f, echo, out_dir, names, &pc, point, repeat, values) != 0) {
 			atomic_file_discard(af);
 			free(values);
 			return -1;
@@ -636,33 +797,97 @@ static int write_points(const char *out_dir, unsigned runs, unsigned repeat,
 	return commit(af);
 }
 
-/* The names of results.csv's columns (the values of a default scenario's
- * point are not used). */
-static int metric_names(struct metrics *names)
+/* The scenario file's (or built-in text's) SHA-256, or "" if unreadable. */
+static void scenario_digest(const struct run_options *o, char hex[65])
 {
-	struct scenario def;
-	struct testbed_config dummy_config;
-	struct testbed_result dummy;
-	struct scenario_point p0;
-	if (scenario_init(&def) != 0)
+	struct sha256 h;
+	sha256_init(&h);
+	hex[0] = 0;
+	if (o->scenario_text) {
+		sha256_update(&h, o->scenario_text, strlen(o->scenario_text));
+	} else if (o->scenario_path) {
+		FILE *f = fopen(o->scenario_path, "rb");
+		if (!f)
+			return;
+		char buf[8192];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+			sha256_update(&h, buf, n);
+		fclose(f);
+	} else {
+		return;
+	}
+	sha256_hex(&h, hex);
+}
+
+/* summary.json's provenance: what was run, by which program, where, when. */
+static void write_provenance(FILE *js, const struct run_list *l, const struct run_options *o,
+			     unsigned first, unsigned n, time_t started)
+{
+	const struct scenario *sc;
+	struct scenario_point p;
+	char err[512], seed[64];
+	char host[256] = "", when[64], hex[65];
+	struct tm tm;
+	if (gethostname(host, sizeof host - 1) != 0)
+		snprintf(host, sizeof host, "unknown");
+	gmtime_r(&started, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	scenario_digest(o, hex);
+	l->get(l->ctx, first, &sc, &p, err, sizeof err);   /* every run checked before */
+	snprintf(seed, sizeof seed, "%s", scenario_value(sc, &p, "run", "seed"));
+	fprintf(js, "  \"provenance\": {\n    \"program\": \"npusim\",\n    \"version\": ");
+	json_write_string(js, npusim_version);
+	fprintf(js, ",\n    \"revision\": ");
+	json_write_string(js, npusim_revision);
+	fprintf(js, ",\n    \"command_line\": ");
+	json_write_string_array(js, o->argv, o->argv ? (unsigned)o->argc : 0);
+	fprintf(js, ",\n    \"sets\": ");
+	json_write_string_array(js, o->sets, o->sets ? o->n_sets : 0);
+	fprintf(js, ",\n    \"scenario_file\": ");
+	if (o->scenario_path)
+		json_write_string(js, o->scenario_path);
+	else
+		fputs("null", js);
+	fprintf(js, ",\n    \"scenario_sha256\": ");
+	json_write_string(js, hex);
+	fprintf(js, ",\n    \"seed\": %s,\n    \"run_seeds\": [", seed);
+	for (unsigned r = first; r < first + n; r++) {
+		l->get(l->ctx, r, &sc, &p, err, sizeof err);
+		fprintf(js, "%s%" PRIu64, r > first ? ", " : "", p.seed);
+	}
+	fprintf(js, "],\n    \"start_time\": ");
+	json_write_string(js, when);
+	fprintf(js, ",\n    \"host\": ");
+	json_write_string(js, host);
+	fprintf(js, "\n  },\n");
+}
+
+/* results.csv's column names, from the first run's result.csv. */
+static int result_names(const char *out_dir, unsigned run, struct metrics *names)
+{
+	char line[16384];
+	if (read_result_line(out_dir, run, 0, line, sizeof line) != 0)
 		return -1;
-	testbed_config_default(&dummy_config);
-	memset(&dummy, 0, sizeof dummy);
-	for (unsigned t = 0; t < NPU_THREADS; t++)
-		dummy.npu_thread_role[t] = "";
-	scenario_point(&def, 0, &p0);
-	collect_metrics(&def, &p0, &dummy_config, &dummy, names);
-	scenario_free(&def);
+	names->n = 0;
+	for (char *tok = strtok(line, ","); tok; tok = strtok(NULL, ",")) {
+		if (names->n == sizeof names->m / sizeof names->m[0])
+			return -1;
+		snprintf(names->m[names->n].name, sizeof names->m[0].name, "%s", tok);
+		names->m[names->n++].value[0] = 0;
+	}
 	return 0;
 }
 
-/* Runs among 0..runs-1 whose row says their integrity check failed. */
-static int count_failed(const char *out_dir, unsigned runs, const struct metrics *names)
+/* Runs among first .. first + n - 1 whose row says their integrity check
+ * failed. */
+static int count_failed(const char *out_dir, unsigned first, unsigned n,
+			const struct metrics *names)
 {
 	char row[16384], field[64];
 	unsigned integrity = metric_index(names, "integrity");
 	int failed = 0;
-	for (unsigned run = 0; run < runs; run++) {
+	for (unsigned run = first; run < first + n; run++) {
 		if (read_row(out_dir, run, row, sizeof row) != 0)
 			return -1;
 		row_field(row, integrity, field, sizeof field);
@@ -671,62 +896,72 @@ static int count_failed(const char *out_dir, unsigned runs, const struct metrics
 	return failed;
 }
 
-int run_assemble(const char *out_dir, const char *name, unsigned runs, unsigned repeat,
-		 const char *shards, FILE *echo)
+/* results.csv, points.csv (each point echoed to `echo` unless NULL) and
+ * summary.json from the result files of runs first .. first + n - 1 (of a
+ * sweep of `runs`), into dest; points.csv only for a whole sweep.
+ * `provenance` is summary.json's members before "runs". Returns the number
+ * of runs whose integrity check failed, or -1. */
+static int assemble(const char *out_dir, const char *dest, const char *name, unsigned first,
+		    unsigned n, unsigned runs, unsigned repeat, const char *provenance, FILE *echo)
 {
 	char path[4096];
 	struct metrics names;
-	if (metric_names(&names) != 0)
+	if (result_names(out_dir, first, &names) != 0) {
+		fprintf(stderr, "npusim: cannot read the columns of run %u in %s\n", first, out_dir);
 		return -1;
-
-	snprintf(path, sizeof path, "%s/results.csv", out_dir);
+	}
+	snprintf(path, sizeof path, "%s/results.csv", dest);
 	struct atomic_file *af = create(path);
 	if (!af)
 		return -1;
 	FILE *csv = atomic_file_stream(af);
 	for (unsigned i = 0; i < names.n; i++)
 		fprintf(csv, "%s%s", names.m[i].name, i + 1 < names.n ? "," : "\n");
-	for (unsigned run = 0; run < runs; run++) {
-		if (append_part(csv, out_dir, run, "row") != 0) {
+	for (unsigned run = first; run < first + n; run++) {
+		if (append_part(csv, out_dir, run, "csv") != 0) {
 			atomic_file_discard(af);
 			return -1;
 		}
 	}
 	if (commit(af))
 		return -1;
-	if (write_points(out_dir, runs, repeat, &names, echo) != 0)
+	if (n == runs && write_points(out_dir, n, repeat, &names, echo) != 0)
 		return -1;
 
-	snprintf(path, sizeof path, "%s/summary.json", out_dir);
+	snprintf(path, sizeof path, "%s/summary.json", dest);
 	if (!(af = create(path)))
 		return -1;
 	FILE *js = atomic_file_stream(af);
 	fprintf(js, "{\n  \"npusim_version\": ");
-	json_write_string(js, NPUSIM_VERSION);
+	json_write_string(js, npusim_version);
 	fprintf(js, ",\n  \"scenario\": ");
 	json_write_string(js, name);
-	if (shards)
-		fprintf(js, ",\n  \"shards\": %s", shards);
-	fprintf(js, ",\n  \"runs\": [\n");
-	for (unsigned run = 0; run < runs; run++) {
+	fprintf(js, ",\n%s  \"runs\": [\n", provenance);
+	for (unsigned run = first; run < first + n; run++) {
 		if (append_part(js, out_dir, run, "json") != 0) {
 			atomic_file_discard(af);
 			return -1;
 		}
-		fputs(run + 1 < runs ? ",\n" : "\n", js);
+		fputs(run + 1 < first + n ? ",\n" : "\n", js);
 	}
 	fprintf(js, "  ]\n}\n");
 	if (commit(af))
 		return -1;
 	/* the result files stay: --resume and merge read them */
-	return count_failed(out_dir, runs, &names);
+	return count_failed(out_dir, first, n, &names);
+}
+
+int run_assemble(const char *out_dir, const char *name, unsigned runs, unsigned repeat,
+		 const char *provenance, FILE *echo)
+{
+	return assemble(out_dir, out_dir, name, 0, runs, runs, repeat, provenance, echo);
 }
 
 int run_complete(const char *out_dir, unsigned run)
 {
 	char path[4096];
 	struct stat st;
-	result_path(path, sizeof path, out_dir, run, "row");
+	result_path(path, sizeof path, out_dir, run, "csv");
 	if (stat(path, &st) != 0)
 		return 0;
 	result_path(path, sizeof path, out_dir, run, "json");
@@ -743,6 +978,87 @@ void run_out_dir(const char *name, const struct run_options *o, char *buf, size_
 		snprintf(buf, len, "results/%s", name);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* run-K/ folders of an earlier, larger sweep (K >= runs) would be read as
+ * this one's: removed with force, else the run refused. Returns 0 or the
+ * exit status. */
+static int clear_stale_runs(const char *out_dir, unsigned runs, int force)
+{
+	DIR *d = opendir(out_dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	char path[4400], first[300] = "";
+	unsigned stale = 0;
+	int status = 0;
+	while ((e = readdir(d))) {
+		char *end;
+		if (strncmp(e->d_name, "run-", 4) != 0 || !isdigit((unsigned char)e->d_name[4]))
+			continue;
+		unsigned long k = strtoul(e->d_name + 4, &end, 10);
+		if (*end || k < runs)
+			continue;
+		if (!stale++)
+			snprintf(first, sizeof first, "%s", e->d_name);
+		if (!force)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", out_dir, e->d_name);
+		if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+			fprintf(stderr, "npusim: cannot remove %s: %s\n", path, strerror(errno));
+			status = 1;
+		}
+	}
+	closedir(d);
+	if (stale && !force) {
+		fprintf(stderr, "npusim: %s holds %u run folder(s) of a larger sweep (%s/, this one "
+				"has %u runs): another folder (-o), or --force to remove them\n",
+			out_dir, stale, first, runs);
+		return 2;
+	}
+	return status;
+}
+
+int run_dry(const struct scenario *sc, const struct run_options *o, FILE *out)
+{
+	char err[512];
+	if (scenario_check(sc, err, sizeof err) != 0) {
+		fprintf(stderr, "npusim: %s\n", err);
+		return 2;
+	}
+	unsigned runs = scenario_runs(sc);
+	if (o->only_run >= 0 && (unsigned)o->only_run >= runs) {
+		fprintf(stderr, "npusim: --run %d: scenario %s has runs 0..%u\n", o->only_run,
+			sc->name, runs - 1);
+		return 2;
+	}
+	fprintf(out, "scenario %s: %u run(s)\n", sc->name, runs);
+	for (unsigned r = 0; r < runs; r++) {
+		struct scenario_point p;
+		struct testbed_config c;
+		char swept[1024];
+		if (o->only_run >= 0 && r != (unsigned)o->only_run)
+			continue;
+		scenario_point(sc, r, &p);
+		scenario_config(sc, &p, &c, err, sizeof err);   /* checked above */
+		swept_text(sc, &p, swept, sizeof swept);
+		fprintf(out, "run %u: mode=%s connections=%s dma.buffer=%s dma.lb=%s%s seed=%llu "
+			     "client.port_base=%u\n", r,
+			scenario_value(sc, &p, "run", "mode"),
+			scenario_value(sc, &p, "run", "connections"),
+			scenario_value(sc, &p, "dma", "buffer"),
+			scenario_value(sc, &p, "dma", "lb"), swept, (unsigned long long)p.seed,
+			c.client.port_base);
+	}
+	return 0;
+}
+
 /* Runs todo[0..n) in `jobs` worker processes; the worst exit status. Each
  * run's output depends only on its point, so the result equals the serial
  * one. */
@@ -755,7 +1071,7 @@ static int run_all(const struct run_list *l, const unsigned *todo, unsigned n,
 	int status = 0;
 	if (jobs <= 1) {
 		for (unsigned i = 0; i < n; i++) {
-			int rc = do_run(l, todo[i], out_dir, o->quiet, l->runs);
+			int rc = do_run(l, todo[i], out_dir, o->quiet, 1, l->runs);
 			if (rc > status)
 				status = rc;
 		}
@@ -773,7 +1089,7 @@ static int run_all(const struct run_list *l, const unsigned *todo, unsigned n,
 			become_worker(interrupt.parent);
 			int worst = 0;
 			for (unsigned i = w; i < n; i += jobs) {
-				int rc = do_run(l, todo[i], out_dir, 1, l->runs);
+				int rc = do_run(l, todo[i], out_dir, o->quiet, 0, l->runs);
 				if (rc > worst)
 					worst = rc;
 			}
@@ -811,15 +1127,48 @@ static int check_list(const struct run_list *l)
 	return 0;
 }
 
+/* The runs this invocation runs: the shard's (all without --shard), the one
+ * --run names, less those --resume keeps. */
+static unsigned *plan(const struct run_list *l, const struct run_options *o,
+		      const struct shard_record *rec, const char *out_dir, unsigned *n)
+{
+	unsigned first = rec->first, last = rec->last, kept = 0;
+	if (o->only_run >= 0) {
+		first = (unsigned)o->only_run;
+		last = first + 1;
+	}
+	unsigned *todo = malloc((last - first + 1) * sizeof *todo);
+	*n = 0;
+	for (unsigned run = first; todo && run < last; run++) {
+		if (o->resume && run_complete(out_dir, run))
+			kept++;
+		else
+			todo[(*n)++] = run;
+	}
+	if (todo && o->resume && !o->quiet)
+		fprintf(stderr, "npusim: resuming in %s: %u run(s) complete, %u to run\n", out_dir,
+			kept, *n);
+	(void)l;
+	return todo;
+}
+
 int run_list(const struct run_list *l, const struct run_options *o, const char *out_dir)
 {
+	time_t started = time(NULL);
 	/* validate every point before anything is written */
 	int status = check_list(l);
 	if (status)
 		return status;
+	if (o->only_run >= 0 && (unsigned)o->only_run >= l->runs) {
+		fprintf(stderr, "npusim: --run %d: scenario %s has runs 0..%u\n", o->only_run,
+			l->name, l->runs - 1);
+		return 2;
+	}
 	struct shard_record rec;
 	if (shard_record_init(&rec, l, o) != 0)
 		return 2;
+	if (o->only_run < 0 && (status = clear_stale_runs(out_dir, l->runs, o->force)) != 0)
+		return status;
 	if (mkdir_p(out_dir) != 0) {
 		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
 		return 1;
@@ -828,49 +1177,61 @@ int run_list(const struct run_list *l, const struct run_options *o, const char *
 		return 1;
 	if (o->resume && shard_check_resume(&rec, out_dir) != 0)
 		return 2;
-	if (prepare_output(out_dir, o->resume) != 0 || shard_record_write(&rec, out_dir) != 0)
+	/* one run (--run) leaves the sweep's other results alone */
+	if (prepare_output(out_dir, o->resume || o->only_run >= 0) != 0 ||
+	    (o->only_run < 0 && shard_record_write(&rec, out_dir) != 0))
 		return 1;
-	unsigned *todo = malloc((rec.last - rec.first + 1) * sizeof *todo);
+	unsigned n;
+	unsigned *todo = plan(l, o, &rec, out_dir, &n);
 	if (!todo)
 		return 1;
-	unsigned n = 0, kept = 0;
-	for (unsigned run = rec.first; run < rec.last; run++) {
-		if (o->resume && run_complete(out_dir, run))
-			kept++;
-		else
-			todo[n++] = run;
-	}
-	if (o->resume && !o->quiet)
-		fprintf(stderr, "npusim: resuming in %s: %u run(s) complete, %u to run\n", out_dir,
-			kept, n);
 	status = run_all(l, todo, n, out_dir, o);
 	free(todo);
 	if (status == 2)
 		return 2;
 	rec.finished = time(NULL);
-	if (shard_record_write(&rec, out_dir) != 0)
+	if (o->only_run < 0 && shard_record_write(&rec, out_dir) != 0)
 		return 1;
-	if (o->shards) {
+	if (o->shards && o->only_run < 0) {
 		if (!o->quiet)
 			fprintf(stderr, "npusim: shard %u/%u (runs %u-%u of %u) in %s; assemble the "
 					"shards with npusim merge\n", o->shard, o->shards, rec.first,
 				rec.last - 1, l->runs, out_dir);
 		return status;
 	}
-	FILE *echo = !o->quiet && l->repeat > 1 ? stderr : NULL;
-	int failed = run_assemble(out_dir, l->name, l->runs, l->repeat, NULL, echo);
+	/* one run of a sweep: its results.csv and summary.json go into its own
+	 * folder, beside its traces, leaving the sweep's untouched */
+	unsigned first = o->only_run >= 0 ? (unsigned)o->only_run : 0;
+	unsigned count = o->only_run >= 0 ? 1 : l->runs;
+	char dest[4200], *prov = NULL;
+	size_t prov_len = 0;
+	if (count < l->runs)
+		snprintf(dest, sizeof dest, "%s/run-%u", out_dir, first);
+	else
+		snprintf(dest, sizeof dest, "%s", out_dir);
+	FILE *pf = open_memstream(&prov, &prov_len);
+	if (!pf)
+		return 1;
+	write_provenance(pf, l, o, first, count, started);
+	fclose(pf);
+	FILE *echo = !o->quiet && l->repeat > 1 && count == l->runs ? stderr : NULL;
+	int failed = assemble(out_dir, dest, l->name, first, count, l->runs, l->repeat, prov, echo);
+	free(prov);
 	if (failed < 0) {
-		fprintf(stderr, "npusim: cannot assemble the results in %s\n", out_dir);
+		fprintf(stderr, "npusim: cannot assemble the results in %s\n", dest);
 		return 1;
 	}
 	if (failed && status == 0)
 		status = 1;
 	/* a missing gnuplot only costs the images; a failing one is an error */
-	if (o->plot && plot_directory(out_dir, o->quiet) < 0 && status == 0)
+	if (o->plot && count == l->runs && plot_directory(out_dir, o->quiet) < 0 && status == 0)
 		status = 1;
-	if (!o->quiet)
+	if (!o->quiet && count == l->runs)
 		fprintf(stderr, "npusim: results in %s/results.csv, points.csv and summary.json\n",
 			out_dir);
+	else if (!o->quiet)
+		fprintf(stderr, "npusim: run %u of %s in %s/ (results.csv, summary.json)\n", first,
+			l->name, dest);
 	return status;
 }
 

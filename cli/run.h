@@ -15,6 +15,16 @@ struct run_options {
 					* (1-based, cli/shard.h); 0: every run */
 	int resume;                    /* keep the runs already complete in the
 					* folder (same settings), run the rest */
+	int only_run;                  /* >= 0: run only this run of the sweep */
+	int force;                     /* write over the results of another sweep */
+	/* provenance for summary.json: the command line, its --set options,
+	 * the scenario file (NULL: built in) */
+	int argc;
+	const char *const *argv;
+	const char *const *sets;
+	unsigned n_sets;
+	const char *scenario_path;
+	const char *scenario_text;     /* a built-in scenario's text */
 };
 
 /* A sweep as a list of runs: run i is point *p of *sc, as `get` gives them
@@ -39,14 +49,19 @@ int run_list(const struct run_list *l, const struct run_options *o, const char *
 /* The folder o names, or results/<name> (a shard: .../shard-K-of-N). */
 void run_out_dir(const char *name, const struct run_options *o, char *buf, size_t len);
 /* Writes results.csv, points.csv and summary.json of runs 0..runs-1 from the
- * part files a run leaves in out_dir (.run-N.row, .run-N.json); `shards`,
- * if not NULL, is summary.json's "shards" member (each shard's provenance).
+ * result files each run leaves in its folder (run-N/result.csv, .json);
+ * `provenance` is summary.json's members before "runs" (each ending ",\n").
  * Returns the number of runs whose integrity check failed, or -1. */
 int run_assemble(const char *out_dir, const char *name, unsigned runs, unsigned repeat,
-		 const char *shards, FILE *echo);
-/* Both part files of the run are there: the run is complete. */
+		 const char *provenance, FILE *echo);
+/* Both result files of the run are there: the run is complete. */
 int run_complete(const char *out_dir, unsigned run);
 int run_mkdir_p(const char *path);
+
+/* --dry-run: every run's point (each swept key) and its resolved ports to
+ * out, or the first bad point's error and nothing else. Returns the exit
+ * status. */
+int run_dry(const struct scenario *sc, const struct run_options *o, FILE *out);
 
 /* The fixed first columns of results.csv. */
 extern const char *const run_csv_required[];

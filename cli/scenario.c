@@ -1127,41 +1127,199 @@ int scenario_check(const struct scenario *sc, char *err, size_t err_len)
 	return 0;
 }
 
+void scenario_swept(const struct scenario *sc, unsigned i, const char **section,
+		    const char **key)
+{
+	const struct scenario_key *k = &keys[sc->sweep_order[i]];
+	*section = k->section;
+	*key = k->name;
+}
+
+const char *scenario_key_unit(const char *section, const char *key)
+{
+	const struct scenario_key *k = find_key(section, key);
+	return k ? k->unit : NULL;
+}
+
+/* A number as JSON: whole numbers without exponent or point where exact. */
+static void json_number(FILE *f, double v)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		fprintf(f, "%.0f", v);
+	else
+		fprintf(f, "%.15g", v);
+}
+
 void scenario_write_json(const struct scenario *sc, const struct scenario_point *p, FILE *f,
 			 const char *indent)
 {
 	for (unsigned i = 0; i < N_KEYS; i++) {
-		char name[96];
-		snprintf(name, sizeof name, "%s.%s", keys[i].section, keys[i].name);
+		const struct scenario_key *k = &keys[i];
+		const char *s = value_at(sc, p, i);
+		char name[96], why[200];
+		double v = 0;
+		int parsed = parse_value(k, s, &v, why, sizeof why) == 0;
+		snprintf(name, sizeof name, "%s.%s", k->section, k->name);
 		fprintf(f, "%s", indent);
 		json_write_string(f, name);
 		fputs(": ", f);
-		json_write_string(f, value_at(sc, p, i));
+		if (!parsed || k->type == T_STRING || k->type == T_ENUM ||
+		    (k->type == T_INT && v == WORD_VALUE)) {
+			json_write_string(f, s);
+		} else if (k->type == T_BOOL) {
+			fputs(v ? "true" : "false", f);
+		} else if (*k->unit) {
+			fputs("{ \"value\": ", f);
+			if (k->type == T_INT)
+				fputs(s, f);   /* decimal digits: exact, even above 2^53 */
+			else
+				json_number(f, v);
+			fputs(", \"unit\": ", f);
+			json_write_string(f, k->unit);
+			fputs(" }", f);
+		} else if (k->type == T_INT) {
+			fputs(s, f);
+		} else {
+			json_number(f, v);
+		}
 		fputs(i + 1 < N_KEYS ? ",\n" : "\n", f);
 	}
 }
 
-void scenario_write_keys_markdown(FILE *f)
+/* A key's accepted values, readable (whole bounds without exponent, sizes
+ * in KiB/MiB/GiB where exact, times in s/ms/us/ns). */
+static void format_bound(char *out, size_t len, const struct scenario_key *k, double v)
 {
-	const char *section = "";
-	for (size_t i = 0; i < N_KEYS; i++) {
-		const struct scenario_key *k = &keys[i];
-		if (strcmp(section, k->section) != 0) {
-			section = k->section;
-			fprintf(f, "\n### [%s]\n\n| key | default | unit | range | meaning |\n"
-				   "|---|---|---|---|---|\n", section);
+	static const struct { const char *suffix; double scale; } bytes[] = {
+		{ "GiB", 1073741824.0 }, { "MiB", 1048576.0 }, { "KiB", 1024.0 } };
+	if (k->type == T_BYTES && v > 0) {
+		for (int i = 0; i < 3; i++) {
+			if (v >= bytes[i].scale && fmod(v, bytes[i].scale) == 0) {
+				snprintf(out, len, "%.0f%s", v / bytes[i].scale, bytes[i].suffix);
+				return;
+			}
 		}
-		char range[96];
-		if (k->type == T_ENUM)
-			snprintf(range, sizeof range, "%s", k->enums);
-		else if (k->type == T_BOOL)
-			snprintf(range, sizeof range, "on, off");
-		else if (k->type == T_STRING)
-			snprintf(range, sizeof range, "text");
-		else if (k->enums)
-			snprintf(range, sizeof range, "%g .. %g, %s", k->min, k->max, k->enums);
-		else
-			snprintf(range, sizeof range, "%g .. %g", k->min, k->max);
-		fprintf(f, "| `%s` | `%s` | %s | %s | %s |\n", k->name, k->dflt, k->unit, range, k->help);
+		if (v == 2147483647.0) {
+			snprintf(out, len, "2GiB-1");
+			return;
+		}
 	}
+	if (k->type == T_TIME && v > 0 && v < 1) {
+		static const struct { const char *suffix; double scale; } t[] = {
+			{ "ms", 1e-3 }, { "us", 1e-6 }, { "ns", 1e-9 }, { "ps", 1e-12 } };
+		for (int i = 0; i < 4; i++) {
+			if (v >= t[i].scale * 0.999) {
+				snprintf(out, len, "%g%s", v / t[i].scale, t[i].suffix);
+				return;
+			}
+		}
+	}
+	if (k->type == T_TIME) {
+		snprintf(out, len, v == floor(v) ? "%.0fs" : "%gs", v);
+		return;
+	}
+	if (k->type == T_RATIO) {
+		snprintf(out, len, "%g%%", v * 100);
+		return;
+	}
+	if ((k->type == T_RATE || k->type == T_FREQ) && v > 0) {
+		static const char *const rate[] = { "bps", "Kbps", "Mbps", "Gbps", "Tbps" };
+		static const char *const freq[] = { "Hz", "kHz", "MHz", "GHz", "THz" };
+		int e = 0;
+		while (e < 4 && v >= 1000 && fmod(v, 1000) == 0) {
+			v /= 1000;
+			e++;
+		}
+		snprintf(out, len, "%.15g%s", v, k->type == T_RATE ? rate[e] : freq[e]);
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 1e19)
+		snprintf(out, len, "%.0f", v);
+	else
+		snprintf(out, len, "%g", v);
+}
+
+static void key_range(const struct scenario_key *k, char *range, size_t len)
+{
+	char lo[48], hi[48];
+	format_bound(lo, sizeof lo, k, k->min);
+	format_bound(hi, sizeof hi, k, k->max);
+	if (k->type == T_ENUM)
+		snprintf(range, len, "%s", k->enums);
+	else if (k->type == T_BOOL)
+		snprintf(range, len, "on, off");
+	else if (k->type == T_STRING)
+		snprintf(range, len, "text");
+	else if (k->enums)
+		snprintf(range, len, "%s .. %s, %s", lo, hi, k->enums);
+	else
+		snprintf(range, len, "%s .. %s", lo, hi);
+}
+
+/* Is keys[i] the first key of its section? (A section's keys need not be
+ * adjacent in the table; the reference lists each section once.) */
+static int first_of_section(size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(keys[j].section, keys[i].section) == 0)
+			return 0;
+	return 1;
+}
+
+int scenario_write_keys_markdown(FILE *f, const char *only)
+{
+	if (only && !section_known(only))
+		return -1;
+	for (size_t s = 0; s < N_KEYS; s++) {
+		if (!first_of_section(s) || (only && strcmp(only, keys[s].section) != 0))
+			continue;
+		fprintf(f, "\n### [%s]\n\n| key | default | unit | range | meaning |\n"
+			   "|---|---|---|---|---|\n", keys[s].section);
+		for (size_t i = s; i < N_KEYS; i++) {
+			const struct scenario_key *k = &keys[i];
+			if (strcmp(k->section, keys[s].section) != 0)
+				continue;
+			char range[160];
+			key_range(k, range, sizeof range);
+			fprintf(f, "| `%s` | `%s` | %s | %s | %s |\n", k->name, k->dflt, k->unit, range,
+				k->help);
+		}
+	}
+	return 0;
+}
+
+int scenario_write_keys_text(FILE *f, const char *only)
+{
+	if (only && !section_known(only))
+		return -1;
+	int first = 1;
+	for (size_t s = 0; s < N_KEYS; s++) {
+		if (!first_of_section(s) || (only && strcmp(only, keys[s].section) != 0))
+			continue;
+		fprintf(f, "%s[%s]\n", first ? "" : "\n", keys[s].section);
+		first = 0;
+		for (size_t i = s; i < N_KEYS; i++) {
+			const struct scenario_key *k = &keys[i];
+			if (strcmp(k->section, keys[s].section) != 0)
+				continue;
+			char range[160], dflt[160];
+			key_range(k, range, sizeof range);
+			snprintf(dflt, sizeof dflt, "%s%s%s", *k->dflt ? k->dflt : "\"\"",
+				 *k->unit ? " " : "", k->unit);
+			fprintf(f, "  %-20s = %-16s %s [%s]\n", k->name, dflt, k->help, range);
+		}
+	}
+	return 0;
+}
+
+void scenario_write_sections(FILE *f)
+{
+	const char *sep = "";
+	for (size_t i = 0; i < N_KEYS; i++) {
+		if (first_of_section(i)) {
+			fprintf(f, "%s%s", sep, keys[i].section);
+			sep = " ";
+		}
+	}
+	fputc('\n', f);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli/json.h"
 #include "cli/run.h"
+#include "cli/version.h"
 #include "sim/atomic_file.h"
 #include "sim/rng.h"
 
@@ -70,7 +71,8 @@ int shard_record_init(struct shard_record *r, const struct run_list *l,
 	memset(r, 0, sizeof *r);
 	snprintf(r->kind, sizeof r->kind, "%s", l->kind);
 	snprintf(r->scenario, sizeof r->scenario, "%s", l->name);
-	snprintf(r->version, sizeof r->version, "%s", NPUSIM_VERSION);
+	/* the revision too: two builds of one release may differ */
+	snprintf(r->version, sizeof r->version, "%s (%s)", npusim_version, npusim_revision);
 	r->runs = l->runs;
 	r->repeat = l->repeat;
 	r->shard = o->shards ? o->shard : 1;

@@ -46,7 +46,7 @@ static int parse_args(int argc, char **argv, struct slurm_args *a)
 	memset(a, 0, sizeof *a);
 	a->shards = 16;
 	a->jobs = 1;
-	for (int i = 0; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {     /* argv[0]: "slurm" */
 		const char *s = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(s, "--")) {
 			a->sbatch = argv + i + 1;

@@ -12,6 +12,7 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -654,33 +655,57 @@ int replay_main(int argc, char **argv)
 	replay_options_default(&opt);
 	struct lro_config cfg;
 	replay_config_default(&cfg);
-	for (int i = 0; i < argc; i++) {
-		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(argv[i], "-o") && next)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--filter") && next)
-			opt.filter = argv[++i];
-		else if (!strcmp(argv[i], "--mode") && next) {
-			const char *m = argv[++i];
-			if (strcmp(m, "lro") && strcmp(m, "nic"))
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "threshold", required_argument, NULL, 't' },
+		{ "no-active-ack", no_argument, NULL, 'n' },
+		{ "no-verify-csum", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			opt.filter = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "lro") && strcmp(optarg, "nic"))
 				return usage("--mode is lro or nic");
-			cfg.mode = strcmp(m, "nic") ? LRO_MODE_LRO : LRO_MODE_NIC;
-		} else if (!strcmp(argv[i], "--threshold") && next) {
+			cfg.mode = strcmp(optarg, "nic") ? LRO_MODE_LRO : LRO_MODE_NIC;
+			break;
+		case 't': {
 			char *end;
-			unsigned long t = strtoul(argv[++i], &end, 10);
+			unsigned long t = strtoul(optarg, &end, 10);
 			if (*end || t < 1 || t > 1048576)
 				return usage("--threshold is a byte count 1..1048576");
 			cfg.threshold_bytes = (uint32_t)t;
-		} else if (!strcmp(argv[i], "--no-active-ack"))
+			break;
+		}
+		case 'n':
 			cfg.active_ack = false;
-		else if (!strcmp(argv[i], "--no-verify-csum"))
+			break;
+		case 'c':
 			opt.verify_csum = false;
-		else if (!strcmp(argv[i], "--json"))
+			break;
+		case 'j':
 			opt.json = true;
-		else if (argv[i][0] != '-' && !in)
-			in = argv[i];
-		else
+			break;
+		default:
+			return usage("unknown option or missing value");
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (in)
 			return usage("unexpected argument");
+		in = argv[i];
 	}
 	if (!in || !out)
 		return usage("needs an input capture and -o OUT.pcap");

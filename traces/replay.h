@@ -16,6 +16,7 @@
 
 /* npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]
  *                [--threshold BYTES] [--no-active-ack] [--no-verify-csum] [--json]
+ * argv[0] is the command's name; options as getopt_long takes them.
  * Returns the exit status: 0 ok; 1 the output is written but the input was
  * not all replayed (REPLAY_INCOMPLETE: a capture cut short, frames cut by
  * the snaplen, checksums a sender's offload left; said on stderr), or the

@@ -42,13 +42,13 @@ def interrupted(proc, sig, d, what):
 for sig in (signal.SIGINT, signal.SIGTERM):
     d = f"{t}/serial{sig}"
     p = subprocess.Popen([npusim, "run", *long.split(), "-o", d, "-j", "1"], stderr=subprocess.PIPE)
-    wait_for(lambda: os.path.exists(f"{d}/run-0/result.row"), "the first run")
+    wait_for(lambda: os.path.exists(f"{d}/run-0/result.csv"), "the first run")
     p.send_signal(sig)
     interrupted(p, sig, d, f"serial run, signal {sig}")
     assert not os.path.exists(f"{d}/results.csv")
     # the completed run's result is whole; the interrupted one has none
-    assert open(f"{d}/run-0/result.row").read().endswith("\n")
-    assert not os.path.exists(f"{d}/run-1/result.row")
+    assert open(f"{d}/run-0/result.csv").read().endswith("\n")
+    assert not os.path.exists(f"{d}/run-1/result.csv")
 
 # run -j 2: the workers stop too, and leave nothing
 d = f"{t}/par"
@@ -78,11 +78,12 @@ wait_for(lambda: not any(os.path.exists(f"/proc/{k}") and
 left = leftovers(d)
 assert not left, f"killed workers left {left}"
 # a new run into that folder (no --resume) removes the results the killed
-# one left: none passes for one of its own
+# one left, none passes for one of its own (a smaller sweep: --force lets
+# it remove the larger one's run folders)
 r = subprocess.run([npusim, "run", f"{root}/tests/data/tiny.ini", "--set", "run.mode=lro",
-                    "--set", "run.connections=1", "--quiet", "--no-plot", "-o", d])
+                    "--set", "run.connections=1", "--quiet", "--no-plot", "--force", "-o", d])
 assert r.returncode == 0 and not leftovers(d), leftovers(d)
-assert not glob.glob(f"{d}/run-[1-9]*/result.*"), glob.glob(f"{d}/run-*/result.*")
+assert not glob.glob(f"{d}/run-[1-9]*"), glob.glob(f"{d}/run-*")
 
 # a second run into a folder in use is refused, the first one unharmed
 d = f"{t}/lock"

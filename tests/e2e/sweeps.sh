@@ -7,12 +7,14 @@ t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 run() { "$NPUSIM" run tests/data/tiny.ini --quiet --no-plot "$@"; }
-# summary.json without the merged one's "shards" (each shard's host and times)
+# summary.json without "provenance" and the merged one's "shards" (hosts, times)
 same_summary() {
 	python3 - "$1" "$2" <<'PY' || fail "summary.json of $2 differs from $1"
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:])
+# provenance says who ran it, where and when; a merge adds the shards'
 assert len(b.pop("shards")) >= 1
+a.pop("provenance"), b.pop("provenance")
 assert a == b
 PY
 }
@@ -63,16 +65,16 @@ refuse "run 2 in $t/s2 is incomplete" "$t/s1" "$t/s2" "$t/s3" "$t/s4"
 
 # --resume: a run interrupted by a kill (its part file missing, a temporary
 # left) runs again; the complete ones are kept (their files untouched)
-touch "$t/s2/run-2/result.row.tmp.99999" "$t/s2/run-2/threads.csv.tmp.99999" "$t/s2/sweep.json.tmp.99999"
-touch -d '2000-01-01' "$t/s2/run-1/result.row"
+touch "$t/s2/run-2/result.csv.tmp.99999" "$t/s2/run-2/threads.csv.tmp.99999" "$t/s2/sweep.json.tmp.99999"
+touch -d '2000-01-01' "$t/s2/run-1/result.csv"
 "$NPUSIM" run tests/data/tiny.ini --no-plot "$@" --shard 2/4 -o "$t/s2" --resume 2> "$t/log" || fail "resume: $(cat "$t/log")"
 grep -q '1 run(s) complete, 1 to run' "$t/log" || fail "resume: $(cat "$t/log")"
-[ "$(stat -c %Y "$t/s2/run-1/result.row")" -lt 1000000000 ] || fail "resume reran a complete run"
+[ "$(stat -c %Y "$t/s2/run-1/result.csv")" -lt 1000000000 ] || fail "resume reran a complete run"
 [ -z "$(find "$t/s2" -name "*.tmp.*")" ] || fail "resume left a temporary"
 "$NPUSIM" merge "$t/merged2" "$t/s1" "$t/s2" "$t/s3" "$t/s4" --quiet --no-plot
 cmp "$t/whole/results.csv" "$t/merged2/results.csv" || fail "resumed shard differs"
 # the whole sweep: resume after a run's results were lost, same bytes
-rm "$t/whole/run-5/result.row" "$t/whole/results.csv"
+rm "$t/whole/run-5/result.csv" "$t/whole/results.csv"
 run "$@" -o "$t/whole" -j 2 --resume || fail "resume of the whole sweep"
 cmp "$t/merged/results.csv" "$t/whole/results.csv" || fail "resumed sweep differs"
 cmp "$t/merged/points.csv" "$t/whole/points.csv" || fail "resumed points differ"
