@@ -14,3 +14,14 @@ void json_write_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+void json_write_string_array(FILE *f, const char *const *v, unsigned n)
+{
+	fputc('[', f);
+	for (unsigned i = 0; i < n; i++) {
+		json_write_string(f, v[i]);
+		if (i + 1 < n)
+			fputs(", ", f);
+	}
+	fputc(']', f);
+}

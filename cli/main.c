@@ -8,9 +8,13 @@
 #include <unistd.h>
 
 #include "cli/compare.h"
+#include "cli/merge.h"
 #include "cli/plot.h"
 #include "cli/run.h"
 #include "cli/scenario.h"
+#include "cli/sensitivity.h"
+#include "cli/shard.h"
+#include "cli/slurm.h"
 #include "cli/version.h"
 #include "sim/log.h"
 #include "traces/replay.h"
@@ -20,7 +24,7 @@
 /* Every option of every command; a command lists the ones it takes. */
 enum opt_id {
 	OPT_SET = 256, OPT_OUT, OPT_JOBS, OPT_SEED, OPT_LOG, OPT_QUIET, OPT_NO_PLOT, OPT_DRY_RUN,
-	OPT_RUN, OPT_FORCE, OPT_MARKDOWN, OPT_TOLERANCE, OPT_KEYS, OPT_HELP,
+	OPT_RUN, OPT_FORCE, OPT_MARKDOWN, OPT_TOLERANCE, OPT_KEYS, OPT_HELP, OPT_SHARD, OPT_RESUME,
 };
 
 struct opt_spec {
@@ -52,6 +56,26 @@ static const struct opt_spec run_opts[] = {
 	{ "dry-run", 'n', no_argument, OPT_DRY_RUN, NULL, "list the runs and their settings, run nothing" },
 	{ "force", 'f', no_argument, OPT_FORCE, NULL,
 	  "write into a folder holding a larger sweep's results (its other run-N/ removed)" },
+	{ "shard", 0, required_argument, OPT_SHARD, "K/N",
+	  "run only the K-th of N slices of the sweep (npusim merge assembles them)" },
+	{ "resume", 0, no_argument, OPT_RESUME, NULL,
+	  "keep the runs already complete in the folder, run the others" },
+	OPTS_END
+};
+
+static const struct opt_spec sensitivity_opts[] = {
+	{ "set", 0, required_argument, OPT_SET, "section.key=value",
+	  "override a key of the study's scenario; repeatable" },
+	{ "output", 'o', required_argument, OPT_OUT, "DIR", "results folder (default results/<study>)" },
+	{ "jobs", 'j', required_argument, OPT_JOBS, "N", "run in N worker processes (1..256)" },
+	{ "quiet", 'q', no_argument, OPT_QUIET, NULL, "no progress or per-run lines" },
+	{ "no-plot", 0, no_argument, OPT_NO_PLOT, NULL, "do not draw the tornado plots" },
+	{ "force", 'f', no_argument, OPT_FORCE, NULL,
+	  "write into a folder holding a larger sweep's results (its other run-N/ removed)" },
+	{ "shard", 0, required_argument, OPT_SHARD, "K/N",
+	  "run only the K-th of N slices of the study (npusim merge assembles them)" },
+	{ "resume", 0, no_argument, OPT_RESUME, NULL,
+	  "keep the runs already complete in the folder, run the others" },
 	OPTS_END
 };
 
@@ -187,6 +211,15 @@ static int apply_option(const struct command *c, struct cli_args *a, int id, con
 	case OPT_FORCE:
 		a->run.force = 1;
 		break;
+	case OPT_SHARD: {
+		char err[160];
+		if (shard_parse(arg, &a->run.shard, &a->run.shards, err, sizeof err) != 0)
+			return usage_error(c->name, err, NULL);
+		break;
+	}
+	case OPT_RESUME:
+		a->run.resume = 1;
+		break;
 	case OPT_MARKDOWN:
 		a->markdown = 1;
 		break;
@@ -310,6 +343,12 @@ static int cmd_run(struct cli_args *a)
 		rc = run_scenario(&sc, &a->run);
 	scenario_free(&sc);
 	return rc;
+}
+
+static int cmd_sensitivity(struct cli_args *a)
+{
+	a->run.scenario_path = a->positional[0];
+	return sensitivity_main(a->positional[0], a->sets, a->n_sets, &a->run);
 }
 
 /* The demo: the paper's experiments at a size that runs in minutes. */
@@ -472,6 +511,29 @@ static const struct command commands[] = {
 	  "and relative, with each side's range over its repeats. Exit 0 when every metric is\n"
 	  "within the tolerance, 1 otherwise, 2 when the folders cannot be compared.",
 	  compare_opts, 2, 2, cmd_compare, NULL },
+	{ "merge", "OUT DIR... [--quiet] [--no-plot]",
+	  "assemble the shard folders of one sweep into OUT",
+	  "Assemble the shard folders of one sweep (run --shard K/N) into OUT: the results.csv,\n"
+	  "points.csv, summary.json and plots one run of the whole sweep writes. Refuses shards\n"
+	  "of other scenarios, settings or versions; names missing, duplicate and incomplete\n"
+	  "runs (docs/SWEEPS.md).",
+	  NULL, 0, 0, NULL, merge_main },
+	{ "slurm", "SCENARIO [-o DIR] [--shards N] [--max-parallel M] [-j N] [--set k=v]...\n"
+		   "                    [--submit] [-- sbatch options]",
+	  "write (and submit) a Slurm job array of the sweep's shards and its merge job",
+	  "Write DIR/sweep.sbatch (a job array, one task per shard, each running\n"
+	  "`npusim run --shard $SLURM_ARRAY_TASK_ID/N --resume`), DIR/merge.sbatch (npusim merge,\n"
+	  "after the array succeeded) and DIR/submit.sh; --submit submits them and prints the\n"
+	  "job ids. A study file (a [sensitivity] section) runs as `npusim sensitivity`.\n"
+	  "Options after -- go into both scripts as #SBATCH lines (docs/SWEEPS.md).",
+	  NULL, 0, 0, NULL, slurm_main },
+	{ "sensitivity", "STUDY [options]",
+	  "every free parameter at its range's ends and along Morris trajectories",
+	  "Run a sensitivity study (scenarios/sensitivity.ini): every free parameter at the low\n"
+	  "and high end of its range, the others at their defaults, and Morris trajectories;\n"
+	  "write DIR/sensitivity.csv and DIR/tornado-<output>.png per headline output\n"
+	  "(docs/CALIBRATION.md, \"Sensitivity\").",
+	  sensitivity_opts, 1, 1, cmd_sensitivity, NULL },
 	{ "plot", "DIR", "redraw the plots of a results folder",
 	  "Redraw the plots of a results folder with gnuplot.", no_opts, 1, 1, cmd_plot,
 	  NULL },
@@ -493,7 +555,7 @@ static void print_usage(FILE *f)
 		   "does TCP Large Receive Offload in firmware, the Linux 2.6.32 server behind\n"
 		   "it, the client sending TCP, and the fiber between them.\n\ncommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++) {
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].brief);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].brief);
 	}
 	fprintf(f, "\nExit status: 0 success, 1 a run failed (integrity), could not write, or\n"
 		   "(compare) a difference out of tolerance; 2 bad input.\n");

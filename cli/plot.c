@@ -292,6 +292,9 @@ int plot_directory(const char *dir, int quiet)
 		missing |= r == 1;
 		rc |= r < 0;
 	}
+	int r = plot_tornados(dir, 1);
+	missing |= r == 1;
+	rc |= r < 0;
 	DIR *d = opendir(dir);
 	if (!d) {
 		fprintf(stderr, "npusim: cannot plot %s: %s\n", dir, strerror(errno));
@@ -331,4 +334,33 @@ int plot_directory(const char *dir, int quiet)
 	if (!quiet)
 		fprintf(stderr, "npusim: plots in %s (throughput.png, run-*/ *.png)\n", dir);
 	return 0;
+}
+
+int plot_tornados(const char *dir, int quiet)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "npusim: cannot plot %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	struct dirent *e;
+	int rc = 0, missing = 0;
+	while (!missing && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (strncmp(e->d_name, "tornado-", 8) != 0 || n < 12 ||
+		    strcmp(e->d_name + n - 4, ".csv") != 0)
+			continue;
+		char path[4096], png[4096], output[256];
+		snprintf(output, sizeof output, "%.*s", (int)(n - 12), e->d_name + 8);
+		snprintf(path, sizeof path, "%.3000s/%.255s", dir, e->d_name);
+		snprintf(png, sizeof png, "%.3000s/tornado-%.200s.png", dir, output);
+		const char *vars[] = { "data", path, "out", png, "output", output, NULL };
+		int r = gnuplot("tornado.gp", vars, png);
+		missing |= r == 1;
+		rc |= r < 0;
+	}
+	closedir(d);
+	if (missing && !quiet)
+		fprintf(stderr, "npusim: gnuplot is not installed: no plots (apt-get install gnuplot-nox)\n");
+	return missing ? 1 : rc ? -1 : 0;
 }

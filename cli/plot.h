@@ -8,4 +8,8 @@
  * script failed (its image removed). A message says which. */
 int plot_directory(const char *dir, int quiet);
 
+/* The tornado plots of a sensitivity study (tornado-*.csv -> .png); the
+ * same return values. */
+int plot_tornados(const char *dir, int quiet);
+
 #endif

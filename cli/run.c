@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "cli/json.h"
 #include "cli/plot.h"
+#include "cli/shard.h"
 #include "cli/sha256.h"
 #include "cli/version.h"
 #include "sim/atomic_file.h"
@@ -44,6 +45,19 @@ static int mkdir_p(const char *path)
 		*p = '/';
 	}
 	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int run_mkdir_p(const char *path)
+{
+	return mkdir_p(path);
+}
+
+/* A run's result files, written last: its columns and row of results.csv
+ * (result.csv) and its entry of summary.json (result.json). */
+static void result_path(char *buf, size_t len, const char *out_dir, unsigned run,
+			const char *ext)
+{
+	snprintf(buf, len, "%s/run-%u/result.%s", out_dir, run, ext);
 }
 
 /* path through sim/atomic_file; NULL (named on stderr) when it cannot be
@@ -75,44 +89,12 @@ static struct {
 	pid_t parent;
 	pid_t workers[256];
 	volatile sig_atomic_t n_workers;
-	unsigned runs;
-	char dir[4096];
 } interrupt;
 
-/* b + s, NUL-terminated within cap (async-signal-safe). */
-static size_t append(char *b, size_t at, size_t cap, const char *s)
-{
-	while (*s && at + 1 < cap)
-		b[at++] = *s++;
-	b[at] = 0;
-	return at;
-}
-
-/* The run parts (.run-N.row, .run-N.json) of interrupt.dir, removed with
- * unlink only (async-signal-safe). */
-static void remove_parts(void)
-{
-	char path[4200];
-	for (unsigned run = 0; run < interrupt.runs; run++) {
-		char num[16], *d = num + sizeof num;
-		*--d = 0;
-		unsigned v = run;
-		do
-			*--d = (char)('0' + v % 10);
-		while ((v /= 10) != 0);
-		size_t at = append(path, 0, sizeof path, interrupt.dir);
-		at = append(path, at, sizeof path, "/.run-");
-		at = append(path, at, sizeof path, d);
-		append(path, at, sizeof path, ".row");
-		unlink(path);
-		append(path, at, sizeof path, ".json");
-		unlink(path);
-	}
-}
-
 /* SIGINT/SIGTERM in the parent: the workers are stopped (each removes its
- * own temporaries) and waited for, then the parts go; sim/atomic_file
- * removes the parent's temporaries and says so. */
+ * own temporaries) and waited for; sim/atomic_file removes the parent's
+ * temporaries and says so. The result files of the runs that completed stay
+ * (each is whole): --resume keeps those runs. */
 static void on_interrupt(int sig)
 {
 	(void)sig;
@@ -122,7 +104,6 @@ static void on_interrupt(int sig)
 		kill(interrupt.workers[w], SIGTERM);
 	for (int w = 0; w < interrupt.n_workers; w++)
 		waitpid(interrupt.workers[w], NULL, 0);
-	remove_parts();
 }
 
 /* In a worker: its own temporaries only, and death with the parent even
@@ -168,8 +149,8 @@ static int lock_output(const char *dir)
 	return 0;
 }
 
-/* Parts a run that was killed outright (SIGKILL) left behind. */
-static void remove_stale_parts(const char *dir)
+/* Temporaries a run killed outright (SIGKILL) left in dir (NAME.tmp.PID). */
+static void remove_temporaries(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -177,27 +158,47 @@ static void remove_stale_parts(const char *dir)
 	struct dirent *e;
 	char path[4400];
 	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (strncmp(e->d_name, ".run-", 5) != 0 ||
-		    !((n > 4 && !strcmp(e->d_name + n - 4, ".row")) ||
-		      (n > 5 && !strcmp(e->d_name + n - 5, ".json"))))
+		if (!strstr(e->d_name, ".tmp."))
 			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		snprintf(path, sizeof path, "%.4000s/%.255s", dir, e->d_name);
 		unlink(path);
 	}
 	closedir(d);
 }
 
-/* Everything above, before the first run. Returns 0 or -1 (message given). */
-static int prepare_output(const char *dir, unsigned runs)
+/* The temporaries killed runs left, in dir and its run folders; unless
+ * resuming, also every run's result files, so that no result of an earlier
+ * sweep passes for one of this sweep's. */
+static void clean_output(const char *dir, int resume)
 {
-	if (lock_output(dir) != 0)
-		return -1;
-	remove_stale_parts(dir);
+	remove_temporaries(dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char run_dir[4400], path[4500];
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "run-", 4) != 0)
+			continue;
+		snprintf(run_dir, sizeof run_dir, "%.4000s/%.255s", dir, e->d_name);
+		remove_temporaries(run_dir);
+		if (resume)
+			continue;
+		snprintf(path, sizeof path, "%s/result.csv", run_dir);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/result.json", run_dir);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* Everything above, before the first run, the folder locked. Returns 0 or
+ * -1 (message given). */
+static int prepare_output(const char *dir, int resume)
+{
+	clean_output(dir, resume);
 	interrupt.parent = getpid();
 	interrupt.n_workers = 0;
-	interrupt.runs = runs;
-	snprintf(interrupt.dir, sizeof interrupt.dir, "%s", dir);
 	atomic_file_trap_signals("npusim: interrupted: temporary files removed", on_interrupt);
 	return 0;
 }
@@ -605,15 +606,16 @@ static void json_write_metric(FILE *f, const char *name, const char *value, doub
 }
 
 /* Everything one run yields, as text for the parent to assemble. */
-static int do_run(const struct scenario *sc, unsigned run, const char *out_dir,
+static int do_run(const struct run_list *l, unsigned run, const char *out_dir,
 		  struct reporter *rep)
 {
+	const struct scenario *sc;
 	struct scenario_point p;
 	struct testbed_config c;
 	struct testbed_result r;
 	char err[512], run_dir[4096], path[4096];
-	scenario_point(sc, run, &p);
-	if (scenario_config(sc, &p, &c, err, sizeof err) != 0) {
+	if (l->get(l->ctx, run, &sc, &p, err, sizeof err) != 0 ||
+	    scenario_config(sc, &p, &c, err, sizeof err) != 0) {
 		fprintf(stderr, "npusim: %s\n", err);
 		return 2;
 	}
@@ -632,16 +634,18 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir,
 		return 1;
 	struct metrics ms;
 	collect_metrics(sc, &p, &c, &r, &ms);
-	snprintf(path, sizeof path, "%s/.run-%u.row", out_dir, run);
+	result_path(path, sizeof path, out_dir, run, "csv");
 	struct atomic_file *af = create(path);
 	if (!af)
 		return 1;
 	FILE *f = atomic_file_stream(af);
 	for (unsigned i = 0; i < ms.n; i++)
+		fprintf(f, "%s%s", ms.m[i].name, i + 1 < ms.n ? "," : "\n");
+	for (unsigned i = 0; i < ms.n; i++)
 		fprintf(f, "%s%s", ms.m[i].value, i + 1 < ms.n ? "," : "\n");
 	if (commit(af))
 		return 1;
-	snprintf(path, sizeof path, "%s/.run-%u.json", out_dir, run);
+	result_path(path, sizeof path, out_dir, run, "json");
 	if (!(af = create(path)))
 		return 1;
 	f = atomic_file_stream(af);
@@ -671,14 +675,21 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir,
 	return r.integrity_ok && !r.output_errors ? 0 : 1;
 }
 
-/* Copy a run's part file (.run-N.row / .run-N.json) into dst. */
+/* Copy a run's result file into dst: its summary.json entry (ext "json"),
+ * or (ext "csv") its row of results.csv, the file's second line. */
 static int append_part(FILE *dst, const char *out_dir, unsigned run, const char *ext)
 {
 	char part[4096], buf[8192];
-	snprintf(part, sizeof part, "%s/.run-%u.%s", out_dir, run, ext);
+	result_path(part, sizeof part, out_dir, run, ext);
 	FILE *f = fopen(part, "r");
-	if (!f)
+	if (!f) {
+		fprintf(stderr, "npusim: cannot read %s: %s\n", part, strerror(errno));
 		return -1;
+	}
+	int c = 0;
+	if (!strcmp(ext, "csv"))
+		while ((c = getc(f)) != EOF && c != '\n')
+			;       /* the column names */
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		fwrite(buf, 1, n, dst);
@@ -691,17 +702,25 @@ static int append_part(FILE *dst, const char *out_dir, unsigned run, const char 
 
 /* ---- points.csv: one row per sweep point, over its repeats ---- */
 
-static int read_row(const char *out_dir, unsigned run, char *buf, size_t len)
+/* Line `line` (0: the column names, 1: the row) of a run's result.csv. */
+static int read_result_line(const char *out_dir, unsigned run, int line, char *buf, size_t len)
 {
 	char part[4096];
-	snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
+	result_path(part, sizeof part, out_dir, run, "csv");
 	FILE *f = fopen(part, "r");
 	if (!f)
 		return -1;
-	int ok = fgets(buf, (int)len, f) != NULL;
+	int ok = 1;
+	for (int i = 0; i <= line && ok; i++)
+		ok = fgets(buf, (int)len, f) != NULL;
 	fclose(f);
 	buf[strcspn(buf, "\n")] = 0;
 	return ok ? 0 : -1;
+}
+
+static int read_row(const char *out_dir, unsigned run, char *buf, size_t len)
+{
+	return read_result_line(out_dir, run, 1, buf, len);
 }
 
 /* Field idx of a comma-separated row (a copy, at most len - 1 bytes). */
@@ -769,16 +788,16 @@ struct point_columns {
 	unsigned n;
 };
 
-static void point_columns(const struct scenario *sc, const struct metrics *names,
-			  struct point_columns *pc)
+/* From the column names alone (merge has no scenario): the swept keys'
+ * columns are those between `integrity` and `port_base`. */
+static void point_columns(const struct metrics *names, struct point_columns *pc)
 {
-	struct swept_column swept[64];
-	unsigned n_swept = swept_columns(sc, swept);
 	pc->n = 0;
 	for (unsigned c = 0; c < N_POINT_KEY_COLUMNS; c++)
 		pc->idx[pc->n++] = metric_index(names, point_key_columns[c][2]);
-	for (unsigned i = 0; i < n_swept; i++)
-		pc->idx[pc->n++] = metric_index(names, swept[i].name);
+	unsigned last = metric_index(names, "port_base");
+	for (unsigned i = metric_index(names, "integrity") + 1; i < last && pc->n < 70; i++)
+		pc->idx[pc->n++] = i;
 }
 
 static void write_points_header(FILE *f, const struct metrics *names,
@@ -866,11 +885,10 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 }
 
 /* points.csv; with echo, each point's throughput line goes there too. */
-static int write_points(const struct scenario *sc, const char *out_dir, unsigned runs,
+static int write_points(const char *out_dir, unsigned runs, unsigned repeat,
 			const struct metrics *names, FILE *echo)
 {
 	char path[4096];
-	unsigned repeat = scenario_repeats(sc);
 	double *values = malloc(N_POINT_FIGURES * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
 	struct atomic_file *af = values ? create(path) : NULL;
@@ -880,7 +898,7 @@ static int write_points(const struct scenario *sc, const char *out_dir, unsigned
 	}
 	FILE *f = atomic_file_stream(af);
 	struct point_columns pc;
-	point_columns(sc, names, &pc);
+	point_columns(names, &pc);
 	write_points_header(f, names, &pc);
 	if (echo)
 		fprintf(echo, "per point, over its runs:\n");
@@ -918,21 +936,13 @@ static void scenario_digest(const struct run_options *o, char hex[65])
 	sha256_hex(&h, hex);
 }
 
-static void json_string_array(FILE *f, const char *const *v, unsigned n)
-{
-	fputc('[', f);
-	for (unsigned i = 0; i < n; i++) {
-		json_write_string(f, v[i]);
-		if (i + 1 < n)
-			fputs(", ", f);
-	}
-	fputc(']', f);
-}
-
 /* summary.json's provenance: what was run, by which program, where, when. */
-static void write_provenance(FILE *js, const struct scenario *sc, const struct run_options *o,
+static void write_provenance(FILE *js, const struct run_list *l, const struct run_options *o,
 			     unsigned first, unsigned n, time_t started)
 {
+	const struct scenario *sc;
+	struct scenario_point p;
+	char err[512], seed[64];
 	char host[256] = "", when[64], hex[65];
 	struct tm tm;
 	if (gethostname(host, sizeof host - 1) != 0)
@@ -940,16 +950,16 @@ static void write_provenance(FILE *js, const struct scenario *sc, const struct r
 	gmtime_r(&started, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	scenario_digest(o, hex);
-	struct scenario_point p;
-	scenario_point(sc, first, &p);
+	l->get(l->ctx, first, &sc, &p, err, sizeof err);   /* every run checked before */
+	snprintf(seed, sizeof seed, "%s", scenario_value(sc, &p, "run", "seed"));
 	fprintf(js, "  \"provenance\": {\n    \"program\": \"npusim\",\n    \"version\": ");
 	json_write_string(js, npusim_version);
 	fprintf(js, ",\n    \"revision\": ");
 	json_write_string(js, npusim_revision);
 	fprintf(js, ",\n    \"command_line\": ");
-	json_string_array(js, o->argv, o->argv ? (unsigned)o->argc : 0);
+	json_write_string_array(js, o->argv, o->argv ? (unsigned)o->argc : 0);
 	fprintf(js, ",\n    \"sets\": ");
-	json_string_array(js, o->sets, o->sets ? o->n_sets : 0);
+	json_write_string_array(js, o->sets, o->sets ? o->n_sets : 0);
 	fprintf(js, ",\n    \"scenario_file\": ");
 	if (o->scenario_path)
 		json_write_string(js, o->scenario_path);
@@ -957,10 +967,9 @@ static void write_provenance(FILE *js, const struct scenario *sc, const struct r
 		fputs("null", js);
 	fprintf(js, ",\n    \"scenario_sha256\": ");
 	json_write_string(js, hex);
-	fprintf(js, ",\n    \"seed\": %s,\n    \"run_seeds\": [",
-		scenario_value(sc, &p, "run", "seed"));
+	fprintf(js, ",\n    \"seed\": %s,\n    \"run_seeds\": [", seed);
 	for (unsigned r = first; r < first + n; r++) {
-		scenario_point(sc, r, &p);
+		l->get(l->ctx, r, &sc, &p, err, sizeof err);
 		fprintf(js, "%s%" PRIu64, r > first ? ", " : "", p.seed);
 	}
 	fprintf(js, "],\n    \"start_time\": ");
@@ -970,24 +979,53 @@ static void write_provenance(FILE *js, const struct scenario *sc, const struct r
 	fprintf(js, "\n  },\n");
 }
 
-/* results.csv, points.csv (each point echoed to `echo` unless NULL) and
- * summary.json from the part files of runs first .. first + n - 1, into
- * dest; points.csv only for a whole sweep. */
-static int assemble(const struct scenario *sc, const struct run_options *o, const char *out_dir,
-		    const char *dest, unsigned first, unsigned n, FILE *echo, time_t started)
+/* results.csv's column names, from the first run's result.csv. */
+static int result_names(const char *out_dir, unsigned run, struct metrics *names)
 {
-	char path[4096], part[4096];
-	struct metrics names;
-	struct testbed_config dummy_config;
-	struct testbed_result dummy;
-	struct scenario_point p0;
-	testbed_config_default(&dummy_config);
-	memset(&dummy, 0, sizeof dummy);
-	for (unsigned t = 0; t < NPU_THREADS; t++)
-		dummy.npu_thread_role[t] = "";
-	scenario_point(sc, 0, &p0);
-	collect_metrics(sc, &p0, &dummy_config, &dummy, &names);
+	char line[16384];
+	if (read_result_line(out_dir, run, 0, line, sizeof line) != 0)
+		return -1;
+	names->n = 0;
+	for (char *tok = strtok(line, ","); tok; tok = strtok(NULL, ",")) {
+		if (names->n == sizeof names->m / sizeof names->m[0])
+			return -1;
+		snprintf(names->m[names->n].name, sizeof names->m[0].name, "%s", tok);
+		names->m[names->n++].value[0] = 0;
+	}
+	return 0;
+}
 
+/* Runs among first .. first + n - 1 whose row says their integrity check
+ * failed. */
+static int count_failed(const char *out_dir, unsigned first, unsigned n,
+			const struct metrics *names)
+{
+	char row[16384], field[64];
+	unsigned integrity = metric_index(names, "integrity");
+	int failed = 0;
+	for (unsigned run = first; run < first + n; run++) {
+		if (read_row(out_dir, run, row, sizeof row) != 0)
+			return -1;
+		row_field(row, integrity, field, sizeof field);
+		failed += strcmp(field, "ok") != 0;
+	}
+	return failed;
+}
+
+/* results.csv, points.csv (each point echoed to `echo` unless NULL) and
+ * summary.json from the result files of runs first .. first + n - 1 (of a
+ * sweep of `runs`), into dest; points.csv only for a whole sweep.
+ * `provenance` is summary.json's members before "runs". Returns the number
+ * of runs whose integrity check failed, or -1. */
+static int assemble(const char *out_dir, const char *dest, const char *name, unsigned first,
+		    unsigned n, unsigned runs, unsigned repeat, const char *provenance, FILE *echo)
+{
+	char path[4096];
+	struct metrics names;
+	if (result_names(out_dir, first, &names) != 0) {
+		fprintf(stderr, "npusim: cannot read the columns of run %u in %s\n", first, out_dir);
+		return -1;
+	}
 	snprintf(path, sizeof path, "%s/results.csv", dest);
 	struct atomic_file *af = create(path);
 	if (!af)
@@ -996,14 +1034,14 @@ static int assemble(const struct scenario *sc, const struct run_options *o, cons
 	for (unsigned i = 0; i < names.n; i++)
 		fprintf(csv, "%s%s", names.m[i].name, i + 1 < names.n ? "," : "\n");
 	for (unsigned run = first; run < first + n; run++) {
-		if (append_part(csv, out_dir, run, "row") != 0) {
+		if (append_part(csv, out_dir, run, "csv") != 0) {
 			atomic_file_discard(af);
 			return -1;
 		}
 	}
 	if (commit(af))
 		return -1;
-	if (n == scenario_runs(sc) && write_points(sc, out_dir, n, &names, echo) != 0)
+	if (n == runs && write_points(out_dir, n, repeat, &names, echo) != 0)
 		return -1;
 
 	snprintf(path, sizeof path, "%s/summary.json", dest);
@@ -1013,10 +1051,8 @@ static int assemble(const struct scenario *sc, const struct run_options *o, cons
 	fprintf(js, "{\n  \"npusim_version\": ");
 	json_write_string(js, npusim_version);
 	fprintf(js, ",\n  \"scenario\": ");
-	json_write_string(js, sc->name);
-	fprintf(js, ",\n");
-	write_provenance(js, sc, o, first, n, started);
-	fprintf(js, "  \"runs\": [\n");
+	json_write_string(js, name);
+	fprintf(js, ",\n%s  \"runs\": [\n", provenance);
 	for (unsigned run = first; run < first + n; run++) {
 		if (append_part(js, out_dir, run, "json") != 0) {
 			atomic_file_discard(af);
@@ -1027,13 +1063,35 @@ static int assemble(const struct scenario *sc, const struct run_options *o, cons
 	fprintf(js, "  ]\n}\n");
 	if (commit(af))
 		return -1;
-	for (unsigned run = first; run < first + n; run++) {
-		snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
-		unlink(part);
-		snprintf(part, sizeof part, "%s/.run-%u.json", out_dir, run);
-		unlink(part);
-	}
-	return 0;
+	/* the result files stay: --resume and merge read them */
+	return count_failed(out_dir, first, n, &names);
+}
+
+int run_assemble(const char *out_dir, const char *name, unsigned runs, unsigned repeat,
+		 const char *provenance, FILE *echo)
+{
+	return assemble(out_dir, out_dir, name, 0, runs, runs, repeat, provenance, echo);
+}
+
+int run_complete(const char *out_dir, unsigned run)
+{
+	char path[4096];
+	struct stat st;
+	result_path(path, sizeof path, out_dir, run, "csv");
+	if (stat(path, &st) != 0)
+		return 0;
+	result_path(path, sizeof path, out_dir, run, "json");
+	return stat(path, &st) == 0;
+}
+
+void run_out_dir(const char *name, const struct run_options *o, char *buf, size_t len)
+{
+	if (o->out_dir)
+		snprintf(buf, len, "%s", o->out_dir);
+	else if (o->shards)
+		snprintf(buf, len, "results/%s/shard-%u-of-%u", name, o->shard, o->shards);
+	else
+		snprintf(buf, len, "results/%s", name);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -1117,43 +1175,12 @@ int run_dry(const struct scenario *sc, const struct run_options *o, FILE *out)
 	return 0;
 }
 
-int run_scenario(const struct scenario *sc, const struct run_options *o)
+/* Runs todo[0..n) in `jobs` worker processes; the worst exit status. Each
+ * run's output depends only on its point, so the result equals the serial
+ * one. */
+static int run_all(const struct run_list *l, const unsigned *todo, unsigned n,
+		   const char *out_dir, const struct run_options *o)
 {
-	unsigned runs = scenario_runs(sc);
-	char out_dir[4096], err[512];
-	time_t started = time(NULL);
-	/* validate every point before anything is written */
-	if (scenario_check(sc, err, sizeof err) != 0) {
-		fprintf(stderr, "npusim: %s\n", err);
-		return 2;
-	}
-	/* the runs to do: all, or the one --run names */
-	unsigned first = 0, n = runs;
-	if (o->only_run >= 0) {
-		if ((unsigned)o->only_run >= runs) {
-			fprintf(stderr, "npusim: --run %d: scenario %s has runs 0..%u\n", o->only_run,
-				sc->name, runs - 1);
-			return 2;
-		}
-		first = (unsigned)o->only_run;
-		n = 1;
-	}
-	if (o->out_dir)
-		snprintf(out_dir, sizeof out_dir, "%s", o->out_dir);
-	else
-		snprintf(out_dir, sizeof out_dir, "results/%s", sc->name);
-	if (mkdir_p(out_dir) != 0) {
-		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
-		return 1;
-	}
-	/* the folder is ours (locked) before anything in it is removed */
-	if (prepare_output(out_dir, runs) != 0)
-		return 1;
-	if (n == runs) {
-		int rc = clear_stale_runs(out_dir, runs, o->force);
-		if (rc)
-			return rc;
-	}
 	unsigned jobs = o->jobs ? o->jobs : 1;
 	if (jobs > n)
 		jobs = n;
@@ -1162,76 +1189,199 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 	board_init(&board, n, jobs, o->quiet);
 	if (jobs <= 1) {
 		struct reporter rep = { -1, 0, &board };
-		for (unsigned run = first; run < first + n; run++) {
-			int rc = do_run(sc, run, out_dir, &rep);
+		for (unsigned i = 0; i < n; i++) {
+			int rc = do_run(l, todo[i], out_dir, &rep);
 			if (rc > status)
 				status = rc;
 		}
-	} else {
-		/* worker w takes runs w, w+jobs, ...; each run's output depends only
-		 * on its point, so the result equals the serial one */
-		pid_t *pids = interrupt.workers;
-		int pipefd[2];
-		if (pipe(pipefd) != 0) {
-			perror("npusim: pipe");
-			return 1;
-		}
-		for (unsigned w = 0; w < jobs; w++) {
-			pid_t pid = fork();
-			if (pid < 0) {
-				perror("npusim: fork");
-				raise(SIGTERM);        /* stops the workers started */
-			}
-			if (pid == 0) {
-				become_worker(interrupt.parent);
-				close(pipefd[0]);
-				struct reporter rep = { pipefd[1], w, NULL };
-				int worst = 0;
-				for (unsigned run = w; run < runs; run += jobs) {
-					int rc = do_run(sc, run, out_dir, &rep);
-					if (rc > worst)
-						worst = rc;
-				}
-				_exit(worst);
-			}
-			pids[w] = pid;
-			interrupt.n_workers = (sig_atomic_t)(w + 1);
-		}
-		close(pipefd[1]);
-		board_read(&board, pipefd[0]);
-		for (unsigned w = 0; w < jobs; w++) {
-			int ws;
-			while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
-				;
-			int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
-			if (rc > status)
-				status = rc;
-		}
-		interrupt.n_workers = 0;
+		board_finish(&board);
+		return status;
 	}
+	/* worker w takes todo[w], todo[w + jobs], ... */
+	pid_t *pids = interrupt.workers;
+	int pipefd[2];
+	if (pipe(pipefd) != 0) {
+		perror("npusim: pipe");
+		return 1;
+	}
+	for (unsigned w = 0; w < jobs; w++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			perror("npusim: fork");
+			raise(SIGTERM);        /* stops the workers started */
+		}
+		if (pid == 0) {
+			become_worker(interrupt.parent);
+			close(pipefd[0]);
+			struct reporter rep = { pipefd[1], w, NULL };
+			int worst = 0;
+			for (unsigned i = w; i < n; i += jobs) {
+				int rc = do_run(l, todo[i], out_dir, &rep);
+				if (rc > worst)
+					worst = rc;
+			}
+			_exit(worst);
+		}
+		pids[w] = pid;
+		interrupt.n_workers = (sig_atomic_t)(w + 1);
+	}
+	close(pipefd[1]);
+	board_read(&board, pipefd[0]);
+	for (unsigned w = 0; w < jobs; w++) {
+		int ws;
+		while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
+			;
+		int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
+		if (rc > status)
+			status = rc;
+	}
+	interrupt.n_workers = 0;
 	board_finish(&board);
+	return status;
+}
+
+/* Every run's configuration builds: 0, or 2 with the first error. */
+static int check_list(const struct run_list *l)
+{
+	for (unsigned run = 0; run < l->runs; run++) {
+		const struct scenario *sc;
+		struct scenario_point p;
+		struct testbed_config c;
+		char err[512];
+		if (l->get(l->ctx, run, &sc, &p, err, sizeof err) != 0 ||
+		    scenario_config(sc, &p, &c, err, sizeof err) != 0) {
+			fprintf(stderr, "npusim: %s\n", err);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* The runs this invocation runs: the shard's (all without --shard), the one
+ * --run names, less those --resume keeps. */
+static unsigned *plan(const struct run_list *l, const struct run_options *o,
+		      const struct shard_record *rec, const char *out_dir, unsigned *n)
+{
+	unsigned first = rec->first, last = rec->last, kept = 0;
+	if (o->only_run >= 0) {
+		first = (unsigned)o->only_run;
+		last = first + 1;
+	}
+	unsigned *todo = malloc((last - first + 1) * sizeof *todo);
+	*n = 0;
+	for (unsigned run = first; todo && run < last; run++) {
+		if (o->resume && run_complete(out_dir, run))
+			kept++;
+		else
+			todo[(*n)++] = run;
+	}
+	if (todo && o->resume && !o->quiet)
+		fprintf(stderr, "npusim: resuming in %s: %u run(s) complete, %u to run\n", out_dir,
+			kept, *n);
+	(void)l;
+	return todo;
+}
+
+int run_list(const struct run_list *l, const struct run_options *o, const char *out_dir)
+{
+	time_t started = time(NULL);
+	/* validate every point before anything is written */
+	int status = check_list(l);
+	if (status)
+		return status;
+	if (o->only_run >= 0 && (unsigned)o->only_run >= l->runs) {
+		fprintf(stderr, "npusim: --run %d: scenario %s has runs 0..%u\n", o->only_run,
+			l->name, l->runs - 1);
+		return 2;
+	}
+	struct shard_record rec;
+	if (shard_record_init(&rec, l, o) != 0)
+		return 2;
+	if (mkdir_p(out_dir) != 0) {
+		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
+		return 1;
+	}
+	/* the folder is ours (locked) before anything in it is removed */
+	if (lock_output(out_dir) != 0)
+		return 1;
+	if (o->only_run < 0 && (status = clear_stale_runs(out_dir, l->runs, o->force)) != 0)
+		return status;
+	if (o->resume && shard_check_resume(&rec, out_dir) != 0)
+		return 2;
+	/* one run (--run) leaves the sweep's other results alone */
+	if (prepare_output(out_dir, o->resume || o->only_run >= 0) != 0 ||
+	    (o->only_run < 0 && shard_record_write(&rec, out_dir) != 0))
+		return 1;
+	unsigned n;
+	unsigned *todo = plan(l, o, &rec, out_dir, &n);
+	if (!todo)
+		return 1;
+	status = run_all(l, todo, n, out_dir, o);
+	free(todo);
 	if (status == 2)
 		return 2;
+	rec.finished = time(NULL);
+	if (o->only_run < 0 && shard_record_write(&rec, out_dir) != 0)
+		return 1;
+	if (o->shards && o->only_run < 0) {
+		if (!o->quiet)
+			fprintf(stderr, "npusim: shard %u/%u (runs %u-%u of %u) in %s; assemble the "
+					"shards with npusim merge\n", o->shard, o->shards, rec.first,
+				rec.last - 1, l->runs, out_dir);
+		return status;
+	}
 	/* one run of a sweep: its results.csv and summary.json go into its own
 	 * folder, beside its traces, leaving the sweep's untouched */
-	char dest[4200];
-	if (n < runs)
+	unsigned first = o->only_run >= 0 ? (unsigned)o->only_run : 0;
+	unsigned count = o->only_run >= 0 ? 1 : l->runs;
+	char dest[4200], *prov = NULL;
+	size_t prov_len = 0;
+	if (count < l->runs)
 		snprintf(dest, sizeof dest, "%s/run-%u", out_dir, first);
 	else
 		snprintf(dest, sizeof dest, "%s", out_dir);
-	FILE *echo = !o->quiet && scenario_repeats(sc) > 1 && n == runs ? stderr : NULL;
-	if (assemble(sc, o, out_dir, dest, first, n, echo, started) != 0) {
+	FILE *pf = open_memstream(&prov, &prov_len);
+	if (!pf)
+		return 1;
+	write_provenance(pf, l, o, first, count, started);
+	fclose(pf);
+	FILE *echo = !o->quiet && l->repeat > 1 && count == l->runs ? stderr : NULL;
+	int failed = assemble(out_dir, dest, l->name, first, count, l->runs, l->repeat, prov, echo);
+	free(prov);
+	if (failed < 0) {
 		fprintf(stderr, "npusim: cannot assemble the results in %s\n", dest);
 		return 1;
 	}
-	/* a missing gnuplot only costs the images; a failing one is an error */
-	if (o->plot && n == runs && plot_directory(out_dir, o->quiet) < 0 && status == 0)
+	if (failed && status == 0)
 		status = 1;
-	if (!o->quiet && n == runs)
+	/* a missing gnuplot only costs the images; a failing one is an error */
+	if (o->plot && count == l->runs && plot_directory(out_dir, o->quiet) < 0 && status == 0)
+		status = 1;
+	if (!o->quiet && count == l->runs)
 		fprintf(stderr, "npusim: results in %s/results.csv, points.csv and summary.json\n",
 			out_dir);
 	else if (!o->quiet)
 		fprintf(stderr, "npusim: run %u of %s in %s/ (results.csv, summary.json)\n", first,
-			sc->name, dest);
+			l->name, dest);
 	return status;
+}
+
+/* A scenario's own points as a run list. */
+static int scenario_get(void *ctx, unsigned run, const struct scenario **sc,
+			struct scenario_point *p, char *err, size_t err_len)
+{
+	(void)err;
+	(void)err_len;
+	*sc = ctx;
+	scenario_point(*sc, run, p);
+	return 0;
+}
+
+int run_scenario(const struct scenario *sc, const struct run_options *o)
+{
+	struct run_list l = { "run", sc->name, scenario_runs(sc), scenario_repeats(sc),
+			      scenario_get, (void *)sc };
+	char out_dir[4096];
+	run_out_dir(sc->name, o, out_dir, sizeof out_dir);
+	return run_list(&l, o, out_dir);
 }

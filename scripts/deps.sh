@@ -1,6 +1,7 @@
 #!/bin/sh
-# scripts/deps.sh - make sure the Debian packages npusim needs are installed.
-# As root: installs what is missing with apt-get (after one apt-get update).
+# scripts/deps.sh [slurm] - make sure the Debian packages npusim needs are
+# installed (with `slurm`: only those `make check-slurm` needs). As root:
+# installs what is missing with apt-get (after one apt-get update).
 # Otherwise: prints the exact command to run and fails.
 set -eu
 
@@ -12,6 +13,12 @@ required="$required gcc-mips64-linux-gnuabi64 libc6-dev-mips64-cross qemu-user t
 # The fuzzing harnesses (mk/fuzz.mk, also part of `make check`): clang with
 # libFuzzer and the sanitizer runtimes.
 required="$required clang libclang-rt-14-dev"
+
+# `make check-slurm`: a real Slurm (controller, node daemon, sbatch) and its
+# authentication daemon
+if [ "${1:-}" = slurm ]; then
+	required="slurmctld slurmd slurm-client munge"
+fi
 
 missing=""
 for p in $required; do

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/e2e/interrupt.sh - SIGINT/SIGTERM leave no temporaries (replay's
-# OUT.pcap.tmp.PID, run's .run-N parts and NAME.tmp.PID files), say so and
+# OUT.pcap.tmp.PID, run's NAME.tmp.PID files; the result files of the runs
+# that completed stay, whole, for --resume: tests/e2e/sweeps.sh), say so and
 # exit 130/143; -j workers die with their parent; a second run into the same
 # folder is refused while the first holds it. Needs $NPUSIM and python3.
 set -eu
@@ -27,7 +28,7 @@ def wait_for(pred, what, timeout=300):
 
 def leftovers(d):
     return [p for p in glob.glob(f"{d}/**/*", recursive=True) + glob.glob(f"{d}/**/.*", recursive=True)
-            if ".tmp" in p or os.path.basename(p).startswith(".run-")]
+            if ".tmp" in p]
 
 def interrupted(proc, sig, d, what):
     _, err = proc.communicate(timeout=120)
@@ -37,14 +38,17 @@ def interrupted(proc, sig, d, what):
     left = leftovers(d)
     assert not left, f"{what}: left {left}"
 
-# run, serial: interrupted after the first run's part is written
+# run, serial: interrupted after the first run's result is written
 for sig in (signal.SIGINT, signal.SIGTERM):
     d = f"{t}/serial{sig}"
     p = subprocess.Popen([npusim, "run", *long.split(), "-o", d, "-j", "1"], stderr=subprocess.PIPE)
-    wait_for(lambda: os.path.exists(f"{d}/.run-0.row"), "the first run")
+    wait_for(lambda: os.path.exists(f"{d}/run-0/result.csv"), "the first run")
     p.send_signal(sig)
     interrupted(p, sig, d, f"serial run, signal {sig}")
     assert not os.path.exists(f"{d}/results.csv")
+    # the completed run's result is whole; the interrupted one has none
+    assert open(f"{d}/run-0/result.csv").read().endswith("\n")
+    assert not os.path.exists(f"{d}/run-1/result.csv")
 
 # run -j 2: the workers stop too, and leave nothing
 d = f"{t}/par"
@@ -71,13 +75,15 @@ p.wait()
 wait_for(lambda: not any(os.path.exists(f"/proc/{k}") and
                          open(f"/proc/{k}/stat").read().split()[2] != "Z" for k in kids),
          "the workers to die with their parent", timeout=60)
-left = [x for x in leftovers(d) if ".tmp" in x]
+left = leftovers(d)
 assert not left, f"killed workers left {left}"
-# a new run into that folder removes the parts the killed one left (a
-# smaller sweep: --force lets it remove the larger one's run folders)
+# a new run into that folder (no --resume) removes the results the killed
+# one left, none passes for one of its own (a smaller sweep: --force lets
+# it remove the larger one's run folders)
 r = subprocess.run([npusim, "run", f"{root}/tests/data/tiny.ini", "--set", "run.mode=lro",
                     "--set", "run.connections=1", "--quiet", "--no-plot", "--force", "-o", d])
 assert r.returncode == 0 and not leftovers(d), leftovers(d)
+assert not glob.glob(f"{d}/run-[1-9]*"), glob.glob(f"{d}/run-*")
 
 # a second run into a folder in use is refused, the first one unharmed;
 # run-2/ and run-3/ stand for a larger sweep's folders, which a smaller
