@@ -2,24 +2,29 @@
 """tests/tools/veth_capture.py - real Linux TCP transfers captured twice:
 on the wire and after the receiver's GRO. Run as root (network namespaces).
 
-Two network namespaces joined by a veth pair (MTU 1500). The sender has
-checksum, TSO and GSO offloads off, so every frame leaving it is one
-MSS-sized segment with a real TCP checksum; the receiver has GRO on, so
-what its stack gets are the kernel's merged skbs. tcpdump records
-  NAME.pcap      on the sender's veth: the wire, full frames (replay input);
+The sender and the receiver in network namespaces joined by a veth pair
+(MTU 1500); with --loss or --reorder a router namespace sits between them
+and the rule acts on the frames it forwards. The sender (and the router's
+way out) have checksum, TSO and GSO offloads off, so every frame on the
+receiver's link is one MSS-sized segment with a real TCP checksum; a router
+takes frames in without GRO and forwards them one by one; the receiver has
+GRO on, so what its stack gets are the kernel's merged skbs. tcpdump records
+  NAME.pcap      on the receiver's link, at its far end (the sender's or
+                 the router's veth): the wire, full frames (replay input);
   NAME.gro.pcap  on the receiver's veth: what GRO handed the stack
                  (headers only: 128 bytes a packet).
 NAME.server.json holds the ground truth: per connection ("10.78.0.1:PORT")
-the byte count and sha256 of what the receiving socket read (the format of
-tests/tools/pcap_flows.py --check); NAME.meta.json how the capture was made
-and, under "gro", the receiver side's data packets and the wire segments
-they carry.
+the byte count and sha256 of what the receiving socket (10.79.0.2:5001)
+read, the format of tests/tools/pcap_flows.py --check; NAME.meta.json how
+the capture was made and, under "gro", the receiver side's data packets
+and the wire segments they carry.
 
 The senders are ordinary: a thread per connection writing 64 KB buffers
 with sendall() as fast as TCP lets it (CUBIC, timestamps, SACK). Options:
-loss (an nftables rule in the sender dropping that percentage of its data
-segments before the wire) and reorder (netem on the sender's veth holding
-that percentage of frames back by a delay, so later frames overtake them).
+loss (an nftables rule in the router dropping that share of the data
+segments it forwards: single segments, as a lossy link would) and reorder
+(netem on the router's way out holding that share of frames back by
+200 us, so later frames overtake them; needs a kernel with netem).
 
 usage: veth_capture.py NAME --flows N --bytes B [--loss PCT] [--reorder PCT]
                        [--outdir DIR]
@@ -27,8 +32,9 @@ Needs: iproute2, ethtool, tcpdump, nftables (scripts/deps.sh capture).
 """
 import argparse, hashlib, json, os, socket, struct, subprocess, sys, threading, time
 
-NS_TX, NS_RX = 'npusim_cap_tx', 'npusim_cap_rx'
-TX_IP, RX_IP, PORT = '10.78.0.1', '10.78.0.2', 5001
+NS_TX, NS_MID, NS_RX = 'npusim_cap_tx', 'npusim_cap_mid', 'npusim_cap_rx'
+NAMESPACES = (NS_TX, NS_MID, NS_RX)
+TX_IP, RX_IP, PORT = '10.78.0.1', '10.79.0.2', 5001
 
 
 def sh(*args, check=True):
@@ -40,33 +46,57 @@ def in_ns(ns, *args, check=True):
 
 
 def teardown():
-    for ns in (NS_TX, NS_RX):
+    for ns in NAMESPACES:
         sh('ip', 'netns', 'del', ns, check=False)
 
 
 def setup(args):
+    """Sender and receiver joined by a veth pair, or with --loss/--reorder
+    through a router between them (the rules act on the frames it forwards)."""
     teardown()
-    sh('ip', 'netns', 'add', NS_TX)
-    sh('ip', 'netns', 'add', NS_RX)
-    sh('ip', 'link', 'add', 'vtx', 'netns', NS_TX, 'type', 'veth', 'peer', 'name', 'vrx',
-       'netns', NS_RX)
-    for ns, dev, ip in ((NS_TX, 'vtx', TX_IP), (NS_RX, 'vrx', RX_IP)):
-        in_ns(ns, 'ip', 'addr', 'add', ip + '/24', 'dev', dev)
-        in_ns(ns, 'ip', 'link', 'set', dev, 'mtu', '1500', 'up')
+    for ns in NAMESPACES:
+        sh('ip', 'netns', 'add', ns)
         in_ns(ns, 'ip', 'link', 'set', 'lo', 'up')
+    if not routed(args):
+        sh('ip', 'link', 'add', 'vtx', 'netns', NS_TX, 'type', 'veth', 'peer', 'name', 'vrx',
+           'netns', NS_RX)
+        for ns, dev, addr in ((NS_TX, 'vtx', TX_IP + '/15'), (NS_RX, 'vrx', RX_IP + '/15')):
+            in_ns(ns, 'ip', 'addr', 'add', addr, 'dev', dev)
+            in_ns(ns, 'ip', 'link', 'set', dev, 'mtu', '1500', 'up')
+        in_ns(NS_TX, 'ethtool', '-K', 'vtx', 'tx', 'off', 'tso', 'off', 'gso', 'off')
+        in_ns(NS_RX, 'ethtool', '-K', 'vrx', 'gro', 'on')
+        return
+    sh('ip', 'link', 'add', 'vtx', 'netns', NS_TX, 'type', 'veth', 'peer', 'name', 'vin',
+       'netns', NS_MID)
+    sh('ip', 'link', 'add', 'vout', 'netns', NS_MID, 'type', 'veth', 'peer', 'name', 'vrx',
+       'netns', NS_RX)
+    for ns, dev, addr in ((NS_TX, 'vtx', TX_IP + '/24'), (NS_MID, 'vin', '10.78.0.254/24'),
+                          (NS_MID, 'vout', '10.79.0.254/24'), (NS_RX, 'vrx', RX_IP + '/24')):
+        in_ns(ns, 'ip', 'addr', 'add', addr, 'dev', dev)
+        in_ns(ns, 'ip', 'link', 'set', dev, 'mtu', '1500', 'up')
+    in_ns(NS_TX, 'ip', 'route', 'add', 'default', 'via', '10.78.0.254')
+    in_ns(NS_RX, 'ip', 'route', 'add', 'default', 'via', '10.79.0.254')
+    in_ns(NS_MID, 'sysctl', '-qw', 'net.ipv4.ip_forward=1')
     # the wire: one MSS segment a frame, checksums computed in software
-    in_ns(NS_TX, 'ethtool', '-K', 'vtx', 'tx', 'off', 'tso', 'off', 'gso', 'off', 'gro', 'off')
+    for ns, dev in ((NS_TX, 'vtx'), (NS_MID, 'vout')):
+        in_ns(ns, 'ethtool', '-K', dev, 'tx', 'off', 'tso', 'off', 'gso', 'off')
+    # the hop forwards segment by segment (no GRO on its way in)
+    in_ns(NS_MID, 'ethtool', '-K', 'vin', 'gro', 'off')
     # the receiver: GRO on (veth then receives through NAPI)
     in_ns(NS_RX, 'ethtool', '-K', 'vrx', 'gro', 'on')
     if args.loss:
-        rules = ('add table inet npusim_loss; add chain inet npusim_loss out '
-                 '{ type filter hook output priority 0; }; add rule inet npusim_loss out '
-                 'ip daddr %s tcp dport %d meta length > 100 numgen random mod 1000 < %d drop'
-                 % (RX_IP, PORT, int(round(args.loss * 10))))
-        in_ns(NS_TX, 'nft', rules)
+        rules = ('add table inet npusim_loss; add chain inet npusim_loss lossy '
+                 '{ type filter hook forward priority 0; }; add rule inet npusim_loss lossy '
+                 'ip daddr %s tcp dport %d meta length > 100 numgen random mod 1000 < %d '
+                 'counter drop' % (RX_IP, PORT, int(round(args.loss * 10))))
+        in_ns(NS_MID, 'nft', rules)
     if args.reorder:
-        in_ns(NS_TX, 'tc', 'qdisc', 'add', 'dev', 'vtx', 'root', 'netem', 'delay', '200us',
+        in_ns(NS_MID, 'tc', 'qdisc', 'add', 'dev', 'vout', 'root', 'netem', 'delay', '200us',
               'reorder', '%g%%' % (100 - args.reorder))
+
+
+def routed(args):
+    return bool(args.loss or args.reorder)
 
 
 def stream_bytes(name, i, n):
@@ -195,7 +225,9 @@ def main():
     setup(args)
     dumps = []
     try:
-        dumps.append(subprocess.Popen(['ip', 'netns', 'exec', NS_TX, 'tcpdump', '-i', 'vtx', '-s',
+        dumps.append(subprocess.Popen(['ip', 'netns', 'exec', *(
+            ('npusim_cap_mid', 'tcpdump', '-i', 'vout') if routed(args) else
+            ('npusim_cap_tx', 'tcpdump', '-i', 'vtx')), '-s',
                                        '0', '-U', '-w', out + '.pcap', 'tcp'],
                                       stderr=subprocess.PIPE))
         dumps.append(subprocess.Popen(['ip', 'netns', 'exec', NS_RX, 'tcpdump', '-i', 'vrx', '-s',
@@ -212,6 +244,10 @@ def main():
         if srv.wait(timeout=120) != 0:
             sys.exit('veth_capture: the receiving server failed')
         wait_quiet([out + '.pcap', out + '.gro.pcap'])
+        dropped = 0
+        if args.loss:
+            rules = in_ns(NS_MID, 'nft', 'list', 'table', 'inet', 'npusim_loss').stdout
+            dropped = int(rules.split('counter packets ')[1].split()[0])
     finally:
         for d in dumps:
             d.terminate()
@@ -231,11 +267,11 @@ def main():
         json.dump(truth, f, indent=1, sort_keys=True)
     meta = {'gro': gro_stats(out + '.pcap', out + '.gro.pcap'),
             'flows': args.flows, 'bytes_each': args.bytes, 'loss_pct': args.loss,
-            'reorder_pct': args.reorder, 'kernel': os.uname().release}
+            'reorder_pct': args.reorder, 'routed': routed(args), 'segments_dropped': dropped, 'kernel': os.uname().release}
     with open(out + '.meta.json', 'w') as f:
         json.dump(meta, f, indent=1, sort_keys=True)
-    print('%s: %d flows x %d bytes; GRO %.2f segments/aggregate' %
-          (args.name, args.flows, args.bytes, meta['gro']['segments_per_aggregate']))
+    print('%s: %d flows x %d bytes, %d segments dropped; GRO %.2f segments/aggregate' %
+          (args.name, args.flows, args.bytes, dropped, meta['gro']['segments_per_aggregate']))
 
 
 if __name__ == '__main__':

@@ -9,3 +9,4 @@ cap veth-1flow --flows 1 --bytes 600000
 cap veth-4flow --flows 4 --bytes 150000
 cap veth-8flow --flows 8 --bytes 75000
 cap veth-loss-4flow --flows 4 --bytes 250000 --loss 1
+cap veth-loss-1flow --flows 1 --bytes 400000 --loss 1
