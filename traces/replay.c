@@ -16,6 +16,16 @@
 #include "firmware/hal.h"
 #include "firmware/lro.h"
 
+#define REPLAY_SIZE_CLASSES 6       /* 1, 2-3, 4-7, 8-15, 16-31, 32+ segments */
+#define REPLAY_FLOWS 4096u           /* flows listed by --per-flow */
+
+struct replay_flow {
+	bool used;
+	uint8_t key[12];               /* saddr, daddr, sport, dport as on the wire */
+	uint64_t aggregates, segments;
+	uint64_t flush[LRO_FLUSH_REASONS];
+};
+
 struct replay {
 	struct lro_engine *eng;
 	void *eng_mem;
@@ -26,7 +36,83 @@ struct replay {
 	uint8_t *agg;                  /* one flattened aggregate */
 	uint64_t in, out_frames, out_aggregates, acks, dropped, skipped_non_ip;
 	struct lro_out actions;
+	uint64_t *arrival_ns;          /* per buffer: when its frame came in */
+	uint64_t *hold_ns;             /* per delivered segment: arrival to delivery */
+	uint64_t n_holds, cap_holds;
+	bool out_of_memory;
+	uint64_t by_size[REPLAY_SIZE_CLASSES][LRO_FLUSH_REASONS];
+	struct replay_flow *flows;     /* REPLAY_FLOWS slots, open addressing */
+	uint32_t n_flows;
+	bool per_flow;
 };
+
+/* Aggregate sizes the summary tells apart: 1, 2-3, 4-7, ... 32+ segments. */
+static unsigned size_class(uint32_t n_segs)
+{
+	unsigned c = 0;
+	while (c + 1 < REPLAY_SIZE_CLASSES && n_segs >= (2u << c))
+		c++;
+	return c;
+}
+
+/* The delivering flow of an aggregate (its first frame's 4-tuple). */
+static struct replay_flow *flow_of(struct replay *r, const uint8_t *f)
+{
+	uint8_t key[12];
+	uint32_t ihl = (f[14] & 0x0fu) * 4u;
+	memcpy(key, f + 26, 8);
+	memcpy(key + 8, f + 14 + ihl, 4);
+	uint32_t h = 2166136261u;
+	for (unsigned i = 0; i < sizeof key; i++)
+		h = (h ^ key[i]) * 16777619u;
+	for (uint32_t probe = 0; probe < REPLAY_FLOWS; probe++) {
+		struct replay_flow *fl = &r->flows[(h + probe) % REPLAY_FLOWS];
+		if (fl->used && !memcmp(fl->key, key, sizeof key))
+			return fl;
+		if (!fl->used) {
+			if (r->n_flows + 1 >= REPLAY_FLOWS)
+				return NULL;   /* too many to list: counted in the totals only */
+			fl->used = true;
+			memcpy(fl->key, key, sizeof key);
+			r->n_flows++;
+			return fl;
+		}
+	}
+	return NULL;
+}
+
+static void note_hold(struct replay *r, uint64_t ns)
+{
+	if (r->n_holds == r->cap_holds) {
+		uint64_t cap = r->cap_holds ? 2 * r->cap_holds : 4096;
+		uint64_t *h = realloc(r->hold_ns, cap * sizeof *h);
+		if (!h) {
+			r->out_of_memory = true;
+			return;
+		}
+		r->hold_ns = h;
+		r->cap_holds = cap;
+	}
+	r->hold_ns[r->n_holds++] = ns;
+}
+
+static void note_delivery(struct replay *r, const struct lro_action *a)
+{
+	r->by_size[size_class(a->n_segs)][a->reason]++;
+	if (!r->per_flow)
+		return;
+	struct replay_flow *fl = flow_of(r, a->buf);
+	if (!fl)
+		return;
+	fl->aggregates++;
+	fl->segments += a->n_segs;
+	fl->flush[a->reason]++;
+}
+
+static uint32_t buf_index(const struct replay *r, const uint8_t *b)
+{
+	return (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
+}
 
 static uint8_t *buf_take(struct replay *r)
 {
@@ -37,7 +123,7 @@ static uint8_t *buf_take(struct replay *r)
 
 static void buf_give(struct replay *r, uint8_t *b)
 {
-	r->free_list[r->n_free++] = (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
+	r->free_list[r->n_free++] = buf_index(r, b);
 }
 
 static void write_frame(struct replay *r, const uint8_t *data, uint32_t len, uint64_t now_ns)
@@ -62,6 +148,7 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 			buf_give(r, a->buf);
 			break;
 		case LRO_ACT_DELIVER: {
+			note_delivery(r, a);
 			uint32_t payload = 0;
 			for (const struct lro_seg *s = a->segs; s; s = s->next)
 				payload += s->payload_len;
@@ -71,6 +158,7 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 				next = s->next;
 				memcpy(r->agg + at, s->frame + s->payload_off, s->payload_len);
 				at += s->payload_len;
+				note_hold(r, now_ns - r->arrival_ns[buf_index(r, s->frame)]);
 				buf_give(r, s->frame);
 			}
 			write_frame(r, r->agg, at, now_ns);
@@ -102,15 +190,38 @@ static void flush_timed_out(struct replay *r, uint64_t now_ns)
 static int usage(const char *msg)
 {
 	fprintf(stderr, "npusim replay: %s\nusage: npusim replay IN.pcap -o OUT.pcap [--filter BPF] "
-			"[--mode lro|nic] [--threshold BYTES] [--no-active-ack]\n", msg);
+			"[--mode lro|nic] [--threshold BYTES] [--no-active-ack]\n"
+			"       [--timeout-rule paper|floor|gap] [--timeout-floor-us US] "
+			"[--timeout-gap-us US] [--per-flow]\n", msg);
 	return 2;
+}
+
+static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
+	"timeout", "passthrough", "held-limit", "syn" };
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* How long data segments waited in the engine: arrival to delivery (a
+ * timeout flush counts from the capture time replay flushed it at). */
+static void print_holds(const struct replay *r, FILE *f)
+{
+	if (r->n_holds == 0)
+		return;
+	qsort(r->hold_ns, r->n_holds, sizeof *r->hold_ns, cmp_u64);
+	uint64_t p99 = r->hold_ns[(r->n_holds * 99u + 99u) / 100u - 1u];
+	fprintf(f, "hold time: median %.1f us, p99 %.1f us, max %.1f us (%" PRIu64 " segments)\n",
+		(double)r->hold_ns[(r->n_holds - 1u) / 2u] / 1e3, (double)p99 / 1e3,
+		(double)r->hold_ns[r->n_holds - 1u] / 1e3, r->n_holds);
 }
 
 static void print_summary(const struct replay *r, FILE *f)
 {
 	const struct lro_counters *c = lro_engine_counters(r->eng);
-	static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
-		"timeout", "passthrough", "held-limit", "syn" };
+
 	static const char *const drop_names[LRO_DROP_REASONS] = { "truncated", "bad-ip-csum",
 		"bad-tcp-csum", "duplicate", "held-limit", "pool-low" };
 	fprintf(f, "packets in: %" PRIu64 "\npackets out: %" PRIu64 " (%" PRIu64 " aggregates)\n",
@@ -125,6 +236,35 @@ static void print_summary(const struct replay *r, FILE *f)
 	for (int i = 0; i < LRO_DROP_REASONS; i++)
 		fprintf(f, " %s=%" PRIu64, drop_names[i], c->drop[i]);
 	fprintf(f, "\nactive ACKs built: %" PRIu64 "\n", r->acks);
+	print_holds(r, f);
+	static const char *const size_names[REPLAY_SIZE_CLASSES] = { "1", "2-3", "4-7", "8-15",
+		"16-31", "32+" };
+	for (int z = 0; z < REPLAY_SIZE_CLASSES; z++) {
+		uint64_t n = 0;
+		for (int i = 0; i < LRO_FLUSH_REASONS; i++)
+			n += r->by_size[z][i];
+		if (n == 0)
+			continue;
+		fprintf(f, "aggregates of %s segments: %" PRIu64 ",", size_names[z], n);
+		for (int i = 0; i < LRO_FLUSH_REASONS; i++)
+			if (r->by_size[z][i])
+				fprintf(f, " %s=%" PRIu64, flush_names[i], r->by_size[z][i]);
+		fprintf(f, "\n");
+	}
+	for (uint32_t i = 0; r->per_flow && i < REPLAY_FLOWS; i++) {
+		const struct replay_flow *fl = &r->flows[i];
+		if (!fl->used)
+			continue;
+		const uint8_t *k = fl->key;
+		fprintf(f, "flow %u.%u.%u.%u:%u > %u.%u.%u.%u:%u: %" PRIu64 " aggregates, %.2f segments "
+			   "per aggregate,", k[0], k[1], k[2], k[3], k[8] << 8 | k[9], k[4], k[5], k[6],
+			k[7], k[10] << 8 | k[11], fl->aggregates,
+			(double)fl->segments / (double)fl->aggregates);
+		for (int j = 0; j < LRO_FLUSH_REASONS; j++)
+			if (fl->flush[j])
+				fprintf(f, " %s=%" PRIu64, flush_names[j], fl->flush[j]);
+		fprintf(f, "\n");
+	}
 }
 
 void replay_config_default(struct lro_config *cfg)
@@ -135,8 +275,8 @@ void replay_config_default(struct lro_config *cfg)
 }
 
 int replay_capture(pcap_t *p, const char *name, const char *filter,
-		   const struct lro_config *cfg, uint32_t n_bufs, pcap_dumper_t *out,
-		   FILE *summary)
+		   const struct lro_config *cfg, uint32_t n_bufs, bool per_flow,
+		   pcap_dumper_t *out, FILE *summary)
 {
 	if (pcap_datalink(p) != DLT_EN10MB) {
 		fprintf(stderr, "npusim replay: %s: link type %s, not Ethernet\n", name,
@@ -162,9 +302,13 @@ int replay_capture(pcap_t *p, const char *name, const char *filter,
 	r.bufs = aligned_alloc(64, (size_t)r.n_bufs * HAL_PKT_BUF_BYTES);
 	r.free_list = malloc(r.n_bufs * sizeof *r.free_list);
 	r.agg = malloc(1u << 17);
+	r.arrival_ns = malloc(r.n_bufs * sizeof *r.arrival_ns);
+	r.flows = per_flow ? calloc(REPLAY_FLOWS, sizeof *r.flows) : NULL;
+	r.per_flow = per_flow;
 	r.out = out;
 	int status = 0;
-	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg) {
+	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg || !r.arrival_ns ||
+	    (per_flow && !r.flows)) {
 		fprintf(stderr, "npusim replay: out of memory\n");
 		status = 1;
 		goto done;
@@ -203,6 +347,7 @@ int replay_capture(pcap_t *p, const char *name, const char *filter,
 			break;
 		}
 		memcpy(b, data, h->caplen);
+		r.arrival_ns[buf_index(&r, b)] = now_ns;
 		r.in++;
 		lro_input(r.eng, b, h->caplen, now_ns, &r.actions);
 		run_actions(&r, now_ns);
@@ -216,9 +361,16 @@ int replay_capture(pcap_t *p, const char *name, const char *filter,
 		lro_drain_conn(r.eng, i, &r.actions);
 		run_actions(&r, now_ns);
 	}
+	if (status == 0 && r.out_of_memory) {
+		fprintf(stderr, "npusim replay: out of memory\n");
+		status = 1;
+	}
 	if (status == 0 && summary)
 		print_summary(&r, summary);
 done:
+	free(r.arrival_ns);
+	free(r.hold_ns);
+	free(r.flows);
 	free(r.eng_mem);
 	free(r.bufs);
 	free(r.free_list);
@@ -226,9 +378,29 @@ done:
 	return status;
 }
 
+int replay_timeout_rule(const char *name)
+{
+	static const char *const names[LRO_TIMEOUT_RULES] = { "paper", "floor", "gap" };
+	for (int i = 0; i < LRO_TIMEOUT_RULES; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+static int parse_us(const char *text, uint32_t *ns)
+{
+	char *end;
+	unsigned long us = strtoul(text, &end, 10);
+	if (*text < '0' || *text > '9' || *end || us > 1000000)
+		return -1;
+	*ns = (uint32_t)(us * 1000u);
+	return 0;
+}
+
 int replay_main(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL, *filter = "tcp";
+	bool per_flow = false;
 	struct lro_config cfg;
 	replay_config_default(&cfg);
 	for (int i = 0; i < argc; i++) {
@@ -248,7 +420,20 @@ int replay_main(int argc, char **argv)
 			if (*end || t < 1 || t > 1048576)
 				return usage("--threshold is a byte count 1..1048576");
 			cfg.threshold_bytes = (uint32_t)t;
-		} else if (!strcmp(argv[i], "--no-active-ack"))
+		} else if (!strcmp(argv[i], "--timeout-rule") && next) {
+			int rule = replay_timeout_rule(argv[++i]);
+			if (rule < 0)
+				return usage("--timeout-rule is paper, floor or gap");
+			cfg.timeout_rule = (uint8_t)rule;
+		} else if (!strcmp(argv[i], "--timeout-floor-us") && next) {
+			if (parse_us(argv[++i], &cfg.timeout_floor_ns) != 0)
+				return usage("--timeout-floor-us is microseconds 0..1000000");
+		} else if (!strcmp(argv[i], "--timeout-gap-us") && next) {
+			if (parse_us(argv[++i], &cfg.timeout_gap_ns) != 0)
+				return usage("--timeout-gap-us is microseconds 0..1000000");
+		} else if (!strcmp(argv[i], "--per-flow"))
+			per_flow = true;
+		else if (!strcmp(argv[i], "--no-active-ack"))
 			cfg.active_ack = false;
 		else if (argv[i][0] != '-' && !in)
 			in = argv[i];
@@ -275,7 +460,7 @@ int replay_main(int argc, char **argv)
 		pcap_close(p);
 		return 1;
 	}
-	int status = replay_capture(p, in, filter, &cfg, 1u << 16, dump, stdout);
+	int status = replay_capture(p, in, filter, &cfg, 1u << 16, per_flow, dump, stdout);
 	pcap_dump_close(dump);
 	pcap_close(dead);
 	pcap_close(p);

@@ -4,12 +4,15 @@
 #define TRACES_REPLAY_H
 
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "firmware/lro.h"
 
 /* npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]
  *                [--threshold BYTES] [--no-active-ack]
+ *                [--timeout-rule paper|floor|gap] [--timeout-floor-us US]
+ *                [--timeout-gap-us US] [--per-flow]
  * Returns the exit status (0 ok, 1 output error, 2 bad input). */
 int replay_main(int argc, char **argv);
 
@@ -19,10 +22,14 @@ void replay_config_default(struct lro_config *cfg);
 
 /* The engine over the open capture `in` (`name` for messages), frames
  * matching the BPF `filter`, at most n_bufs segments held at once; what
- * the host receives goes to `out`, the summary to `summary` (NULL: none),
- * errors to stderr. Returns the exit status as replay_main. */
+ * the host receives goes to `out`, the summary to `summary` (NULL: none;
+ * with per_flow a line per flow), errors to stderr. Returns the exit
+ * status as replay_main. */
 int replay_capture(pcap_t *in, const char *name, const char *filter,
-		   const struct lro_config *cfg, uint32_t n_bufs, pcap_dumper_t *out,
-		   FILE *summary);
+		   const struct lro_config *cfg, uint32_t n_bufs, bool per_flow,
+		   pcap_dumper_t *out, FILE *summary);
+
+/* enum lro_timeout_rule of a rule's name (paper, floor, gap), -1 if none. */
+int replay_timeout_rule(const char *name);
 
 #endif
