@@ -832,19 +832,31 @@ static uint64_t timeout_wait_ns(const struct lro_config *c, const struct lro_con
 	return wait < c->timeout_floor_ns ? c->timeout_floor_ns : wait;
 }
 
-bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns)
+/* True when k holds data the receive timeout may flush. */
+static bool holds_timed_data(const struct lro_conn *k)
+{
+	return k->in_use && run_bytes(k) > 0;
+}
+
+uint64_t lro_conn_timeout_at(const struct lro_engine *e, uint32_t i)
 {
 	const struct lro_conn *k = &e->conns[i];
+	if (!holds_timed_data(k))
+		return UINT64_MAX;
+	/* idle > wait  <=>  now >= last + wait + 1 */
+	uint64_t wait = timeout_wait_ns(&e->cfg, k);
+	if (wait >= UINT64_MAX - 1u - k->last_arrival_ns)
+		return UINT64_MAX;
+	return k->last_arrival_ns + wait + 1u;
+}
+
+bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns)
+{
 	hal_cost(HAL_COST_TIMEOUT_SCAN, 1);
-	if (!k->in_use || run_bytes(k) == 0)
-		return false;
 	/* The timeout thread reads the clock once per scan while rx threads go on
-	 * taking segments: one that arrived after that reading is not idle (and
-	 * now - last would wrap to a huge idle time). */
-	if (k->last_arrival_ns >= now_ns)
-		return false;
-	uint64_t idle = now_ns - k->last_arrival_ns;
-	return idle > timeout_wait_ns(&e->cfg, k);
+	 * taking segments: one that arrived after that reading is not idle (its
+	 * deadline lies past now). */
+	return now_ns >= lro_conn_timeout_at(e, i);
 }
 
 uint64_t lro_conn_last_arrival(const struct lro_engine *e, uint32_t i)
