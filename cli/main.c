@@ -16,6 +16,8 @@ static const char usage_text[] =
 	"       npusim demo [-o DIR] [-j N]\n"
 	"       npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]\n"
 	"                     [--threshold BYTES] [--no-active-ack]\n"
+	"                     [--timeout-rule paper|floor|gap] [--timeout-floor-us US]\n"
+	"                     [--timeout-gap-us US] [--per-flow]\n"
 	"       npusim plot DIR\n"
 	"       npusim keys [--markdown]\n"
 	"       npusim --help | --version\n"

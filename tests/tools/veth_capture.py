@@ -28,7 +28,7 @@ segments it forwards: single segments, as a lossy link would) and reorder
 
 usage: veth_capture.py NAME --flows N --bytes B [--loss PCT] [--reorder PCT]
                        [--outdir DIR]
-Needs: iproute2, ethtool, tcpdump, nftables (scripts/deps.sh capture).
+Needs: iproute2, ethtool, tcpdump, nftables (`scripts/deps.sh capture` installs them).
 """
 import argparse, hashlib, json, os, socket, struct, subprocess, sys, threading, time
 
