@@ -73,9 +73,10 @@ wait_for(lambda: not any(os.path.exists(f"/proc/{k}") and
          "the workers to die with their parent", timeout=20)
 left = [x for x in leftovers(d) if ".tmp" in x]
 assert not left, f"killed workers left {left}"
-# a new run into that folder removes the parts the killed one left
+# a new run into that folder removes the parts the killed one left (a
+# smaller sweep: --force lets it remove the larger one's run folders)
 r = subprocess.run([npusim, "run", f"{root}/tests/data/tiny.ini", "--set", "run.mode=lro",
-                    "--set", "run.connections=1", "--quiet", "--no-plot", "-o", d])
+                    "--set", "run.connections=1", "--quiet", "--no-plot", "--force", "-o", d])
 assert r.returncode == 0 and not leftovers(d), leftovers(d)
 
 # a second run into a folder in use is refused, the first one unharmed
