@@ -23,6 +23,8 @@ void testbed_config_default(struct testbed_config *c)
 	c->lro_active_ack = 1;
 	c->lro_ack_window = 65535;
 	c->lro_timeout_factor = 10;
+	c->lro_timeout_floor_ps = sim_us(100);
+	c->lro_timeout_gap_ps = sim_ms(1);
 	c->lro_pool_low = 0.06;
 	c->lro_conns = 64;
 	c->dma_lb = 1;
@@ -221,6 +223,9 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 		{ "lro.active_ack", c->lro_active_ack },
 		{ "lro.ack_window", c->lro_ack_window },
 		{ "lro.timeout_factor", c->lro_timeout_factor },
+		{ "lro.timeout_rule", c->lro_timeout_rule },
+		{ "lro.timeout_floor_ns", c->lro_timeout_floor_ps / 1000u },
+		{ "lro.timeout_gap_ns", c->lro_timeout_gap_ps / 1000u },
 		{ "lro.conns", c->lro_conns },
 		{ "lro.pool_low_permille", (uint64_t)(c->lro_pool_low * 1000.0 + 0.5) },
 		{ "dma.lb", c->dma_lb },

@@ -20,6 +20,9 @@ struct testbed_config {
 	uint32_t lro_active_ack;
 	uint32_t lro_ack_window;
 	uint32_t lro_timeout_factor;
+	uint32_t lro_timeout_rule;     /* enum lro_timeout_rule */
+	sim_time lro_timeout_floor_ps;
+	sim_time lro_timeout_gap_ps;
 	uint32_t lro_conns;
 	double lro_pool_low;           /* share of the packet buffers */
 	uint32_t dma_lb;

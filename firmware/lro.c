@@ -83,6 +83,9 @@ void lro_config_default(struct lro_config *c)
 	c->active_ack = true;
 	c->ack_window = 0xffffu;
 	c->timeout_factor = 10;
+	c->timeout_rule = LRO_TIMEOUT_PAPER;
+	c->timeout_floor_ns = 100000;
+	c->timeout_gap_ns = 1000000;
 	c->max_conns = 256;
 	c->table_buckets = 256;
 }
@@ -971,6 +974,25 @@ void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns
 	accept_data(e, k, buf, len, &p, now_ns, out);
 }
 
+/* True when k holds segments past a gap in its sequence. */
+static bool holds_past_gap(const struct lro_conn *k)
+{
+	return k->held && seq_le(k->nextseq, k->tail->seq);
+}
+
+/* How long k may go without a segment before its run is flushed: the
+ * timeout rule (enum lro_timeout_rule; reasoning and costs in
+ * docs/PERFORMANCE.md). */
+static uint64_t timeout_wait_ns(const struct lro_config *c, const struct lro_conn *k)
+{
+	uint64_t wait = (uint64_t)c->timeout_factor * k->average_interval_ns;
+	if (c->timeout_rule == LRO_TIMEOUT_PAPER)
+		return wait;
+	if (c->timeout_rule == LRO_TIMEOUT_GAP && holds_past_gap(k) && wait < c->timeout_gap_ns)
+		wait = c->timeout_gap_ns;
+	return wait < c->timeout_floor_ns ? c->timeout_floor_ns : wait;
+}
+
 /* True when k holds data the receive timeout may flush. */
 static bool holds_timed_data(const struct lro_conn *k)
 {
@@ -982,8 +1004,8 @@ uint64_t lro_conn_timeout_at(const struct lro_engine *e, uint32_t i)
 	const struct lro_conn *k = &e->conns[i];
 	if (!holds_timed_data(k))
 		return UINT64_MAX;
-	/* idle > factor x average  <=>  now >= last + factor x average + 1 */
-	uint64_t wait = (uint64_t)e->cfg.timeout_factor * k->average_interval_ns;
+	/* idle > wait  <=>  now >= last + wait + 1 */
+	uint64_t wait = timeout_wait_ns(&e->cfg, k);
 	if (wait >= UINT64_MAX - 1u - k->last_arrival_ns)
 		return UINT64_MAX;
 	return k->last_arrival_ns + wait + 1u;

@@ -40,12 +40,27 @@
 
 enum lro_mode { LRO_MODE_NIC = 0, LRO_MODE_LRO = 1 };
 
+/* When a flow's receive timer runs out (docs/PERFORMANCE.md compares them
+ * on real captures). Each names how long a flow holding a contiguous run
+ * may go without a segment before the run goes to the host. */
+enum lro_timeout_rule {
+	LRO_TIMEOUT_PAPER = 0,         /* timeout_factor x average interval (paper IV.E) */
+	LRO_TIMEOUT_FLOOR = 1,         /* the paper's, but never below timeout_floor_ns */
+	LRO_TIMEOUT_GAP = 2,           /* floor's; while data past a gap is held, at
+					* least timeout_gap_ns (the retransmission that
+					* fills the gap joins run and held data) */
+	LRO_TIMEOUT_RULES
+};
+
 struct lro_config {
 	enum lro_mode mode;
 	uint32_t threshold_bytes;      /* flush when the contiguous run reaches it */
 	bool active_ack;               /* ACK every accepted segment (paper V.C) */
 	uint16_t ack_window;           /* raw window field of active ACKs */
 	uint32_t timeout_factor;       /* timed out after factor x average interval */
+	uint8_t timeout_rule;          /* enum lro_timeout_rule */
+	uint32_t timeout_floor_ns;     /* FLOOR, GAP: the shortest timeout */
+	uint32_t timeout_gap_ns;       /* GAP: the timeout while data past a gap is held */
 	uint32_t max_conns;            /* descriptors in the pool */
 	uint32_t table_buckets;        /* power of two */
 };
@@ -172,8 +187,9 @@ void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns
 /* Connections are named by their descriptor index (for timeout messages). */
 uint32_t lro_conn_capacity(const struct lro_engine *e);
 /* True when descriptor i holds data (in order or past a gap) and its
- * receive timer ran out: now - last_arrival > timeout_factor x
- * average_interval (paper IV.E). */
+ * receive timer ran out: now - last_arrival > the configured rule's timeout
+ * (enum lro_timeout_rule; the paper's, IV.E: timeout_factor x
+ * average_interval). */
 bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns);
 /* The earliest time at which lro_conn_timed_out(e, i, t) holds, as long as
  * nothing arrives; UINT64_MAX when descriptor i holds nothing that can time

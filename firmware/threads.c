@@ -113,6 +113,11 @@ void fw_init(void *state)
 	c.active_ack = hal_param("lro.active_ack", 1) != 0;
 	c.ack_window = (uint16_t)clamp(hal_param("lro.ack_window", 65535), 0, 65535);
 	c.timeout_factor = clamp(hal_param("lro.timeout_factor", 10), 1, 1000000);
+	c.timeout_rule = (uint8_t)clamp(hal_param("lro.timeout_rule", LRO_TIMEOUT_PAPER), 0,
+					LRO_TIMEOUT_RULES - 1);
+	c.timeout_floor_ns = clamp(hal_param("lro.timeout_floor_ns", c.timeout_floor_ns), 0,
+				   1000000000u);
+	c.timeout_gap_ns = clamp(hal_param("lro.timeout_gap_ns", c.timeout_gap_ns), 0, 1000000000u);
 	uint32_t conns = clamp(hal_param("lro.conns", 64), 1, FW_MAX_CONNS);
 	for (unsigned i = 0; i < fw->rx_threads; i++) {
 		struct fw_rx *rx = rx_of(fw, i);

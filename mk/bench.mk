@@ -39,3 +39,12 @@ bench-dpdk-gro:
 		exit 0; \
 	fi; \
 	$(MAKE) --no-print-directory $(GRO_BENCH) && $(GRO_BENCH)
+
+# The receive-timeout rules against Linux and DPDK GRO on the real captures
+# of tests/data (docs/PERFORMANCE.md, "Aggregation on bursty senders"):
+# prints the table, byte-checking every replay. DPDK's column needs dpdk-dev.
+.PHONY: timeout-rules
+timeout-rules: $(PROG)
+	@if pkg-config --exists libdpdk 2>/dev/null; then \
+		$(MAKE) --no-print-directory $(GRO_BENCH) >/dev/null; fi
+	python3 tests/tools/timeout_table.py $(PROG) $(GRO_BENCH)

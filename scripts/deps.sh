@@ -1,7 +1,8 @@
 #!/bin/sh
-# scripts/deps.sh [slurm] - make sure the Debian packages npusim needs are
-# installed (with `slurm`: only those `make check-slurm` needs). As root:
-# installs what is missing with apt-get (after one apt-get update).
+# scripts/deps.sh [capture|slurm] - make sure the Debian packages npusim needs are
+# installed (with `capture`: also what remaking the veth captures takes; with `slurm`:
+# only those `make check-slurm` needs). As root: installs what is missing with apt-get
+# (after one apt-get update).
 # Otherwise: prints the exact command to run and fails.
 set -eu
 
@@ -13,6 +14,12 @@ required="$required gcc-mips64-linux-gnuabi64 libc6-dev-mips64-cross qemu-user t
 # The fuzzing harnesses (mk/fuzz.mk, also part of `make check`): clang with
 # libFuzzer and the sanitizer runtimes.
 required="$required clang libclang-rt-14-dev"
+# `scripts/deps.sh capture`: also what remaking the veth captures of
+# tests/data takes (tests/tools/veth_captures.sh, as root) and the DPDK GRO
+# column of `make timeout-rules`.
+if [ "${1:-}" = capture ]; then
+	required="$required iproute2 ethtool tcpdump nftables dpdk-dev"
+fi
 
 # `make check-slurm`: a real Slurm (controller, node daemon, sbatch) and its
 # authentication daemon

@@ -45,16 +45,22 @@ static struct lro_out out;
 static uint8_t *bufs[4096];
 static unsigned n_bufs;
 
-static void make_engine(uint32_t threshold, uint32_t conns)
+static void make_engine_rule(uint32_t threshold, uint32_t conns, enum lro_timeout_rule rule)
 {
 	struct lro_config c;
 	lro_config_default(&c);
+	c.timeout_rule = (uint8_t)rule;
 	c.threshold_bytes = threshold;
 	c.max_conns = conns;
 	c.table_buckets = 16;
 	free(eng_mem);
 	eng_mem = aligned_alloc(64, (lro_engine_bytes(&c) + 63) / 64 * 64);
 	eng = lro_engine_init(eng_mem, &c);
+}
+
+static void make_engine(uint32_t threshold, uint32_t conns)
+{
+	make_engine_rule(threshold, conns, LRO_TIMEOUT_PAPER);
 }
 
 static void teardown(void)
@@ -266,6 +272,81 @@ START_TEST(sequence_numbers_wrap_around)
 	size_t len = flatten(d, agg);
 	ck_assert(checksums_ok(agg, len));
 	ck_assert_uint_eq(get32(agg + 14 + 20 + 4), iss + 1);
+}
+END_TEST
+
+/* The descriptor that holds data (the only flow of these tests). */
+static uint32_t busy_conn(void)
+{
+	for (uint32_t i = 0; i < lro_conn_capacity(eng); i++)
+		if (lro_conn_timeout_at(eng, i) != UINT64_MAX)
+			return i;
+	ck_abort_msg("no flow holds data");
+	return 0;
+}
+
+/* Segments 1,000 ns apart after a SYN at 0: average interval 500, then
+ * 750 ns (paper IV.E's halving average). */
+static struct netpkt_tcp two_segments(void)
+{
+	struct netpkt_tcp h = flow(1010);
+	syn(h, 0);
+	feed(h, 1, 1000, 1000);
+	feed(h, 1001, 1000, 2000);
+	return h;
+}
+
+START_TEST(timeout_rule_paper_is_factor_times_average_interval)
+{
+	make_engine_rule(65536, 8, LRO_TIMEOUT_PAPER);
+	two_segments();
+	/* idle > 10 x 750 ns */
+	ck_assert_uint_eq(lro_conn_timeout_at(eng, busy_conn()), 2000 + 7500 + 1);
+	ck_assert(!lro_conn_timed_out(eng, busy_conn(), 2000 + 7500));
+	ck_assert(lro_conn_timed_out(eng, busy_conn(), 2000 + 7501));
+}
+END_TEST
+
+START_TEST(timeout_rule_floor_rides_out_a_burst_pause)
+{
+	make_engine_rule(65536, 8, LRO_TIMEOUT_FLOOR);
+	two_segments();
+	uint32_t i = busy_conn();
+	/* a 50 us pause of a software sender: the paper's rule (7.5 us) would
+	 * flush, the floor (100 us) holds on */
+	ck_assert(!lro_conn_timed_out(eng, i, 2000 + 50000));
+	ck_assert_uint_eq(lro_conn_timeout_at(eng, i), 2000 + 100000 + 1);
+	ck_assert(lro_conn_timed_out(eng, i, 2000 + 100001));
+	/* a slow flow's own timeout above the floor still rules */
+	make_engine_rule(65536, 8, LRO_TIMEOUT_FLOOR);
+	struct netpkt_tcp h = flow(1011);
+	syn(h, 0);
+	feed(h, 1, 1000, 40000);                   /* average 20 us: timeout 200 us */
+	ck_assert_uint_eq(lro_conn_timeout_at(eng, busy_conn()), 40000 + 200000 + 1);
+}
+END_TEST
+
+START_TEST(timeout_rule_gap_holds_the_run_until_the_gap_fills)
+{
+	make_engine_rule(65536, 8, LRO_TIMEOUT_GAP);
+	struct netpkt_tcp h = two_segments();
+	uint32_t i = busy_conn();
+	/* in order: the floor's timeout */
+	ck_assert_uint_eq(lro_conn_timeout_at(eng, i), 2000 + 100000 + 1);
+	feed(h, 3001, 1000, 3000);                 /* past a gap */
+	/* 200 us on, the floor rule would have flushed the run; gap waits the
+	 * 1 ms a retransmission may take */
+	ck_assert(!lro_conn_timed_out(eng, i, 3000 + 200000));
+	ck_assert_uint_eq(lro_conn_timeout_at(eng, i), 3000 + 1000000 + 1);
+	feed(h, 2001, 1000, 3000 + 500000);        /* the retransmission */
+	/* contiguous again: back to the in-order timeout, here the paper's
+	 * (the 500 us wait raised the average to (875 + 500000) / 2 ns), and
+	 * one aggregate of all four */
+	ck_assert_uint_eq(lro_conn_timeout_at(eng, i), 503000 + 10u * ((875 + 500000) / 2) + 1);
+	lro_flush_conn(eng, i, LRO_FLUSH_TIMEOUT, &out);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_uint_eq(out.a[0].n_segs, 4);
+	ck_assert_uint_eq(lro_held_segments(eng), 0);
 }
 END_TEST
 
@@ -753,6 +834,9 @@ Suite *lro_suite(void)
 	tcase_add_test(tc, duplicates_and_old_segments_are_dropped_partial_overlap_trimmed);
 	tcase_add_test(tc, sequence_numbers_wrap_around);
 	tcase_add_test(tc, timeout_delivers_up_to_the_gap_and_the_rest_when_filled);
+	tcase_add_test(tc, timeout_rule_paper_is_factor_times_average_interval);
+	tcase_add_test(tc, timeout_rule_floor_rides_out_a_burst_pause);
+	tcase_add_test(tc, timeout_rule_gap_holds_the_run_until_the_gap_fills);
 	tcase_add_test(tc, release_drops_only_what_lies_past_a_gap);
 	tcase_add_test(tc, an_odd_segment_in_order_keeps_the_flow_going);
 	tcase_add_test(tc, an_odd_segment_past_a_gap_lets_the_flow_go_without_loss);

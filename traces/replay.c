@@ -39,7 +39,12 @@ struct flow_stats {
 	uint32_t saddr, daddr;
 	uint16_t sport, dport;
 	uint64_t frames_in, payload_in, frames_out, aggregates_out, payload_out;
+	uint64_t flush[LRO_FLUSH_REASONS];   /* why its aggregates ended */
 };
+
+#define REPLAY_SIZE_CLASSES 6       /* aggregates of 1, 2-3, 4-7, 8-15, 16-31, 32+ segments */
+static const char *const size_names[REPLAY_SIZE_CLASSES] = { "1", "2-3", "4-7", "8-15",
+	"16-31", "32+" };
 
 struct replay {
 	struct lro_engine *eng;
@@ -60,7 +65,16 @@ struct replay {
 	uint32_t *flow_slots;          /* open addressing: index + 1, 0 empty */
 	uint32_t n_flows, cap_flows;
 	struct lro_out actions;
+	uint64_t *arrival_ns;          /* per packet buffer: when its frame came in */
+	uint64_t *hold_ns;             /* per delivered segment: arrival to delivery */
+	uint64_t n_holds, cap_holds, holds_unrecorded;
+	uint64_t by_size[REPLAY_SIZE_CLASSES][LRO_FLUSH_REASONS];
 };
+
+static uint32_t buf_index(const struct replay *r, const uint8_t *b)
+{
+	return (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
+}
 
 static uint8_t *buf_take(struct replay *r)
 {
@@ -73,7 +87,7 @@ static void buf_give(struct replay *r, uint8_t *b)
 {
 	if (b == r->big)
 		return;
-	r->free_list[r->n_free++] = (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
+	r->free_list[r->n_free++] = buf_index(r, b);
 }
 
 /* ---- per-flow table ---- */
@@ -166,6 +180,44 @@ static void count_flow(struct replay *r, const uint8_t *f, uint32_t len, bool ou
 	fl->payload_out += payload;
 }
 
+/* ---- what aggregation costs: sizes, flush reasons, hold times ---- */
+
+/* Aggregate sizes the summary tells apart. */
+static unsigned size_class(uint32_t n_segs)
+{
+	unsigned c = 0;
+	while (c + 1u < REPLAY_SIZE_CLASSES && n_segs >= (2u << c))
+		c++;
+	return c;
+}
+
+static void note_delivery(struct replay *r, const struct lro_action *a, const uint8_t *f,
+			  uint32_t len)
+{
+	r->by_size[size_class(a->n_segs)][a->reason]++;
+	struct flow_stats key;
+	uint32_t payload;
+	struct flow_stats *fl = frame_tuple(f, len, &key, &payload) ? flow_of(r, &key) : NULL;
+	if (fl)
+		fl->flush[a->reason]++;
+}
+
+/* How long a segment waited in the engine (kept for the median and p99). */
+static void note_hold(struct replay *r, uint64_t ns)
+{
+	if (r->n_holds == r->cap_holds) {
+		uint64_t cap = r->cap_holds ? 2u * r->cap_holds : 4096u;
+		uint64_t *h = realloc(r->hold_ns, cap * sizeof *h);
+		if (!h) {
+			r->holds_unrecorded++;  /* said in the summary */
+			return;
+		}
+		r->hold_ns = h;
+		r->cap_holds = cap;
+	}
+	r->hold_ns[r->n_holds++] = ns;
+}
+
 /* ---- output ---- */
 
 static void write_frame(struct replay *r, const uint8_t *data, uint32_t len, uint64_t now_ns)
@@ -216,10 +268,12 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 				next = s->next;
 				memcpy(r->agg + at, s->frame + s->payload_off, s->payload_len);
 				at += s->payload_len;
+				note_hold(r, now_ns - r->arrival_ns[buf_index(r, s->frame)]);
 				buf_give(r, s->frame);
 			}
 			write_frame(r, r->agg, at, now_ns);
 			count_flow(r, r->agg, at, true, true);
+			note_delivery(r, a, r->agg, at);
 			r->out_frames++;
 			r->out_aggregates++;
 			break;
@@ -405,6 +459,47 @@ static void flow_name(const struct flow_stats *fl, char *buf, size_t n)
 
 #define SUMMARY_FLOWS 20u              /* flows listed in the text summary */
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* How long delivered data segments waited in the engine: from the frame's
+ * capture time to the aggregate's delivery (a timeout flush at its scan). */
+struct hold_stats {
+	uint64_t n, median_ns, p99_ns, max_ns;
+};
+
+static struct hold_stats hold_stats(const struct replay *r)
+{
+	struct hold_stats h = { r->n_holds, 0, 0, 0 };
+	if (h.n == 0)
+		return h;
+	qsort(r->hold_ns, h.n, sizeof *r->hold_ns, cmp_u64);
+	h.median_ns = r->hold_ns[(h.n - 1u) / 2u];
+	h.p99_ns = r->hold_ns[(h.n * 99u + 99u) / 100u - 1u];   /* the ceil(0.99 n)-th */
+	h.max_ns = r->hold_ns[h.n - 1u];
+	return h;
+}
+
+/* Per aggregate size class, why aggregates of that size ended. */
+static void print_by_size(const struct replay *r, FILE *f)
+{
+	for (int z = 0; z < REPLAY_SIZE_CLASSES; z++) {
+		uint64_t n = 0;
+		for (int i = 0; i < LRO_FLUSH_REASONS; i++)
+			n += r->by_size[z][i];
+		if (n == 0)
+			continue;
+		fprintf(f, "aggregates of %s segments: %" PRIu64 ",", size_names[z], n);
+		for (int i = 0; i < LRO_FLUSH_REASONS; i++)
+			if (r->by_size[z][i])
+				fprintf(f, " %s=%" PRIu64, flush_names[i], r->by_size[z][i]);
+		fprintf(f, "\n");
+	}
+}
+
 static void print_summary(const struct replay *r, FILE *f)
 {
 	const struct lro_counters *c = lro_engine_counters(r->eng);
@@ -426,15 +521,26 @@ static void print_summary(const struct replay *r, FILE *f)
 	fprintf(f, "flows let go: %" PRIu64 ", ranges handed over past a gap: %" PRIu64 "\n",
 		c->conns_released, c->handed_ahead);
 	fprintf(f, "active ACKs built: %" PRIu64 "\n", r->acks);
-	fprintf(f, "flows: %u\n  %-43s %9s %12s %9s %10s %12s\n", r->n_flows, "flow", "frames-in",
-		"payload-in", "frames-out", "aggregates", "payload-out");
+	struct hold_stats h = hold_stats(r);
+	if (h.n)
+		fprintf(f, "hold time: median %.1f us, p99 %.1f us, max %.1f us (%" PRIu64
+			   " segments%s)\n", (double)h.median_ns / 1e3, (double)h.p99_ns / 1e3,
+			(double)h.max_ns / 1e3, h.n,
+			r->holds_unrecorded ? "; more unrecorded: out of memory" : "");
+	print_by_size(r, f);
+	fprintf(f, "flows: %u\n  %-43s %9s %12s %9s %10s %12s  %s\n", r->n_flows, "flow",
+		"frames-in", "payload-in", "frames-out", "aggregates", "payload-out", "flushes");
 	for (uint32_t i = 0; i < r->n_flows && i < SUMMARY_FLOWS; i++) {
 		const struct flow_stats *fl = &r->flows[i];
 		char name[64];
 		flow_name(fl, name, sizeof name);
 		fprintf(f, "  %-43s %9" PRIu64 " %12" PRIu64 " %9" PRIu64 " %10" PRIu64 " %12" PRIu64
-			   "\n", name, fl->frames_in, fl->payload_in, fl->frames_out,
+			   " ", name, fl->frames_in, fl->payload_in, fl->frames_out,
 			fl->aggregates_out, fl->payload_out);
+		for (int j = 0; j < LRO_FLUSH_REASONS; j++)
+			if (fl->flush[j])
+				fprintf(f, " %s=%" PRIu64, flush_names[j], fl->flush[j]);
+		fprintf(f, "\n");
 	}
 	if (r->n_flows > SUMMARY_FLOWS)
 		fprintf(f, "  (%u more flows: --json lists every one)\n", r->n_flows - SUMMARY_FLOWS);
@@ -463,6 +569,17 @@ static void print_json(const struct replay *r, FILE *f, int status)
 	json_counts(f, "flushes", flush_names, c->flush, LRO_FLUSH_REASONS);
 	json_counts(f, "pass_through", pass_names, c->pass, LRO_PASS_REASONS);
 	json_counts(f, "drops", drop_names, c->drop, LRO_DROP_REASONS);
+	struct hold_stats h = hold_stats(r);
+	fprintf(f, "  \"hold_ns\": {\"segments\": %" PRIu64 ", \"median\": %" PRIu64 ", \"p99\": %"
+		   PRIu64 ", \"max\": %" PRIu64 "},\n", h.n, h.median_ns, h.p99_ns, h.max_ns);
+	fprintf(f, "  \"aggregates_by_size\": {");
+	for (int z = 0; z < REPLAY_SIZE_CLASSES; z++) {
+		fprintf(f, "%s\n    \"%s\": {", z ? "," : "", size_names[z]);
+		for (int i = 0; i < LRO_FLUSH_REASONS; i++)
+			fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", flush_names[i], r->by_size[z][i]);
+		fprintf(f, "}");
+	}
+	fprintf(f, "\n  },\n");
 	fprintf(f, "  \"flows_let_go\": %" PRIu64 ",\n  \"ranges_handed_over\": %" PRIu64
 		   ",\n  \"active_acks\": %" PRIu64 ",\n  \"flows\": [", c->conns_released,
 		c->handed_ahead, r->acks);
@@ -472,8 +589,11 @@ static void print_json(const struct replay *r, FILE *f, int status)
 		flow_name(fl, name, sizeof name);
 		fprintf(f, "%s\n    {\"flow\": \"%s\", \"frames_in\": %" PRIu64 ", \"payload_in\": %"
 			   PRIu64 ", \"frames_out\": %" PRIu64 ", \"aggregates\": %" PRIu64
-			   ", \"payload_out\": %" PRIu64 "}", i ? "," : "", name, fl->frames_in,
-			fl->payload_in, fl->frames_out, fl->aggregates_out, fl->payload_out);
+			   ", \"payload_out\": %" PRIu64 ", \"flushes\": {", i ? "," : "", name,
+			fl->frames_in, fl->payload_in, fl->frames_out, fl->aggregates_out, fl->payload_out);
+		for (int j = 0; j < LRO_FLUSH_REASONS; j++)
+			fprintf(f, "%s\"%s\": %" PRIu64, j ? ", " : "", flush_names[j], fl->flush[j]);
+		fprintf(f, "}}");
 	}
 	fprintf(f, "\n  ]\n}\n");
 }
@@ -482,7 +602,9 @@ static int usage(const char *msg)
 {
 	fprintf(stderr, "npusim replay: %s\nusage: npusim replay IN.pcap -o OUT.pcap [--filter BPF] "
 			"[--mode lro|nic] [--threshold BYTES] [--no-active-ack] "
-			"[--no-verify-csum] [--json]\n", msg);
+			"[--no-verify-csum] [--json]\n"
+			"       [--timeout-rule paper|floor|gap] [--timeout-floor-us US] "
+			"[--timeout-gap-us US]\n", msg);
 	return 2;
 }
 
@@ -545,6 +667,8 @@ static bool replay_record(struct replay *r, const struct replay_options *opt, in
 		return false;
 	}
 	memcpy(b, r->frame, len);
+	if (b != r->big)
+		r->arrival_ns[buf_index(r, b)] = now_ns;
 	if (!opt->verify_csum)
 		fill_checksums(r, b, len);
 	count_flow(r, b, len, false, false);
@@ -588,9 +712,10 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 	r.agg = malloc(1u << 17);
 	r.big = malloc(REPLAY_FRAME_MAX);
 	r.frame = malloc(REPLAY_FRAME_MAX + 14u);
+	r.arrival_ns = malloc(r.n_bufs * sizeof *r.arrival_ns);
 	r.out = out;
 	int status = 0;
-	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg || !r.big || !r.frame) {
+	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg || !r.big || !r.frame || !r.arrival_ns) {
 		fprintf(stderr, "npusim replay: out of memory\n");
 		status = 1;
 		goto done;
@@ -645,7 +770,28 @@ done:
 	free(r.frame);
 	free(r.flows);
 	free(r.flow_slots);
+	free(r.arrival_ns);
+	free(r.hold_ns);
 	return status;
+}
+
+int replay_timeout_rule(const char *name)
+{
+	static const char *const names[LRO_TIMEOUT_RULES] = { "paper", "floor", "gap" };
+	for (int i = 0; i < LRO_TIMEOUT_RULES; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+static int parse_us(const char *text, uint32_t *ns)
+{
+	char *end;
+	unsigned long us = strtoul(text, &end, 10);
+	if (*text < '0' || *text > '9' || *end || us > 1000000)
+		return -1;
+	*ns = (uint32_t)(us * 1000u);
+	return 0;
 }
 
 int replay_main(int argc, char **argv)
@@ -663,6 +809,9 @@ int replay_main(int argc, char **argv)
 		{ "no-active-ack", no_argument, NULL, 'n' },
 		{ "no-verify-csum", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "timeout-rule", required_argument, NULL, 'r' },
+		{ "timeout-floor-us", required_argument, NULL, 'F' },
+		{ "timeout-gap-us", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	optind = 1;
@@ -697,6 +846,21 @@ int replay_main(int argc, char **argv)
 			break;
 		case 'j':
 			opt.json = true;
+			break;
+		case 'r': {
+			int rule = replay_timeout_rule(optarg);
+			if (rule < 0)
+				return usage("--timeout-rule is paper, floor or gap");
+			cfg.timeout_rule = (uint8_t)rule;
+			break;
+		}
+		case 'F':
+			if (parse_us(optarg, &cfg.timeout_floor_ns) != 0)
+				return usage("--timeout-floor-us is microseconds 0..1000000");
+			break;
+		case 'G':
+			if (parse_us(optarg, &cfg.timeout_gap_ns) != 0)
+				return usage("--timeout-gap-us is microseconds 0..1000000");
 			break;
 		default:
 			return usage("unknown option or missing value");

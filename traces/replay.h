@@ -16,6 +16,8 @@
 
 /* npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]
  *                [--threshold BYTES] [--no-active-ack] [--no-verify-csum] [--json]
+ *                [--timeout-rule paper|floor|gap] [--timeout-floor-us US]
+ *                [--timeout-gap-us US]
  * argv[0] is the command's name; options as getopt_long takes them.
  * Returns the exit status: 0 ok; 1 the output is written but the input was
  * not all replayed (REPLAY_INCOMPLETE: a capture cut short, frames cut by
@@ -44,5 +46,8 @@ void replay_config_default(struct lro_config *cfg);
 int replay_capture(pcap_t *in, const char *name, const struct replay_options *opt,
 		   const struct lro_config *cfg, uint32_t n_bufs, pcap_dumper_t *out,
 		   FILE *summary);
+
+/* enum lro_timeout_rule of a rule's name (paper, floor, gap), -1 if none. */
+int replay_timeout_rule(const char *name);
 
 #endif
