@@ -1253,9 +1253,19 @@ static void key_range(const struct scenario_key *k, char *range, size_t len)
 	char lo[48], hi[48];
 	format_bound(lo, sizeof lo, k, k->min);
 	format_bound(hi, sizeof hi, k, k->max);
-	if (k->type == T_ENUM)
-		snprintf(range, len, "%s", k->enums);
-	else if (k->type == T_BOOL)
+	if (k->type == T_ENUM) {
+		/* "a|b|c" as "a, b, c": a bar would split a Markdown table's cell */
+		size_t n = 0;
+		for (const char *c = k->enums; *c && n + 3 < len; c++) {
+			if (*c == '|') {
+				range[n++] = ',';
+				range[n++] = ' ';
+			} else {
+				range[n++] = *c;
+			}
+		}
+		range[n] = 0;
+	} else if (k->type == T_BOOL)
 		snprintf(range, len, "on, off");
 	else if (k->type == T_STRING)
 		snprintf(range, len, "text");
@@ -1313,8 +1323,11 @@ int scenario_write_keys_text(FILE *f, const char *only)
 				continue;
 			char range[160], dflt[160];
 			key_range(k, range, sizeof range);
-			snprintf(dflt, sizeof dflt, "%s%s%s", *k->dflt ? k->dflt : "\"\"",
-				 *k->unit ? " " : "", k->unit);
+			/* a bare number's unit beside it ("64 entries", not "100ns s") */
+			size_t dl = strlen(k->dflt);
+			int bare = dl && isdigit((unsigned char)k->dflt[dl - 1]);
+			snprintf(dflt, sizeof dflt, "%s%s%s", dl ? k->dflt : "\"\"",
+				 bare && *k->unit ? " " : "", bare ? k->unit : "");
 			fprintf(f, "  %-20s = %-16s %s [%s]\n", k->name, dflt, k->help, range);
 		}
 	}

@@ -201,8 +201,16 @@ static int close_vcd(struct testbed *tb)
 static void on_progress(sim *s, void *arg)
 {
 	struct testbed *tb = arg;
-	tb->progress->fn(tb->progress->ctx, sim_now(s), tb->cfg->time_limit_ps,
-			 sim_events_executed(s));
+	const struct testbed_config *c = tb->cfg;
+	double expected = (double)c->client.connections * (double)c->client.bytes_per_connection;
+	double read = 0;
+	for (uint32_t i = 0; i < c->client.connections; i++)
+		read += (double)server_conn(tb->server, i)->bytes;
+	double work = c->time_limit_ps ? (double)sim_now(s) / (double)c->time_limit_ps : 0;
+	if (expected > 0 && read / expected > work)
+		work = read / expected;
+	tb->progress->fn(tb->progress->ctx, sim_now(s), c->time_limit_ps, sim_events_executed(s),
+			 work > 1 ? 1 : work);
 }
 
 static int build(struct testbed *tb, const struct testbed_config *c, struct testbed_result *r)
@@ -274,13 +282,23 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 	return 0;
 }
 
-/* Returns the number of trace files that could not be written. */
-static unsigned teardown(struct testbed *tb)
+/* Returns the number of trace files that could not be written; without
+ * keep (a run that could not start) none is given its name. */
+static unsigned teardown(struct testbed *tb, int keep)
 {
 	unsigned bad = 0;
-	bad += pcap_tap_close(tb->wire_tap) != 0;
-	bad += pcap_tap_close(tb->host_tap) != 0;
-	bad += close_vcd(tb) != 0;
+	if (keep) {
+		bad += pcap_tap_close(tb->wire_tap) != 0;
+		bad += pcap_tap_close(tb->host_tap) != 0;
+		bad += close_vcd(tb) != 0;
+	} else {
+		pcap_tap_discard(tb->wire_tap);
+		pcap_tap_discard(tb->host_tap);
+		if (tb->vcd_file) {
+			vcd_finish(tb->vcd);
+			atomic_file_discard(tb->vcd_file);
+		}
+	}
 	for (int d = 0; d < 2; d++)
 		faults_dir_release(&tb->faults[d], tb->pool);
 	client_destroy(tb->client);
@@ -503,7 +521,7 @@ int testbed_run(const struct testbed_config *c, struct testbed_result *r,
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (build(&tb, c, r) != 0) {
-		teardown(&tb);
+		teardown(&tb, 0);
 		return -1;
 	}
 	if (progress && progress->fn)
@@ -524,6 +542,6 @@ int testbed_run(const struct testbed_config *c, struct testbed_result *r,
 		write_dma_report(&tb, c, r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-	r->output_errors += teardown(&tb);
+	r->output_errors += teardown(&tb, 1);
 	return 0;
 }

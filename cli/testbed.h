@@ -41,8 +41,11 @@ struct testbed_config {
 
 void testbed_config_default(struct testbed_config *c);
 
+/* Called every 2^20 events: the simulated time, the time limit, events so
+ * far, and the share of the run's work done (0..1): the larger of the bytes
+ * the server read of all the client sends and now / end. */
 struct testbed_progress {
-	void (*fn)(void *ctx, sim_time now, sim_time end, uint64_t events);
+	void (*fn)(void *ctx, sim_time now, sim_time end, uint64_t events, double work);
 	void *ctx;
 };
 

@@ -7,6 +7,9 @@
 #include <string.h>
 #include "firmware/nic_abi.h"
 #include "host/oracle.h"
+#include "sim/log.h"
+
+SIM_LOG_MODULE(server);
 
 /* The test program's read loop on one connection, at app_read_bps. */
 struct app_reader {
@@ -257,11 +260,13 @@ static void app_established(void *ctx, uint32_t conn)
 {
 	struct server *sv = ctx;
 	sv->conn[conn].established_ps = sim_now(sv->s);
+	SIM_LOG(sv->s, server, SIM_LOG_INFO, "connection %u: established", conn);
 }
 
 static void app_eof(void *ctx, uint32_t conn)
 {
 	struct server *sv = ctx;
+	SIM_LOG(sv->s, server, SIM_LOG_INFO, "connection %u: FIN received", conn);
 	if (!sv->reader) {
 		app_complete(sv, conn);
 		return;

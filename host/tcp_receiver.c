@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "sim/log.h"
+
+SIM_LOG_MODULE(server);
 
 /* A segment received out of order, kept until the hole before it fills. */
 struct ooo_seg {
@@ -164,6 +167,8 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 	r->quick = c->quickacks;
 	r->st.rcv_mss = 536;               /* TCP_MIN_RCVMSS before any data */
 	r->rcv_right = r->rcv_nxt;
+	SIM_LOG(s, server, SIM_LOG_INFO, "port %u: SYN received, SYN-ACK sent (connection %u)",
+		syn->sport, conn);
 	send_ack(r, NETPKT_TCP_SYN | NETPKT_TCP_ACK);
 	return r;
 }

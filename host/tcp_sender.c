@@ -6,6 +6,9 @@
 #include <string.h>
 #include "host/oracle.h"
 #include "host/tcp_sack.h"
+#include "sim/log.h"
+
+SIM_LOG_MODULE(tcp);
 
 enum ca_state {                    /* icsk_ca_state */
 	CA_OPEN, CA_DISORDER, CA_CWR, CA_RECOVERY, CA_LOSS,
@@ -116,6 +119,18 @@ void tcp_sender_destroy(struct tcp_sender *t)
 		tcp_sb_free(&t->sb);
 	}
 	free(t);
+}
+
+static const char *const state_names[] = { "closed", "syn-sent", "established", "fin-sent",
+	"done", "failed" };
+
+/* A connection state change, logged (--log tcp=info) with the client port. */
+static void set_state(struct tcp_sender *t, enum tcp_sender_state st)
+{
+	SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: %s -> %s", t->addr.sport,
+		(unsigned)t->state < 6 ? state_names[t->state] : "?",
+		(unsigned)st < 6 ? state_names[st] : "?");
+	t->state = st;
 }
 
 enum tcp_sender_state tcp_sender_state(const struct tcp_sender *t) { return t->state; }
@@ -258,7 +273,7 @@ static void output(struct tcp_sender *t)
 				tcp_sb_push(&t->sb, t->snd_nxt, t->snd_nxt + 1u, TCP_SEG_FIN, now);
 				t->fin_queued = 1;
 				t->snd_nxt++;
-				t->state = TCP_SENDER_FIN_SENT;
+				set_state(t, TCP_SENDER_FIN_SENT);
 				if (t->rto_deadline == SIM_TIME_MAX)
 					timer_arm(t, t->rto);
 			}
@@ -284,7 +299,8 @@ static void output(struct tcp_sender *t)
 
 void tcp_sender_connect(struct tcp_sender *t)
 {
-	t->state = TCP_SENDER_SYN_SENT;
+	SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: SYN sent", t->addr.sport);
+	set_state(t, TCP_SENDER_SYN_SENT);
 	t->snd_una = t->iss;
 	t->snd_nxt = t->iss + 1u;
 	t->write_end = t->iss + 1u;
@@ -355,7 +371,9 @@ void tcp_sender_pump(struct tcp_sender *t)
 
 static void fail(struct tcp_sender *t)
 {
-	t->state = TCP_SENDER_FAILED;
+	SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: no SYN-ACK after %u SYN retransmissions",
+		t->addr.sport, t->st.syn_retransmits);
+	set_state(t, TCP_SENDER_FAILED);
 	timer_stop(t);
 	t->st.done_ps = sim_now(t->s);
 	if (t->io.finished)
@@ -871,6 +889,8 @@ static void rto_fired(sim *s, void *arg)
 			return;
 		}
 		t->st.syn_retransmits++;
+		SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: SYN retransmitted (%u)", t->addr.sport,
+			t->st.syn_retransmits);
 		t->rto = t->rto * 2 > t->cfg.rto_max_ps ? t->cfg.rto_max_ps : t->rto * 2;
 		send_segment(t, t->iss, 0, NETPKT_TCP_SYN);
 		timer_arm(t, t->rto);
@@ -1033,7 +1053,8 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 		 * 200 ms minimum); after a lost SYN there is no valid sample and
 		 * the RTO stays at 3 s (RFC 6298 5.7) */
 		t->rto = t->st.syn_retransmits ? t->cfg.syn_rto_ps : t->cfg.rto_min_ps;
-		t->state = TCP_SENDER_ESTABLISHED;
+		SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: SYN-ACK received", t->addr.sport);
+		set_state(t, TCP_SENDER_ESTABLISHED);
 		t->st.established_ps = sim_now(t->s);
 		timer_stop(t);
 		send_segment(t, t->snd_nxt, 0, NETPKT_TCP_ACK);
@@ -1078,7 +1099,7 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 	if ((t->state == TCP_SENDER_FIN_SENT && t->snd_una == data_end_seq(t) + 1u) ||
 	    (!t->cfg.close && t->state == TCP_SENDER_ESTABLISHED && t->data_allowed &&
 	     t->snd_una == data_end_seq(t))) {
-		t->state = TCP_SENDER_DONE;
+		set_state(t, TCP_SENDER_DONE);
 		timer_stop(t);
 		t->st.done_ps = sim_now(t->s);
 		if (t->io.finished)

@@ -30,7 +30,9 @@ FUZZ_MAX_LEN_scenario := 8192
 # fuzz_scenario gets a dictionary of sections, keys and units
 FUZZ_DICT_scenario := -dict=$(FUZZ_DIR)/seeds/scenario.dict
 FUZZ_RUNS  ?=
-FUZZ_OPTS = -max_len=$(FUZZ_MAX_LEN_$*) -timeout=25 -print_final_stats=1 \
+# seconds one input may take (wall clock: raise it on a loaded machine)
+FUZZ_TIMEOUT ?= 25
+FUZZ_OPTS = -max_len=$(FUZZ_MAX_LEN_$*) -timeout=$(FUZZ_TIMEOUT) -print_final_stats=1 \
 	-artifact_prefix=$(FUZZ_DIR)/artifacts/$*/ $(FUZZ_DICT_$*)
 # replay reports every bad capture on stderr: silenced while fuzzing
 # (libFuzzer and the sanitizers keep their own copy of stderr)
@@ -43,6 +45,10 @@ $(FUZZ_OBJ)/%.o: %.c
 $(FUZZ_OBJ)/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -c $< -o $@
+
+# the program's generated revision (mk/cli.mk), as for the normal build
+$(FUZZ_OBJ)/cli/version.o: $(BUILD)/gen/cli/revision.h
+$(FUZZ_OBJ)/cli/version.o: FUZZ_FLAGS += -I$(BUILD)/gen
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -86,6 +86,16 @@ int pcap_tap_close(struct pcap_tap *t)
 	return rc;
 }
 
+void pcap_tap_discard(struct pcap_tap *t)
+{
+	if (!t)
+		return;
+	pcap_dump_close(t->dump);
+	atomic_file_discard(t->af);
+	pcap_close(t->dead);
+	free(t);
+}
+
 uint64_t pcap_tap_frames(const struct pcap_tap *t)
 {
 	return t->frames;

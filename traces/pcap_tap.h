@@ -18,6 +18,8 @@ struct pcap_tap *pcap_tap_open(const char *path);
 void pcap_tap_write(struct pcap_tap *t, const uint8_t *frame, uint32_t len, sim_time t_ps);
 /* Finish the file and give it its name; returns 0 or -1. */
 int pcap_tap_close(struct pcap_tap *t);
+/* Close without giving the file its name (a run that could not start). */
+void pcap_tap_discard(struct pcap_tap *t);
 uint64_t pcap_tap_frames(const struct pcap_tap *t);
 
 /* Any pcap dumper as an atomic file: a dumper writing into af (NULL on

@@ -33,8 +33,9 @@
  *     does) is a valid IPv4/TCP packet: total length matching, both
  *     checksums right, sequence number of its first segment;
  *   - per flow, deliveries never go back in sequence (except across a SYN,
- *     FIN or RST of the flow or a drain: the engine's documented
- *     exceptions);
+ *     FIN or RST of the flow, a drain, or a timeout, hold-limit or release
+ *     delivery, which may hand over data past a gap: the engine's
+ *     documented exceptions);
  *   - an active ACK is a valid 54- or 66-byte IPv4/TCP frame;
  *   - after the final drain nothing is held and every buffer is back.
  * Each buffer is its own malloc of HAL_PKT_BUF_BYTES, the engine's memory
@@ -342,7 +343,12 @@ static void check_deliver(struct run *r, const struct lro_action *a)
 	CHECK(valid_ipv4_tcp(r->agg, at));
 	const uint8_t *tcp = r->agg + ETH_HLEN + 20u;
 	CHECK(csum_get32(tcp + 4) == first->seq);
-	flow_delivered(&r->flows, r->agg + ETH_HLEN + 12u, first->seq, seq);
+	if (a->reason == LRO_FLUSH_TIMEOUT || a->reason == LRO_FLUSH_HELD_LIMIT ||
+	    a->reason == LRO_FLUSH_RELEASE || a->reason == LRO_FLUSH_END)
+		/* may hand over data past a gap: what fills the gap comes later */
+		flow_forget(&r->flows, r->agg + ETH_HLEN + 12u);
+	else
+		flow_delivered(&r->flows, r->agg + ETH_HLEN + 12u, first->seq, seq);
 	for (struct lro_seg *s = a->segs, *next; s; s = next) {
 		next = s->next;                /* s lives in the buffer freed here */
 		given_return(&r->given, given_find(&r->given, s->frame));
