@@ -46,7 +46,7 @@ static const struct opt_spec run_opts[] = {
 	{ "run", 0, required_argument, OPT_RUN, "N",
 	  "run only run N of the sweep, with its exact settings (see --dry-run)" },
 	{ "log", 0, required_argument, OPT_LOG, "module=level,...",
-	  "print a model's events (modules: see npusim(1); levels off..trace)" },
+	  "print a model's events (modules dma, fmn, tcp, server; levels off..trace)" },
 	{ "quiet", 'q', no_argument, OPT_QUIET, NULL, "no progress or per-run lines" },
 	{ "no-plot", 0, no_argument, OPT_NO_PLOT, NULL, "do not draw the plots" },
 	{ "dry-run", 'n', no_argument, OPT_DRY_RUN, NULL, "list the runs and their settings, run nothing" },
@@ -259,6 +259,12 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 		if (rc)
 			return rc;
 	}
+	/* after "--": arguments only */
+	for (int i = optind; i < argc; i++) {
+		if (a->n_positional == c->max_args)
+			return usage_error(c->name, "unexpected argument", argv[i]);
+		a->positional[a->n_positional++] = argv[i];
+	}
 	if (a->n_positional < c->min_args)
 		return usage_error(c->name, "missing argument; usage: npusim", c->name);
 	return 0;
@@ -444,7 +450,7 @@ static const struct command commands[] = {
 	  "summary table; the scenarios are built in (scenarios/demo-*.ini).",
 	  demo_opts, 0, 0, cmd_demo, NULL },
 	{ "replay", "IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic] [--threshold BYTES]\n"
-		    "                     [--no-active-ack]",
+		    "                     [--no-active-ack] [--no-verify-csum] [--json]",
 	  "run the LRO engine over a capture, write what the host receives",
 	  "Run the LRO engine natively over a capture and write what the host would receive\n"
 	  "(aggregates and pass-through frames) to OUT.pcap.\n\n"
@@ -452,7 +458,12 @@ static const struct command commands[] = {
 	  "      --filter BPF         the frames given to the engine (default tcp)\n"
 	  "      --mode lro|nic       LRO, or pass every frame through\n"
 	  "      --threshold BYTES    flush a flow's contiguous run at this size\n"
-	  "      --no-active-ack      no ACKs from the engine",
+	  "      --no-active-ack      no ACKs from the engine\n"
+	  "      --no-verify-csum     fill checksums in (a sender-side capture with offload)\n"
+	  "      --json               the summary as JSON\n\n"
+	  "Takes Ethernet (802.1Q/QinQ tags removed), Linux cooked SLL/SLL2 and raw-IP captures.\n"
+	  "Exit 1: the output is written but the input was not all replayed (a capture cut\n"
+	  "mid-record, frames cut by the snaplen, offloaded checksums), or it could not be written.",
 	  NULL, 0, 0, NULL, replay_main },
 	{ "compare", "A B [--tolerance 2%] [--keys COL,...]",
 	  "compare two results folders point by point, within a tolerance",

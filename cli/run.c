@@ -202,11 +202,26 @@ static int prepare_output(const char *dir, unsigned runs)
 	return 0;
 }
 
-/* ---- progress (OMNeT++ Cmdenv style), only on a terminal ---- */
+/* ---- progress: runs done of all, elapsed, ETA, simulated s per wall s ----
+ *
+ * Every run reports to a board: in process with -j 1, over a pipe from the
+ * worker processes otherwise (each report one write of less than PIPE_BUF
+ * bytes, so reports of several workers never mix). "P w work simsec" is
+ * worker w's run so far; "R w simsec line" a run finished, with its line. */
 
-struct progress_state {
-	unsigned run, runs;
-	struct timespec start;
+struct board {
+	unsigned runs, done, workers;
+	double work[256];              /* share done of each worker's current run */
+	double sim[256];               /* its simulated seconds so far */
+	double sim_done;               /* simulated seconds of the finished runs */
+	struct timespec start, drawn;
+	int tty, quiet;
+};
+
+struct reporter {
+	int fd;                        /* the pipe to the parent, or -1: board in process */
+	unsigned worker;
+	struct board *board;
 };
 
 static double since(const struct timespec *t0)
@@ -216,18 +231,114 @@ static double since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
 }
 
-static void progress_line(void *ctx, sim_time now, sim_time end, uint64_t events)
+static void board_init(struct board *b, unsigned runs, unsigned workers, int quiet)
 {
-	struct progress_state *ps = ctx;
-	double wall = since(&ps->start);
-	double simsec = sim_time_to_seconds(now);
-	double pct = end ? 100.0 * (double)now / (double)end : 0;
-	double rate = wall > 0 ? simsec / wall : 0;
-	double eta = rate > 0 ? (sim_time_to_seconds(end) - simsec) / rate : 0;
-	fprintf(stderr, "\rrun %u/%u  t=%.4fs  %5.1f%%  %.2fMev/s  %.3f simsec/s  ETA<=%.0fs   ",
-		ps->run + 1, ps->runs, simsec, pct, wall > 0 ? (double)events / wall / 1e6 : 0,
-		rate, eta);
+	memset(b, 0, sizeof *b);
+	b->runs = runs;
+	b->workers = workers;
+	b->quiet = quiet;
+	b->tty = !quiet && isatty(2);
+	clock_gettime(CLOCK_MONOTONIC, &b->start);
+	b->drawn = b->start;
+}
+
+/* The progress line (a terminal only), at most 4 times a second unless
+ * forced. The ETA is the elapsed time scaled by the work left: finished
+ * runs count whole, running ones by their share done. */
+static void board_draw(struct board *b, int force)
+{
+	if (!b->tty || (!force && since(&b->drawn) < 0.25))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &b->drawn);
+	double wall = since(&b->start), work = b->done, sim = b->sim_done;
+	for (unsigned w = 0; w < b->workers; w++) {
+		work += b->work[w];
+		sim += b->sim[w];
+	}
+	double share = work / b->runs;
+	char eta[32] = "-";
+	if (share > 0.001 && share < 1)
+		snprintf(eta, sizeof eta, "%.0fs", wall * (1 - share) / share);
+	fprintf(stderr, "\r\033[K%u/%u runs done  %4.1f%%  elapsed %.0fs  ETA %s  %.3f simsec/s",
+		b->done, b->runs, 100 * share, wall, eta, wall > 0 ? sim / wall : 0);
 	fflush(stderr);
+}
+
+/* One report, as the workers write them. */
+static void board_event(struct board *b, char *msg)
+{
+	unsigned w;
+	double work, sim;
+	int used = 0;
+	if (msg[0] == 'P' && sscanf(msg + 1, "%u %lf %lf", &w, &work, &sim) == 3 && w < 256) {
+		b->work[w] = work;
+		b->sim[w] = sim;
+		board_draw(b, 0);
+	} else if (msg[0] == 'R' && sscanf(msg + 1, "%u %lf %n", &w, &sim, &used) == 2 && used &&
+		   w < 256) {
+		b->work[w] = 0;
+		b->sim[w] = 0;
+		b->sim_done += sim;
+		b->done++;
+		if (!b->quiet)
+			fprintf(stderr, "%s%s", b->tty ? "\r\033[K" : "", msg + 1 + used);
+		board_draw(b, 1);
+	}
+}
+
+static void board_finish(struct board *b)
+{
+	if (b->tty)
+		fputs("\r\033[K", stderr);
+}
+
+static void report(struct reporter *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(struct reporter *r, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (r->fd < 0) {
+		board_event(r->board, msg);
+		return;
+	}
+	size_t len = (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+	while (write(r->fd, msg, len) < 0 && errno == EINTR)
+		;
+}
+
+static void progress_report(void *ctx, sim_time now, sim_time end, uint64_t events, double work)
+{
+	struct reporter *r = ctx;
+	(void)end;
+	(void)events;
+	report(r, "P%u %.4f %.6f\n", r->worker, work, sim_time_to_seconds(now));
+}
+
+/* The parent's side with worker processes: reports until every worker has
+ * closed the pipe. */
+static void board_read(struct board *b, int fd)
+{
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return;
+	}
+	char line[2048];
+	for (;;) {
+		if (fgets(line, sizeof line, f)) {
+			board_event(b, line);
+		} else if (ferror(f) && errno == EINTR) {
+			clearerr(f);
+		} else {
+			break;
+		}
+	}
+	fclose(f);
 }
 
 /* ---- one run ---- */
@@ -408,6 +519,18 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "corrupt_dropped", "%" PRIu64, l->drop[LRO_DROP_BAD_IP_CSUM] +
 	    l->drop[LRO_DROP_BAD_TCP_CSUM] + r->client.drop_bad_frame);
 	put(ms, "events", "%" PRIu64, r->events);
+	/* SACK, D-SACK and the undoing of needless reductions (tcp.* keys) */
+	put(ms, "client_sack_blocks", "%" PRIu64, r->client_sack_blocks);
+	put(ms, "client_dsacks", "%" PRIu64, r->client_dsacks);
+	put(ms, "client_undos", "%" PRIu64, r->client_undos);
+	put(ms, "client_frto_spurious", "%" PRIu64, r->client_frto_spurious);
+	put(ms, "host_sack_acks", "%" PRIu64, r->host_sack_acks);
+	put(ms, "host_dsack_acks", "%" PRIu64, r->host_dsack_acks);
+	/* each server core's busy share (host.cores, host.irq_affinity) */
+	put(ms, "util_host_core0", "%.3f", r->host_core_busy[0]);
+	put(ms, "util_host_core1", "%.3f", r->host_core_busy[1]);
+	put(ms, "util_host_core2", "%.3f", r->host_core_busy[2]);
+	put(ms, "util_host_core3", "%.3f", r->host_core_busy[3]);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,
@@ -482,8 +605,8 @@ static void json_write_metric(FILE *f, const char *name, const char *value, doub
 }
 
 /* Everything one run yields, as text for the parent to assemble. */
-static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, int quiet,
-		  int progress, unsigned runs)
+static int do_run(const struct scenario *sc, unsigned run, const char *out_dir,
+		  struct reporter *rep)
 {
 	struct scenario_point p;
 	struct testbed_config c;
@@ -500,16 +623,11 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 		return 1;
 	}
 	c.out_dir = run_dir;
-	struct progress_state ps = { run, runs, { 0, 0 } };
-	clock_gettime(CLOCK_MONOTONIC, &ps.start);
-	struct testbed_progress prog = { progress_line, &ps };
-	int tty = progress && !quiet && isatty(2);
-	if (testbed_run(&c, &r, tty ? &prog : NULL) != 0) {
+	struct testbed_progress prog = { progress_report, rep };
+	if (testbed_run(&c, &r, &prog) != 0) {
 		fprintf(stderr, "npusim: run %u: %s\n", run, r.integrity_message);
 		return 2;
 	}
-	if (tty)
-		fputs("\r\033[K", stderr);
 	if (write_run_files(run_dir, &r, &c) != 0)
 		return 1;
 	struct metrics ms;
@@ -542,16 +660,14 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 	fprintf(f, "\n    }");
 	if (commit(af))
 		return 1;
-	if (!quiet) {
-		char swept[1024];
-		swept_text(sc, &p, swept, sizeof swept);
-		fprintf(stderr, "run %u: %s %s conns%s -> %.3f Gbps, established %u, failed %u, "
-				"SYN retransmits %u, integrity %s (%.1f s wall)\n",
-			run, scenario_value(sc, &p, "run", "mode"),
-			scenario_value(sc, &p, "run", "connections"), swept, r.throughput_gbps,
-			r.established, r.failed_connections, r.syn_retransmits,
-			r.integrity_ok ? "ok" : "FAIL", r.wall_seconds);
-	}
+	char swept[1024];
+	swept_text(sc, &p, swept, sizeof swept);
+	report(rep, "R%u %.6f run %u: %s %s conns%s -> %.3f Gbps, established %u, failed %u, "
+		    "SYN retransmits %u, integrity %s (%.1f s wall)\n", rep->worker,
+	       sim_time_to_seconds(r.sim_end_ps), run, scenario_value(sc, &p, "run", "mode"),
+	       scenario_value(sc, &p, "run", "connections"), swept, r.throughput_gbps,
+	       r.established, r.failed_connections, r.syn_retransmits,
+	       r.integrity_ok ? "ok" : "FAIL", r.wall_seconds);
 	return r.integrity_ok && !r.output_errors ? 0 : 1;
 }
 
@@ -1042,9 +1158,12 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 	if (jobs > n)
 		jobs = n;
 	int status = 0;
+	struct board board;
+	board_init(&board, n, jobs, o->quiet);
 	if (jobs <= 1) {
+		struct reporter rep = { -1, 0, &board };
 		for (unsigned run = first; run < first + n; run++) {
-			int rc = do_run(sc, run, out_dir, o->quiet, 1, runs);
+			int rc = do_run(sc, run, out_dir, &rep);
 			if (rc > status)
 				status = rc;
 		}
@@ -1052,6 +1171,11 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 		/* worker w takes runs w, w+jobs, ...; each run's output depends only
 		 * on its point, so the result equals the serial one */
 		pid_t *pids = interrupt.workers;
+		int pipefd[2];
+		if (pipe(pipefd) != 0) {
+			perror("npusim: pipe");
+			return 1;
+		}
 		for (unsigned w = 0; w < jobs; w++) {
 			pid_t pid = fork();
 			if (pid < 0) {
@@ -1060,9 +1184,11 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 			}
 			if (pid == 0) {
 				become_worker(interrupt.parent);
+				close(pipefd[0]);
+				struct reporter rep = { pipefd[1], w, NULL };
 				int worst = 0;
 				for (unsigned run = w; run < runs; run += jobs) {
-					int rc = do_run(sc, run, out_dir, o->quiet, 0, runs);
+					int rc = do_run(sc, run, out_dir, &rep);
 					if (rc > worst)
 						worst = rc;
 				}
@@ -1071,6 +1197,8 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 			pids[w] = pid;
 			interrupt.n_workers = (sig_atomic_t)(w + 1);
 		}
+		close(pipefd[1]);
+		board_read(&board, pipefd[0]);
 		for (unsigned w = 0; w < jobs; w++) {
 			int ws;
 			while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
@@ -1081,6 +1209,7 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 		}
 		interrupt.n_workers = 0;
 	}
+	board_finish(&board);
 	if (status == 2)
 		return 2;
 	/* one run of a sweep: its results.csv and summary.json go into its own

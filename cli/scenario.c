@@ -102,6 +102,8 @@ static const struct scenario_key keys[] = {
 	{ "host", "tx_wake", T_TIME, "10us", 1e-7, 1e-2, NULL, "s", "while frames wait in the qdisc, the driver looks at the full tx ring again after this (its tx-completion interrupt, spaced by interrupt moderation)", S_TIME, TB(server.tx_wake_ps) },
 	{ "host", "txqueuelen", T_INT, "1000", 1, 100000, NULL, "frames", "qdisc in front of the NIC's tx ring (frames beyond it are dropped)", S_U32, TB(server.txqueuelen) },
 	{ "host", "tx_dma", T_BOOL, "on", 0, 1, NULL, "", "the driver leaves sent frames (ACKs, SYN-ACKs) in host memory and the NPU's tx thread fetches each with the DMA engine (else the driver copies them into the tx ring in device memory)", S_U32, TB(server.tx_dma) },
+	{ "host", "cores", T_INT, "2", 1, 4, NULL, "", "server CPU cores (the Core i3-530: 2 cores, 4 threads; hyperthreads are not counted as cores)", S_U32, TB(server.cores) },
+	{ "host", "irq_affinity", T_ENUM, "one", 0, 0, "one|round-robin", "", "which core takes each rx ring's interrupt: `one` - all on one core (a plain-MSI device gets one vector from Linux; irqbalance moves it, never splits it; RPS off); `round-robin` - ring r on core r % cores (one MSI-X vector per ring, spread by irqbalance)", S_ENUM, TB(server.irq_affinity) },
 	{ "host", "delack", T_TIME, "40ms", 1e-3, 1, NULL, "s", "delayed-ACK timeout (ATO)", S_TIME, TB(server.tcp.ato_min_ps) },
 
 	{ "client", "mss", T_INT, "1448", 88, 9000, NULL, "bytes", "payload per segment", S_U32, TB(client.tcp.mss_bytes) },
@@ -111,6 +113,12 @@ static const struct scenario_key keys[] = {
 	{ "client", "port_base", T_INT, "40000", 1024, 65535, "random", "", "source port of connection 0 (connection i uses port_base + i; the ports decide the 4-tuple hash that spreads flows over rx threads); `random`: as connect() leaves it to Linux, a start in 32768-61000 drawn from the run's seed", S_U16, TB(client.port_base) },
 	{ "client", "slow_start_after_idle", T_BOOL, "on", 0, 1, NULL, "", "restart the window after an idle RTO (RFC 2861, Linux's default)", S_U32, TB(client.tcp.slow_start_after_idle) },
 	{ "client", "rto_min", T_TIME, "200ms", 1e-3, 10, NULL, "s", "minimum RTO", S_TIME, TB(client.tcp.rto_min_ps) },
+	{ "client", "cc", T_ENUM, "cubic", 0, 0, "cubic|newreno", "", "congestion control (net.ipv4.tcp_congestion_control; RHEL 6: cubic with HyStart; newreno: Linux's reno)", S_ENUM, TB(client.tcp.cc) },
+
+	{ "tcp", "sack", T_BOOL, "on", 0, 1, NULL, "", "SACK offered by both hosts (net.ipv4.tcp_sack); off: duplicate ACKs and NewReno's partial ACKs drive recovery", S_ENUM, TB(client.tcp.sack) },
+	{ "tcp", "dsack", T_BOOL, "on", 0, 1, NULL, "", "the server reports segments received twice in D-SACK blocks (net.ipv4.tcp_dsack); the client undoes needless reductions by them", S_U8, TB(server.tcp.dsack) },
+	{ "tcp", "fack", T_BOOL, "on", 0, 1, NULL, "", "forward acknowledgment loss detection (net.ipv4.tcp_fack): segments more than `reordering` below the highest SACKed one are lost", S_ENUM, TB(client.tcp.fack) },
+	{ "tcp", "frto", T_INT, "2", 0, 2, NULL, "", "F-RTO after a timeout (net.ipv4.tcp_frto): 0 off, 1 RFC 5682's basic variant, 2 its SACK-enhanced one", S_ENUM, TB(client.tcp.frto) },
 
 	{ "trace", "pcap", T_BOOL, "off", 0, 1, NULL, "", "write run-N/wire.pcap (the fiber at the NPU) and host.pcap (frames the host stack receives)", S_U32, TB(trace_pcap) },
 	{ "trace", "vcd", T_BOOL, "off", 0, 1, NULL, "", "write run-N/waves.vcd (thread states, FMN bucket depths, DMA buffer depth, rx FIFO) for GTKWave", S_U32, TB(trace_vcd) },
@@ -1104,6 +1112,7 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 			break;
 		}
 	}
+	c->server.tcp.sack = (uint8_t)(c->client.tcp.sack != 0);   /* both hosts' sysctl */
 	if (!strcmp(scenario_value(sc, p, "client", "port_base"), "random"))
 		c->client.port_base = client_ephemeral_port_start(p->seed, c->client.connections);
 	if ((uint32_t)c->client.port_base + c->client.connections > 65536u) {
@@ -1244,9 +1253,19 @@ static void key_range(const struct scenario_key *k, char *range, size_t len)
 	char lo[48], hi[48];
 	format_bound(lo, sizeof lo, k, k->min);
 	format_bound(hi, sizeof hi, k, k->max);
-	if (k->type == T_ENUM)
-		snprintf(range, len, "%s", k->enums);
-	else if (k->type == T_BOOL)
+	if (k->type == T_ENUM) {
+		/* "a|b|c" as "a, b, c": a bar would split a Markdown table's cell */
+		size_t n = 0;
+		for (const char *c = k->enums; *c && n + 3 < len; c++) {
+			if (*c == '|') {
+				range[n++] = ',';
+				range[n++] = ' ';
+			} else {
+				range[n++] = *c;
+			}
+		}
+		range[n] = 0;
+	} else if (k->type == T_BOOL)
 		snprintf(range, len, "on, off");
 	else if (k->type == T_STRING)
 		snprintf(range, len, "text");
@@ -1304,8 +1323,11 @@ int scenario_write_keys_text(FILE *f, const char *only)
 				continue;
 			char range[160], dflt[160];
 			key_range(k, range, sizeof range);
-			snprintf(dflt, sizeof dflt, "%s%s%s", *k->dflt ? k->dflt : "\"\"",
-				 *k->unit ? " " : "", k->unit);
+			/* a bare number's unit beside it ("64 entries", not "100ns s") */
+			size_t dl = strlen(k->dflt);
+			int bare = dl && isdigit((unsigned char)k->dflt[dl - 1]);
+			snprintf(dflt, sizeof dflt, "%s%s%s", dl ? k->dflt : "\"\"",
+				 bare && *k->unit ? " " : "", bare ? k->unit : "");
 			fprintf(f, "  %-20s = %-16s %s [%s]\n", k->name, dflt, k->help, range);
 		}
 	}

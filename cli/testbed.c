@@ -201,8 +201,16 @@ static int close_vcd(struct testbed *tb)
 static void on_progress(sim *s, void *arg)
 {
 	struct testbed *tb = arg;
-	tb->progress->fn(tb->progress->ctx, sim_now(s), tb->cfg->time_limit_ps,
-			 sim_events_executed(s));
+	const struct testbed_config *c = tb->cfg;
+	double expected = (double)c->client.connections * (double)c->client.bytes_per_connection;
+	double read = 0;
+	for (uint32_t i = 0; i < c->client.connections; i++)
+		read += (double)server_conn(tb->server, i)->bytes;
+	double work = c->time_limit_ps ? (double)sim_now(s) / (double)c->time_limit_ps : 0;
+	if (expected > 0 && read / expected > work)
+		work = read / expected;
+	tb->progress->fn(tb->progress->ctx, sim_now(s), c->time_limit_ps, sim_events_executed(s),
+			 work > 1 ? 1 : work);
 }
 
 static int build(struct testbed *tb, const struct testbed_config *c, struct testbed_result *r)
@@ -348,6 +356,15 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 		r->client_fast_retransmits += cs->fast_retransmits;
 		r->client_writes += cs->writes;
 		r->client_cwnd_restarts += cs->cwnd_restarts;
+		r->client_sack_blocks += cs->sack_blocks;
+		r->client_dsacks += cs->dsacks;
+		r->client_undos += cs->undos;
+		r->client_frto_spurious += cs->frto_spurious;
+		const struct tcp_receiver_stats *hs = server_tcp_stats(tb->server, i);
+		if (hs) {
+			r->host_sack_acks += hs->sack_acks;
+			r->host_dsack_acks += hs->dsack_acks;
+		}
 		if (cs->established_ps != SIM_TIME_MAX) {
 			r->established++;
 			r->established_after_syn_retransmit += cs->syn_retransmits > 0;
@@ -407,7 +424,13 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 	r->dma_busy = (double)r->dma.busy_ps / span;
 	r->ddr_busy = (double)npu_ddr(tb->npu)->bus_busy_ps / span;
 	r->pcie_busy = (double)pcie_stats(tb->pcie)->busy_ps / span;
-	r->host_cpu_busy = (double)sv->cpu_busy_ps / span;
+	/* the busiest core (all of the work when one core takes every interrupt) */
+	r->host_cpu_busy = 0;
+	for (unsigned k = 0; k < SERVER_MAX_CORES; k++) {
+		r->host_core_busy[k] = (double)sv->core_busy_ps[k] / span;
+		if (r->host_core_busy[k] > r->host_cpu_busy)
+			r->host_cpu_busy = r->host_core_busy[k];
+	}
 	r->dma_wait_p50_ns = sim_hist_percentile(&r->dma.wait_ns, 50);
 	r->dma_wait_p99_ns = sim_hist_percentile(&r->dma.wait_ns, 99);
 	r->dma_wait_max_ns = r->dma.wait_ns.max;

@@ -41,8 +41,11 @@ struct testbed_config {
 
 void testbed_config_default(struct testbed_config *c);
 
+/* Called every 2^20 events: the simulated time, the time limit, events so
+ * far, and the share of the run's work done (0..1): the larger of the bytes
+ * the server read of all the client sends and now / end. */
 struct testbed_progress {
-	void (*fn)(void *ctx, sim_time now, sim_time end, uint64_t events);
+	void (*fn)(void *ctx, sim_time now, sim_time end, uint64_t events, double work);
 	void *ctx;
 };
 
@@ -68,10 +71,13 @@ struct testbed_result {
 	struct faults_stats faults[2];
 	uint64_t client_retransmits, client_rto_timeouts, client_fast_retransmits;
 	uint64_t client_writes, client_cwnd_restarts;
+	uint64_t client_sack_blocks, client_dsacks, client_undos, client_frto_spurious;
+	uint64_t host_sack_acks, host_dsack_acks;
 	double npu_thread_busy[NPU_THREADS];   /* fractions of the run */
 	double npu_thread_mem[NPU_THREADS];
 	const char *npu_thread_role[NPU_THREADS];
 	double dma_busy, pcie_busy, host_cpu_busy;
+	double host_core_busy[SERVER_MAX_CORES];
 	double ddr_busy;               /* DRAM bus time / run */
 	uint64_t host_rmem_drops;      /* segments the server's TCP had no room for */
 	uint64_t lost_after_ack_bytes; /* acknowledged to the client, then dropped */

@@ -16,8 +16,10 @@
  *   - recent[] holds no invariant: it names segments taken lately, only
  *     for prefetching (a stale entry costs a useless prefetch);
  *   - with has_ahead, bytes [ahead_start, ahead_end) lie past nextseq and
- *     were handed to the host early; nothing held overlaps them, and when
- *     nextseq reaches ahead_start it jumps to ahead_end.
+ *     were handed to the host early; a held segment overlaps them only by
+ *     spanning them whole; when nextseq reaches ahead_start it jumps to
+ *     ahead_end, when a spanning segment takes it past, the range is
+ *     forgotten.
  */
 #include "firmware/lro.h"
 
@@ -629,11 +631,13 @@ static bool reorder_insert(struct lro_conn *k, struct lro_seg *s)
 		start = k->nextseq;                /* keep only the new tail */
 	if (k->has_ahead) {
 		/* bytes the host has already: keep what lies before them (it
-		 * fills the gap), else what lies after */
-		if (seq_lt(start, k->ahead_start) && seq_lt(k->ahead_start, end))
-			end = k->ahead_start;
-		else if (seq_le(k->ahead_start, start) && seq_lt(start, k->ahead_end))
+		 * fills the gap) or after them; a segment spanning them all is
+		 * kept whole (the host gets those bytes twice, and drops them) */
+		if (seq_le(k->ahead_start, start) && seq_lt(start, k->ahead_end))
 			start = k->ahead_end;
+		else if (seq_lt(start, k->ahead_start) && seq_lt(k->ahead_start, end) &&
+			 seq_le(end, k->ahead_end))
+			end = k->ahead_start;
 		if (!seq_lt(start, end))
 			return false;
 	}
@@ -843,6 +847,8 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 		 * range handed over */
 		flush_run(e, k, LRO_FLUSH_AHEAD, out);
 		skip_to(e, k, k->ahead_end, out);
+	} else if (accepted && k->has_ahead && seq_lt(k->ahead_start, k->nextseq)) {
+		k->has_ahead = 0;              /* a segment spanning the range carried it again */
 	}
 	if (e->cfg.active_ack)
 		build_ack(e, buf, p, k->nextseq, out);

@@ -7,6 +7,10 @@
 uint32_t netpkt_tcp_payload_offset(const struct netpkt_tcp *h)
 {
 	uint32_t olen = (h->mss ? 4u : 0u) + (h->has_ts ? 12u : 0u) + (h->wscale != 0xff ? 4u : 0u);
+	if (h->sack_ok && !h->has_ts)
+		olen += 4u;                    /* NOP, NOP, SACK-permitted */
+	if (h->n_sack)
+		olen += 4u + 8u * h->n_sack;
 	return 14u + 20u + 20u + olen;
 }
 
@@ -22,20 +26,39 @@ uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t 
 		olen += 2;
 	}
 	if (h->has_ts) {
-		/* Linux's layout: NOP, NOP, TS (net/ipv4/tcp_output.c) */
-		opt[olen++] = 1;
-		opt[olen++] = 1;
+		/* Linux's layout (tcp_options_write, net/ipv4/tcp_output.c):
+		 * NOP, NOP, TS; on a SYN with SACK, SACK-permitted takes the NOPs */
+		opt[olen++] = h->sack_ok ? 4 : 1;
+		opt[olen++] = h->sack_ok ? 2 : 1;
 		opt[olen++] = 8;
 		opt[olen++] = 10;
 		csum_put32(opt + olen, h->tsval);
 		csum_put32(opt + olen + 4, h->tsecr);
 		olen += 8;
 	}
+	if (h->sack_ok && !h->has_ts) {
+		opt[olen++] = 1;
+		opt[olen++] = 1;
+		opt[olen++] = 4;
+		opt[olen++] = 2;
+	}
 	if (h->wscale != 0xff) {
 		opt[olen++] = 1;
 		opt[olen++] = 3;
 		opt[olen++] = 3;
 		opt[olen++] = h->wscale;
+	}
+	if (h->n_sack) {
+		/* NOP, NOP, SACK with its blocks, the first one first */
+		opt[olen++] = 1;
+		opt[olen++] = 1;
+		opt[olen++] = 5;
+		opt[olen++] = (uint8_t)(2u + 8u * h->n_sack);
+		for (uint32_t i = 0; i < h->n_sack; i++) {
+			csum_put32(opt + olen, h->sack_start[i]);
+			csum_put32(opt + olen + 4, h->sack_end[i]);
+			olen += 8;
+		}
 	}
 	uint32_t tcp_hlen = 20u + olen;
 	memcpy(b, h->dst_mac, 6);
@@ -125,6 +148,16 @@ int netpkt_parse_tcp(const uint8_t *f, uint32_t len, struct netpkt_tcp *h,
 			h->mss = csum_get16(tcp + i + 2);
 		else if (kind == 3 && tcp[i + 1] == 3)
 			h->wscale = tcp[i + 2];
+		else if (kind == 4 && tcp[i + 1] == 2)
+			h->sack_ok = 1;
+		else if (kind == 5 && tcp[i + 1] >= 10 && (tcp[i + 1] - 2u) % 8u == 0) {
+			uint32_t n = (tcp[i + 1] - 2u) / 8u;
+			for (uint32_t b = 0; b < n && h->n_sack < NETPKT_MAX_SACK; b++) {
+				h->sack_start[h->n_sack] = csum_get32(tcp + i + 2 + 8 * b);
+				h->sack_end[h->n_sack] = csum_get32(tcp + i + 6 + 8 * b);
+				h->n_sack++;
+			}
+		}
 		else if (kind == 8 && tcp[i + 1] == 10) {
 			h->has_ts = 1;
 			h->tsval = csum_get32(tcp + i + 2);

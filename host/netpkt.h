@@ -11,6 +11,10 @@
 #define NETPKT_TCP_PSH 0x08u
 #define NETPKT_TCP_ACK 0x10u
 
+/* SACK blocks an ACK can carry: 4 fit the 40 option bytes, 3 beside
+ * timestamps (Linux: tcp_established_options). */
+#define NETPKT_MAX_SACK 4
+
 struct netpkt_tcp {
 	uint8_t src_mac[6], dst_mac[6];
 	uint32_t saddr, daddr;
@@ -23,6 +27,9 @@ struct netpkt_tcp {
 	uint32_t tsval, tsecr;
 	uint16_t mss;                  /* SYN option, 0 = none */
 	uint8_t wscale;                /* SYN option, 0xff = none */
+	uint8_t sack_ok;               /* SYN option SACK-permitted (RFC 2018) */
+	uint8_t n_sack;                /* SACK blocks carried, at most NETPKT_MAX_SACK */
+	uint32_t sack_start[NETPKT_MAX_SACK], sack_end[NETPKT_MAX_SACK];
 };
 
 /* Builds the frame into buf (at least 14+20+40+len bytes); returns its

@@ -7,6 +7,9 @@
 #include <string.h>
 #include "firmware/nic_abi.h"
 #include "host/oracle.h"
+#include "sim/log.h"
+
+SIM_LOG_MODULE(server);
 
 /* The test program's read loop on one connection, at app_read_bps. */
 struct app_reader {
@@ -21,6 +24,19 @@ struct app_reader {
 struct qdisc_frame {
 	uint32_t len;
 	uint8_t data[NIC_TX_FRAME_MAX];
+};
+
+/* A core of the server's CPU with the rx rings whose interrupts it takes,
+ * and its NAPI poll over them. */
+struct host_core {
+	struct server *sv;
+	uint32_t id;
+	uint32_t ring[NIC_MAX_RX_RINGS];   /* the rings it polls, in order */
+	uint32_t n_rings;
+	int napi_scheduled;
+	uint32_t poll_at;              /* round-robin position in ring[] */
+	uint32_t poll_left;            /* budget left in this poll round */
+	uint32_t ring_left;            /* weight left for ring[poll_at] */
 };
 
 struct server {
@@ -39,10 +55,8 @@ struct server {
 	int qdisc_retry_pending;
 	uint32_t consumed[NIC_MAX_RX_RINGS];
 	uint32_t tx_next;
-	int napi_scheduled;
-	uint32_t poll_ring;            /* round-robin position */
-	uint32_t poll_left;            /* budget left in this poll round */
-	uint32_t ring_left;            /* weight left for poll_ring */
+	struct host_core core[SERVER_MAX_CORES];
+	uint32_t core_of_ring[NIC_MAX_RX_RINGS];
 	uint64_t extra_cycles;         /* work added by the current job (tx) */
 	sim_time read_latency_ps;      /* a host read of device memory */
 	struct tcp_receiver **tcp;
@@ -70,6 +84,8 @@ void server_config_default(struct server_config *c)
 	c->txqueuelen = 1000;          /* Linux's default for Ethernet devices */
 	c->tx_wake_ps = sim_us(10);
 	tcp_receiver_config_default(&c->tcp);
+	c->cores = 2;
+	c->irq_affinity = SERVER_IRQ_ONE_CORE;
 }
 
 static sim_time cycles(const struct server *sv, uint64_t n)
@@ -244,11 +260,13 @@ static void app_established(void *ctx, uint32_t conn)
 {
 	struct server *sv = ctx;
 	sv->conn[conn].established_ps = sim_now(sv->s);
+	SIM_LOG(sv->s, server, SIM_LOG_INFO, "connection %u: established", conn);
 }
 
 static void app_eof(void *ctx, uint32_t conn)
 {
 	struct server *sv = ctx;
+	SIM_LOG(sv->s, server, SIM_LOG_INFO, "connection %u: FIN received", conn);
 	if (!sv->reader) {
 		app_complete(sv, conn);
 		return;
@@ -293,12 +311,20 @@ static int ring_has_work(const struct server *sv, uint32_t r)
 	return (nic_le32(d->flags) & NIC_RX_DONE) != 0;
 }
 
+/* The core is busy for t. */
+static void core_busy(struct host_core *c, sim_time t)
+{
+	c->sv->st.cpu_busy_ps += t;
+	c->sv->st.core_busy_ps[c->id] += t;
+}
+
 /* One descriptor: its cost first, then the frame goes up the stack (the
  * event fires when the CPU has done the work). */
 static void frame_done(sim *s, void *arg)
 {
-	struct server *sv = arg;
-	uint32_t r = sv->poll_ring;
+	struct host_core *c = arg;
+	struct server *sv = c->sv;
+	uint32_t r = c->ring[c->poll_at];
 	struct nic_rx_desc *d = &sv->desc[r][sv->consumed[r] % sv->entries];
 	uint32_t len = nic_le32(d->frame_len);
 	const uint8_t *frame = pcie_host_ptr(sv->pcie, nic_le64(d->buf_addr), len);
@@ -316,21 +342,26 @@ static void frame_done(sim *s, void *arg)
 	sv->shm->rx_consumed[r] = nic_le32(sv->consumed[r]);
 	/* the copy to user and any ACKs cost CPU time before the next frame */
 	sim_time extra = cycles(sv, sv->extra_cycles);
-	sv->st.cpu_busy_ps += extra;
-	sim_schedule_in(s, extra, poll_step, sv);
+	core_busy(c, extra);
+	sim_schedule_in(s, extra, poll_step, c);
 }
 
-static void napi_complete(struct server *sv)
+static void napi_start(struct host_core *c)
 {
-	sv->napi_scheduled = 0;
+	c->napi_scheduled = 1;
+	c->poll_left = c->sv->cfg.napi_budget;
+	c->ring_left = c->sv->cfg.napi_weight;
+}
+
+static void napi_complete(struct host_core *c)
+{
+	c->napi_scheduled = 0;
 	/* re-check after re-enabling the interrupt: a frame that arrived
 	 * during the poll raised no MSI */
-	for (uint32_t r = 0; r < sv->rings; r++) {
-		if (ring_has_work(sv, r)) {
-			sv->napi_scheduled = 1;
-			sv->poll_left = sv->cfg.napi_budget;
-			sv->ring_left = sv->cfg.napi_weight;
-			sim_schedule_in(sv->s, 0, poll_step, sv);
+	for (uint32_t i = 0; i < c->n_rings; i++) {
+		if (ring_has_work(c->sv, c->ring[i])) {
+			napi_start(c);
+			sim_schedule_in(c->sv->s, 0, poll_step, c);
 			return;
 		}
 	}
@@ -338,46 +369,62 @@ static void napi_complete(struct server *sv)
 
 static void poll_step(sim *s, void *arg)
 {
-	struct server *sv = arg;
-	if (sv->poll_left == 0) {
+	struct host_core *c = arg;
+	struct server *sv = c->sv;
+	if (c->poll_left == 0) {
 		/* budget spent: softirq ends this round, the next starts anew */
-		sv->poll_left = sv->cfg.napi_budget;
+		c->poll_left = sv->cfg.napi_budget;
 		sv->st.polls++;
 		sim_time t = cycles(sv, sv->cfg.poll_cycles);
-		sv->st.cpu_busy_ps += t;
-		sim_schedule_in(s, t, poll_step, sv);
+		core_busy(c, t);
+		sim_schedule_in(s, t, poll_step, c);
 		return;
 	}
-	for (uint32_t tried = 0; tried < sv->rings; tried++) {
-		if (sv->ring_left > 0 && ring_has_work(sv, sv->poll_ring)) {
-			sv->ring_left--;
-			sv->poll_left--;
+	for (uint32_t tried = 0; tried < c->n_rings; tried++) {
+		if (c->ring_left > 0 && ring_has_work(sv, c->ring[c->poll_at])) {
+			c->ring_left--;
+			c->poll_left--;
 			/* a PCIe read of the descriptor (the core stalls), then
 			 * the stack's per-frame cost */
 			sim_time t = cycles(sv, sv->cfg.packet_cycles) + sv->read_latency_ps;
-			sv->st.cpu_busy_ps += t;
-			sim_schedule_in(s, t, frame_done, sv);
+			core_busy(c, t);
+			sim_schedule_in(s, t, frame_done, c);
 			return;
 		}
-		sv->poll_ring = (sv->poll_ring + 1) % sv->rings;
-		sv->ring_left = sv->cfg.napi_weight;
+		c->poll_at = (c->poll_at + 1) % c->n_rings;
+		c->ring_left = sv->cfg.napi_weight;
 	}
-	napi_complete(sv);
+	napi_complete(c);
 }
 
 static void on_msi(void *ctx, unsigned vector)
 {
 	struct server *sv = ctx;
-	(void)vector;
 	sv->st.msi++;
-	if (sv->napi_scheduled)
+	struct host_core *c = &sv->core[sv->core_of_ring[vector % sv->rings]];
+	if (c->napi_scheduled)
 		return;                        /* NAPI masks the interrupt while polling */
-	sv->napi_scheduled = 1;
-	sv->poll_left = sv->cfg.napi_budget;
-	sv->ring_left = sv->cfg.napi_weight;
+	napi_start(c);
 	sim_time t = cycles(sv, sv->cfg.irq_cycles);
-	sv->st.cpu_busy_ps += t;
-	sim_schedule_in(sv->s, t, poll_step, sv);
+	core_busy(c, t);
+	sim_schedule_in(sv->s, t, poll_step, c);
+}
+
+/* Which core takes each ring's interrupt (host.irq_affinity). */
+static void assign_rings_to_cores(struct server *sv)
+{
+	uint32_t n = sv->cfg.cores;
+	if (n < 1 || n > SERVER_MAX_CORES)
+		sim_fatal("host: %u cores (1..%u)", n, SERVER_MAX_CORES);
+	for (uint32_t i = 0; i < n; i++) {
+		sv->core[i].sv = sv;
+		sv->core[i].id = i;
+	}
+	for (uint32_t r = 0; r < sv->rings; r++) {
+		uint32_t k = sv->cfg.irq_affinity == SERVER_IRQ_ROUND_ROBIN ? r % n : 0;
+		sv->core_of_ring[r] = k;
+		sv->core[k].ring[sv->core[k].n_rings++] = r;
+	}
 }
 
 /* ---- setup ---- */
@@ -439,6 +486,7 @@ struct server *server_create(sim *s, const struct server_config *c, struct pcie 
 		for (uint32_t i = 0; i < sv->tx_entries; i++)
 			sv->tx_buf[i] = pcie_host_alloc(p, NIC_TX_FRAME_MAX, 64);
 	}
+	assign_rings_to_cores(sv);
 	pcie_set_msi_handler(p, on_msi, sv);
 	return sv;
 }

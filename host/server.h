@@ -4,10 +4,15 @@
  * which reads every connection to EOF and checks every byte with the
  * integrity oracle.
  *
- * CPU model: one core does the interrupt, the NAPI poll, IP/TCP and the
+ * CPU model: a core does the interrupt, the NAPI poll, IP/TCP and the
  * copy to the application, one job at a time; each costs cycles from the
  * table in server_config (docs/CALIBRATION.md gives the sources). Reading
  * a descriptor from device memory stalls the core for a PCIe read.
+ * Cores: the rx ring r raises MSI vector r; irq_affinity decides which
+ * core takes each vector and polls that ring: all on one core (one MSI
+ * vector, as Linux gives a plain-MSI device), or ring r on core r % cores
+ * (one MSI-X vector per ring, irqbalance spreading them). Each core runs
+ * its own NAPI poll over its rings.
  */
 #ifndef HOST_SERVER_H
 #define HOST_SERVER_H
@@ -15,6 +20,13 @@
 #include <stdint.h>
 #include "host/tcp_receiver.h"
 #include "model/pcie.h"
+
+#define SERVER_MAX_CORES 4
+
+enum server_irq_affinity {
+	SERVER_IRQ_ONE_CORE = 0,       /* every ring's interrupt on core 0 */
+	SERVER_IRQ_ROUND_ROBIN = 1,    /* ring r's on core r % cores */
+};
 
 struct server_config {
 	uint64_t cpu_hz;               /* 2.93 GHz */
@@ -35,6 +47,8 @@ struct server_config {
 					* NPU to fetch by DMA (else copy them into
 					* the tx ring in device memory) */
 	struct tcp_receiver_config tcp;
+	uint32_t cores;                /* the i3-530: 2 (hyperthreads not counted) */
+	enum server_irq_affinity irq_affinity;
 };
 
 void server_config_default(struct server_config *c);
@@ -56,7 +70,8 @@ struct server_stats {
 	uint64_t tx_qdisc_drops;       /* frames dropped: ring and qdisc full */
 	uint64_t tx_qdisc_synack_drops;   /* of which SYN-ACKs */
 	uint32_t tx_qdisc_max;         /* deepest the qdisc got */
-	sim_time cpu_busy_ps;
+	sim_time cpu_busy_ps;          /* all cores */
+	sim_time core_busy_ps[SERVER_MAX_CORES];
 	uint64_t integrity_failures;
 	char first_failure[160];
 };

@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "sim/log.h"
+
+SIM_LOG_MODULE(server);
 
 /* A segment received out of order, kept until the hole before it fills. */
 struct ooo_seg {
@@ -32,6 +35,11 @@ struct tcp_receiver {
 	uint32_t rcv_right;            /* right edge of the window last advertised */
 	uint32_t drop_seq;             /* lowest byte at or past rcv_nxt dropped */
 	int drop_valid;
+	int sack_ok;                   /* both SYNs offered SACK */
+	/* SACK blocks of the out-of-order queue, most recent first */
+	uint32_t sack_n, sack_start[NETPKT_MAX_SACK], sack_end[NETPKT_MAX_SACK];
+	int dsack_pending;             /* report dsack_start..dsack_end once */
+	uint32_t dsack_start, dsack_end;
 	sim_event_handle delack;
 	struct tcp_receiver_stats st;
 };
@@ -45,6 +53,8 @@ void tcp_receiver_config_default(struct tcp_receiver_config *c)
 	c->quickacks = 16;
 	c->advmss = 1460;
 	c->app_paced = 0;
+	c->sack = 1;
+	c->dsack = 1;
 }
 
 const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r)
@@ -79,6 +89,27 @@ static uint16_t window_field(struct tcp_receiver *r)
 	return (uint16_t)(w > 65535 ? 65535 : w);
 }
 
+/* The D-SACK block first (sent once), then the SACK blocks, 3 in all
+ * beside the timestamps (tcp_established_options). */
+static void put_sack_blocks(struct tcp_receiver *r, struct netpkt_tcp *h)
+{
+	const uint32_t max_blocks = 3;
+	if (r->dsack_pending) {
+		h->sack_start[h->n_sack] = r->dsack_start;
+		h->sack_end[h->n_sack] = r->dsack_end;
+		h->n_sack++;
+		r->dsack_pending = 0;
+		r->st.dsack_acks++;
+	}
+	for (uint32_t i = 0; i < r->sack_n && h->n_sack < max_blocks; i++) {
+		h->sack_start[h->n_sack] = r->sack_start[i];
+		h->sack_end[h->n_sack] = r->sack_end[i];
+		h->n_sack++;
+	}
+	if (h->n_sack)
+		r->st.sack_acks++;
+}
+
 static void send_ack(struct tcp_receiver *r, uint8_t flags)
 {
 	uint8_t frame[128];
@@ -97,6 +128,9 @@ static void send_ack(struct tcp_receiver *r, uint8_t flags)
 		h.mss = r->cfg.advmss;
 		h.wscale = r->cfg.wscale;
 		h.window = 5792;           /* 4 x 1448: 2.6.32's initial rwnd, unscaled */
+		h.sack_ok = (uint8_t)r->sack_ok;
+	} else {
+		put_sack_blocks(r, &h);
 	}
 	uint32_t len = netpkt_build_tcp(frame, &h, NULL, 0);
 	r->io.xmit(r->io.ctx, frame, len);
@@ -128,10 +162,13 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 	r->iss = 0x5a5a0000u ^ (conn * 0x9e3779b1u);
 	r->snd_nxt = r->iss + 1u;
 	r->peer_wscale = syn->wscale == 0xff ? 0 : syn->wscale;
+	r->sack_ok = c->sack && syn->sack_ok;
 	r->ts_recent = syn->tsval;
 	r->quick = c->quickacks;
 	r->st.rcv_mss = 536;               /* TCP_MIN_RCVMSS before any data */
 	r->rcv_right = r->rcv_nxt;
+	SIM_LOG(s, server, SIM_LOG_INFO, "port %u: SYN received, SYN-ACK sent (connection %u)",
+		syn->sport, conn);
 	send_ack(r, NETPKT_TCP_SYN | NETPKT_TCP_ACK);
 	return r;
 }
@@ -179,6 +216,74 @@ static void deliver(struct tcp_receiver *r, uint32_t seq, const uint8_t *data, u
 		r->drop_valid = 0;         /* the dropped bytes came again */
 }
 
+static void sack_remove_at(struct tcp_receiver *r, uint32_t i)
+{
+	for (; i + 1 < r->sack_n; i++) {
+		r->sack_start[i] = r->sack_start[i + 1];
+		r->sack_end[i] = r->sack_end[i + 1];
+	}
+	r->sack_n--;
+}
+
+/* A segment [seq, end) joined the out-of-order queue: the block holding it
+ * moves to the front, merged with every block it touches
+ * (tcp_sack_new_ofo_skb, tcp_sack_maybe_coalesce); a new block pushes the
+ * oldest out when all 4 are in use. */
+static void sack_add(struct tcp_receiver *r, uint32_t seq, uint32_t end)
+{
+	uint32_t start = seq;
+	for (uint32_t i = 0; i < r->sack_n;) {
+		if ((int32_t)(r->sack_start[i] - end) <= 0 && (int32_t)(start - r->sack_end[i]) <= 0) {
+			if ((int32_t)(r->sack_start[i] - start) < 0)
+				start = r->sack_start[i];
+			if ((int32_t)(r->sack_end[i] - end) > 0)
+				end = r->sack_end[i];
+			sack_remove_at(r, i);
+		} else {
+			i++;
+		}
+	}
+	if (r->sack_n == NETPKT_MAX_SACK)
+		r->sack_n--;
+	for (uint32_t i = r->sack_n; i > 0; i--) {
+		r->sack_start[i] = r->sack_start[i - 1];
+		r->sack_end[i] = r->sack_end[i - 1];
+	}
+	r->sack_start[0] = start;
+	r->sack_end[0] = end;
+	r->sack_n++;
+}
+
+/* rcv_nxt moved: blocks it reached are gone (tcp_sack_remove). */
+static void sack_trim(struct tcp_receiver *r)
+{
+	for (uint32_t i = 0; i < r->sack_n;) {
+		if ((int32_t)(r->sack_start[i] - r->rcv_nxt) <= 0)
+			sack_remove_at(r, i);
+		else
+			i++;
+	}
+}
+
+/* A duplicate [seq, end): report it in a D-SACK block, or widen the one
+ * not yet sent (tcp_dsack_set, tcp_dsack_extend). */
+static void dsack_note(struct tcp_receiver *r, uint32_t seq, uint32_t end)
+{
+	if (!r->sack_ok || !r->cfg.dsack)
+		return;
+	if (r->dsack_pending && (int32_t)(seq - r->dsack_end) <= 0 &&
+	    (int32_t)(r->dsack_start - end) <= 0) {
+		if ((int32_t)(seq - r->dsack_start) < 0)
+			r->dsack_start = seq;
+		if ((int32_t)(end - r->dsack_end) > 0)
+			r->dsack_end = end;
+		return;
+	}
+	r->dsack_pending = 1;
+	r->dsack_start = seq;
+	r->dsack_end = end;
+}
+
 static void drain_ooo(struct tcp_receiver *r)
 {
 	while (r->ooo && (int32_t)(r->ooo->seq - r->rcv_nxt) <= 0) {
@@ -195,8 +300,10 @@ static void queue_ooo(struct tcp_receiver *r, uint32_t seq, const uint8_t *data,
 	struct ooo_seg **pp = &r->ooo;
 	while (*pp && (int32_t)((*pp)->seq - seq) < 0)
 		pp = &(*pp)->next;
-	if (*pp && (*pp)->seq == seq && (*pp)->len >= len)
-		return;                        /* already queued */
+	if (*pp && (*pp)->seq == seq && (*pp)->len >= len) {
+		dsack_note(r, seq, seq + len);  /* already queued */
+		return;
+	}
 	struct ooo_seg *o = malloc(sizeof *o + len);
 	if (!o)
 		abort();
@@ -207,6 +314,8 @@ static void queue_ooo(struct tcp_receiver *r, uint32_t seq, const uint8_t *data,
 	*pp = o;
 	r->ooo_bytes += len;
 	r->st.ooo_segments++;
+	if (r->sack_ok)
+		sack_add(r, seq, seq + len);
 }
 
 int tcp_receiver_hole_was_dropped(const struct tcp_receiver *r)
@@ -257,7 +366,8 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 		if ((int32_t)(h->seq + len - r->rcv_nxt) <= 0) {
 			r->st.dup_segments++;
 			r->st.dup_bytes += len;
-			immediate = 1;             /* a duplicate: D-SACK-less dupack */
+			dsack_note(r, h->seq, h->seq + len);
+			immediate = 1;             /* a duplicate: ACK at once (tcp_send_dupack) */
 		} else if (r->unread + (in_order ? 0 : r->ooo_bytes) + len > r->cfg.rcvbuf_bytes) {
 			/* no room: tcp_data_queue drops it (in-order data first
 			 * prunes the out-of-order queue, tcp_prune_ofo_queue) */
@@ -274,8 +384,11 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			immediate = 1;             /* out of order: ACK at once */
 		} else {
 			int had_hole = r->ooo != NULL;
+			if ((int32_t)(h->seq - r->rcv_nxt) < 0)   /* partly old: D-SACK that part */
+				dsack_note(r, h->seq, r->rcv_nxt);
 			deliver(r, h->seq, payload, len);
 			drain_ooo(r);
+			sack_trim(r);
 			if (had_hole)
 				immediate = 1;     /* filled a hole */
 		}

@@ -15,6 +15,12 @@
  * does not fit is dropped, as tcp_data_queue does when
  * tcp_try_rmem_schedule fails; the advertised window is the free space,
  * and its right edge never moves back (tcp_select_window).
+ *
+ * SACK (RFC 2018) when both SYNs offer it (net.ipv4.tcp_sack = 1): every
+ * ACK carries the out-of-order blocks, the one holding the newest segment
+ * first (tcp_sack_new_ofo_skb), at most 3 beside timestamps. D-SACK (RFC
+ * 2883, net.ipv4.tcp_dsack = 1): a segment received twice is reported in
+ * a first block of its own, once (tcp_dsack_set, tcp_dsack_extend).
  */
 #ifndef HOST_TCP_RECEIVER_H
 #define HOST_TCP_RECEIVER_H
@@ -32,6 +38,8 @@ struct tcp_receiver_config {
 	uint16_t advmss;               /* 1460 */
 	uint8_t app_paced;             /* 0: the application reads as data arrives;
 					* 1: it reads when it can (tcp_receiver_consumed) */
+	uint8_t sack;                  /* net.ipv4.tcp_sack: 1 */
+	uint8_t dsack;                 /* net.ipv4.tcp_dsack: 1 */
 };
 
 void tcp_receiver_config_default(struct tcp_receiver_config *c);
@@ -52,6 +60,7 @@ struct tcp_receiver_stats {
 	uint64_t rmem_drops, rmem_drop_bytes;  /* no room in the socket buffer */
 	uint64_t window_updates;       /* ACKs sent because the application read */
 	uint64_t acks_sent, delayed_acks;
+	uint64_t sack_acks, dsack_acks;        /* ACKs with SACK blocks; with a D-SACK */
 	uint32_t rcv_mss;
 };
 

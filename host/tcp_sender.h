@@ -6,9 +6,23 @@
  * 21, 45, 93 s, given up at 189 s (see docs/CALIBRATION.md).
  * Data: MSS-sized segments with timestamps (1448 bytes at MTU 1500); slow
  * start from 3 segments counting one segment per ACK (2.6.32 without ABC);
- * NewReno congestion avoidance, fast retransmit on 3 duplicate ACKs with
- * NewReno recovery; RTO per RFC 6298 with timestamps (Karn's problem does
- * not arise), 200 ms minimum, 120 s maximum, exponential back-off; the
+ * CUBIC or Reno congestion control (host/tcp_cong.h). Loss recovery as
+ * tcp_fastretrans_alert runs it (net/ipv4/tcp_input.c): the states Open,
+ * Disorder, CWR, Recovery and Loss; with SACK (RFC 2018, offered in the
+ * SYN) a scoreboard of SACKed, lost and retransmitted segments
+ * (host/tcp_sack.h), the packets in flight counted as
+ * tcp_packets_in_flight does; recovery when the peer holds more than
+ * `reordering` (3) segments above the first hole (FACK: counting every
+ * segment up to the highest SACKed one; without FACK: SACKed ones; without
+ * SACK: duplicate ACKs, NewReno's partial ACKs), the window brought down
+ * by rate halving (tcp_cwnd_down) to ssthresh; D-SACK and timestamps undo
+ * a reduction that the peer shows was needless (tcp_try_undo_*), and
+ * reordering raises the threshold (tcp_update_reordering). RTO per RFC
+ * 6298 with timestamps, 200 ms minimum, 120 s maximum, exponential
+ * back-off; on a timeout F-RTO (RFC 5682, net.ipv4.tcp_frto = 2: the
+ * SACK-enhanced variant) first sends new data to tell a spurious timeout
+ * from a loss, else every segment not SACKed is lost and is resent from a
+ * window of one (tcp_enter_loss). The
  * receiver's window with its window scale, taken only from acceptable ACKs
  * (tcp_may_update_window). Ends with a FIN.
  * Application: one write of all its bytes, or writes of write_bytes each, the
@@ -22,6 +36,7 @@
 
 #include <stdint.h>
 #include "host/netpkt.h"
+#include "host/tcp_cong.h"
 #include "sim/kernel.h"
 
 struct tcp_sender_config {
@@ -37,6 +52,11 @@ struct tcp_sender_config {
 	uint64_t write_bytes;          /* the application's write size; 0: one write */
 	sim_time write_pause_ps;       /* pause after a write is acknowledged */
 	int slow_start_after_idle;     /* RFC 2861 window restart: 1 in Linux */
+	enum tcp_cong_algo cc;         /* net.ipv4.tcp_congestion_control: cubic */
+	int sack;                      /* net.ipv4.tcp_sack: 1 */
+	int fack;                      /* net.ipv4.tcp_fack: 1 */
+	int frto;                      /* net.ipv4.tcp_frto: 2 (SACK-enhanced) */
+	uint32_t reordering;           /* net.ipv4.tcp_reordering: 3 */
 };
 
 void tcp_sender_config_default(struct tcp_sender_config *c);
@@ -71,6 +91,12 @@ struct tcp_sender_stats {
 	uint32_t max_cwnd_segments;
 	uint32_t writes;               /* application writes begun */
 	uint32_t cwnd_restarts;        /* writes that found the window shrunk by idleness */
+	uint64_t sack_blocks;          /* SACK blocks received (D-SACKs included) */
+	uint64_t dsacks;               /* ACKs that carried a D-SACK */
+	uint64_t undos;                /* reductions undone (D-SACK, timestamps) */
+	uint64_t frto_spurious;        /* timeouts F-RTO found spurious */
+	uint32_t hystart_exits;        /* slow starts HyStart ended */
+	uint32_t reordering;           /* the reordering degree reached */
 };
 
 struct tcp_sender;
@@ -91,5 +117,12 @@ enum tcp_sender_state tcp_sender_state(const struct tcp_sender *t);
 const struct tcp_sender_stats *tcp_sender_stats(const struct tcp_sender *t);
 /* The peer's window as the sender holds it (bytes, scaled): Linux's snd_wnd. */
 uint64_t tcp_sender_send_window(const struct tcp_sender *t);
+/* The congestion window and ssthresh (segments), for traces and tests. */
+uint32_t tcp_sender_cwnd(const struct tcp_sender *t);
+uint32_t tcp_sender_ssthresh(const struct tcp_sender *t);
+/* Called after every ACK the sender processed (NULL: none): cwnd traces. */
+typedef void (*tcp_sender_trace_fn)(void *ctx, uint32_t conn, sim_time now, uint32_t cwnd,
+				    uint32_t ssthresh);
+void tcp_sender_set_trace(struct tcp_sender *t, tcp_sender_trace_fn fn, void *ctx);
 
 #endif

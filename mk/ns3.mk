@@ -26,3 +26,27 @@ bench-ns3:
 	fi; \
 	$(MAKE) --no-print-directory $(SIM_BENCH) $(NS3_BENCH) && \
 	sh bench/vs_ns3.sh $(SIM_BENCH) $(NS3_BENCH)
+
+# The client's TCP sender against ns-3's (TcpCubic with SACK): one flow, the
+# same link, the same data segments dropped once (bench/tcp_flow.c and
+# bench/ns3/tcp_flow.cc, compared by bench/validate_tcp.sh, which prints the
+# comparison and plots both cwnd traces into docs/tcp-validation.png).
+# `make validate`; not part of `make check`; skipped, saying so, without ns-3.
+TCP_FLOW := $(BUILD)/bench/tcp_flow
+NS3_TCP_FLOW := $(BUILD)/bench/ns3_tcp_flow
+$(TCP_FLOW): bench/tcp_flow.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLFLAGS) -O2 -o $@ bench/tcp_flow.c $(LIB) $(LDLIBS)
+
+$(NS3_TCP_FLOW): bench/ns3/tcp_flow.cc
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(NS3_CFLAGS) -o $@ $< $(NS3_LIBS)
+
+.PHONY: validate
+validate:
+	@if ! pkg-config --exists $(NS3_MODULES) 2>/dev/null; then \
+		echo "validate skipped: pkg-config finds no ns-3 (Debian: apt-get install libns3-dev)"; \
+		exit 0; \
+	fi; \
+	$(MAKE) --no-print-directory $(TCP_FLOW) $(NS3_TCP_FLOW) && \
+	sh bench/validate_tcp.sh $(TCP_FLOW) $(NS3_TCP_FLOW)

@@ -22,6 +22,9 @@
  * nothing else meanwhile.
  */
 #include "model/npu_internal.h"
+#include "sim/log.h"
+
+SIM_LOG_MODULE(dma);
 
 #include <stdlib.h>
 
@@ -221,6 +224,9 @@ void dma_on_request(struct npu *n)
 	sim_tavg_set(&n->dma.depth, now, n->dma_req.len);
 	if (n->depth_hook)
 		n->depth_hook(n->depth_ctx, now, n->dma_req.len);
+	SIM_LOG(n->s, dma, SIM_LOG_DEBUG, "pop: %u bytes %s, waited %.3f us, depth %u",
+		(unsigned)req.m.w[2], (req.m.w[2] & HAL_DMA_FROM_HOST) ? "from host" : "to host",
+		sim_time_to_seconds(now - req.enqueued_ps) * 1e6, n->dma_req.len);
 	fmn_credit_return(n, req.credit_group, STATION_DMA);
 
 	struct dma_job *j = job_alloc();

@@ -10,6 +10,9 @@
  * order (this is the back-pressure path); the devices wait and retry.
  */
 #include "model/npu_internal.h"
+#include "sim/log.h"
+
+SIM_LOG_MODULE(dma);
 
 #include <stdlib.h>
 
@@ -93,6 +96,8 @@ void fmn_deliver(struct npu *n, unsigned src, unsigned dst, const struct hal_msg
 		slot.depth_at_enqueue = n->dma_req.len;
 		if (fmn_bucket_push(&n->dma_req, &slot) != 0)
 			sim_fatal("DMA request buffer overflowed (credits exceed depth)");
+		SIM_LOG(n->s, dma, SIM_LOG_DEBUG, "push: %u bytes from station %u, depth %u",
+			(unsigned)m->w[2], src, n->dma_req.len);
 		sim_tavg_set(&n->dma.depth, now, n->dma_req.len);
 		if (n->dma_req.len > n->dma.max_depth)
 			n->dma.max_depth = n->dma_req.len;

@@ -7,6 +7,9 @@
  * natively by `npusim replay`), annotations are free.
  */
 #include "model/npu_internal.h"
+#include "sim/log.h"
+
+SIM_LOG_MODULE(fmn);
 
 #include <string.h>
 
@@ -129,6 +132,8 @@ void hal_fmn_send(unsigned dst, const struct hal_msg *m)
 		sim_time start = sim_now(n->s);
 		if (dst == STATION_DMA)
 			n->dma.sender_blocked++;
+		SIM_LOG(n->s, fmn, SIM_LOG_DEBUG, "thread %u stalls: no credit of group %u for station %u",
+			t->id, group, dst);
 		thread_state(t, NPU_THREAD_WAITING);
 		while (!fmn_has_credit(n, group, dst)) {
 			sim_signal_wait(n->s, &n->credit_wait[group][dst]);
@@ -136,6 +141,8 @@ void hal_fmn_send(unsigned dst, const struct hal_msg *m)
 		}
 		thread_state(t, NPU_THREAD_RUNNING);
 		t->st.wait_ps += sim_now(n->s) - start;
+		SIM_LOG(n->s, fmn, SIM_LOG_DEBUG, "thread %u resumes after %.3f us without credit", t->id,
+			sim_time_to_seconds(sim_now(n->s) - start) * 1e6);
 	}
 	t->st.msgs_sent++;
 	fmn_deliver(n, t->id, dst, m);

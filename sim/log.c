@@ -20,6 +20,29 @@ unsigned sim_log_generation = 1;
 
 static const char *const level_names[] = { "off", "error", "warn", "info", "debug", "trace" };
 
+/* Every SIM_LOG_MODULE of the program, so that a misspelt module in a
+ * filter is an error rather than silence. */
+static const char *const module_names[] = {
+	"dma",      /* model: DMA request buffer push/pop with its depth */
+	"fmn",      /* model: FMN credit stalls of the NPU threads */
+	"tcp",      /* host: the client's connections (SYN, SYN-ACK, states) */
+	"server",   /* host: the server's connections (SYN-ACK, established, FIN) */
+	NULL,
+};
+
+const char *const *sim_log_modules(void)
+{
+	return module_names;
+}
+
+static int module_known(const char *name)
+{
+	for (int i = 0; module_names[i]; i++)
+		if (!strcmp(module_names[i], name))
+			return 1;
+	return 0;
+}
+
 const char *sim_log_level_name(int lvl)
 {
 	return lvl >= 0 && lvl <= SIM_LOG_TRACE ? level_names[lvl] : "?";
@@ -65,6 +88,16 @@ int sim_log_configure(const char *spec, char *err, size_t err_len)
 			}
 			memcpy(r.module, p, mlen);
 			r.module[mlen] = 0;
+			if (!module_known(r.module)) {
+				size_t used = (size_t)snprintf(err, err_len,
+					"--log: unknown module '%s' (modules:", r.module);
+				for (int i = 0; module_names[i] && used < err_len; i++)
+					used += (size_t)snprintf(err + used, err_len - used, " %s",
+								 module_names[i]);
+				if (used < err_len)
+					snprintf(err + used, err_len - used, ")");
+				return -1;
+			}
 			lvl = eq + 1;
 			lvl_len = len - mlen - 1;
 		}

@@ -47,6 +47,8 @@ void sim_log_emit(const sim *s, const struct sim_log_module *m, int lvl,
 
 /* Parse and apply a filter spec; returns 0, or -1 with a message in err. */
 int sim_log_configure(const char *spec, char *err, size_t err_len);
+/* The modules a filter may name (NULL-terminated); any other is an error. */
+const char *const *sim_log_modules(void);
 /* Where log lines go (default stderr). */
 void sim_log_set_stream(FILE *f);
 const char *sim_log_level_name(int lvl);

@@ -446,6 +446,38 @@ START_TEST(a_gap_filled_past_the_hold_limit_loses_nothing)
 }
 END_TEST
 
+/* After the timeout handed over what lay past a gap, a retransmission
+ * spanning the gap and that range is taken whole: nothing is lost. */
+START_TEST(a_retransmission_spanning_a_handed_over_range_is_kept_whole)
+{
+	make_engine(65536, 8);
+	memset(have, 0, sizeof have);
+	struct netpkt_tcp h = flow(1104);
+	syn(h, 0);
+	feed(h, 1, 100, 1000);
+	collect(0);
+	feed(h, 201, 100, 2000);           /* past the gap [101, 201) */
+	collect(0);
+	uint32_t idx = 0;
+	while (idx < lro_conn_capacity(eng) && !lro_conn_timed_out(eng, idx, 100000))
+		idx++;
+	ck_assert_uint_lt(idx, lro_conn_capacity(eng));
+	lro_flush_conn(eng, idx, LRO_FLUSH_TIMEOUT, &out);
+	collect(0);
+	ck_assert_uint_eq(lro_engine_counters(eng)->handed_ahead, 1);
+	feed(h, 101, 300, 200000);         /* [101, 401): the gap, the range, more */
+	collect(0);
+	feed(h, 401, 100, 201000);
+	collect(0);
+	for (uint32_t i = 0; i < lro_conn_capacity(eng); i++) {
+		lro_drain_conn(eng, i, &out);
+		collect(0);
+	}
+	assert_stream_whole(0, 500);
+	ck_assert_uint_eq(lro_engine_counters(eng)->conns_released, 0);
+}
+END_TEST
+
 START_TEST(a_retransmitted_syn_is_a_duplicate)
 {
 	make_engine(65536, 8);
@@ -726,6 +758,7 @@ Suite *lro_suite(void)
 	tcase_add_test(tc, an_odd_segment_past_a_gap_lets_the_flow_go_without_loss);
 	tcase_add_test(tc, a_gap_filled_past_the_hold_limit_loses_nothing);
 	tcase_add_test(tc, a_retransmitted_syn_is_a_duplicate);
+	tcase_add_test(tc, a_retransmission_spanning_a_handed_over_range_is_kept_whole);
 	tcase_add_test(tc, filter_passes_what_lro_must_not_touch);
 	tcase_add_test(tc, bad_checksums_are_dropped_and_counted);
 	tcase_add_test(tc, pool_exhaustion_falls_back_to_pass_through);

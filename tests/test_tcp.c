@@ -5,8 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
 #include "host/oracle.h"
+#include "host/tcp_cong.h"
 #include "host/tcp_receiver.h"
+#include "host/tcp_sack.h"
 #include "host/tcp_sender.h"
 
 #define WIRE_DELAY sim_us(10)
@@ -23,6 +27,7 @@ static struct tcp_sender *snd;
 static struct tcp_receiver *rcv;
 static int drop_data_index;        /* drop the Nth data segment once (-1: none) */
 static int drop_all_data;          /* the receiver never sees data */
+static int drop_also[8];           /* more data segment indices dropped once (0: none) */
 static int data_seen;
 static uint64_t bytes_ok;
 static int in_order_errors;
@@ -61,12 +66,16 @@ static int client_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 			data_times[index] = sim_now(S);
 		if (drop_all_data || index == drop_data_index)
 			return 0;                  /* lost on the wire */
+		for (int k = 0; k < 8; k++)
+			if (drop_also[k] && index == drop_also[k])
+				return 0;
 	}
 	send_over_wire(1, frame, len);
 	return 0;
 }
 
 static uint16_t last_ack_window;
+static struct netpkt_tcp last_ack;
 
 static void server_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 {
@@ -76,8 +85,10 @@ static void server_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 	struct netpkt_tcp h;
 	const uint8_t *pl;
 	uint32_t plen;
-	if (netpkt_parse_tcp(frame, len, &h, &pl, &plen) == 0)
+	if (netpkt_parse_tcp(frame, len, &h, &pl, &plen) == 0) {
 		last_ack_window = h.window;
+		last_ack = h;
+	}
 	send_over_wire(0, frame, len);
 }
 
@@ -290,6 +301,7 @@ static void start_receiver_alone(const struct tcp_receiver_config *c)
 	syn.seq = 100;
 	syn.flags = NETPKT_TCP_SYN;
 	syn.wscale = 7;
+	syn.sack_ok = 1;
 	rcv = tcp_receiver_accept(S, c, &rio, 0, &syn);
 	feed_segment(101, 0);                  /* the handshake's ACK */
 }
@@ -431,6 +443,168 @@ START_TEST(the_send_window_is_taken_only_from_acceptable_acks)
 }
 END_TEST
 
+/* CUBIC after a loss at W_max = 100: ssthresh 70 (beta 717/1024), and the
+ * window climbs back along W(t) = C (t - K)^3 + W_max, C = 0.4, K =
+ * cbrt((W_max - W) / C), reaching W_max at K (4.22 s) and growing past
+ * it. ACKs arrive as a 100 ms RTT of a full window would bring them. */
+START_TEST(cubic_window_growth_follows_its_formula)
+{
+	struct tcp_cong c;
+	tcp_cong_init(&c, TCP_CONG_CUBIC, 1000, 0);
+	uint32_t ssthresh = tcp_cong_ssthresh(&c, 100);
+	ck_assert_uint_eq(ssthresh, 70);
+	double k_s = cbrt((100.0 - 70.0) / 0.4);
+	ck_assert_int_lt(abs((int)tcp_cubic_k(100, 70) - (int)lround(k_s * 1024)), 4);
+	uint32_t cwnd = 70, cnt = 0;
+	uint32_t start = 1000;
+	double acks_due = 0;
+	for (uint32_t ms = 0; ms <= 7000; ms++) {
+		acks_due += cwnd / 100.0;      /* a window per 100 ms */
+		while (acks_due >= 1) {
+			acks_due -= 1;
+			tcp_cong_avoid(&c, &cwnd, &cnt, ssthresh, 65535, 0, 0, cwnd, 3, start + ms);
+		}
+		if (ms % 500 == 0 && ms > 0) {
+			double t = ms / 1000.0;
+			double w = 0.4 * pow(t - k_s, 3) + 100.0;
+			/* at most a round trip behind the curve, never ahead by more than one */
+			double w_prev = 0.4 * pow(t - 0.1 - k_s, 3) + 100.0;
+			ck_assert_msg(cwnd <= w + 1.5 && cwnd + 1.5 >= (w_prev < w ? w_prev : w),
+				      "t=%.1f s: cwnd %u, W(t) %.1f", t, cwnd, w);
+		}
+	}
+	ck_assert_uint_gt(cwnd, 105);          /* convex growth past W_max (W(7 s) = 108.6) */
+	/* the target itself: bic_target against the formula */
+	for (uint32_t ms = 0; ms <= 8000; ms += 250) {
+		double w = 0.4 * pow(ms / 1000.0 - k_s, 3) + 100.0;
+		ck_assert(fabs(tcp_cubic_target(100, tcp_cubic_k(100, 70), ms) - w) < 1.5);
+	}
+	/* fast convergence: a loss below the last W_max lowers it further */
+	tcp_cong_ssthresh(&c, 90);
+	ck_assert_uint_eq(c.last_max_cwnd, 90 * (1024 + 717) / 2048);
+}
+END_TEST
+
+START_TEST(the_sack_scoreboard_tags_sacked_lost_and_retransmitted_segments)
+{
+	struct tcp_scoreboard b;
+	tcp_sb_init(&b);
+	for (uint32_t i = 0; i < 100; i++)     /* past the first allocation */
+		tcp_sb_push(&b, 1000 + i * 100, 1100 + i * 100, 0, 0);
+	ck_assert_uint_eq(tcp_sb_in_flight(&b), 100);
+	/* segments 3-5 SACKed: 6 segments up to the highest SACKed one */
+	uint32_t st[1] = { 1300 }, en[1] = { 1600 };
+	struct tcp_sack_result r = { 0 };
+	tcp_sb_sack(&b, st, en, 1, 1000, 1000, 1000, &r);
+	ck_assert_uint_eq(r.newly_sacked, 3);
+	ck_assert_uint_eq(b.sacked_out, 3);
+	ck_assert_uint_eq(b.fackets_out, 6);
+	ck_assert(!r.dsack);
+	/* FACK: fackets_out - reordering = 3 segments at the head are lost */
+	tcp_sb_mark_head_lost(&b, 6 - 3, 1, 0, 1000 + 100 * 100);
+	ck_assert_uint_eq(b.lost_out, 3);
+	ck_assert_uint_eq(tcp_sb_in_flight(&b), 100 - 3 - 3);
+	struct tcp_seg *s = tcp_sb_next_lost(&b);
+	ck_assert_uint_eq(s->seq, 1000);
+	tcp_sb_mark_retransmitted(&b, s, 5);
+	ck_assert_uint_eq(b.retrans_out, 1);
+	ck_assert_uint_eq(tcp_sb_next_lost(&b)->seq, 1100);
+	/* segment 1 SACKed without a retransmission: it was reordered, not lost */
+	uint32_t st2[2] = { 1100, 1300 }, en2[2] = { 1200, 1600 };
+	memset(&r, 0, sizeof r);
+	tcp_sb_sack(&b, st2, en2, 2, 1000, 1000, 1000, &r);
+	ck_assert_uint_eq(r.newly_sacked, 1);
+	ck_assert_uint_eq(r.reorder, 6 - 1);
+	ck_assert_uint_eq(b.lost_out, 2);
+	/* the cumulative ACK of segments 0-1 takes the retransmission out */
+	memset(&r, 0, sizeof r);
+	tcp_sb_ack(&b, 1200, &r);
+	ck_assert_uint_eq(r.acked, 2);
+	ck_assert(r.retrans_acked);
+	ck_assert_uint_eq(b.retrans_out, 0);
+	ck_assert_uint_eq(b.sacked_out, 3);
+	ck_assert_uint_eq(b.lost_out, 1);
+	ck_assert_uint_eq(b.fackets_out, 4);
+	/* a D-SACK below the ACK for the retransmitted data */
+	uint32_t st3[2] = { 1000, 1300 }, en3[2] = { 1100, 1600 };
+	memset(&r, 0, sizeof r);
+	tcp_sb_sack(&b, st3, en3, 2, 1200, 1200, 1000, &r);
+	ck_assert(r.dsack);
+	ck_assert_uint_eq(r.dsack_retrans, 1);
+	/* RTO: every segment not SACKed is lost; none is in flight but the SACKed */
+	ck_assert(!tcp_sb_enter_loss(&b, 0));
+	ck_assert_uint_eq(b.lost_out, 98 - 3);
+	ck_assert_uint_eq(tcp_sb_in_flight(&b), 0);
+	tcp_sb_free(&b);
+}
+END_TEST
+
+START_TEST(a_duplicate_segment_is_reported_in_a_dsack_block)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	start_receiver_alone(&c);
+	ck_assert(last_ack.sack_ok);           /* the SYN-ACK offers SACK back */
+	feed_segment(101, 1448);
+	feed_segment(101 + 2 * 1448, 1448);    /* a hole: one SACK block */
+	ck_assert_uint_eq(last_ack.ack, 101 + 1448);
+	ck_assert_uint_eq(last_ack.n_sack, 1);
+	ck_assert_uint_eq(last_ack.sack_start[0], 101 + 2 * 1448);
+	ck_assert_uint_eq(last_ack.sack_end[0], 101 + 3 * 1448);
+	feed_segment(101, 1448);               /* the first segment again */
+	ck_assert_uint_eq(last_ack.n_sack, 2);
+	ck_assert_uint_eq(last_ack.sack_start[0], 101);          /* D-SACK first */
+	ck_assert_uint_eq(last_ack.sack_end[0], 101 + 1448);
+	ck_assert_uint_eq(last_ack.sack_start[1], 101 + 2 * 1448);
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->dsack_acks, 1);
+	feed_segment(101 + 1448, 1448);        /* the hole fills: no blocks left */
+	ck_assert_uint_eq(last_ack.ack, 101 + 3 * 1448);
+	ck_assert_uint_eq(last_ack.n_sack, 0);
+	ck_assert_int_eq(in_order_errors, 0);
+	tcp_receiver_destroy(rcv);
+	rcv = NULL;
+	sim_destroy(S);
+}
+END_TEST
+
+static void run_three_drops_in_a_window(int sack)
+{
+	drop_data_index = 40;
+	drop_also[0] = 43;
+	drop_also[1] = 46;
+	drop_all_data = 0;
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	c.sack = sack;
+	start_with(&c, 400000);
+	sim_run_until(S, sim_s(10));
+	const struct tcp_sender_stats *st = tcp_sender_stats(snd);
+	ck_assert_int_eq(tcp_sender_state(snd), TCP_SENDER_DONE);
+	ck_assert_uint_eq(bytes_ok, 400000);
+	ck_assert_int_eq(in_order_errors, 0);
+	ck_assert_uint_eq(st->fast_retransmits, 1);   /* one recovery repairs all three */
+	ck_assert_uint_eq(st->rto_timeouts, 0);
+	ck_assert_uint_eq(st->retransmits, 3);
+	if (sack)
+		ck_assert_uint_gt(st->sack_blocks, 0);
+	else
+		ck_assert_uint_eq(st->sack_blocks, 0);
+	memset(drop_also, 0, sizeof drop_also);
+	finish();
+}
+
+START_TEST(three_drops_in_a_window_are_repaired_in_one_sack_recovery)
+{
+	run_three_drops_in_a_window(1);
+}
+END_TEST
+
+START_TEST(three_drops_in_a_window_are_repaired_by_newreno_partial_acks)
+{
+	run_three_drops_in_a_window(0);
+}
+END_TEST
+
 Suite *tcp_suite(void)
 {
 	Suite *s = suite_create("tcp");
@@ -443,6 +617,11 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, a_lone_segment_is_acknowledged_by_the_delayed_ack_timer);
 	tcase_add_test(tc, a_full_socket_buffer_drops_and_the_window_closes_and_reopens);
 	tcase_add_test(tc, the_send_window_is_taken_only_from_acceptable_acks);
+	tcase_add_test(tc, cubic_window_growth_follows_its_formula);
+	tcase_add_test(tc, the_sack_scoreboard_tags_sacked_lost_and_retransmitted_segments);
+	tcase_add_test(tc, a_duplicate_segment_is_reported_in_a_dsack_block);
+	tcase_add_test(tc, three_drops_in_a_window_are_repaired_in_one_sack_recovery);
+	tcase_add_test(tc, three_drops_in_a_window_are_repaired_by_newreno_partial_acks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -139,10 +139,46 @@ grep -q '^### \[dma\]' "$t/keys" && ! grep -q '^### \[run\]' "$t/keys" || fail "
 "$NPUSIM" keys --markdown > "$t/keys"
 [ "$(grep '^### ' "$t/keys" | sort | uniq -d | wc -l)" -eq 0 ] || fail "a section listed twice"
 if grep -q '[0-9]e[-+][0-9]' "$t/keys"; then fail "unreadable range: $(grep '[0-9]e[-+][0-9]' "$t/keys" | head -1)"; fi
+if command -v script > /dev/null; then
+	# plain text on a terminal: one section, its keys with default and range
+	script -qec "\"$NPUSIM\" keys dma" /dev/null | tr -d '\r' > "$t/keys-tty"
+	head -1 "$t/keys-tty" | grep -q '^\[dma\]$' && grep -q '^  depth  *= 64 entries .*\[1 \.\. 4096\]$' "$t/keys-tty" \
+		&& ! grep -q '| `' "$t/keys-tty" || fail "keys on a terminal: $(cat "$t/keys-tty")"
+fi
 set +e
 "$NPUSIM" keys nosuch 2> "$t/err"; rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q 'run lro dma' "$t/err" || fail "keys nosuch: exit $rc"
+# progress on a terminal with -j 2: runs done/total, elapsed, ETA, simulated
+# seconds per wall second, and a line per run as it finishes
+if command -v script > /dev/null; then
+	script -qec "\"$NPUSIM\" run tests/data/tiny.ini -o \"$t/tty\" -j 2 --no-plot" /dev/null \
+		| tr '\r' '\n' > "$t/tty-log" || fail "run on a terminal"
+	grep -q '4/4 runs done  100.0%  elapsed [0-9]*s  ETA -  [0-9.]* simsec/s' "$t/tty-log" \
+		|| fail "progress: $(cat "$t/tty-log")"
+	grep -q '1/4 runs done .* ETA [0-9]*s' "$t/tty-log" || fail "progress ETA: $(cat "$t/tty-log")"
+	[ "$(grep -c 'run [0-3]: .* -> .* Gbps' "$t/tty-log")" -eq 4 ] || fail "per-run lines: $(cat "$t/tty-log")"
+fi
+
+# --log module=level prints that model's events; an unknown module is an error
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=1 -o "$t/log" -q --no-plot \
+	--log=tcp=info,server=info 2> "$t/log-err" || fail "run with --log"
+for e in 'tcp: port 40000: SYN sent' 'tcp: port 40000: syn-sent -> established' \
+	'server: port 40000: SYN received, SYN-ACK sent' 'server: connection 0: established' \
+	'tcp: port 40000: fin-sent -> done'; do
+	grep -q "$e" "$t/log-err" || fail "--log tcp,server: no '$e' in $(cat "$t/log-err")"
+done
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=1 -o "$t/log" -q --no-plot -f \
+	--log dma=debug 2> "$t/log-err" || fail "run with --log dma"
+grep -q 'debug dma: push: .* depth 1$' "$t/log-err" && grep -q 'debug dma: pop: .* depth 0$' "$t/log-err" \
+	|| fail "--log dma: $(head "$t/log-err")"
+if grep -q 'tcp:' "$t/log-err"; then fail "--log dma printed tcp events"; fi
+set +e
+"$NPUSIM" run tests/data/tiny.ini --log dmx=debug -o "$t/nolog" 2> "$t/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q "unknown module 'dmx' (modules: dma fmn tcp server)" "$t/err" && [ ! -e "$t/nolog" ] \
+	|| fail "--log unknown module: exit $rc $(cat "$t/err")"
+
 # demo --dry-run lists the demo's runs and writes nothing
 "$NPUSIM" demo --dry-run -o "$t/demo" > "$t/demo-dry" || fail "demo --dry-run"
 grep -q '^scenario demo-fig13: [0-9]* run(s)' "$t/demo-dry" && grep -q '^scenario demo-syn-starvation: ' "$t/demo-dry" \

@@ -33,8 +33,9 @@
  *     does) is a valid IPv4/TCP packet: total length matching, both
  *     checksums right, sequence number of its first segment;
  *   - per flow, deliveries never go back in sequence (except across a SYN,
- *     FIN or RST of the flow or a drain: the engine's documented
- *     exceptions);
+ *     FIN or RST of the flow, a drain, or a timeout, hold-limit or release
+ *     delivery, which may hand over data past a gap: the engine's
+ *     documented exceptions);
  *   - an active ACK is a valid 54- or 66-byte IPv4/TCP frame;
  *   - after the final drain nothing is held and every buffer is back.
  * Each buffer is its own malloc of HAL_PKT_BUF_BYTES, the engine's memory
@@ -207,8 +208,7 @@ static void given_return(struct given_set *g, struct given *x)
 
 struct flow {
 	uint8_t tuple[12];             /* saddr, daddr, sport, dport as on the wire */
-	uint32_t end;                  /* sequence after the furthest delivered byte */
-	int gap;                       /* a delivery skipped bytes not yet delivered */
+	uint32_t end;                  /* sequence after the last delivered byte */
 };
 
 #define MAX_FLOWS 256
@@ -233,28 +233,19 @@ static void flow_forget(struct flows *fl, const uint8_t *tuple)
 		*f = fl->f[--fl->n];
 }
 
-/* A delivery of [seq, end) for the flow: never before the last one, unless
- * an earlier delivery skipped a gap or it says it fills one (LRO_FLUSH_AHEAD:
- * the hold limit and the receive timeout hand data past a gap to the host
- * rather than drop it; the gap's bytes follow when they arrive). */
-static void flow_delivered(struct flows *fl, const uint8_t *tuple, uint32_t seq, uint32_t end,
-			   unsigned reason)
+/* A delivery of [seq, end) for the flow: never before the last one. */
+static void flow_delivered(struct flows *fl, const uint8_t *tuple, uint32_t seq, uint32_t end)
 {
 	struct flow *f = flow_find(fl, tuple);
 	if (f) {
-		CHECK((int32_t)(seq - f->end) >= 0 || f->gap || reason == LRO_FLUSH_AHEAD);
-		if ((int32_t)(seq - f->end) > 0)
-			f->gap = 1;
-		if ((int32_t)(end - f->end) > 0)
-			f->end = end;
-		return;
+		CHECK((int32_t)(seq - f->end) >= 0);
+	} else {
+		if (fl->n == MAX_FLOWS)
+			fl->n = 0;             /* forget them all: checks less, never wrongly */
+		f = &fl->f[fl->n++];
+		memcpy(f->tuple, tuple, 12);
 	}
-	if (fl->n == MAX_FLOWS)
-		fl->n = 0;             /* forget them all: checks less, never wrongly */
-	f = &fl->f[fl->n++];
-	memcpy(f->tuple, tuple, 12);
 	f->end = end;
-	f->gap = 0;
 }
 
 /* ---- frame helpers ---- */
@@ -352,7 +343,12 @@ static void check_deliver(struct run *r, const struct lro_action *a)
 	CHECK(valid_ipv4_tcp(r->agg, at));
 	const uint8_t *tcp = r->agg + ETH_HLEN + 20u;
 	CHECK(csum_get32(tcp + 4) == first->seq);
-	flow_delivered(&r->flows, r->agg + ETH_HLEN + 12u, first->seq, seq, a->reason);
+	if (a->reason == LRO_FLUSH_TIMEOUT || a->reason == LRO_FLUSH_HELD_LIMIT ||
+	    a->reason == LRO_FLUSH_RELEASE || a->reason == LRO_FLUSH_END)
+		/* may hand over data past a gap: what fills the gap comes later */
+		flow_forget(&r->flows, r->agg + ETH_HLEN + 12u);
+	else
+		flow_delivered(&r->flows, r->agg + ETH_HLEN + 12u, first->seq, seq);
 	for (struct lro_seg *s = a->segs, *next; s; s = next) {
 		next = s->next;                /* s lives in the buffer freed here */
 		given_return(&r->given, given_find(&r->given, s->frame));
@@ -373,11 +369,8 @@ static void take_actions(struct run *r)
 			CHECK(g);
 			CHECK(a->len == g->len);
 			CHECK(a->reason < LRO_PASS_REASONS);
-			/* a SYN, FIN or RST ends the flow's order; so does a data
-			 * segment passed through, which may lie past a gap (the
-			 * engine then lets the flow go) */
-			if (g->len >= ETH_HLEN + 40u)
-				flow_forget(&r->flows, a->buf + ETH_HLEN + 12u);
+			if (g->len >= ETH_HLEN + 40u && (a->buf[ETH_HLEN + 33u] & 0x07u) != 0)
+				flow_forget(&r->flows, a->buf + ETH_HLEN + 12u); /* SYN, FIN, RST */
 			given_return(&r->given, g);
 			break;
 		case LRO_ACT_FREE:
