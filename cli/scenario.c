@@ -100,11 +100,18 @@ static const struct scenario_key keys[] = {
 	{ "host", "tx_dma", T_BOOL, "on", 0, 1, NULL, "", "the driver leaves sent frames (ACKs, SYN-ACKs) in host memory and the NPU's tx thread fetches each with the DMA engine (else the driver copies them into the tx ring in device memory)", S_U32, TB(server.tx_dma) },
 	{ "host", "delack", T_TIME, "40ms", 1e-3, 1, NULL, "s", "delayed-ACK timeout (ATO)", S_TIME, TB(server.tcp.ato_min_ps) },
 
+	{ "host", "listen_backlog", T_INT, "128", 1, 65535, NULL, "", "the server test program's listen() backlog (capped at host.somaxconn): the accept queue's size, and with tcp_max_syn_backlog the SYN queue's", S_U32, TB(server.listen.backlog) },
+	{ "host", "somaxconn", T_INT, "128", 1, 65535, NULL, "", "net.core.somaxconn: the largest listen backlog", S_U32, TB(server.listen.somaxconn) },
+	{ "host", "max_syn_backlog", T_INT, "1024", 1, 65535, NULL, "", "net.ipv4.tcp_max_syn_backlog (2.6.32 sets 1024 on a machine of this size)", S_U32, TB(server.listen.max_syn_backlog) },
+	{ "host", "syncookies", T_BOOL, "on", 0, 1, NULL, "", "net.ipv4.tcp_syncookies: a full SYN queue answers with a cookie instead of dropping the SYN (RHEL 6.4's /etc/sysctl.conf sets 1)", S_U32, TB(server.listen.syncookies) },
+	{ "host", "synack_retries", T_INT, "5", 0, 255, NULL, "", "net.ipv4.tcp_synack_retries: SYN-ACK retransmissions before a request is dropped", S_U32, TB(server.listen.synack_retries) },
+	{ "host", "accept_time", T_TIME, "20us", 0, 1, NULL, "s", "the server test program's time per accepted connection (accept() and starting the connection's thread)", S_TIME, TB(server.listen.accept_ps) },
 	{ "client", "mss", T_INT, "1448", 88, 9000, NULL, "bytes", "payload per segment", S_U32, TB(client.tcp.mss_bytes) },
 	{ "client", "init_cwnd", T_INT, "3", 1, 100, NULL, "segments", "initial congestion window", S_U32, TB(client.tcp.init_cwnd_segments) },
 	{ "client", "syn_rto", T_TIME, "3s", 1e-3, 60, NULL, "s", "initial SYN retransmission timeout", S_TIME, TB(client.tcp.syn_rto_ps) },
 	{ "client", "syn_retries", T_INT, "5", 0, 20, NULL, "", "SYN retransmissions before connect fails", S_U32, TB(client.tcp.syn_retries) },
 	{ "client", "port_base", T_INT, "40000", 1024, 65535, "random", "", "source port of connection 0 (connection i uses port_base + i; the ports decide the 4-tuple hash that spreads flows over rx threads); `random`: as connect() leaves it to Linux, a start in 32768-61000 drawn from the run's seed", S_U16, TB(client.port_base) },
+	{ "client", "thread_start", T_TIME, "20us", 0, 1, NULL, "s", "time between the test program's starts of two connection threads, each of which calls connect() at once (patterns simultaneous and all-then-send; pthread_create costs 10-50 us)", S_TIME, TB(client.thread_start_ps) },
 	{ "client", "slow_start_after_idle", T_BOOL, "on", 0, 1, NULL, "", "restart the window after an idle RTO (RFC 2861, Linux's default)", S_U32, TB(client.tcp.slow_start_after_idle) },
 	{ "client", "rto_min", T_TIME, "200ms", 1e-3, 10, NULL, "s", "minimum RTO", S_TIME, TB(client.tcp.rto_min_ps) },
 

@@ -13,6 +13,7 @@
 #define HOST_SERVER_H
 
 #include <stdint.h>
+#include "host/listen.h"
 #include "host/tcp_receiver.h"
 #include "model/pcie.h"
 
@@ -35,6 +36,7 @@ struct server_config {
 					* NPU to fetch by DMA (else copy them into
 					* the tx ring in device memory) */
 	struct tcp_receiver_config tcp;
+	struct listen_config listen;   /* the test program's listening socket */
 };
 
 void server_config_default(struct server_config *c);
@@ -77,5 +79,7 @@ typedef void (*server_tap_fn)(void *ctx, const uint8_t *frame, uint32_t len, sim
 void server_set_tap(struct server *sv, server_tap_fn fn, void *ctx);
 /* Connections read to EOF. */
 uint32_t server_completed(const struct server *sv);
+/* The listening socket: SYN and accept queues, their drops, SYN-ACK timer. */
+const struct listen_stats *server_listen_stats(const struct server *sv);
 
 #endif
