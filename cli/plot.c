@@ -1,12 +1,23 @@
-/* cli/plot.c - runs the gnuplot scripts of plots/ over a results folder. */
+/* cli/plot.c - runs the gnuplot scripts of plots/ over a results folder.
+ * gnuplot is started with an argument vector (no shell) and reads, on its
+ * standard input, the script's variables as gnuplot string literals and a
+ * `load` of the script: no file or scenario name is ever parsed by a shell
+ * or substituted by gnuplot (back-quotes are inert inside single quotes). */
 #include "cli/plot.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include "sim/atomic_file.h"
+
+extern char **environ;
 
 #ifndef NPUSIM_DATADIR
 #define NPUSIM_DATADIR "/usr/local/share/npusim"
@@ -49,68 +60,207 @@ static const char *scripts_dir(void)
 	return dir;
 }
 
-static int gnuplot(const char *script, const char *vars, int quiet)
+/* A gnuplot variable holding s as a single-quoted string ('' is a quote).
+ * Returns -1 for a control character, which would end gnuplot's line. */
+static int put_var(FILE *f, const char *name, const char *s)
 {
-	char cmd[20480];
-	snprintf(cmd, sizeof cmd, "gnuplot -e \"%s\" '%s/%s' 2>&1", vars, scripts_dir(), script);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	/* gnuplot's chatter (range warnings) is shown only when it fails */
-	char out[4096] = "", line[512];
-	size_t used = 0;
-	while (fgets(line, sizeof line, p)) {
-		size_t n = strlen(line);
-		if (used + n < sizeof out) {
-			memcpy(out + used, line, n + 1);
-			used += n;
-		}
+	fprintf(f, "%s = '", name);
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return -1;
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s, f);
 	}
-	int rc = pclose(p);
-	if (rc != 0)
-		fprintf(stderr, "npusim: gnuplot failed on %s:\n%s", script, out);
-	(void)quiet;
-	return rc == 0 ? 0 : -1;
+	fputs("'\n", f);
+	return 0;
+}
+
+/* A PNG is complete when its last chunk is IEND. */
+static int png_complete(const char *path)
+{
+	static const unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42,
+						 0x60, 0x82 };
+	unsigned char tail[12];
+	FILE *f = fopen(path, "rb");
+	int ok = f && fseek(f, -12, SEEK_END) == 0 && fread(tail, 1, 12, f) == 12 &&
+		 memcmp(tail, iend, 12) == 0;
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+/* Runs `gnuplot` on the commands in `script` (a NUL-terminated text); its
+ * output (range warnings) is kept in out and shown only when it fails.
+ * Returns gnuplot's exit status, 127 when it cannot be started, or -1. */
+static int run_gnuplot(const char *script, char *out, size_t out_len)
+{
+	int in_pipe[2], out_pipe[2];
+	out[0] = 0;
+	if (pipe(in_pipe) != 0)
+		return -1;
+	if (pipe(out_pipe) != 0) {
+		close(in_pipe[0]);
+		close(in_pipe[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 2);
+	posix_spawn_file_actions_addclose(&fa, in_pipe[1]);
+	posix_spawn_file_actions_addclose(&fa, out_pipe[0]);
+	char *argv[] = { "gnuplot", NULL };
+	pid_t pid;
+	int err = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in_pipe[0]);
+	close(out_pipe[1]);
+	if (err != 0) {
+		close(in_pipe[1]);
+		close(out_pipe[0]);
+		return err == ENOENT ? 127 : -1;
+	}
+	/* the script is a few hundred bytes: it fits the pipe, so writing it
+	 * whole before reading cannot block on gnuplot */
+	size_t len = strlen(script), done = 0;
+	while (done < len) {
+		ssize_t w = write(in_pipe[1], script + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	close(in_pipe[1]);
+	size_t used = 0;
+	char buf[512];
+	ssize_t n;
+	while ((n = read(out_pipe[0], buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		size_t keep = (size_t)n < out_len - 1 - used ? (size_t)n : out_len - 1 - used;
+		memcpy(out + used, buf, keep);
+		used += keep;
+	}
+	out[used] = 0;
+	close(out_pipe[0]);
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(ws))
+		return -1;
+	return WEXITSTATUS(ws);
+}
+
+/* One script: variables (name, value pairs, NULL-terminated), the PNG it
+ * draws. Returns 0, 1 when gnuplot is not installed, -1 on a failure (the
+ * PNG removed: no partial image under its name). */
+static int gnuplot(const char *script, const char *const *vars, const char *png)
+{
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *f = open_memstream(&text, &text_len);
+	if (!f)
+		return -1;
+	int bad = 0;
+	for (unsigned i = 0; vars[i]; i += 2)
+		bad |= put_var(f, vars[i], vars[i + 1]);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", scripts_dir(), script);
+	bad |= put_var(f, "npusim_script", path);
+	fputs("load npusim_script\n", f);
+	fclose(f);
+	if (bad) {
+		fprintf(stderr, "npusim: cannot plot %s: a path holds a control character\n", png);
+		free(text);
+		return -1;
+	}
+	char out[4096];
+	/* removed if the run is interrupted while gnuplot draws it */
+	int slot = atomic_file_track(png);
+	int rc = run_gnuplot(text, out, sizeof out);
+	free(text);
+	if (rc == 127) {
+		atomic_file_untrack(slot);
+		return 1;
+	}
+	if (rc != 0 || !png_complete(png)) {
+		if (rc == 0)
+			fprintf(stderr, "npusim: gnuplot left %s incomplete (disk full?)\n%s", png, out);
+		else
+			fprintf(stderr, "npusim: gnuplot failed on %s (exit %d):\n%s", script, rc, out);
+		unlink(png);
+		atomic_file_untrack(slot);
+		return -1;
+	}
+	atomic_file_untrack(slot);
+	return 0;
 }
 
 int plot_directory(const char *dir, int quiet)
 {
-	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-		fprintf(stderr, "npusim: gnuplot is not installed: no plots (apt-get install gnuplot-nox)\n");
+	char path[8192], png[8192];
+	int rc = 0, missing = 0;
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		fprintf(stderr, "npusim: cannot plot %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	char vars[16384], path[8192];
-	int rc = 0;
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "npusim: cannot plot %s: not a folder\n", dir);
+		return -1;
+	}
 	snprintf(path, sizeof path, "%s/points.csv", dir);
 	if (exists(path)) {
-		snprintf(vars, sizeof vars, "data='%s'; out='%s/throughput.png'", path, dir);
-		rc |= gnuplot("throughput.gp", vars, quiet);
+		snprintf(png, sizeof png, "%s/throughput.png", dir);
+		const char *vars[] = { "data", path, "out", png, NULL };
+		int r = gnuplot("throughput.gp", vars, png);
+		missing |= r == 1;
+		rc |= r < 0;
 	}
 	DIR *d = opendir(dir);
-	if (!d)
+	if (!d) {
+		fprintf(stderr, "npusim: cannot plot %s: %s\n", dir, strerror(errno));
 		return -1;
+	}
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	while (!missing && (e = readdir(d))) {
 		if (strncmp(e->d_name, "run-", 4) != 0)
 			continue;
 		char run[4096];
 		snprintf(run, sizeof run, "%.3000s/%.255s", dir, e->d_name);
-		static const char *const per_run[][2] = {
-			{ "dma_depth.csv", "dma_depth.gp" },
-			{ "connections.csv", "connections.gp" },
-			{ "threads.csv", "threads.gp" },
+		static const char *const per_run[][3] = {
+			{ "dma_depth.csv", "dma_depth.gp", "dma_depth.png" },
+			{ "connections.csv", "connections.gp", "connections.png" },
+			{ "threads.csv", "threads.gp", "threads.png" },
 		};
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < 3 && !missing; i++) {
 			snprintf(path, sizeof path, "%s/%s", run, per_run[i][0]);
 			if (!exists(path))
 				continue;
-			snprintf(vars, sizeof vars, "data='%s'; dir='%s'; title_run='%s'", path, run,
-				 e->d_name);
-			rc |= gnuplot(per_run[i][1], vars, quiet);
+			snprintf(png, sizeof png, "%s/%s", run, per_run[i][2]);
+			const char *vars[] = { "data", path, "dir", run, "title_run", e->d_name, NULL };
+			int r = gnuplot(per_run[i][1], vars, png);
+			missing |= r == 1;
+			rc |= r < 0;
 		}
 	}
 	closedir(d);
+	if (missing) {
+		fprintf(stderr, "npusim: gnuplot is not installed: no plots (apt-get install gnuplot-nox)\n");
+		return 1;
+	}
+	if (rc) {
+		fprintf(stderr, "npusim: some plots of %s failed\n", dir);
+		return -1;
+	}
 	if (!quiet)
 		fprintf(stderr, "npusim: plots in %s (throughput.png, run-*/ *.png)\n", dir);
-	return rc ? -1 : 0;
+	return 0;
 }

@@ -646,8 +646,9 @@ int run_scenario(const struct scenario *sc, const struct run_options *o)
 		fprintf(stderr, "npusim: cannot assemble the results in %s\n", out_dir);
 		return 1;
 	}
-	if (o->plot)
-		plot_directory(out_dir, o->quiet);
+	/* a missing gnuplot only costs the images; a failing one is an error */
+	if (o->plot && plot_directory(out_dir, o->quiet) < 0 && status == 0)
+		status = 1;
 	if (!o->quiet)
 		fprintf(stderr, "npusim: results in %s/results.csv, points.csv and summary.json\n",
 			out_dir);

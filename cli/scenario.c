@@ -429,6 +429,27 @@ static uint64_t runs_with(const struct scenario *sc, unsigned idx, unsigned n, u
 	return runs;
 }
 
+/* Why a scenario name cannot be used, or NULL. The name becomes a folder
+ * (results/NAME) and appears in plot titles: one path component of
+ * printable characters. */
+static const char *name_problem(const char *s)
+{
+	if (!*s)
+		return "is empty";
+	if (strchr(s, '/'))
+		return "holds a '/' (the name is one folder)";
+	if (strstr(s, ".."))
+		return "holds '..'";
+	if (!strcmp(s, "."))
+		return "is '.'";
+	if (strlen(s) >= sizeof ((struct scenario *)0)->name)
+		return "is longer than 127 characters";
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return "holds a control character";
+	return NULL;
+}
+
 static int assign(struct scenario *sc, const char *section, const char *name, char *value,
 		  const char *origin, char *err, size_t err_len)
 {
@@ -446,6 +467,12 @@ static int assign(struct scenario *sc, const char *section, const char *name, ch
 	unsigned n;
 	char why[200];
 	if (k->type == T_STRING) {
+		const char *bad = !strcmp(section, "run") && !strcmp(name, "name")
+			? name_problem(value) : NULL;
+		if (bad) {
+			snprintf(err, err_len, "%s: %s.%s: '%.100s' %s", origin, section, name, value, bad);
+			return -1;
+		}
 		vals[0] = strdup(value);
 		n = 1;
 	} else if (expand(k, value, vals, &n, why, sizeof why) != 0) {
@@ -475,6 +502,8 @@ static int assign(struct scenario *sc, const char *section, const char *name, ch
 		free(e->values[v]);
 	memcpy(e->values, vals, n * sizeof vals[0]);
 	e->n_values = n;
+	if (!strcmp(section, "run") && !strcmp(name, "name"))
+		snprintf(sc->name, sizeof sc->name, "%s", vals[0]);
 	snprintf(e->origin, sizeof e->origin, "%s", origin);
 	/* sweep order: the order in which swept keys first appear */
 	int listed = 0;
@@ -588,11 +617,15 @@ int scenario_load(struct scenario *sc, const char *path, const char *text, char 
 			rc = -1;
 			break;
 		}
-		if (!strcmp(section, "run") && !strcmp(name, "name"))
-			snprintf(sc->name, sizeof sc->name, "%s", value);
 	}
 	(void)save;
 	free(buf);
+	if (rc == 0 && !strcmp(entry(sc, "run", "name")->origin, "default") &&
+	    name_problem(sc->name)) {
+		snprintf(err, err_len, "%s: the file name gives no usable scenario name ('%s' %s): "
+			 "set [run] name", path, sc->name, name_problem(sc->name));
+		rc = -1;
+	}
 	return rc;
 }
 

@@ -810,19 +810,31 @@ void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns
 	accept_data(e, k, buf, len, &p, now_ns, out);
 }
 
-bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns)
+/* True when k holds data the receive timeout may flush. */
+static bool holds_timed_data(const struct lro_conn *k)
+{
+	return k->in_use && run_bytes(k) > 0;
+}
+
+uint64_t lro_conn_timeout_at(const struct lro_engine *e, uint32_t i)
 {
 	const struct lro_conn *k = &e->conns[i];
+	if (!holds_timed_data(k))
+		return UINT64_MAX;
+	/* idle > factor x average  <=>  now >= last + factor x average + 1 */
+	uint64_t wait = (uint64_t)e->cfg.timeout_factor * k->average_interval_ns;
+	if (wait >= UINT64_MAX - 1u - k->last_arrival_ns)
+		return UINT64_MAX;
+	return k->last_arrival_ns + wait + 1u;
+}
+
+bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns)
+{
 	hal_cost(HAL_COST_TIMEOUT_SCAN, 1);
-	if (!k->in_use || run_bytes(k) == 0)
-		return false;
 	/* The timeout thread reads the clock once per scan while rx threads go on
-	 * taking segments: one that arrived after that reading is not idle (and
-	 * now - last would wrap to a huge idle time). */
-	if (k->last_arrival_ns >= now_ns)
-		return false;
-	uint64_t idle = now_ns - k->last_arrival_ns;
-	return idle > (uint64_t)e->cfg.timeout_factor * k->average_interval_ns;
+	 * taking segments: one that arrived after that reading is not idle (its
+	 * deadline lies past now). */
+	return now_ns >= lro_conn_timeout_at(e, i);
 }
 
 uint64_t lro_conn_last_arrival(const struct lro_engine *e, uint32_t i)

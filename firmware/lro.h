@@ -155,6 +155,10 @@ uint32_t lro_conn_capacity(const struct lro_engine *e);
 /* True when descriptor i holds data and its receive timer ran out: now -
  * last_arrival > timeout_factor x average_interval (paper IV.E). */
 bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns);
+/* The earliest time at which lro_conn_timed_out(e, i, t) holds, as long as
+ * nothing arrives; UINT64_MAX when descriptor i holds nothing that can time
+ * out. Lets a caller skip timeout scans that would find nothing. */
+uint64_t lro_conn_timeout_at(const struct lro_engine *e, uint32_t i);
 /* When descriptor i last received a segment (ns). */
 uint64_t lro_conn_last_arrival(const struct lro_engine *e, uint32_t i);
 /* Deliver the contiguous run of descriptor i (timeout flush). */

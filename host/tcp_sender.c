@@ -24,7 +24,8 @@ struct tcp_sender {
 	uint32_t rcv_nxt;              /* the server's next sequence */
 	uint32_t cwnd, ssthresh;       /* segments */
 	uint32_t cwnd_cnt;             /* ACKs toward the next increase in CA */
-	uint64_t rwnd_bytes;           /* peer's window, scaled */
+	uint64_t rwnd_bytes;           /* peer's window, scaled (Linux's snd_wnd) */
+	uint32_t snd_wl1;              /* the peer's sequence of the ACK that last set it */
 	uint8_t peer_wscale;
 	uint32_t dupacks;
 	int in_recovery;
@@ -88,6 +89,7 @@ void tcp_sender_destroy(struct tcp_sender *t)
 
 enum tcp_sender_state tcp_sender_state(const struct tcp_sender *t) { return t->state; }
 const struct tcp_sender_stats *tcp_sender_stats(const struct tcp_sender *t) { return &t->st; }
+uint64_t tcp_sender_send_window(const struct tcp_sender *t) { return t->rwnd_bytes; }
 
 static uint32_t ts_now(const struct tcp_sender *t)
 {
@@ -401,10 +403,20 @@ static void on_new_ack(struct tcp_sender *t, uint32_t ack, const struct netpkt_t
 		t->write_event = sim_schedule_in(t->s, t->cfg.write_pause_ps, write_due, t);
 }
 
+/* RFC 793/1122 as tcp_may_update_window (net/ipv4/tcp_input.c, 2.6.32)
+ * applies them: the window is taken only from an ACK that is newer, or
+ * as new but a newer segment of the peer's, or the same segment with a
+ * larger window; a reordered older ACK cannot shrink it. */
+static int may_update_window(const struct tcp_sender *t, uint32_t ack, uint32_t seq,
+			     uint64_t nwin)
+{
+	return (int32_t)(ack - t->snd_una) > 0 || (int32_t)(seq - t->snd_wl1) > 0 ||
+	       (seq == t->snd_wl1 && nwin > t->rwnd_bytes);
+}
+
 void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 			 uint32_t payload_len)
 {
-	(void)payload_len;
 	if (h->flags & NETPKT_TCP_RST) {
 		fail(t);
 		return;
@@ -418,6 +430,7 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 		t->rcv_nxt = h->seq + 1u;
 		t->peer_wscale = h->wscale == 0xff ? 0 : h->wscale;
 		t->rwnd_bytes = h->window;     /* the SYN-ACK's window is not scaled */
+		t->snd_wl1 = h->seq;           /* tcp_init_wl */
 		t->snd_una = t->iss + 1u;
 		t->cwnd = t->cfg.init_cwnd_segments;
 		t->ssthresh = 0x7fffffff;
@@ -442,10 +455,17 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 	uint32_t ack = h->ack;
 	if ((int32_t)(ack - t->snd_max) > 0)
 		return;                        /* acknowledges what we never sent */
-	if ((int32_t)(ack - t->snd_una) > 0) {
+	if ((int32_t)(ack - t->snd_una) < 0)
+		return;                        /* older than snd_una: tcp_ack's old_ack */
+	int window_updated = may_update_window(t, ack, h->seq, new_rwnd);
+	if (window_updated) {
+		t->snd_wl1 = h->seq;
 		t->rwnd_bytes = new_rwnd;
+	}
+	if ((int32_t)(ack - t->snd_una) > 0) {
 		on_new_ack(t, ack, h);
-	} else if (ack == t->snd_una && t->snd_una != t->snd_max && new_rwnd == t->rwnd_bytes) {
+	} else if (ack == t->snd_una && t->snd_una != t->snd_max && !window_updated &&
+		   payload_len == 0) {
 		/* a duplicate ACK (RFC 5681 2): three trigger fast retransmit */
 		if (++t->dupacks == 3 && !t->in_recovery) {
 			uint32_t flight = (t->snd_max - t->snd_una) / t->cfg.mss_bytes;
@@ -458,8 +478,6 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 		} else if (t->in_recovery) {
 			t->cwnd++;                 /* window inflation */
 		}
-	} else {
-		t->rwnd_bytes = new_rwnd;      /* a window update */
 	}
 	if ((t->state == TCP_SENDER_FIN_SENT && t->snd_una == data_end_seq(t) + 1u) ||
 	    (!t->cfg.close && t->state == TCP_SENDER_ESTABLISHED && t->data_allowed &&

@@ -9,7 +9,8 @@
  * NewReno congestion avoidance, fast retransmit on 3 duplicate ACKs with
  * NewReno recovery; RTO per RFC 6298 with timestamps (Karn's problem does
  * not arise), 200 ms minimum, 120 s maximum, exponential back-off; the
- * receiver's window with its window scale. Ends with a FIN.
+ * receiver's window with its window scale, taken only from acceptable ACKs
+ * (tcp_may_update_window). Ends with a FIN.
  * Application: one write of all its bytes, or writes of write_bytes each, the
  * next one write_pause_ps after the previous one was acknowledged. A write
  * that finds the connection idle for longer than an RTO restarts the window
@@ -88,5 +89,7 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 void tcp_sender_pump(struct tcp_sender *t);
 enum tcp_sender_state tcp_sender_state(const struct tcp_sender *t);
 const struct tcp_sender_stats *tcp_sender_stats(const struct tcp_sender *t);
+/* The peer's window as the sender holds it (bytes, scaled): Linux's snd_wnd. */
+uint64_t tcp_sender_send_window(const struct tcp_sender *t);
 
 #endif

@@ -2,6 +2,8 @@
 # with clang, AddressSanitizer and UBSan into $(BUILD)/fuzz/.
 #   make fuzz [FUZZ_TIME=300]   each harness for FUZZ_TIME seconds, corpus
 #                               kept in $(BUILD)/fuzz/corpus/<name>/
+#   make fuzz FUZZ_RUNS=10000000  stop each harness after this many
+#                               executions (or FUZZ_TIME, whichever first)
 #   make fuzz-short             the regression inputs, then 20 s each
 #                               (part of `make check`)
 # Crashes are written to $(BUILD)/fuzz/artifacts/<name>/.
@@ -27,6 +29,7 @@ FUZZ_MAX_LEN_pcap     := 81920
 FUZZ_MAX_LEN_scenario := 8192
 # fuzz_scenario gets a dictionary of sections, keys and units
 FUZZ_DICT_scenario := -dict=$(FUZZ_DIR)/seeds/scenario.dict
+FUZZ_RUNS  ?=
 FUZZ_OPTS = -max_len=$(FUZZ_MAX_LEN_$*) -timeout=25 -print_final_stats=1 \
 	-artifact_prefix=$(FUZZ_DIR)/artifacts/$*/ $(FUZZ_DICT_$*)
 # replay reports every bad capture on stderr: silenced while fuzzing
@@ -93,7 +96,8 @@ $(FUZZ_NAMES:%=fuzz-%): fuzz-%: $(FUZZ_DIR)/fuzz_% $(FUZZ_DIR)/seeds/%.stamp
 		echo "fuzz $*: $$(echo $$reg | wc -w) regression input(s) pass"; \
 	fi
 	@echo "fuzz $*: $(FUZZ_TIME) s (log: $(FUZZ_DIR)/$*.log)"
-	@$(FUZZ_DIR)/fuzz_$* $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) $(FUZZ_QUIET_$*) \
+	@$(FUZZ_DIR)/fuzz_$* $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) \
+		$(FUZZ_QUIET_$*) \
 		$(FUZZ_DIR)/corpus/$* > $(FUZZ_DIR)/$*.log 2>&1 \
 		|| { tail -n 60 $(FUZZ_DIR)/$*.log; echo "fuzz $*: FAILED (artifacts in $(FUZZ_DIR)/artifacts/$*/)"; exit 1; }
 	@{ grep -E '^#[0-9]+[[:space:]]+DONE' $(FUZZ_DIR)/$*.log | sed 's/^/fuzz $*: /'; \

@@ -355,6 +355,82 @@ START_TEST(a_full_socket_buffer_drops_and_the_window_closes_and_reopens)
 }
 END_TEST
 
+/* Frames the sender puts out, kept for a test that plays the peer itself. */
+static uint32_t peer_seen_syn_seq;
+static int peer_frames;
+
+static int peer_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	(void)ctx;
+	struct netpkt_tcp h;
+	const uint8_t *pl;
+	uint32_t plen;
+	ck_assert_int_eq(netpkt_parse_tcp(frame, len, &h, &pl, &plen), 0);
+	if (h.flags & NETPKT_TCP_SYN)
+		peer_seen_syn_seq = h.seq;
+	peer_frames++;
+	return 0;
+}
+
+/* An ACK from the peer (seq: the peer's sequence; window: the raw field). */
+static void peer_ack(uint32_t seq, uint32_t ack, uint16_t window)
+{
+	struct netpkt_tcp h;
+	memset(&h, 0, sizeof h);
+	h.seq = seq;
+	h.ack = ack;
+	h.flags = NETPKT_TCP_ACK;
+	h.window = window;
+	h.wscale = 0xff;
+	tcp_sender_on_frame(snd, &h, 0);
+}
+
+START_TEST(the_send_window_is_taken_only_from_acceptable_acks)
+{
+	S = sim_create(1);
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	struct tcp_sender_io io = { peer_xmit, NULL, NULL, NULL, NULL };
+	struct netpkt_tcp a;
+	memset(&a, 0, sizeof a);
+	snd = tcp_sender_create(S, &c, &io, 0, 1, 100000, &a);
+	tcp_sender_connect(snd);
+	uint32_t iss = peer_seen_syn_seq;
+	struct netpkt_tcp synack;
+	memset(&synack, 0, sizeof synack);
+	synack.seq = 5000;
+	synack.ack = iss + 1;
+	synack.flags = NETPKT_TCP_SYN | NETPKT_TCP_ACK;
+	synack.window = 5792;
+	synack.wscale = 7;
+	tcp_sender_on_frame(snd, &synack, 0);
+	tcp_sender_start_data(snd);            /* 3 segments out */
+	uint32_t d = iss + 1, peer = 5001;
+	/* a newer ACK sets the window */
+	peer_ack(peer, d + 2 * 1448, 100);
+	ck_assert_uint_eq(tcp_sender_send_window(snd), 100u << 7);
+	/* an ACK older than snd_una (reordered) does not, even closing it */
+	peer_ack(peer, d + 1448, 0);
+	ck_assert_uint_eq(tcp_sender_send_window(snd), 100u << 7);
+	/* same ACK, same peer sequence, smaller window: not acceptable */
+	peer_ack(peer, d + 2 * 1448, 50);
+	ck_assert_uint_eq(tcp_sender_send_window(snd), 100u << 7);
+	/* same ACK, same peer sequence, larger window: a window update */
+	peer_ack(peer, d + 2 * 1448, 200);
+	ck_assert_uint_eq(tcp_sender_send_window(snd), 200u << 7);
+	/* same ACK, newer peer sequence: taken, even smaller */
+	peer_ack(peer + 10, d + 2 * 1448, 20);
+	ck_assert_uint_eq(tcp_sender_send_window(snd), 20u << 7);
+	/* and a stale peer sequence with the same ACK cannot undo that */
+	peer_ack(peer, d + 2 * 1448, 300);
+	ck_assert_uint_eq(tcp_sender_send_window(snd), 20u << 7);
+	ck_assert_int_gt(peer_frames, 3);
+	tcp_sender_destroy(snd);
+	snd = NULL;
+	sim_destroy(S);
+}
+END_TEST
+
 Suite *tcp_suite(void)
 {
 	Suite *s = suite_create("tcp");
@@ -366,6 +442,7 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, without_slow_start_after_idle_the_window_survives_the_pause);
 	tcase_add_test(tc, a_lone_segment_is_acknowledged_by_the_delayed_ack_timer);
 	tcase_add_test(tc, a_full_socket_buffer_drops_and_the_window_closes_and_reopens);
+	tcase_add_test(tc, the_send_window_is_taken_only_from_acceptable_acks);
 	suite_add_tcase(s, tc);
 	return s;
 }

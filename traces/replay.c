@@ -1,8 +1,10 @@
 /* traces/replay.c - the LRO engine over a pcap: capture order in, delivery
- * order out. Receive timeouts are driven by the capture's timestamps: before
- * each packet, every flow that has been idle longer than its timeout (as
- * the timeout thread would find) is flushed at that packet's time. At the
- * end of the capture everything still held is delivered. */
+ * order out. Receive timeouts run in capture time: the timeout thread's
+ * scans (one every REPLAY_SCAN_PERIOD_NS from the first packet, as
+ * firmware/threads.c scans every timeout.period_cycles) happen between
+ * packets, and each flush is stamped with the time of the scan that found
+ * it. After the last packet the scans go on until nothing can time out;
+ * whatever is still held is then delivered (drained). */
 #include "traces/replay.h"
 
 #include <errno.h>
@@ -25,6 +27,7 @@ struct replay {
 	pcap_dumper_t *out;
 	uint8_t *agg;                  /* one flattened aggregate */
 	uint64_t in, out_frames, out_aggregates, acks, dropped, skipped_non_ip;
+	uint64_t scan_base_ns;         /* time of the first scan (the first packet's) */
 	struct lro_out actions;
 };
 
@@ -89,6 +92,7 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 	}
 }
 
+/* One scan of the timeout thread at now_ns: every timed-out flow is flushed. */
 static void flush_timed_out(struct replay *r, uint64_t now_ns)
 {
 	for (uint32_t i = 0; i < lro_conn_capacity(r->eng); i++) {
@@ -96,6 +100,38 @@ static void flush_timed_out(struct replay *r, uint64_t now_ns)
 			continue;
 		lro_flush_conn(r->eng, i, LRO_FLUSH_TIMEOUT, &r->actions);
 		run_actions(r, now_ns);
+	}
+}
+
+/* The first scan at or after t on the scan grid. */
+static uint64_t scan_at_or_after(const struct replay *r, uint64_t t)
+{
+	if (t <= r->scan_base_ns)
+		return r->scan_base_ns;
+	uint64_t periods = (t - r->scan_base_ns + REPLAY_SCAN_PERIOD_NS - 1u) / REPLAY_SCAN_PERIOD_NS;
+	if (periods > (UINT64_MAX - r->scan_base_ns) / REPLAY_SCAN_PERIOD_NS)
+		return UINT64_MAX;
+	return r->scan_base_ns + periods * REPLAY_SCAN_PERIOD_NS;
+}
+
+/* Run the timeout thread's scans due at or before until_ns, each at its own
+ * time. Scans that could find nothing are skipped: the next one that
+ * matters is the first at or after the earliest deadline of any flow. */
+static void run_timeout_scans(struct replay *r, uint64_t until_ns)
+{
+	for (;;) {
+		uint64_t due = UINT64_MAX;
+		for (uint32_t i = 0; i < lro_conn_capacity(r->eng); i++) {
+			uint64_t at = lro_conn_timeout_at(r->eng, i);
+			if (at < due)
+				due = at;
+		}
+		if (due == UINT64_MAX)
+			return;
+		uint64_t scan = scan_at_or_after(r, due);
+		if (scan > until_ns || scan == UINT64_MAX)
+			return;
+		flush_timed_out(r, scan);
 	}
 }
 
@@ -194,7 +230,9 @@ int replay_capture(pcap_t *p, const char *name, const char *filter,
 			status = 2;
 			break;
 		}
-		flush_timed_out(&r, now_ns);
+		if (r.in == 0)
+			r.scan_base_ns = now_ns;
+		run_timeout_scans(&r, now_ns);
 		uint8_t *b = buf_take(&r);
 		if (!b) {
 			fprintf(stderr, "npusim replay: more than %u segments held at packet %" PRIu64 "\n",
@@ -212,6 +250,8 @@ int replay_capture(pcap_t *p, const char *name, const char *filter,
 			pcap_geterr(p));
 		status = 2;
 	}
+	if (status == 0)
+		run_timeout_scans(&r, UINT64_MAX - 1u);
 	for (uint32_t i = 0; status == 0 && i < lro_conn_capacity(r.eng); i++) {
 		lro_drain_conn(r.eng, i, &r.actions);
 		run_actions(&r, now_ns);

@@ -8,6 +8,11 @@
 #include <stdio.h>
 #include "firmware/lro.h"
 
+/* Replay's timeout scans are this far apart in capture time: the firmware's
+ * timeout thread scans every timeout.period_cycles (20,000 by default) of
+ * its 1 GHz core (firmware/threads.c, model/npu.h). */
+#define REPLAY_SCAN_PERIOD_NS 20000u
+
 /* npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]
  *                [--threshold BYTES] [--no-active-ack]
  * Returns the exit status (0 ok, 1 output error, 2 bad input). */

@@ -30,6 +30,14 @@ done
 # the idle capture's data reaches the host through the receive timeout
 "$NPUSIM" replay tests/data/dev-idle-1conn.pcap -o "$t/idle.pcap" --filter 'dst host 10.77.0.2' \
 	| grep -q 'timeout=[1-9]' || fail "idle capture: no timeout flush"
+# receive timeouts run in capture time: ten segments then a second of
+# silence; the aggregate is written when the timeout scan finds it (within
+# a millisecond), not with the FIN a second later
+"$NPUSIM" replay tests/data/odd/idle-hold.pcap -o "$t/idle-hold.pcap" > "$t/summary" \
+	|| fail "idle-hold: replay"
+python3 tests/tools/pcap_times.py "$t/idle-hold.pcap" > "$t/times"
+awk '$4 > 0 { n++; if ($1 > 0.001) late = 1 } END { exit !(n == 1 && !late) }' "$t/times" \
+	|| { cat "$t/times"; fail "idle-hold: the aggregate is not stamped with its timeout time"; }
 # bad input: a clear error, status 2, no output file
 printf 'not a capture' > "$t/bad.pcap"
 set +e

@@ -26,10 +26,34 @@ def packets(path):
             _, _, incl, _ = struct.unpack(endian + 'IIII', rec)
             yield f.read(incl)
 
+def reassemble(frags, ip, ihl, total, fragword):
+    """Collect IP fragments; the whole datagram (a 20-byte header) once
+    every piece is in, else None."""
+    key = (ip[12:20], ip[4:6], ip[9])
+    pieces = frags.setdefault(key, {})
+    pieces[(fragword & 0x1fff) * 8] = (ip[ihl:total], bool(fragword & 0x2000))
+    body = bytearray()
+    for off in sorted(pieces):
+        if off != len(body):
+            return None
+        data, more = pieces[off]
+        body += data
+        if not more:
+            del frags[key]
+            hdr = bytearray(ip[:20])
+            hdr[0] = 0x45
+            hdr[2:4] = struct.pack('!H', 20 + len(body))
+            hdr[6:8] = b'\0\0'
+            hdr[10:12] = b'\0\0'
+            hdr[10:12] = struct.pack('!H', (~csum(bytes(hdr))) & 0xffff)
+            return bytes(hdr) + bytes(body)
+    return None
+
 def main():
     path, dst = sys.argv[1], sys.argv[2]
     truth = json.load(open(sys.argv[4])) if len(sys.argv) > 4 and sys.argv[3] == '--check' else None
     flows = {}
+    frags = {}
     n = 0
     for frame in packets(path):
         n += 1
@@ -38,6 +62,15 @@ def main():
         ip = frame[14:]
         ihl = (ip[0] & 15) * 4
         total = struct.unpack('!H', ip[2:4])[0]
+        fragword = struct.unpack('!H', ip[6:8])[0]
+        if fragword & 0x3fff:
+            if csum(ip[:ihl]) != 0xffff:
+                sys.exit('packet %d: bad IP checksum' % n)
+            ip = reassemble(frags, ip, ihl, total, fragword)
+            if ip is None:
+                continue
+            ihl = (ip[0] & 15) * 4
+            total = len(ip)
         if ip[9] != 6:
             continue
         if csum(ip[:ihl]) != 0xffff:
