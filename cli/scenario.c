@@ -111,7 +111,7 @@ static const struct scenario_key keys[] = {
 	{ "client", "syn_rto", T_TIME, "3s", 1e-3, 60, NULL, "s", "initial SYN retransmission timeout", S_TIME, TB(client.tcp.syn_rto_ps) },
 	{ "client", "syn_retries", T_INT, "5", 0, 20, NULL, "", "SYN retransmissions before connect fails", S_U32, TB(client.tcp.syn_retries) },
 	{ "client", "port_base", T_INT, "40000", 1024, 65535, "random", "", "source port of connection 0 (connection i uses port_base + i; the ports decide the 4-tuple hash that spreads flows over rx threads); `random`: as connect() leaves it to Linux, a start in 32768-61000 drawn from the run's seed", S_U16, TB(client.port_base) },
-	{ "client", "thread_start", T_TIME, "20us", 0, 1, NULL, "s", "time between the test program's starts of two connection threads, each of which calls connect() at once (patterns simultaneous and all-then-send; pthread_create costs 10-50 us)", S_TIME, TB(client.thread_start_ps) },
+	{ "client", "thread_start", T_TIME, "20us", 0, 1, NULL, "s", "time between the test program's starts of two connection threads, each of which calls connect() at once (connect = simultaneous; pthread_create costs 10-50 us)", S_TIME, TB(client.thread_start_ps) },
 	{ "client", "slow_start_after_idle", T_BOOL, "on", 0, 1, NULL, "", "restart the window after an idle RTO (RFC 2861, Linux's default)", S_U32, TB(client.tcp.slow_start_after_idle) },
 	{ "client", "rto_min", T_TIME, "200ms", 1e-3, 10, NULL, "s", "minimum RTO", S_TIME, TB(client.tcp.rto_min_ps) },
 

@@ -191,7 +191,9 @@ void client_start(struct client *cl)
 		connect_next(cl);
 		return;
 	}
-	if (cl->cfg.thread_start_ps == 0) {
+	/* all-then-send (the Fig. 13 pattern) connects all at once: its data
+	 * waits for every connection anyway */
+	if (cl->cfg.pattern == CLIENT_ALL_THEN_SEND || cl->cfg.thread_start_ps == 0) {
 		while (cl->next_connect < cl->cfg.connections)
 			connect_next(cl);
 		return;
