@@ -16,7 +16,8 @@ SIM_CORO ?= asm
 # (see bench/kernel).
 SIM_EVQ ?= heap2
 
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# The program's version; the build's source revision is mk/cli.mk's REVISION.
+VERSION := 1.0
 
 OPT      ?= -O2
 # Link-time optimisation lets the firmware's calls into the HAL (hal_cost
@@ -90,7 +91,7 @@ deps:
 
 # Unit suites, then end-to-end scripts (tests/e2e/*.sh get the program path).
 unit: $(TEST_BIN)
-	$(TEST_BIN)
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-4} $(TEST_BIN)
 
 e2e: $(PROG)
 	@set -e; for t in $(sort $(wildcard tests/e2e/*.sh)); do \
@@ -111,11 +112,15 @@ sanitize: deps
 		EXTRA_CFLAGS='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 		EXTRA_LDFLAGS='-fsanitize=address,undefined' unit e2e
 
+# The program finds its plot scripts in ../share/npusim beside itself, so a
+# tree installed with DESTDIR and moved, or built for another PREFIX, works.
 install: $(PROG)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/npusim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/npusim $(DESTDIR)$(PREFIX)/share/doc/npusim
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/npusim
-	[ ! -f docs/npusim.1 ] || install -m 644 docs/npusim.1 $(DESTDIR)$(PREFIX)/share/man/man1/npusim.1
+	install -m 644 docs/npusim.1 $(DESTDIR)$(PREFIX)/share/man/man1/npusim.1
 	cp -r scenarios plots $(DESTDIR)$(PREFIX)/share/npusim/
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/npusim/
 
 clean:
 	rm -rf build

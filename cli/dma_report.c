@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "sim/atomic_file.h"
 
 struct dma_report {
 	struct dma_report_req *req;
@@ -160,27 +161,28 @@ void dma_report_summarize(struct dma_report *r, sim_time end_ps, sim_time syn_rt
 
 /* ---- writers ---- */
 
-static FILE *open_tmp(const char *dir, const char *name, char *tmp, size_t tmp_len)
-{
-	snprintf(tmp, tmp_len, "%s/.%s.tmp", dir, name);
-	return fopen(tmp, "w");
-}
-
-static int close_rename(FILE *f, const char *tmp, const char *dir, const char *name)
+/* dir/name through sim/atomic_file: NULL with errno (the file named on
+ * stderr), or the file. */
+static struct atomic_file *open_out(const char *dir, const char *name)
 {
 	char path[4096];
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad) {
-		unlink(tmp);
-		return -EIO;
-	}
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		return -e;
-	}
-	return 0;
+	struct atomic_file *af = atomic_file_open(path);
+	if (!af)
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
+	return af;
+}
+
+/* Commits af: 0, or -errno with the file named on stderr. */
+static int commit_out(struct atomic_file *af)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", atomic_file_path(af));
+	if (atomic_file_commit(af) == 0)
+		return 0;
+	int e = errno;
+	fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(e));
+	return -e;
 }
 
 static void write_requests(const struct dma_report *r, FILE *f, sim_time end_ps)
@@ -550,33 +552,31 @@ static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 int dma_report_write(struct dma_report *r, const char *dir, sim_time interval_ps,
 		     sim_time end_ps, const struct dma_report_conn *conns, size_t n_conns)
 {
-	char tmp[4096];
 	int rc = analyse(r);
 	if (rc)
 		return rc;
 	if (interval_ps == 0)
 		interval_ps = SIM_PS_PER_MS;
 
-	FILE *f = open_tmp(dir, "dma_requests.csv", tmp, sizeof tmp);
-	if (!f)
+	struct atomic_file *af = open_out(dir, "dma_requests.csv");
+	if (!af)
 		return -errno;
-	write_requests(r, f, end_ps);
-	if ((rc = close_rename(f, tmp, dir, "dma_requests.csv")))
+	write_requests(r, atomic_file_stream(af), end_ps);
+	if ((rc = commit_out(af)))
 		return rc;
 
-	if (!(f = open_tmp(dir, "dma_depth.csv", tmp, sizeof tmp)))
+	if (!(af = open_out(dir, "dma_depth.csv")))
 		return -errno;
-	rc = write_depth(r, f, interval_ps, end_ps);
+	rc = write_depth(r, atomic_file_stream(af), interval_ps, end_ps);
 	if (rc) {
-		fclose(f);
-		unlink(tmp);
+		atomic_file_discard(af);
 		return rc;
 	}
-	if ((rc = close_rename(f, tmp, dir, "dma_depth.csv")))
+	if ((rc = commit_out(af)))
 		return rc;
 
-	if (!(f = open_tmp(dir, "dma_report.txt", tmp, sizeof tmp)))
+	if (!(af = open_out(dir, "dma_report.txt")))
 		return -errno;
-	write_story(r, f, end_ps, conns, n_conns);
-	return close_rename(f, tmp, dir, "dma_report.txt");
+	write_story(r, atomic_file_stream(af), end_ps, conns, n_conns);
+	return commit_out(af);
 }

@@ -48,7 +48,8 @@ struct dma_report_conn {
 	uint32_t syn_retransmits;
 };
 
-/* Writes the three files into dir (atomically: temp file then rename).
+/* Writes the three files into dir (atomically: sim/atomic_file.h; a file
+ * that cannot be written is named on stderr).
  * interval_ps is the sampling interval of dma_depth.csv; end_ps the end of
  * the run (requests never served count as waiting until then). Returns 0 or
  * -errno. */

@@ -1,99 +1,266 @@
-/* cli/main.c - npusim, the program: dispatches to its commands. */
+/* cli/main.c - npusim, the program: a table of commands, each with a table of
+ * options parsed by getopt_long (`--opt=value`, `--opt value`, `-o value`),
+ * and `npusim COMMAND --help` generated from those tables. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/compare.h"
 #include "cli/plot.h"
 #include "cli/run.h"
 #include "cli/scenario.h"
+#include "cli/version.h"
 #include "sim/log.h"
 #include "traces/replay.h"
 
-static const char usage_text[] =
-	"usage: npusim run SCENARIO [--set section.key=value]... [-o DIR] [-j N] [--seed N]\n"
-	"                  [--quiet] [--no-plot] [--log module=level,...] [--dry-run]\n"
-	"       npusim demo [-o DIR] [-j N]\n"
-	"       npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]\n"
-	"                     [--threshold BYTES] [--no-active-ack]\n"
-	"       npusim plot DIR\n"
-	"       npusim keys [--markdown]\n"
-	"       npusim --help | --version\n"
-	"\n"
-	"npusim simulates an XLS416 network processor working as a 10 GbE NIC that\n"
-	"does TCP Large Receive Offload in firmware, the Linux 2.6.32 server behind\n"
-	"it, the client sending TCP, and the fiber between them.\n"
-	"\n"
-	"  run    run every point of a scenario file (sweeps expand; see docs/SCENARIOS.md)\n"
-	"         and write results.csv, summary.json, per-run CSVs and plots into DIR\n"
-	"         (default results/<scenario>/); -j N runs points in N processes\n"
-	"  demo   the paper's experiments at a small size, with a summary table\n"
-	"  replay run the LRO engine natively over a capture; write what the host\n"
-	"         would receive (aggregates and pass-through) to OUT.pcap\n"
-	"  plot   redraw the plots of a results folder with gnuplot\n"
-	"  keys   list every scenario key with its default, unit and range\n"
-	"\n"
-	"Exit status: 0 success, 1 a run failed (integrity) or could not write, 2 bad input.\n";
+/* ---- options ---- */
 
-static int usage_error(const char *msg, const char *arg)
-{
-	fprintf(stderr, "npusim: %s%s%s\n%s", msg, arg ? " " : "", arg ? arg : "",
-		"try 'npusim --help'\n");
-	return 2;
-}
+/* Every option of every command; a command lists the ones it takes. */
+enum opt_id {
+	OPT_SET = 256, OPT_OUT, OPT_JOBS, OPT_SEED, OPT_LOG, OPT_QUIET, OPT_NO_PLOT, OPT_DRY_RUN,
+	OPT_RUN, OPT_FORCE, OPT_MARKDOWN, OPT_TOLERANCE, OPT_KEYS, OPT_HELP,
+};
 
+struct opt_spec {
+	const char *name;              /* long name */
+	int short_name;                /* 0: none */
+	int has_arg;                   /* no_argument / required_argument */
+	enum opt_id id;
+	const char *arg;               /* the value's name in --help */
+	const char *help;
+};
+
+static const struct opt_spec opt_help = { "help", 'h', no_argument, OPT_HELP, NULL,
+					  "print this help and exit" };
+
+#define OPTS_END { NULL, 0, 0, 0, NULL, NULL }
+
+static const struct opt_spec run_opts[] = {
+	{ "set", 0, required_argument, OPT_SET, "section.key=value",
+	  "override a scenario key (a list or range sweeps it); repeatable" },
+	{ "output", 'o', required_argument, OPT_OUT, "DIR", "results folder (default results/<scenario>)" },
+	{ "jobs", 'j', required_argument, OPT_JOBS, "N", "run points in N worker processes (1..256)" },
+	{ "seed", 0, required_argument, OPT_SEED, "N", "the same as --set run.seed=N" },
+	{ "run", 0, required_argument, OPT_RUN, "N",
+	  "run only run N of the sweep, with its exact settings (see --dry-run)" },
+	{ "log", 0, required_argument, OPT_LOG, "module=level,...",
+	  "print a model's events (modules: see npusim(1); levels off..trace)" },
+	{ "quiet", 'q', no_argument, OPT_QUIET, NULL, "no progress or per-run lines" },
+	{ "no-plot", 0, no_argument, OPT_NO_PLOT, NULL, "do not draw the plots" },
+	{ "dry-run", 'n', no_argument, OPT_DRY_RUN, NULL, "list the runs and their settings, run nothing" },
+	{ "force", 'f', no_argument, OPT_FORCE, NULL,
+	  "write into a folder holding a larger sweep's results (its other run-N/ removed)" },
+	OPTS_END
+};
+
+static const struct opt_spec demo_opts[] = {
+	{ "output", 'o', required_argument, OPT_OUT, "DIR", "results folder (default results/demo)" },
+	{ "jobs", 'j', required_argument, OPT_JOBS, "N", "worker processes (default: the cores, at most 8)" },
+	{ "quiet", 'q', no_argument, OPT_QUIET, NULL, "no progress or per-run lines" },
+	{ "no-plot", 0, no_argument, OPT_NO_PLOT, NULL, "do not draw the plots" },
+	{ "dry-run", 'n', no_argument, OPT_DRY_RUN, NULL, "list the demo's runs, run nothing" },
+	{ "force", 'f', no_argument, OPT_FORCE, NULL, "write over a larger sweep's results" },
+	OPTS_END
+};
+
+static const struct opt_spec keys_opts[] = {
+	{ "markdown", 0, no_argument, OPT_MARKDOWN, NULL, "Markdown tables (docs/SCENARIOS.md)" },
+	OPTS_END
+};
+
+static const struct opt_spec compare_opts[] = {
+	{ "tolerance", 't', required_argument, OPT_TOLERANCE, "X%",
+	  "largest relative difference of a metric that passes (default 2%)" },
+	{ "keys", 'k', required_argument, OPT_KEYS, "COL,...",
+	  "metrics to compare (default: every numeric column both folders have)" },
+	{ "quiet", 'q', no_argument, OPT_QUIET, NULL, "print only the differences out of tolerance" },
+	OPTS_END
+};
+
+static const struct opt_spec no_opts[] = { OPTS_END };
+
+/* What the options of a command line say. */
 struct cli_args {
-	const char *scenario;
+	const char *positional[8];
+	unsigned n_positional;
 	const char *sets[64];
 	unsigned n_sets;
 	struct run_options run;
 	const char *seed;
 	const char *log;
 	int dry_run;
+	int markdown;
+	int explicit_jobs;
+	struct compare_options compare;
 };
 
-static int parse_run_args(int argc, char **argv, struct cli_args *a, int need_scenario)
+/* ---- commands ---- */
+
+struct command {
+	const char *name;
+	const char *synopsis;          /* after "npusim NAME" */
+	const char *brief;             /* one line, for npusim --help */
+	const char *summary;           /* what it does, for npusim NAME --help */
+	const struct opt_spec *opts;   /* NULL: the command parses its own argv */
+	unsigned min_args, max_args;   /* positional arguments */
+	int (*main)(struct cli_args *a);
+	int (*raw_main)(int argc, char **argv);
+};
+
+static const struct command commands[];
+
+static int usage_error(const char *cmd, const char *msg, const char *arg)
 {
-	memset(a, 0, sizeof *a);
-	a->run.jobs = 1;
-	a->run.plot = 1;
-	for (int i = 0; i < argc; i++) {
-		const char *s = argv[i];
-		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(s, "--set") && next) {
-			if (a->n_sets == 64)
-				return usage_error("too many --set options", NULL);
-			a->sets[a->n_sets++] = argv[++i];
-		} else if (!strcmp(s, "-o") && next) {
-			a->run.out_dir = argv[++i];
-		} else if ((!strcmp(s, "-j") && next) || (!strncmp(s, "-j", 2) && s[2])) {
-			/* -j N and -jN, as make takes them */
-			const char *num = s[2] ? s + 2 : argv[++i];
-			char *end;
-			long j = strtol(num, &end, 10);
-			if (*end || j < 1 || j > 256)
-				return usage_error("-j needs a number of processes 1..256, not", num);
-			a->run.jobs = (unsigned)j;
-		} else if (!strcmp(s, "--seed") && next) {
-			a->seed = argv[++i];
-		} else if (!strcmp(s, "--log") && next) {
-			a->log = argv[++i];
-		} else if (!strcmp(s, "--quiet")) {
-			a->run.quiet = 1;
-		} else if (!strcmp(s, "--no-plot")) {
-			a->run.plot = 0;
-		} else if (!strcmp(s, "--dry-run")) {
-			a->dry_run = 1;
-		} else if (s[0] == '-') {
-			return usage_error("unknown option or missing value:", s);
-		} else if (need_scenario && !a->scenario) {
-			a->scenario = s;
-		} else {
-			return usage_error("unexpected argument", s);
+	fprintf(stderr, "npusim%s%s: %s%s%s\ntry 'npusim %s%s--help'\n", cmd ? " " : "",
+		cmd ? cmd : "", msg, arg ? " " : "", arg ? arg : "", cmd ? cmd : "",
+		cmd ? " " : "");
+	return 2;
+}
+
+static void print_command_help(const struct command *c, FILE *f)
+{
+	fprintf(f, "usage: npusim %s %s\n\n%s\n", c->name, c->synopsis, c->summary);
+	const struct opt_spec *opts = c->opts ? c->opts : no_opts;
+	fprintf(f, "\noptions:\n");
+	for (const struct opt_spec *o = opts;; o++) {
+		const struct opt_spec *s = o->name ? o : &opt_help;
+		char left[64];
+		int n = 0;
+		if (s->short_name)
+			n = snprintf(left, sizeof left, "-%c, ", s->short_name);
+		else
+			n = snprintf(left, sizeof left, "    ");
+		snprintf(left + n, sizeof left - (size_t)n, "--%s%s%s", s->name, s->arg ? " " : "",
+			 s->arg ? s->arg : "");
+		fprintf(f, "  %-30s %s\n", left, s->help);
+		if (!o->name)
+			break;
+	}
+}
+
+static int apply_option(const struct command *c, struct cli_args *a, int id, const char *arg)
+{
+	switch (id) {
+	case OPT_SET:
+		if (a->n_sets == sizeof a->sets / sizeof a->sets[0])
+			return usage_error(c->name, "too many --set options", NULL);
+		a->sets[a->n_sets++] = arg;
+		break;
+	case OPT_OUT:
+		a->run.out_dir = arg;
+		break;
+	case OPT_JOBS: {
+		char *end;
+		long j = strtol(arg, &end, 10);
+		if (*end || end == arg || j < 1 || j > 256)
+			return usage_error(c->name, "-j needs a number of processes 1..256, not", arg);
+		a->run.jobs = (unsigned)j;
+		a->explicit_jobs = 1;
+		break;
+	}
+	case OPT_SEED:
+		a->seed = arg;
+		break;
+	case OPT_RUN: {
+		char *end;
+		unsigned long n = strtoul(arg, &end, 10);
+		if (*end || end == arg || arg[0] == '-' || n >= SCENARIO_MAX_RUNS)
+			return usage_error(c->name, "--run needs a run number (see --dry-run), not", arg);
+		a->run.only_run = (int)n;
+		break;
+	}
+	case OPT_LOG:
+		a->log = arg;
+		break;
+	case OPT_QUIET:
+		a->run.quiet = 1;
+		a->compare.quiet = 1;
+		break;
+	case OPT_NO_PLOT:
+		a->run.plot = 0;
+		break;
+	case OPT_DRY_RUN:
+		a->dry_run = 1;
+		break;
+	case OPT_FORCE:
+		a->run.force = 1;
+		break;
+	case OPT_MARKDOWN:
+		a->markdown = 1;
+		break;
+	case OPT_TOLERANCE: {
+		char *end;
+		double t = strtod(arg, &end);
+		int pct = *end == '%';
+		if (end == arg || (*end && strcmp(end, "%")) || !(t >= 0) || (!pct && t > 1e9))
+			return usage_error(c->name, "--tolerance needs a relative difference like 2% or 0.02, not",
+					   arg);
+		a->compare.tolerance = pct ? t / 100 : t;
+		break;
+	}
+	case OPT_KEYS:
+		a->compare.keys = arg;
+		break;
+	default:
+		return usage_error(c->name, "unhandled option", arg);
+	}
+	return 0;
+}
+
+/* getopt_long over the command's table; positional arguments collected. A
+ * request for help prints it and returns -1. */
+static int parse_options(const struct command *c, int argc, char **argv, struct cli_args *a)
+{
+	struct option longopts[64];
+	char shortopts[130] = "+:h";   /* stop at nothing; ':' reports a missing value */
+	unsigned n = 0;
+	size_t sl = strlen(shortopts);
+	for (const struct opt_spec *o = c->opts; o->name; o++) {
+		longopts[n++] = (struct option){ o->name, o->has_arg, NULL, o->id };
+		if (o->short_name) {
+			shortopts[sl++] = (char)o->short_name;
+			if (o->has_arg == required_argument)
+				shortopts[sl++] = ':';
 		}
 	}
-	if (need_scenario && !a->scenario)
-		return usage_error("run needs a scenario file", NULL);
+	longopts[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	shortopts[sl] = 0;
+	shortopts[0] = '-';    /* positional arguments in place, as code 1 */
+	optind = 1;
+	opterr = 0;
+	int ch;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (ch == 'h' || ch == OPT_HELP) {
+			print_command_help(c, stdout);
+			return -1;
+		}
+		if (ch == 1) {
+			if (a->n_positional == c->max_args)
+				return usage_error(c->name, "unexpected argument", optarg);
+			a->positional[a->n_positional++] = optarg;
+			continue;
+		}
+		if (ch == '?' || ch == ':') {
+			const char *what = ch == '?' ? "unknown option" : "option needs a value:";
+			if (optopt && optopt < 256) {
+				char s[3] = { '-', (char)optopt, 0 };
+				return usage_error(c->name, what, s);
+			}
+			return usage_error(c->name, what, argv[optind - 1]);
+		}
+		int id = ch;
+		for (const struct opt_spec *o = c->opts; o->name; o++)
+			if (o->short_name == ch)
+				id = o->id;
+		int rc = apply_option(c, a, id, optarg);
+		if (rc)
+			return rc;
+	}
+	if (a->n_positional < c->min_args)
+		return usage_error(c->name, "missing argument; usage: npusim", c->name);
 	return 0;
 }
 
@@ -126,46 +293,15 @@ static int prepare(struct scenario *sc, const char *path, const char *text,
 	return 0;
 }
 
-/* --dry-run: every run's point and its resolved ports, or the first bad
- * point's error and nothing else. */
-static int print_dry_run(const struct scenario *sc)
+static int cmd_run(struct cli_args *a)
 {
-	char err[512];
-	if (scenario_check(sc, err, sizeof err) != 0) {
-		fprintf(stderr, "npusim: %s\n", err);
-		return 2;
-	}
-	unsigned runs = scenario_runs(sc);
-	printf("scenario %s: %u run(s)\n", sc->name, runs);
-	for (unsigned r = 0; r < runs; r++) {
-		struct scenario_point p;
-		struct testbed_config c;
-		scenario_point(sc, r, &p);
-		scenario_config(sc, &p, &c, err, sizeof err);   /* checked above */
-		printf("run %u: mode=%s connections=%s dma.buffer=%s dma.lb=%s seed=%llu "
-		       "client.port_base=%u\n", r,
-		       scenario_value(sc, &p, "run", "mode"),
-		       scenario_value(sc, &p, "run", "connections"),
-		       scenario_value(sc, &p, "dma", "buffer"),
-		       scenario_value(sc, &p, "dma", "lb"), (unsigned long long)p.seed,
-		       c.client.port_base);
-	}
-	return 0;
-}
-
-static int cmd_run(int argc, char **argv)
-{
-	struct cli_args a;
-	int rc = parse_run_args(argc, argv, &a, 1);
-	if (rc)
-		return rc;
 	struct scenario sc;
-	rc = prepare(&sc, a.scenario, NULL, &a);
-	if (rc == 0 && a.dry_run) {
-		rc = print_dry_run(&sc);
-	} else if (rc == 0) {
-		rc = run_scenario(&sc, &a.run);
-	}
+	a->run.scenario_path = a->positional[0];
+	int rc = prepare(&sc, a->positional[0], NULL, a);
+	if (rc == 0 && a->dry_run)
+		rc = run_dry(&sc, &a->run, stdout);
+	else if (rc == 0)
+		rc = run_scenario(&sc, &a->run);
 	scenario_free(&sc);
 	return rc;
 }
@@ -231,23 +367,18 @@ static void print_demo_tables(const char *dir)
 	printf("\nPlots: %s/fig13/throughput.png, %s/syn-starvation/run-*/*.png\n", dir, dir);
 }
 
-static int cmd_demo(int argc, char **argv)
+static int cmd_demo(struct cli_args *a)
 {
-	struct cli_args a;
-	int rc = parse_run_args(argc, argv, &a, 0);
-	if (rc)
-		return rc;
-	int explicit_jobs = 0;
-	for (int i = 0; i < argc; i++)
-		explicit_jobs |= !strncmp(argv[i], "-j", 2);
-	if (!explicit_jobs) {
+	if (!a->explicit_jobs) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		a.run.jobs = cpus > 1 ? (unsigned)(cpus > 8 ? 8 : cpus) : 1;
+		a->run.jobs = cpus > 1 ? (unsigned)(cpus > 8 ? 8 : cpus) : 1;
 	}
-	const char *dir = a.run.out_dir ? a.run.out_dir : "results/demo";
-	printf("npusim demo: the paper's experiments at a small size (built-in scenarios,\n"
-	       "see scenarios/demo-*.ini); results under %s\n", dir);
-	fflush(stdout);
+	const char *dir = a->run.out_dir ? a->run.out_dir : "results/demo";
+	if (!a->dry_run) {
+		printf("npusim demo: the paper's experiments at a small size (built-in scenarios,\n"
+		       "see scenarios/demo-*.ini); results under %s\n", dir);
+		fflush(stdout);
+	}
 	static const struct { const char *name, *text; } parts[] = {
 		{ "fig13", demo_fig13_ini },
 		{ "syn-starvation", demo_syn_starvation_ini },
@@ -257,10 +388,14 @@ static int cmd_demo(int argc, char **argv)
 		struct scenario sc;
 		char out[4096];
 		snprintf(out, sizeof out, "%s/%s", dir, parts[i].name);
-		struct cli_args ai = a;
+		struct cli_args ai = *a;
 		ai.run.out_dir = out;
-		rc = prepare(&sc, parts[i].name, parts[i].text, &ai);
-		if (rc == 0)
+		ai.run.scenario_text = parts[i].text;
+		ai.run.scenario_path = NULL;
+		int rc = prepare(&sc, parts[i].name, parts[i].text, &ai);
+		if (rc == 0 && a->dry_run)
+			rc = run_dry(&sc, &ai.run, stdout);
+		else if (rc == 0)
 			rc = run_scenario(&sc, &ai.run);
 		scenario_free(&sc);
 		if (rc > worst)
@@ -268,39 +403,133 @@ static int cmd_demo(int argc, char **argv)
 		if (rc == 2)
 			return rc;
 	}
-	print_demo_tables(dir);
+	if (!a->dry_run)
+		print_demo_tables(dir);
 	return worst;
+}
+
+static int cmd_plot(struct cli_args *a)
+{
+	return plot_directory(a->positional[0], 0) == 0 ? 0 : 1;
+}
+
+static int cmd_keys(struct cli_args *a)
+{
+	const char *section = a->n_positional ? a->positional[0] : NULL;
+	int rc = a->markdown || !isatty(1) ? scenario_write_keys_markdown(stdout, section)
+					   : scenario_write_keys_text(stdout, section);
+	if (rc != 0) {
+		fprintf(stderr, "npusim keys: no section [%s]; the sections are: ", section);
+		scenario_write_sections(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+static int cmd_compare(struct cli_args *a)
+{
+	return compare_results(a->positional[0], a->positional[1], &a->compare, stdout);
+}
+
+static const struct command commands[] = {
+	{ "run", "SCENARIO [options]",
+	  "run a scenario (its sweep) and write the results folder",
+	  "Run every point of a scenario file (lists and ranges sweep; see docs/SCENARIOS.md)\n"
+	  "and write results.csv, points.csv, summary.json, per-run folders run-N/ and plots\n"
+	  "into the results folder.",
+	  run_opts, 1, 1, cmd_run, NULL },
+	{ "demo", "[options]",
+	  "the paper's experiments at a small size, with a summary table",
+	  "The paper's experiments (Fig. 13 and the SYN starvation) at a small size, with a\n"
+	  "summary table; the scenarios are built in (scenarios/demo-*.ini).",
+	  demo_opts, 0, 0, cmd_demo, NULL },
+	{ "replay", "IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic] [--threshold BYTES]\n"
+		    "                     [--no-active-ack]",
+	  "run the LRO engine over a capture, write what the host receives",
+	  "Run the LRO engine natively over a capture and write what the host would receive\n"
+	  "(aggregates and pass-through frames) to OUT.pcap.\n\n"
+	  "  -o, --output OUT.pcap    the capture written\n"
+	  "      --filter BPF         the frames given to the engine (default tcp)\n"
+	  "      --mode lro|nic       LRO, or pass every frame through\n"
+	  "      --threshold BYTES    flush a flow's contiguous run at this size\n"
+	  "      --no-active-ack      no ACKs from the engine",
+	  NULL, 0, 0, NULL, replay_main },
+	{ "compare", "A B [--tolerance 2%] [--keys COL,...]",
+	  "compare two results folders point by point, within a tolerance",
+	  "Compare two results folders point by point (by every key column of points.csv, or\n"
+	  "results.csv when a folder has no points.csv): a table of the differences, absolute\n"
+	  "and relative, with each side's range over its repeats. Exit 0 when every metric is\n"
+	  "within the tolerance, 1 otherwise, 2 when the folders cannot be compared.",
+	  compare_opts, 2, 2, cmd_compare, NULL },
+	{ "plot", "DIR", "redraw the plots of a results folder",
+	  "Redraw the plots of a results folder with gnuplot.", no_opts, 1, 1, cmd_plot,
+	  NULL },
+	{ "keys", "[SECTION] [--markdown]",
+	  "list the scenario keys with default, unit and range",
+	  "List the scenario keys (of one section) with their default, unit and range: plain\n"
+	  "text on a terminal, Markdown otherwise or with --markdown.",
+	  keys_opts, 0, 1, cmd_keys, NULL },
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_usage(FILE *f)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "%s npusim %s %.*s\n", i ? "      " : "usage:", commands[i].name,
+			(int)strcspn(commands[i].synopsis, "\n"), commands[i].synopsis);
+	fprintf(f, "       npusim --help | --version      (npusim COMMAND --help: its options)\n\n"
+		   "npusim simulates an XLS416 network processor working as a 10 GbE NIC that\n"
+		   "does TCP Large Receive Offload in firmware, the Linux 2.6.32 server behind\n"
+		   "it, the client sending TCP, and the fiber between them.\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].brief);
+	}
+	fprintf(f, "\nExit status: 0 success, 1 a run failed (integrity), could not write, or\n"
+		   "(compare) a difference out of tolerance; 2 bad input.\n");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(usage_text, stderr);
+		print_usage(stderr);
 		return 2;
 	}
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		return 0;
 	}
-	if (!strcmp(cmd, "--version")) {
-		printf("npusim %s\n", NPUSIM_VERSION);
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("npusim %s (revision %s)\n", npusim_version, npusim_revision);
 		return 0;
 	}
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 2, argv + 2);
-	if (!strcmp(cmd, "demo"))
-		return cmd_demo(argc - 2, argv + 2);
-	if (!strcmp(cmd, "replay"))
-		return replay_main(argc - 2, argv + 2);
-	if (!strcmp(cmd, "plot")) {
-		if (argc != 3)
-			return usage_error("plot needs one results folder", NULL);
-		return plot_directory(argv[2], 0) == 0 ? 0 : 1;
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		const struct command *c = &commands[i];
+		if (strcmp(cmd, c->name) != 0)
+			continue;
+		if (c->raw_main) {
+			for (int k = 2; k < argc && strcmp(argv[k], "--"); k++) {
+				if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+					print_command_help(c, stdout);
+					return 0;
+				}
+			}
+			return c->raw_main(argc - 1, argv + 1);
+		}
+		struct cli_args a;
+		memset(&a, 0, sizeof a);
+		a.run.jobs = 1;
+		a.run.plot = 1;
+		a.run.only_run = -1;
+		a.run.argc = argc;
+		a.run.argv = (const char *const *)argv;
+		a.compare.tolerance = 0.02;
+		int rc = parse_options(c, argc - 1, argv + 1, &a);
+		if (rc)
+			return rc < 0 ? 0 : rc;
+		a.run.sets = a.sets;
+		a.run.n_sets = a.n_sets;
+		return c->main(&a);
 	}
-	if (!strcmp(cmd, "keys")) {
-		scenario_write_keys_markdown(stdout);
-		return 0;
-	}
-	return usage_error("unknown command", cmd);
+	return usage_error(NULL, "unknown command", cmd);
 }

@@ -4,6 +4,7 @@
  * `load` of the script: no file or scenario name is ever parsed by a shell
  * or substituted by gnuplot (back-quotes are inert inside single quotes). */
 #include "cli/plot.h"
+#include "cli/plot_series.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,7 +30,8 @@ static int exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* plots/ of the source tree (next to build/), or the installed copy. */
+/* plots/ of the source tree (next to build/), or the installed copy beside
+ * the program, or under the PREFIX it was built for. */
 static const char *scripts_dir(void)
 {
 	static char dir[4096];
@@ -52,6 +54,14 @@ static const char *scripts_dir(void)
 			snprintf(dir, sizeof dir, "%s/../../plots/throughput.gp", self);
 			if (exists(dir)) {
 				snprintf(dir, sizeof dir, "%s/../../plots", self);
+				return dir;
+			}
+			/* PREFIX/bin/npusim beside PREFIX/share/npusim, wherever
+			 * the installed tree was moved to (DESTDIR, another PREFIX
+			 * than the build's) */
+			snprintf(dir, sizeof dir, "%s/../share/npusim/plots/throughput.gp", self);
+			if (exists(dir)) {
+				snprintf(dir, sizeof dir, "%s/../share/npusim/plots", self);
 				return dir;
 			}
 		}
@@ -203,6 +213,66 @@ static int gnuplot(const char *script, const char *const *vars, const char *png)
 	return 0;
 }
 
+/* Is the folder's scenario one of the paper's Fig. 13 (summary.json names
+ * it: paper-fig13, the demo's fig13)? Then the paper's plateau is drawn. */
+static int fig13_scenario(const char *dir)
+{
+	char path[4200], line[512];
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	FILE *f = fopen(path, "r");
+	int yes = 0;
+	while (f && fgets(line, sizeof line, f)) {
+		const char *s = strstr(line, "\"scenario\": \"");
+		if (s) {
+			yes = strstr(s, "fig13\"") != NULL;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+/* throughput.png: the series of points.csv (cli/plot_series.h), written to
+ * a temporary file for gnuplot. Returns as gnuplot(). */
+static int plot_throughput(const char *dir, const char *points)
+{
+	char data[4200], png[4200], err[512], n[16];
+	snprintf(data, sizeof data, "%s/.throughput.dat.%d", dir, (int)getpid());
+	snprintf(png, sizeof png, "%s/throughput.png", dir);
+	int slot = atomic_file_track(data);
+	FILE *f = fopen(data, "w");
+	struct plot_series ps;
+	if (!f || plot_series_write(points, f, &ps, err, sizeof err) != 0 || fclose(f) != 0) {
+		fprintf(stderr, "npusim: cannot plot %s: %s\n", png, f ? err : strerror(errno));
+		unlink(data);
+		atomic_file_untrack(slot);
+		return -1;
+	}
+	static char names[PLOT_MAX_SERIES][16];
+	const char *vars[2 * (PLOT_MAX_SERIES + 10) + 1];
+	unsigned v = 0;
+	snprintf(n, sizeof n, "%u", ps.n);
+	const char *pairs[][2] = { { "data", data }, { "out", png }, { "xkey", ps.xkey },
+		{ "xnumeric", ps.x_numeric ? "1" : "0" }, { "logx", ps.logx ? "1" : "0" },
+		{ "keytitle", ps.key_title }, { "nseries", n },
+		{ "paper", fig13_scenario(dir) ? "1" : "0" } };
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		vars[v++] = pairs[i][0];
+		vars[v++] = pairs[i][1];
+	}
+	for (unsigned i = 0; i < ps.n; i++) {
+		snprintf(names[i], sizeof names[i], "title%u", i + 1);
+		vars[v++] = names[i];
+		vars[v++] = ps.titles[i];
+	}
+	vars[v] = NULL;
+	int r = gnuplot("throughput.gp", vars, png);
+	unlink(data);
+	atomic_file_untrack(slot);
+	return r;
+}
+
 int plot_directory(const char *dir, int quiet)
 {
 	char path[8192], png[8192];
@@ -218,9 +288,7 @@ int plot_directory(const char *dir, int quiet)
 	}
 	snprintf(path, sizeof path, "%s/points.csv", dir);
 	if (exists(path)) {
-		snprintf(png, sizeof png, "%s/throughput.png", dir);
-		const char *vars[] = { "data", path, "out", png, NULL };
-		int r = gnuplot("throughput.gp", vars, png);
+		int r = plot_throughput(dir, path);
 		missing |= r == 1;
 		rc |= r < 0;
 	}

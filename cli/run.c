@@ -3,7 +3,11 @@
  * so an interrupted run leaves no half-written file. */
 #include "cli/run.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
@@ -11,12 +15,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli/json.h"
 #include "cli/plot.h"
+#include "cli/sha256.h"
+#include "cli/version.h"
+#include "sim/atomic_file.h"
 
 const char *const run_csv_required[] = { "run", "mode", "connections", "dma_buffer", "dma_lb",
 	"active_ack", "threshold_bytes", "seed", "throughput_gbps", "established",
@@ -37,42 +46,160 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Temporary files in flight, removed if the run is interrupted. */
-static char pending_tmp[4][4096];
-
-static void on_signal(int sig)
+/* path through sim/atomic_file; NULL (named on stderr) when it cannot be
+ * created. */
+static struct atomic_file *create(const char *path)
 {
-	for (int i = 0; i < 4; i++)
-		if (pending_tmp[i][0])
-			unlink(pending_tmp[i]);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static FILE *open_atomic(const char *path, int slot)
-{
-	snprintf(pending_tmp[slot], sizeof pending_tmp[slot], "%s.tmp.%d", path, (int)getpid());
-	return fopen(pending_tmp[slot], "w");
-}
-
-static int commit_atomic(FILE *f, const char *path, int slot)
-{
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(pending_tmp[slot], path) != 0) {
+	struct atomic_file *af = atomic_file_open(path);
+	if (!af)
 		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		unlink(pending_tmp[slot]);
-		pending_tmp[slot][0] = 0;
+	return af;
+}
+
+/* Commits af; -1 (named on stderr) when any write failed. */
+static int commit(struct atomic_file *af)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", atomic_file_path(af));
+	if (atomic_file_commit(af) != 0) {
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	pending_tmp[slot][0] = 0;
 	return 0;
 }
 
-static void abandon_atomic(FILE *f, int slot)
+/* ---- interruption, workers and the output folder's lock ---- */
+
+/* What the signal handler needs: set before the first run starts. */
+static struct {
+	pid_t parent;
+	pid_t workers[256];
+	volatile sig_atomic_t n_workers;
+	unsigned runs;
+	char dir[4096];
+} interrupt;
+
+/* b + s, NUL-terminated within cap (async-signal-safe). */
+static size_t append(char *b, size_t at, size_t cap, const char *s)
 {
-	fclose(f);
-	unlink(pending_tmp[slot]);
-	pending_tmp[slot][0] = 0;
+	while (*s && at + 1 < cap)
+		b[at++] = *s++;
+	b[at] = 0;
+	return at;
+}
+
+/* The run parts (.run-N.row, .run-N.json) of interrupt.dir, removed with
+ * unlink only (async-signal-safe). */
+static void remove_parts(void)
+{
+	char path[4200];
+	for (unsigned run = 0; run < interrupt.runs; run++) {
+		char num[16], *d = num + sizeof num;
+		*--d = 0;
+		unsigned v = run;
+		do
+			*--d = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		size_t at = append(path, 0, sizeof path, interrupt.dir);
+		at = append(path, at, sizeof path, "/.run-");
+		at = append(path, at, sizeof path, d);
+		append(path, at, sizeof path, ".row");
+		unlink(path);
+		append(path, at, sizeof path, ".json");
+		unlink(path);
+	}
+}
+
+/* SIGINT/SIGTERM in the parent: the workers are stopped (each removes its
+ * own temporaries) and waited for, then the parts go; sim/atomic_file
+ * removes the parent's temporaries and says so. */
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	if (getpid() != interrupt.parent)
+		return;         /* a worker, before its own handler is set */
+	for (int w = 0; w < interrupt.n_workers; w++)
+		kill(interrupt.workers[w], SIGTERM);
+	for (int w = 0; w < interrupt.n_workers; w++)
+		waitpid(interrupt.workers[w], NULL, 0);
+	remove_parts();
+}
+
+/* In a worker: its own temporaries only, and death with the parent even
+ * when the parent is killed outright (SIGKILL). */
+static void become_worker(pid_t parent)
+{
+	atomic_file_trap_signals(NULL, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+		_exit(1);
+}
+
+/* DIR/.npusim.lock, held (flock) until the next run_scenario or the exit,
+ * and by the workers, who inherit it: a second npusim writing into the same
+ * folder would mix its rows with ours. Returns 0, or -1 with a message. */
+static int lock_output(const char *dir)
+{
+	static int held = -1;
+	if (held >= 0)
+		close(held);
+	held = -1;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/.npusim.lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "npusim: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		char pid[24] = "";
+		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = 0;
+		pid[strcspn(pid, "\n")] = 0;
+		fprintf(stderr, "npusim: %s is in use by another npusim run (pid %s): wait for it "
+				"to finish, or write elsewhere with -o\n", dir, *pid ? pid : "?");
+		close(fd);
+		return -1;
+	}
+	char me[24];
+	int len = snprintf(me, sizeof me, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, me, (size_t)len, 0) != len)
+		fprintf(stderr, "npusim: warning: cannot record the pid in %s\n", path);
+	held = fd;
+	return 0;
+}
+
+/* Parts a run that was killed outright (SIGKILL) left behind. */
+static void remove_stale_parts(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[4400];
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (strncmp(e->d_name, ".run-", 5) != 0 ||
+		    !((n > 4 && !strcmp(e->d_name + n - 4, ".row")) ||
+		      (n > 5 && !strcmp(e->d_name + n - 5, ".json"))))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* Everything above, before the first run. Returns 0 or -1 (message given). */
+static int prepare_output(const char *dir, unsigned runs)
+{
+	if (lock_output(dir) != 0)
+		return -1;
+	remove_stale_parts(dir);
+	interrupt.parent = getpid();
+	interrupt.n_workers = 0;
+	interrupt.runs = runs;
+	snprintf(interrupt.dir, sizeof interrupt.dir, "%s", dir);
+	atomic_file_trap_signals("npusim: interrupted: temporary files removed", on_interrupt);
+	return 0;
 }
 
 /* ---- progress (OMNeT++ Cmdenv style), only on a terminal ---- */
@@ -106,14 +233,66 @@ static void progress_line(void *ctx, sim_time now, sim_time end, uint64_t events
 /* ---- one run ---- */
 
 struct metric {
-	char name[48];
+	char name[80];
 	char value[64];
 };
 
 struct metrics {
-	struct metric m[112];
+	struct metric m[192];
 	unsigned n;
 };
+
+/* The keys of a sweep point that have a results.csv column of their own,
+ * under the column's name. Any other swept key gets a column named
+ * section.key after `integrity`. */
+static const char *const point_key_columns[][3] = {
+	{ "run", "mode", "mode" },
+	{ "run", "connections", "connections" },
+	{ "dma", "buffer", "dma_buffer" },
+	{ "dma", "lb", "dma_lb" },
+	{ "lro", "active_ack", "active_ack" },
+	{ "lro", "threshold", "threshold_bytes" },
+};
+#define N_POINT_KEY_COLUMNS (sizeof point_key_columns / sizeof point_key_columns[0])
+
+struct swept_column {
+	const char *section, *key;
+	char name[96];                 /* section.key */
+};
+
+/* The swept keys without a column of their own, in sweep order. */
+static unsigned swept_columns(const struct scenario *sc, struct swept_column *out)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < sc->n_sweeps; i++) {
+		const char *section, *key;
+		scenario_swept(sc, i, &section, &key);
+		int own = 0;
+		for (unsigned c = 0; c < N_POINT_KEY_COLUMNS; c++)
+			own |= !strcmp(section, point_key_columns[c][0]) &&
+			       !strcmp(key, point_key_columns[c][1]);
+		if (own)
+			continue;
+		out[n].section = section;
+		out[n].key = key;
+		snprintf(out[n].name, sizeof out[n].name, "%s.%s", section, key);
+		n++;
+	}
+	return n;
+}
+
+/* " section.key=value" for each swept key without a column of its own. */
+static void swept_text(const struct scenario *sc, const struct scenario_point *p, char *out,
+		       size_t len)
+{
+	struct swept_column cols[64];
+	unsigned n = swept_columns(sc, cols);
+	size_t used = 0;
+	out[0] = 0;
+	for (unsigned i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, " %s=%s", cols[i].name,
+					 scenario_value(sc, p, cols[i].section, cols[i].key));
+}
 
 static void put(struct metrics *ms, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -145,6 +324,10 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "syn_retransmits", "%u", r->syn_retransmits);
 	put(ms, "failed_connections", "%u", r->failed_connections);
 	put(ms, "integrity", "%s", r->integrity_ok ? "ok" : "FAIL");
+	struct swept_column swept[64];
+	unsigned n_swept = swept_columns(sc, swept);
+	for (unsigned i = 0; i < n_swept; i++)
+		put(ms, swept[i].name, "%s", scenario_value(sc, p, swept[i].section, swept[i].key));
 	put(ms, "port_base", "%u", c->client.port_base);  /* resolved, if `random` */
 	put(ms, "established_after_syn_retransmit", "%u", r->established_after_syn_retransmit);
 	put(ms, "completed", "%u", r->completed);
@@ -161,7 +344,8 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "flush_fin", "%" PRIu64, l->flush[LRO_FLUSH_FIN]);
 	put(ms, "flush_timeout", "%" PRIu64, l->flush[LRO_FLUSH_TIMEOUT]);
 	put(ms, "flush_other", "%" PRIu64, l->flush[LRO_FLUSH_PASSTHROUGH] +
-	    l->flush[LRO_FLUSH_HELD_LIMIT] + l->flush[LRO_FLUSH_SYN]);
+	    l->flush[LRO_FLUSH_HELD_LIMIT] + l->flush[LRO_FLUSH_SYN] + l->flush[LRO_FLUSH_AHEAD] +
+	    l->flush[LRO_FLUSH_RELEASE] + l->flush[LRO_FLUSH_END]);
 	put(ms, "acks_sent", "%" PRIu64, l->acks_sent);
 	put(ms, "drop_duplicate", "%" PRIu64, l->drop[LRO_DROP_DUPLICATE]);
 	put(ms, "drop_held_limit", "%" PRIu64, l->drop[LRO_DROP_HELD_LIMIT]);
@@ -247,22 +431,75 @@ static int write_run_files(const char *dir, const struct testbed_result *r,
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/threads.csv", dir);
-	FILE *f = open_atomic(path, 1);
-	if (!f)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return -1;
+	FILE *f = atomic_file_stream(af);
 	fprintf(f, "thread,role,busy,mem_stall\n");
 	for (unsigned t = 0; t < NPU_THREADS; t++)
 		fprintf(f, "%u,%s,%.4f,%.4f\n", t, r->npu_thread_role[t], r->npu_thread_busy[t],
 			r->npu_thread_mem[t]);
-	if (commit_atomic(f, path, 1))
+	if (commit(af))
 		return -1;
 	(void)c;
 	return 0;
 }
 
+/* A results.csv column as a JSON member, typed: numbers in SI base units,
+ * the unit beside them where there is one ({ "value": 1e-06, "unit": "s" }),
+ * the name's unit suffix the base unit's (_gbps -> _bps, _us -> _s); words
+ * stay strings. `number`, unless NaN, stands for a value written in words
+ * (the threshold's "64KiB"). */
+static void json_write_metric(FILE *f, const char *name, const char *value, double number)
+{
+	static const struct { const char *suffix, *base; double scale; const char *unit; } units[] = {
+		{ "_gbps", "_bps", 1e9, "bit/s" },
+		{ "_us", "_s", 1e-6, "s" },
+		{ "_s", "_s", 1, "s" },
+		{ "_seconds", "_seconds", 1, "s" },
+		{ "_bytes", "_bytes", 1, "bytes" },
+	};
+	char json_name[128];
+	char *end;
+	double v = isnan(number) ? strtod(value, &end) : number;
+	int numeric = !isnan(number) || (end != value && *end == 0 && isfinite(v));
+	snprintf(json_name, sizeof json_name, "%s", name);
+	const char *unit = NULL;
+	size_t nl = strlen(name);
+	for (size_t u = 0; numeric && u < sizeof units / sizeof units[0] && !unit; u++) {
+		size_t sl = strlen(units[u].suffix);
+		if (nl > sl && !strcmp(name + nl - sl, units[u].suffix)) {
+			snprintf(json_name + nl - sl, sizeof json_name - (nl - sl), "%s", units[u].base);
+			v *= units[u].scale;
+			unit = units[u].unit;
+		}
+	}
+	if (numeric && !unit && !strncmp(name, "bytes_", 6))
+		unit = "bytes";
+	json_write_string(f, json_name);
+	fputs(": ", f);
+	if (!numeric) {
+		json_write_string(f, value);
+		return;
+	}
+	if (unit)
+		fputs("{ \"value\": ", f);
+	if (unit && v == floor(v) && fabs(v) < 1e15)
+		fprintf(f, "%.0f", v);
+	else if (unit)
+		fprintf(f, "%.10g", v);
+	else
+		fputs(value, f);   /* as results.csv has it: exact, even a 64-bit count */
+	if (unit) {
+		fputs(", \"unit\": ", f);
+		json_write_string(f, unit);
+		fputs(" }", f);
+	}
+}
+
 /* Everything one run yields, as text for the parent to assemble. */
 static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, int quiet,
-		  unsigned runs)
+		  int progress, unsigned runs)
 {
 	struct scenario_point p;
 	struct testbed_config c;
@@ -282,7 +519,7 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 	struct progress_state ps = { run, runs, { 0, 0 } };
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	struct testbed_progress prog = { progress_line, &ps };
-	int tty = !quiet && isatty(2);
+	int tty = progress && !quiet && isatty(2);
 	if (testbed_run(&c, &r, tty ? &prog : NULL) != 0) {
 		fprintf(stderr, "npusim: run %u: %s\n", run, r.integrity_message);
 		return 2;
@@ -294,35 +531,44 @@ static int do_run(const struct scenario *sc, unsigned run, const char *out_dir, 
 	struct metrics ms;
 	collect_metrics(sc, &p, &c, &r, &ms);
 	snprintf(path, sizeof path, "%s/.run-%u.row", out_dir, run);
-	FILE *f = open_atomic(path, 2);
-	if (!f)
+	struct atomic_file *af = create(path);
+	if (!af)
 		return 1;
+	FILE *f = atomic_file_stream(af);
 	for (unsigned i = 0; i < ms.n; i++)
 		fprintf(f, "%s%s", ms.m[i].value, i + 1 < ms.n ? "," : "\n");
-	if (commit_atomic(f, path, 2))
+	if (commit(af))
 		return 1;
 	snprintf(path, sizeof path, "%s/.run-%u.json", out_dir, run);
-	if (!(f = open_atomic(path, 3)))
+	if (!(af = create(path)))
 		return 1;
+	f = atomic_file_stream(af);
 	fprintf(f, "    {\n      \"run\": %u,\n      \"scenario\": {\n", run);
 	scenario_write_json(sc, &p, f, "        ");
 	fprintf(f, "      },\n      \"results\": {\n");
-	for (unsigned i = 0; i < ms.n; i++)
-		fprintf(f, "        \"%s\": \"%s\"%s\n", ms.m[i].name, ms.m[i].value,
-			i + 1 < ms.n ? "," : "");
+	for (unsigned i = 0; i < ms.n; i++) {
+		fprintf(f, "        ");
+		json_write_metric(f, ms.m[i].name, ms.m[i].value,
+				  !strcmp(ms.m[i].name, "threshold_bytes") ? (double)c.lro_threshold_bytes
+									   : NAN);
+		fputs(i + 1 < ms.n ? ",\n" : "\n", f);
+	}
 	fprintf(f, "      },\n      \"integrity_message\": ");
 	json_write_string(f, r.integrity_message);
 	fprintf(f, "\n    }");
-	if (commit_atomic(f, path, 3))
+	if (commit(af))
 		return 1;
-	if (!quiet)
-		fprintf(stderr, "run %u: %s %s conns -> %.3f Gbps, established %u, failed %u, "
+	if (!quiet) {
+		char swept[1024];
+		swept_text(sc, &p, swept, sizeof swept);
+		fprintf(stderr, "run %u: %s %s conns%s -> %.3f Gbps, established %u, failed %u, "
 				"SYN retransmits %u, integrity %s (%.1f s wall)\n",
 			run, scenario_value(sc, &p, "run", "mode"),
-			scenario_value(sc, &p, "run", "connections"), r.throughput_gbps,
+			scenario_value(sc, &p, "run", "connections"), swept, r.throughput_gbps,
 			r.established, r.failed_connections, r.syn_retransmits,
 			r.integrity_ok ? "ok" : "FAIL", r.wall_seconds);
-	return r.integrity_ok ? 0 : 1;
+	}
+	return r.integrity_ok && !r.output_errors ? 0 : 1;
 }
 
 /* Copy a run's part file (.run-N.row / .run-N.json) into dst. */
@@ -336,8 +582,11 @@ static int append_part(FILE *dst, const char *out_dir, unsigned run, const char 
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		fwrite(buf, 1, n, dst);
+	int bad = ferror(f);
 	fclose(f);
-	return 0;
+	if (bad)
+		fprintf(stderr, "npusim: cannot read %s\n", part);
+	return bad ? -1 : 0;
 }
 
 /* ---- points.csv: one row per sweep point, over its repeats ---- */
@@ -413,16 +662,31 @@ static const struct { const char *metric; enum summary how; } point_figures[] = 
 	{ "util_host_cpu", MEDIAN },
 };
 #define N_POINT_FIGURES (sizeof point_figures / sizeof point_figures[0])
-/* the sweep point's columns in results.csv: mode .. threshold_bytes, after
- * run (run_csv_required) */
-#define POINT_FIRST_COLUMN 1
-#define POINT_LAST_COLUMN 6
+/* The columns of results.csv that name a sweep point: the keys with a
+ * column of their own, then the other swept keys. */
+struct point_columns {
+	unsigned idx[N_POINT_KEY_COLUMNS + 64];
+	unsigned n;
+};
 
-static void write_points_header(FILE *f, const struct metrics *names)
+static void point_columns(const struct scenario *sc, const struct metrics *names,
+			  struct point_columns *pc)
+{
+	struct swept_column swept[64];
+	unsigned n_swept = swept_columns(sc, swept);
+	pc->n = 0;
+	for (unsigned c = 0; c < N_POINT_KEY_COLUMNS; c++)
+		pc->idx[pc->n++] = metric_index(names, point_key_columns[c][2]);
+	for (unsigned i = 0; i < n_swept; i++)
+		pc->idx[pc->n++] = metric_index(names, swept[i].name);
+}
+
+static void write_points_header(FILE *f, const struct metrics *names,
+				const struct point_columns *pc)
 {
 	fprintf(f, "point");
-	for (unsigned c = POINT_FIRST_COLUMN; c <= POINT_LAST_COLUMN; c++)
-		fprintf(f, ",%s", names->m[c].name);
+	for (unsigned c = 0; c < pc->n; c++)
+		fprintf(f, ",%s", names->m[pc->idx[c]].name);
 	fprintf(f, ",runs");
 	for (unsigned i = 0; i < N_POINT_FIGURES; i++) {
 		const char *m = point_figures[i].metric;
@@ -448,9 +712,10 @@ static void write_points_header(FILE *f, const struct metrics *names)
  * once into values[figure * repeat + run]. With echo, the throughput line
  * also goes there. */
 static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct metrics *names,
-		       unsigned point, unsigned repeat, double *values)
+		       const struct point_columns *pc, unsigned point, unsigned repeat,
+		       double *values)
 {
-	char row[16384], field[128], name[POINT_LAST_COLUMN + 1][64];
+	char row[16384], field[128], name[64], swept[1024] = "";
 	unsigned integrity = metric_index(names, "integrity");
 	int all_ok = 1;
 	for (unsigned r = 0; r < repeat; r++) {
@@ -462,10 +727,17 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 		all_ok &= !strcmp(field, "ok");
 	}
 	fprintf(f, "%u", point);
-	for (unsigned c = POINT_FIRST_COLUMN; c <= POINT_LAST_COLUMN; c++) {
-		row_field(row, c, name[c], sizeof name[c]);
-		fprintf(f, ",%s", name[c]);
+	size_t used = 0;
+	for (unsigned c = 0; c < pc->n; c++) {
+		row_field(row, pc->idx[c], name, sizeof name);
+		fprintf(f, ",%s", name);
+		if (c >= N_POINT_KEY_COLUMNS && used < sizeof swept)
+			used += (size_t)snprintf(swept + used, sizeof swept - used, " %s=%s",
+						 names->m[pc->idx[c]].name, name);
 	}
+	char mode[64], conns[64];
+	row_field(row, pc->idx[0], mode, sizeof mode);
+	row_field(row, pc->idx[1], conns, sizeof conns);
 	fprintf(f, ",%u", repeat);
 	for (unsigned i = 0; i < N_POINT_FIGURES; i++) {
 		double *v = &values[i * repeat];
@@ -474,8 +746,8 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 		case MEDIAN_RANGE:
 			fprintf(f, ",%.4f,%.4f,%.4f", med, v[0], v[repeat - 1]);
 			if (echo)
-				fprintf(echo, "point %u: %s %s conns -> %.4f Gbps median of %u runs "
-					"(%.4f-%.4f)\n", point, name[1], name[2], med, repeat, v[0],
+				fprintf(echo, "point %u: %s %s conns%s -> %.4f Gbps median of %u runs "
+					"(%.4f-%.4f)\n", point, mode, conns, swept, med, repeat, v[0],
 					v[repeat - 1]);
 			break;
 		case MEDIAN:
@@ -501,28 +773,108 @@ static int write_points(const struct scenario *sc, const char *out_dir, unsigned
 	unsigned repeat = scenario_repeats(sc);
 	double *values = malloc(N_POINT_FIGURES * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
-	FILE *f = values ? open_atomic(path, 0) : NULL;
-	if (!f) {
+	struct atomic_file *af = values ? create(path) : NULL;
+	if (!af) {
 		free(values);
 		return -1;
 	}
-	write_points_header(f, names);
+	FILE *f = atomic_file_stream(af);
+	struct point_columns pc;
+	point_columns(sc, names, &pc);
+	write_points_header(f, names, &pc);
 	if (echo)
 		fprintf(echo, "per point, over its runs:\n");
 	for (unsigned point = 0; point < runs / repeat; point++) {
-		if (write_point(f, echo, out_dir, names, point, repeat, values) != 0) {
-			abandon_atomic(f, 0);
+		if (write_point(f, echo, out_dir, names, &pc, point, repeat, values) != 0) {
+			atomic_file_discard(af);
 			free(values);
 			return -1;
 		}
 	}
 	free(values);
-	return commit_atomic(f, path, 0);
+	return commit(af);
+}
+
+/* The scenario file's (or built-in text's) SHA-256, or "" if unreadable. */
+static void scenario_digest(const struct run_options *o, char hex[65])
+{
+	struct sha256 h;
+	sha256_init(&h);
+	hex[0] = 0;
+	if (o->scenario_text) {
+		sha256_update(&h, o->scenario_text, strlen(o->scenario_text));
+	} else if (o->scenario_path) {
+		FILE *f = fopen(o->scenario_path, "rb");
+		if (!f)
+			return;
+		char buf[8192];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+			sha256_update(&h, buf, n);
+		fclose(f);
+	} else {
+		return;
+	}
+	sha256_hex(&h, hex);
+}
+
+static void json_string_array(FILE *f, const char *const *v, unsigned n)
+{
+	fputc('[', f);
+	for (unsigned i = 0; i < n; i++) {
+		json_write_string(f, v[i]);
+		if (i + 1 < n)
+			fputs(", ", f);
+	}
+	fputc(']', f);
+}
+
+/* summary.json's provenance: what was run, by which program, where, when. */
+static void write_provenance(FILE *js, const struct scenario *sc, const struct run_options *o,
+			     unsigned first, unsigned n, time_t started)
+{
+	char host[256] = "", when[64], hex[65];
+	struct tm tm;
+	if (gethostname(host, sizeof host - 1) != 0)
+		snprintf(host, sizeof host, "unknown");
+	gmtime_r(&started, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	scenario_digest(o, hex);
+	struct scenario_point p;
+	scenario_point(sc, first, &p);
+	fprintf(js, "  \"provenance\": {\n    \"program\": \"npusim\",\n    \"version\": ");
+	json_write_string(js, npusim_version);
+	fprintf(js, ",\n    \"revision\": ");
+	json_write_string(js, npusim_revision);
+	fprintf(js, ",\n    \"command_line\": ");
+	json_string_array(js, o->argv, o->argv ? (unsigned)o->argc : 0);
+	fprintf(js, ",\n    \"sets\": ");
+	json_string_array(js, o->sets, o->sets ? o->n_sets : 0);
+	fprintf(js, ",\n    \"scenario_file\": ");
+	if (o->scenario_path)
+		json_write_string(js, o->scenario_path);
+	else
+		fputs("null", js);
+	fprintf(js, ",\n    \"scenario_sha256\": ");
+	json_write_string(js, hex);
+	fprintf(js, ",\n    \"seed\": %s,\n    \"run_seeds\": [",
+		scenario_value(sc, &p, "run", "seed"));
+	for (unsigned r = first; r < first + n; r++) {
+		scenario_point(sc, r, &p);
+		fprintf(js, "%s%" PRIu64, r > first ? ", " : "", p.seed);
+	}
+	fprintf(js, "],\n    \"start_time\": ");
+	json_write_string(js, when);
+	fprintf(js, ",\n    \"host\": ");
+	json_write_string(js, host);
+	fprintf(js, "\n  },\n");
 }
 
 /* results.csv, points.csv (each point echoed to `echo` unless NULL) and
- * summary.json from the runs' part files. */
-static int assemble(const struct scenario *sc, const char *out_dir, unsigned runs, FILE *echo)
+ * summary.json from the part files of runs first .. first + n - 1, into
+ * dest; points.csv only for a whole sweep. */
+static int assemble(const struct scenario *sc, const struct run_options *o, const char *out_dir,
+		    const char *dest, unsigned first, unsigned n, FILE *echo, time_t started)
 {
 	char path[4096], part[4096];
 	struct metrics names;
@@ -536,43 +888,46 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	scenario_point(sc, 0, &p0);
 	collect_metrics(sc, &p0, &dummy_config, &dummy, &names);
 
-	snprintf(path, sizeof path, "%s/results.csv", out_dir);
-	FILE *csv = open_atomic(path, 0);
-	if (!csv)
+	snprintf(path, sizeof path, "%s/results.csv", dest);
+	struct atomic_file *af = create(path);
+	if (!af)
 		return -1;
+	FILE *csv = atomic_file_stream(af);
 	for (unsigned i = 0; i < names.n; i++)
 		fprintf(csv, "%s%s", names.m[i].name, i + 1 < names.n ? "," : "\n");
-	for (unsigned run = 0; run < runs; run++) {
+	for (unsigned run = first; run < first + n; run++) {
 		if (append_part(csv, out_dir, run, "row") != 0) {
-			abandon_atomic(csv, 0);
+			atomic_file_discard(af);
 			return -1;
 		}
 	}
-	if (commit_atomic(csv, path, 0))
+	if (commit(af))
 		return -1;
-	if (write_points(sc, out_dir, runs, &names, echo) != 0)
+	if (n == scenario_runs(sc) && write_points(sc, out_dir, n, &names, echo) != 0)
 		return -1;
 
-	snprintf(path, sizeof path, "%s/summary.json", out_dir);
-	FILE *js = open_atomic(path, 0);
-	if (!js)
+	snprintf(path, sizeof path, "%s/summary.json", dest);
+	if (!(af = create(path)))
 		return -1;
+	FILE *js = atomic_file_stream(af);
 	fprintf(js, "{\n  \"npusim_version\": ");
-	json_write_string(js, NPUSIM_VERSION);
+	json_write_string(js, npusim_version);
 	fprintf(js, ",\n  \"scenario\": ");
 	json_write_string(js, sc->name);
-	fprintf(js, ",\n  \"runs\": [\n");
-	for (unsigned run = 0; run < runs; run++) {
+	fprintf(js, ",\n");
+	write_provenance(js, sc, o, first, n, started);
+	fprintf(js, "  \"runs\": [\n");
+	for (unsigned run = first; run < first + n; run++) {
 		if (append_part(js, out_dir, run, "json") != 0) {
-			abandon_atomic(js, 0);
+			atomic_file_discard(af);
 			return -1;
 		}
-		fputs(run + 1 < runs ? ",\n" : "\n", js);
+		fputs(run + 1 < first + n ? ",\n" : "\n", js);
 	}
 	fprintf(js, "  ]\n}\n");
-	if (commit_atomic(js, path, 0))
+	if (commit(af))
 		return -1;
-	for (unsigned run = 0; run < runs; run++) {
+	for (unsigned run = first; run < first + n; run++) {
 		snprintf(part, sizeof part, "%s/.run-%u.row", out_dir, run);
 		unlink(part);
 		snprintf(part, sizeof part, "%s/.run-%u.json", out_dir, run);
@@ -581,76 +936,188 @@ static int assemble(const struct scenario *sc, const char *out_dir, unsigned run
 	return 0;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* run-K/ folders of an earlier, larger sweep (K >= runs) would be read as
+ * this one's: removed with force, else the run refused. Returns 0 or the
+ * exit status. */
+static int clear_stale_runs(const char *out_dir, unsigned runs, int force)
+{
+	DIR *d = opendir(out_dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	char path[4400], first[300] = "";
+	unsigned stale = 0;
+	int status = 0;
+	while ((e = readdir(d))) {
+		char *end;
+		if (strncmp(e->d_name, "run-", 4) != 0 || !isdigit((unsigned char)e->d_name[4]))
+			continue;
+		unsigned long k = strtoul(e->d_name + 4, &end, 10);
+		if (*end || k < runs)
+			continue;
+		if (!stale++)
+			snprintf(first, sizeof first, "%s", e->d_name);
+		if (!force)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", out_dir, e->d_name);
+		if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+			fprintf(stderr, "npusim: cannot remove %s: %s\n", path, strerror(errno));
+			status = 1;
+		}
+	}
+	closedir(d);
+	if (stale && !force) {
+		fprintf(stderr, "npusim: %s holds %u run folder(s) of a larger sweep (%s/, this one "
+				"has %u runs): another folder (-o), or --force to remove them\n",
+			out_dir, stale, first, runs);
+		return 2;
+	}
+	return status;
+}
+
+int run_dry(const struct scenario *sc, const struct run_options *o, FILE *out)
+{
+	char err[512];
+	if (scenario_check(sc, err, sizeof err) != 0) {
+		fprintf(stderr, "npusim: %s\n", err);
+		return 2;
+	}
+	unsigned runs = scenario_runs(sc);
+	if (o->only_run >= 0 && (unsigned)o->only_run >= runs) {
+		fprintf(stderr, "npusim: --run %d: scenario %s has runs 0..%u\n", o->only_run,
+			sc->name, runs - 1);
+		return 2;
+	}
+	fprintf(out, "scenario %s: %u run(s)\n", sc->name, runs);
+	for (unsigned r = 0; r < runs; r++) {
+		struct scenario_point p;
+		struct testbed_config c;
+		char swept[1024];
+		if (o->only_run >= 0 && r != (unsigned)o->only_run)
+			continue;
+		scenario_point(sc, r, &p);
+		scenario_config(sc, &p, &c, err, sizeof err);   /* checked above */
+		swept_text(sc, &p, swept, sizeof swept);
+		fprintf(out, "run %u: mode=%s connections=%s dma.buffer=%s dma.lb=%s%s seed=%llu "
+			     "client.port_base=%u\n", r,
+			scenario_value(sc, &p, "run", "mode"),
+			scenario_value(sc, &p, "run", "connections"),
+			scenario_value(sc, &p, "dma", "buffer"),
+			scenario_value(sc, &p, "dma", "lb"), swept, (unsigned long long)p.seed,
+			c.client.port_base);
+	}
+	return 0;
+}
+
 int run_scenario(const struct scenario *sc, const struct run_options *o)
 {
 	unsigned runs = scenario_runs(sc);
 	char out_dir[4096], err[512];
+	time_t started = time(NULL);
 	/* validate every point before anything is written */
 	if (scenario_check(sc, err, sizeof err) != 0) {
 		fprintf(stderr, "npusim: %s\n", err);
 		return 2;
 	}
+	/* the runs to do: all, or the one --run names */
+	unsigned first = 0, n = runs;
+	if (o->only_run >= 0) {
+		if ((unsigned)o->only_run >= runs) {
+			fprintf(stderr, "npusim: --run %d: scenario %s has runs 0..%u\n", o->only_run,
+				sc->name, runs - 1);
+			return 2;
+		}
+		first = (unsigned)o->only_run;
+		n = 1;
+	}
 	if (o->out_dir)
 		snprintf(out_dir, sizeof out_dir, "%s", o->out_dir);
 	else
 		snprintf(out_dir, sizeof out_dir, "results/%s", sc->name);
+	if (n == runs) {
+		int rc = clear_stale_runs(out_dir, runs, o->force);
+		if (rc)
+			return rc;
+	}
 	if (mkdir_p(out_dir) != 0) {
 		fprintf(stderr, "npusim: cannot create %s: %s\n", out_dir, strerror(errno));
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	if (prepare_output(out_dir, runs) != 0)
+		return 1;
 	unsigned jobs = o->jobs ? o->jobs : 1;
-	if (jobs > runs)
-		jobs = runs;
+	if (jobs > n)
+		jobs = n;
 	int status = 0;
 	if (jobs <= 1) {
-		for (unsigned run = 0; run < runs; run++) {
-			int rc = do_run(sc, run, out_dir, o->quiet, runs);
+		for (unsigned run = first; run < first + n; run++) {
+			int rc = do_run(sc, run, out_dir, o->quiet, 1, runs);
 			if (rc > status)
 				status = rc;
 		}
 	} else {
 		/* worker w takes runs w, w+jobs, ...; each run's output depends only
 		 * on its point, so the result equals the serial one */
-		pid_t pids[256];
+		pid_t *pids = interrupt.workers;
 		for (unsigned w = 0; w < jobs; w++) {
 			pid_t pid = fork();
 			if (pid < 0) {
 				perror("npusim: fork");
-				return 1;
+				raise(SIGTERM);        /* stops the workers started */
 			}
 			if (pid == 0) {
+				become_worker(interrupt.parent);
 				int worst = 0;
 				for (unsigned run = w; run < runs; run += jobs) {
-					int rc = do_run(sc, run, out_dir, 1, runs);
+					int rc = do_run(sc, run, out_dir, o->quiet, 0, runs);
 					if (rc > worst)
 						worst = rc;
 				}
 				_exit(worst);
 			}
 			pids[w] = pid;
+			interrupt.n_workers = (sig_atomic_t)(w + 1);
 		}
 		for (unsigned w = 0; w < jobs; w++) {
 			int ws;
-			waitpid(pids[w], &ws, 0);
+			while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
+				;
 			int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
 			if (rc > status)
 				status = rc;
 		}
+		interrupt.n_workers = 0;
 	}
 	if (status == 2)
 		return 2;
-	FILE *echo = !o->quiet && scenario_repeats(sc) > 1 ? stderr : NULL;
-	if (assemble(sc, out_dir, runs, echo) != 0) {
-		fprintf(stderr, "npusim: cannot assemble the results in %s\n", out_dir);
+	/* one run of a sweep: its results.csv and summary.json go into its own
+	 * folder, beside its traces, leaving the sweep's untouched */
+	char dest[4200];
+	if (n < runs)
+		snprintf(dest, sizeof dest, "%s/run-%u", out_dir, first);
+	else
+		snprintf(dest, sizeof dest, "%s", out_dir);
+	FILE *echo = !o->quiet && scenario_repeats(sc) > 1 && n == runs ? stderr : NULL;
+	if (assemble(sc, o, out_dir, dest, first, n, echo, started) != 0) {
+		fprintf(stderr, "npusim: cannot assemble the results in %s\n", dest);
 		return 1;
 	}
 	/* a missing gnuplot only costs the images; a failing one is an error */
-	if (o->plot && plot_directory(out_dir, o->quiet) < 0 && status == 0)
+	if (o->plot && n == runs && plot_directory(out_dir, o->quiet) < 0 && status == 0)
 		status = 1;
-	if (!o->quiet)
+	if (!o->quiet && n == runs)
 		fprintf(stderr, "npusim: results in %s/results.csv, points.csv and summary.json\n",
 			out_dir);
+	else if (!o->quiet)
+		fprintf(stderr, "npusim: run %u of %s in %s/ (results.csv, summary.json)\n", first,
+			sc->name, dest);
 	return status;
 }

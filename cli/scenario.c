@@ -3,10 +3,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "cli/json.h"
 #include "sim/rng.h"
 
@@ -146,18 +150,143 @@ static int section_known(const char *section)
 	return 0;
 }
 
+/* ---- "did you mean" ---- */
+
+/* Edit distance of a and b, case-insensitive with fold: insertions,
+ * deletions, substitutions and swaps of neighbours (optimal string
+ * alignment). */
+static unsigned edits(const char *a, const char *b, int fold)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 63 || lb > 63)
+		return 99;
+	static unsigned d[64][64];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			int ai = (unsigned char)a[i - 1], bj = (unsigned char)b[j - 1];
+			int ai2 = i > 1 ? (unsigned char)a[i - 2] : 0, bj2 = j > 1 ? (unsigned char)b[j - 2] : 0;
+			if (fold) {
+				ai = tolower(ai), bj = tolower(bj);
+				ai2 = tolower(ai2), bj2 = tolower(bj2);
+			}
+			unsigned best = d[i - 1][j - 1] + (ai != bj);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ai == bj2 && ai2 == bj && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+static unsigned distance(const char *a, const char *b)
+{
+	return edits(a, b, 1);
+}
+
+/* Edits a misspelling of known may have: a third of the word, at least one. */
+static unsigned tolerance(const char *known)
+{
+	size_t n = strlen(known);
+	return n >= 6 ? (unsigned)(n / 3) : 1;
+}
+
+static int close_to(const char *typed, const char *known)
+{
+	return distance(typed, known) <= tolerance(known);
+}
+
+/* " (did you mean 'x'?)" for the closest of the '|'-separated words (both
+ * when two are as close: 'of' is 'on' or 'off'), or "". */
+static void suggest_word(const char *typed, const char *words, char *out, size_t len)
+{
+	out[0] = 0;
+	unsigned best = 99;
+	char first[64] = "";
+	while (*words) {
+		const char *bar = strchr(words, '|');
+		size_t n = bar ? (size_t)(bar - words) : strlen(words);
+		char w[64];
+		snprintf(w, sizeof w, "%.*s", (int)(n < 63 ? n : 63), words);
+		unsigned d = distance(typed, w);
+		if (close_to(typed, w) && d < best) {
+			best = d;
+			snprintf(first, sizeof first, "%s", w);
+			snprintf(out, len, " (did you mean '%s'?)", w);
+		} else if (close_to(typed, w) && d == best) {
+			snprintf(out, len, " (did you mean '%s' or '%s'?)", first, w);
+		}
+		words += n + (bar ? 1 : 0);
+	}
+}
+
+/* The closest key to section.name: in that section, or the same name in
+ * another section. */
+static void suggest_key(const char *section, const char *name, char *out, size_t len)
+{
+	out[0] = 0;
+	unsigned best = 99;
+	for (size_t i = 0; i < N_KEYS; i++) {
+		unsigned d = distance(name, keys[i].name);
+		if (!strcmp(keys[i].section, section) && close_to(name, keys[i].name) && d < best) {
+			best = d;
+			snprintf(out, len, " (did you mean '%s'?)", keys[i].name);
+		}
+	}
+	for (size_t i = 0; i < N_KEYS && !out[0]; i++)
+		if (!strcasecmp(keys[i].name, name))
+			snprintf(out, len, " (did you mean [%s] %s?)", keys[i].section, keys[i].name);
+}
+
+static void suggest_section(const char *section, char *out, size_t len)
+{
+	out[0] = 0;
+	unsigned best = 99;
+	for (size_t i = 0; i < N_KEYS; i++) {
+		unsigned d = distance(section, keys[i].section);
+		if (close_to(section, keys[i].section) && d < best) {
+			best = d;
+			snprintf(out, len, " (did you mean [%s]?)", keys[i].section);
+		}
+	}
+}
+
 /* ---- value parsing ---- */
 
-struct unit { const char *suffix; double scale; };
+/* A unit: its spelling, its scale to the base unit, and whether it is
+ * matched regardless of case (where no other unit differs by case only:
+ * bytes and hertz, not bits against bytes or milli against mega). */
+struct unit { const char *suffix; double scale; int any_case; };
 
-static const struct unit time_units[] = { { "ps", 1e-12 }, { "ns", 1e-9 }, { "us", 1e-6 },
-	{ "ms", 1e-3 }, { "s", 1 }, { NULL, 0 } };
-static const struct unit byte_units[] = { { "B", 1 }, { "KiB", 1024 }, { "MiB", 1048576 },
-	{ "GiB", 1073741824.0 }, { "KB", 1e3 }, { "MB", 1e6 }, { "GB", 1e9 }, { NULL, 0 } };
-static const struct unit rate_units[] = { { "bps", 1 }, { "Kbps", 1e3 }, { "Mbps", 1e6 },
-	{ "Gbps", 1e9 }, { NULL, 0 } };
-static const struct unit freq_units[] = { { "Hz", 1 }, { "kHz", 1e3 }, { "MHz", 1e6 },
-	{ "GHz", 1e9 }, { NULL, 0 } };
+static const struct unit time_units[] = { { "ps", 1e-12, 0 }, { "ns", 1e-9, 0 },
+	{ "us", 1e-6, 0 }, { "\xc2\xb5s", 1e-6, 0 }, { "ms", 1e-3, 0 }, { "s", 1, 0 },
+	{ NULL, 0, 0 } };
+/* in a byte count, b is a byte too: kb, kB and KB are 1000 bytes */
+static const struct unit byte_units[] = { { "B", 1, 1 }, { "KiB", 1024, 1 },
+	{ "MiB", 1048576, 1 }, { "GiB", 1073741824.0, 1 }, { "kB", 1e3, 1 }, { "MB", 1e6, 1 },
+	{ "GB", 1e9, 1 }, { NULL, 0, 0 } };
+static const struct unit rate_units[] = { { "bps", 1, 0 }, { "Kbps", 1e3, 0 },
+	{ "kbps", 1e3, 0 }, { "Mbps", 1e6, 0 }, { "Gbps", 1e9, 0 }, { "Tbps", 1e12, 0 },
+	{ "bit/s", 1, 0 }, { "kbit/s", 1e3, 0 }, { "Kbit/s", 1e3, 0 }, { "Mbit/s", 1e6, 0 },
+	{ "Gbit/s", 1e9, 0 }, { "Tbit/s", 1e12, 0 }, { NULL, 0, 0 } };
+static const struct unit freq_units[] = { { "Hz", 1, 1 }, { "kHz", 1e3, 1 },
+	{ "MHz", 1e6, 1 }, { "GHz", 1e9, 1 }, { NULL, 0, 0 } };
+
+/* "ps, ns, us, ..." */
+static void list_units(const struct unit *u, char *out, size_t len)
+{
+	size_t at = 0;
+	out[0] = 0;
+	for (; u->suffix && at < len; u++)
+		at += (size_t)snprintf(out + at, len - at, "%s%s", at ? ", " : "", u->suffix);
+}
 
 static int parse_number(const char *s, double *v, const char **rest)
 {
@@ -186,16 +315,43 @@ static int parse_with_units(const char *s, const struct unit *u, int unit_option
 			*out = v;
 			return 0;
 		}
-		snprintf(why, why_len, "'%s' needs a unit (e.g. %s)", s, u[1].suffix ? u[1].suffix : u[0].suffix);
+		char units[200];
+		list_units(u, units, sizeof units);
+		snprintf(why, why_len, "'%s' needs a unit (units: %s)", s, units);
 		return -1;
 	}
-	for (; u->suffix; u++) {
-		if (strcmp(rest, u->suffix) == 0) {
-			*out = v * u->scale;
+	for (const struct unit *x = u; x->suffix; x++) {
+		if (x->any_case ? !strcasecmp(rest, x->suffix) : !strcmp(rest, x->suffix)) {
+			*out = v * x->scale;
 			return 0;
 		}
 	}
-	snprintf(why, why_len, "unknown unit '%s' in '%s'", rest, s);
+	char units[200], hint[96] = "";
+	list_units(u, units, sizeof units);
+	unsigned best = 99;
+	for (const struct unit *x = u; x->suffix; x++) {
+		/* case counts where the unit's does: GB/s is not Gbps */
+		unsigned d = edits(rest, x->suffix, x->any_case);
+		if (d < best && d <= tolerance(x->suffix)) {
+			best = d;
+			snprintf(hint, sizeof hint, "did you mean '%s'? ", x->suffix);
+		}
+	}
+	snprintf(why, why_len, "unknown unit '%s' in '%s' (%sunits: %s)", rest, s, hint, units);
+	return -1;
+}
+
+/* The index of word s (any case) among k's enums, or -1. */
+static int enum_index(const struct scenario_key *k, const char *s)
+{
+	const char *e = k->enums;
+	for (int i = 0; *e; i++) {
+		const char *bar = strchr(e, '|');
+		size_t len = bar ? (size_t)(bar - e) : strlen(e);
+		if (strlen(s) == len && strncasecmp(s, e, len) == 0)
+			return i;
+		e += len + (bar ? 1 : 0);
+	}
 	return -1;
 }
 
@@ -210,32 +366,34 @@ static int parse_value(const struct scenario_key *k, const char *s, double *out,
 	case T_STRING:
 		*out = 0;
 		return 0;
-	case T_BOOL:
-		if (!strcmp(s, "on") || !strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "1"))
-			*out = 1;
-		else if (!strcmp(s, "off") || !strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "0"))
-			*out = 0;
-		else {
-			snprintf(why, why_len, "'%s' is not on/off", s);
-			return -1;
-		}
-		return 0;
-	case T_ENUM: {
-		const char *e = k->enums;
-		for (int i = 0; *e; i++) {
-			const char *bar = strchr(e, '|');
-			size_t len = bar ? (size_t)(bar - e) : strlen(e);
-			if (strlen(s) == len && strncmp(s, e, len) == 0) {
-				*out = i;
+	case T_BOOL: {
+		/* words in any case: on, On, ON */
+		static const char *const on[] = { "on", "true", "yes", "1" },
+				  *const off[] = { "off", "false", "no", "0" };
+		for (int i = 0; i < 4; i++) {
+			if (!strcasecmp(s, on[i]) || !strcasecmp(s, off[i])) {
+				*out = !strcasecmp(s, on[i]);
 				return 0;
 			}
-			e += len + (bar ? 1 : 0);
 		}
-		snprintf(why, why_len, "'%s' is not one of %s", s, k->enums);
+		char hint[64];
+		suggest_word(s, "on|off|true|false|yes|no", hint, sizeof hint);
+		snprintf(why, why_len, "'%s' is not on/off (or true/false, yes/no, 1/0)%s", s, hint);
+		return -1;
+	}
+	case T_ENUM: {
+		int i = enum_index(k, s);
+		if (i >= 0) {
+			*out = i;
+			return 0;
+		}
+		char hint[96];
+		suggest_word(s, k->enums, hint, sizeof hint);
+		snprintf(why, why_len, "'%s' is not one of %s%s", s, k->enums, hint);
 		return -1;
 	}
 	case T_INT:
-		if (k->enums && !strcmp(s, k->enums)) {
+		if (k->enums && !strcasecmp(s, k->enums)) {
 			*out = WORD_VALUE;
 			return 0;
 		}
@@ -243,7 +401,11 @@ static int parse_value(const struct scenario_key *k, const char *s, double *out,
 	case T_REAL: {
 		const char *rest;
 		if (parse_number(s, out, &rest) != 0 || *rest) {
-			snprintf(why, why_len, "'%s' is not a number", s);
+			char hint[96] = "";
+			if (k->enums)
+				suggest_word(s, k->enums, hint, sizeof hint);
+			snprintf(why, why_len, "'%s' is not a number%s%s%s", s, k->enums ? " or " : "",
+				 k->enums ? k->enums : "", hint);
 			return -1;
 		}
 		/* decimal digits only, so that the readers of whole numbers
@@ -333,6 +495,37 @@ static void free_values(char **vals, unsigned *n)
 	*n = 0;
 }
 
+/* The spelling a value is stored with: a word as the key table writes it
+ * (so that results group `LRO` with `lro`), a switch in lower case,
+ * anything else as written. */
+static char *canonical(const struct scenario_key *k, const char *tok)
+{
+	char *c = strdup(tok);
+	if (!c)
+		abort();
+	if (k->type == T_ENUM) {
+		const char *e = k->enums;
+		for (int i = enum_index(k, tok); i > 0; i--)
+			e = strchr(e, '|') + 1;
+		memcpy(c, e, strlen(tok));      /* same length, as it matched */
+	} else if (k->type == T_BOOL || (k->type == T_INT && k->enums && !strcasecmp(tok, k->enums))) {
+		for (char *p = c; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	}
+	return c;
+}
+
+/* A range modifier's number: decimal digits, a whole number >= min. */
+static int modifier_number(const char *s, unsigned min, double *out)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s || s[strspn(s, "0123456789")] != 0 || strlen(s) > 9)
+		return -1;
+	*out = atof(s);
+	return *out >= min ? 0 : -1;
+}
+
 /* Expand "a,b,c", "lo..hi", "lo..hi step s", "lo..hi xf" into values (on
  * error none are left allocated). */
 static int expand(const struct scenario_key *k, char *text, char **vals, unsigned *n,
@@ -348,11 +541,21 @@ static int expand(const struct scenario_key *k, char *text, char **vals, unsigne
 		if (mod) {
 			*mod++ = 0;
 			mod = trim(mod);
-			if (strncmp(mod, "step", 4) == 0)
-				step = atof(mod + 4);
-			else if (mod[0] == 'x')
-				factor = atof(mod + 1);
-			else {
+			if (strncmp(mod, "step", 4) == 0) {
+				if (modifier_number(mod + 4, 1, &step) != 0) {
+					snprintf(why, why_len, "range modifier '%s': the step is a whole "
+						 "number >= 1", mod);
+					return -1;
+				}
+			} else if (mod[0] == 'x') {
+				/* whole factors only: 1..64 x1.5 would give values the
+				 * rounding repeats or skips */
+				if (modifier_number(mod + 1, 2, &factor) != 0) {
+					snprintf(why, why_len, "range modifier '%s': the factor is a whole "
+						 "number >= 2", mod);
+					return -1;
+				}
+			} else {
 				snprintf(why, why_len, "range modifier '%s' is not 'step N' or 'xF'", mod);
 				return -1;
 			}
@@ -397,7 +600,7 @@ static int expand(const struct scenario_key *k, char *text, char **vals, unsigne
 			free_values(vals, n);
 			return -1;
 		}
-		vals[(*n)++] = strdup(tok);
+		vals[(*n)++] = canonical(k, tok);
 	}
 	if (*n == 0) {
 		snprintf(why, why_len, "empty value");
@@ -450,16 +653,77 @@ static const char *name_problem(const char *s)
 	return NULL;
 }
 
+/* The smallest and largest numbers among key idx's values (vals when idx
+ * is `with`, the key being set): 0, or -1 when it has none (a word). */
+static int value_range(const struct scenario *sc, unsigned idx, unsigned with, char **vals,
+		       unsigned n, double *lo, double *hi)
+{
+	char *const *v = idx == with ? vals : sc->entries[idx].values;
+	unsigned nv = idx == with ? n : sc->entries[idx].n_values;
+	int any = 0;
+	char why[200];
+	for (unsigned i = 0; i < nv; i++) {
+		double x;
+		if (parse_value(&keys[idx], v[i], &x, why, sizeof why) != 0 || x == WORD_VALUE)
+			continue;
+		if (!any || x < *lo)
+			*lo = x;
+		if (!any || x > *hi)
+			*hi = x;
+		any = 1;
+	}
+	return any ? 0 : -1;
+}
+
+/* Limits between keys, over every combination of their values: checked
+ * when either key is set, so that every point of a loaded scenario can
+ * run. 0, or -1 with why naming the other key and where it was set. */
+static int check_limits(const struct scenario *sc, unsigned idx, char **vals, unsigned n,
+			char *why, size_t why_len)
+{
+	unsigned port = (unsigned)(find_key("client", "port_base") - keys);
+	unsigned conns = (unsigned)(find_key("run", "connections") - keys);
+	unsigned credits = (unsigned)(find_key("fmn", "dma_credits_per_core") - keys);
+	unsigned depth = (unsigned)(find_key("dma", "depth") - keys);
+	double plo, phi, clo, chi;
+	if ((idx == port || idx == conns) &&
+	    value_range(sc, port, idx, vals, n, &plo, &phi) == 0 &&
+	    value_range(sc, conns, idx, vals, n, &clo, &chi) == 0 && phi + chi > 65536) {
+		/* connection i uses port port_base + i */
+		snprintf(why, why_len, "client.port_base %.0f + run.connections %.0f passes port "
+			 "65535 (%s.%s set at %s)", phi, chi, keys[idx == port ? conns : port].section,
+			 keys[idx == port ? conns : port].name,
+			 sc->entries[idx == port ? conns : port].origin);
+		return -1;
+	}
+	if ((idx == credits || idx == depth) &&
+	    value_range(sc, credits, idx, vals, n, &clo, &chi) == 0 &&
+	    value_range(sc, depth, idx, vals, n, &plo, &phi) == 0 && NPU_CORES * chi > plo) {
+		/* the cores' credits bound the requests in the buffer */
+		snprintf(why, why_len, "%d cores x fmn.dma_credits_per_core %.0f exceed dma.depth "
+			 "%.0f: the request buffer would overflow (%s.%s set at %s)", NPU_CORES, chi,
+			 plo, keys[idx == credits ? depth : credits].section,
+			 keys[idx == credits ? depth : credits].name,
+			 sc->entries[idx == credits ? depth : credits].origin);
+		return -1;
+	}
+	return 0;
+}
+
 static int assign(struct scenario *sc, const char *section, const char *name, char *value,
 		  const char *origin, char *err, size_t err_len)
 {
 	const struct scenario_key *k = find_key(section, name);
 	if (!k) {
-		if (!section_known(section))
-			snprintf(err, err_len, "%s: unknown section [%s]", origin, section);
-		else
-			snprintf(err, err_len, "%s: unknown key '%s' in [%s] (see npusim keys)", origin,
-				 name, section);
+		char hint[160];
+		if (!section_known(section)) {
+			suggest_section(section, hint, sizeof hint);
+			snprintf(err, err_len, "%s: unknown section [%.60s]%s", origin, section, hint);
+		} else {
+			suggest_key(section, name, hint, sizeof hint);
+			snprintf(err, err_len, "%s: unknown key '%.60s' in [%s]%s (see npusim keys)",
+				 origin, name, section, hint[0] ? hint : "");
+		}
 		return -1;
 	}
 	struct scenario_entry *e = &sc->entries[k - keys];
@@ -482,6 +746,12 @@ static int assign(struct scenario *sc, const char *section, const char *name, ch
 	if (n > 1 && strcmp(section, "run") == 0 &&
 	    (!strcmp(name, "seed") || !strcmp(name, "repeat") || !strcmp(name, "name"))) {
 		snprintf(err, err_len, "%s: %s.%s cannot be swept", origin, section, name);
+		for (unsigned i = 0; i < n; i++)
+			free(vals[i]);
+		return -1;
+	}
+	if (check_limits(sc, (unsigned)(k - keys), vals, n, why, sizeof why) != 0) {
+		snprintf(err, err_len, "%s: %s.%s: %s", origin, section, name, why);
 		for (unsigned i = 0; i < n; i++)
 			free(vals[i]);
 		return -1;
@@ -522,40 +792,91 @@ static int assign(struct scenario *sc, const char *section, const char *name, ch
 	return 0;
 }
 
+/* The whole file, NUL-terminated, in *out (its length in *len): a regular
+ * file of at most SCENARIO_MAX_FILE_BYTES. Returns 0, or -1 with err. */
+static int read_file(const char *path, char **out, size_t *len, char *err, size_t err_len)
+{
+	/* O_NONBLOCK: opening a FIFO does not wait for a writer */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > SCENARIO_MAX_FILE_BYTES) {
+		if (!S_ISREG(st.st_mode))
+			snprintf(err, err_len, "%s: not a scenario file (%s)", path,
+				 S_ISDIR(st.st_mode) ? "a folder" : "a device, pipe or socket");
+		else
+			snprintf(err, err_len, "%s: %lld bytes: a scenario file is at most %u bytes",
+				 path, (long long)st.st_size, SCENARIO_MAX_FILE_BYTES);
+		close(fd);
+		return -1;
+	}
+	char *buf = malloc(SCENARIO_MAX_FILE_BYTES + 2);
+	size_t got = 0;
+	while (buf && got <= SCENARIO_MAX_FILE_BYTES) {
+		ssize_t n = read(fd, buf + got, SCENARIO_MAX_FILE_BYTES + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!buf) {
+		snprintf(err, err_len, "%s: out of memory", path);
+		return -1;
+	}
+	if (got > SCENARIO_MAX_FILE_BYTES) {        /* it grew while read */
+		snprintf(err, err_len, "%s: a scenario file is at most %u bytes", path,
+			 SCENARIO_MAX_FILE_BYTES);
+		free(buf);
+		return -1;
+	}
+	buf[got] = 0;
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+/* An inline comment starts at a ';' or '#' after a blank (or at the line's
+ * start): cut there. One glued to a value ('a;b', 'x#1') would silently cut
+ * the value: -1. */
+static int cut_comment(char *line)
+{
+	for (char *c = line; *c; c++) {
+		if (*c != ';' && *c != '#')
+			continue;
+		if (c > line && c[-1] != ' ' && c[-1] != '\t')
+			return -1;
+		*c = 0;
+		return 0;
+	}
+	return 0;
+}
+
 int scenario_load(struct scenario *sc, const char *path, const char *text, char *err,
 		  size_t err_len)
 {
 	char *buf = NULL;
+	size_t len = 0;
 	if (!text) {
-		FILE *f = fopen(path, "r");
-		if (!f) {
-			snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		if (read_file(path, &buf, &len, err, err_len) != 0)
 			return -1;
-		}
-		size_t cap = 0, len = 0;
-		char chunk[4096];
-		size_t got;
-		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-			if (len + got + 1 > cap) {
-				cap = (len + got + 1) * 2;
-				char *nb = realloc(buf, cap);
-				if (!nb) {
-					free(buf);
-					fclose(f);
-					return -1;
-				}
-				buf = nb;
-			}
-			memcpy(buf + len, chunk, got);
-			len += got;
-		}
-		fclose(f);
-		if (!buf)
-			buf = strdup("");
-		else
-			buf[len] = 0;
 	} else {
+		len = strlen(text);
 		buf = strdup(text);
+		if (!buf)
+			abort();
 	}
 	/* default name: the file name without directory and extension */
 	const char *base = strrchr(path, '/');
@@ -565,10 +886,24 @@ int scenario_load(struct scenario *sc, const char *path, const char *text, char 
 	if (dot)
 		*dot = 0;
 
-	char section[64] = "";
-	int rc = 0, line_no = 0;
-	char *save = NULL;
 	char *p = buf;
+	/* a UTF-8 byte-order mark (Windows editors write one) is not text */
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	char *nul = memchr(p, 0, len - (size_t)(p - buf));
+	int nul_line = 0;
+	if (nul) {
+		nul_line = 1;
+		for (char *c = p; c < nul; c++)
+			nul_line += *c == '\n';
+	}
+
+	char section[64] = "";
+	struct { char name[64]; int line; } sections[32];
+	unsigned n_sections = 0;
+	int key_line[N_KEYS];
+	memset(key_line, 0, sizeof key_line);
+	int rc = 0, line_no = 0;
 	while (p && *p) {
 		char *nl = strchr(p, '\n');
 		if (nl)
@@ -578,9 +913,17 @@ int scenario_load(struct scenario *sc, const char *path, const char *text, char 
 		snprintf(origin, sizeof origin, "%s:%d", path, line_no);
 		char *line = trim(p);
 		p = nl ? nl + 1 : NULL;
-		char *comment = strpbrk(line, ";#");
-		if (comment)
-			*comment = 0;
+		if (line_no == nul_line) {
+			snprintf(err, err_len, "%s: a NUL byte: not a text file", origin);
+			rc = -1;
+			break;
+		}
+		if (cut_comment(line) != 0) {
+			snprintf(err, err_len, "%s: ';' or '#' inside '%.80s': a value cannot hold one, "
+				 "and a comment needs a blank before it", origin, line);
+			rc = -1;
+			break;
+		}
 		line = trim(line);
 		if (*line == 0)
 			continue;
@@ -592,11 +935,28 @@ int scenario_load(struct scenario *sc, const char *path, const char *text, char 
 				break;
 			}
 			*close = 0;
-			snprintf(section, sizeof section, "%s", trim(line + 1));
-			if (!section_known(section)) {
-				snprintf(err, err_len, "%s: unknown section [%s]", origin, section);
+			char *name = trim(line + 1);
+			if (strlen(name) >= sizeof section || !section_known(name)) {
+				char hint[80];
+				suggest_section(name, hint, sizeof hint);
+				snprintf(err, err_len, "%s: unknown section [%.60s]%s", origin, name, hint);
 				rc = -1;
 				break;
+			}
+			snprintf(section, sizeof section, "%s", name);
+			for (unsigned i = 0; i < n_sections; i++) {
+				if (!strcmp(sections[i].name, section)) {
+					snprintf(err, err_len, "%s: section [%s] again (first at line %d): "
+						 "write each section once", origin, section,
+						 sections[i].line);
+					rc = -1;
+				}
+			}
+			if (rc)
+				break;
+			if (n_sections < sizeof sections / sizeof sections[0]) {
+				snprintf(sections[n_sections].name, sizeof sections[0].name, "%s", section);
+				sections[n_sections++].line = line_no;
 			}
 			continue;
 		}
@@ -613,12 +973,19 @@ int scenario_load(struct scenario *sc, const char *path, const char *text, char 
 			rc = -1;
 			break;
 		}
+		const struct scenario_key *k = find_key(section, name);
+		if (k && key_line[k - keys]) {
+			snprintf(err, err_len, "%s: %s.%s set again (first at line %d): set each key "
+				 "once (a list sweeps it)", origin, section, name, key_line[k - keys]);
+			rc = -1;
+			break;
+		}
 		if (assign(sc, section, name, value, origin, err, err_len) != 0) {
 			rc = -1;
 			break;
 		}
+		key_line[k - keys] = line_no;
 	}
-	(void)save;
 	free(buf);
 	if (rc == 0 && !strcmp(entry(sc, "run", "name")->origin, "default") &&
 	    name_problem(sc->name)) {
@@ -631,19 +998,24 @@ int scenario_load(struct scenario *sc, const char *path, const char *text, char 
 
 int scenario_set(struct scenario *sc, const char *assignment, char *err, size_t err_len)
 {
-	char tmp[512];
-	snprintf(tmp, sizeof tmp, "%s", assignment);
+	char *tmp = strdup(assignment);    /* whole: a long list is not cut */
+	if (!tmp)
+		abort();
 	char *eq = strchr(tmp, '=');
 	char *dot = strchr(tmp, '.');
+	int rc;
 	if (!eq || !dot || dot > eq) {
-		snprintf(err, err_len, "--set %s: expected section.key=value", assignment);
-		return -1;
+		snprintf(err, err_len, "--set %.200s: expected section.key=value", assignment);
+		rc = -1;
+	} else {
+		*eq = 0;
+		*dot = 0;
+		char origin[300];
+		snprintf(origin, sizeof origin, "--set %.120s.%.120s", trim(tmp), trim(dot + 1));
+		rc = assign(sc, trim(tmp), trim(dot + 1), trim(eq + 1), origin, err, err_len);
 	}
-	*eq = 0;
-	*dot = 0;
-	char origin[300];
-	snprintf(origin, sizeof origin, "--set %.120s.%.120s", tmp, dot + 1);
-	return assign(sc, trim(tmp), trim(dot + 1), trim(eq + 1), origin, err, err_len);
+	free(tmp);
+	return rc;
 }
 
 unsigned scenario_runs(const struct scenario *sc)
@@ -762,41 +1134,199 @@ int scenario_check(const struct scenario *sc, char *err, size_t err_len)
 	return 0;
 }
 
+void scenario_swept(const struct scenario *sc, unsigned i, const char **section,
+		    const char **key)
+{
+	const struct scenario_key *k = &keys[sc->sweep_order[i]];
+	*section = k->section;
+	*key = k->name;
+}
+
+const char *scenario_key_unit(const char *section, const char *key)
+{
+	const struct scenario_key *k = find_key(section, key);
+	return k ? k->unit : NULL;
+}
+
+/* A number as JSON: whole numbers without exponent or point where exact. */
+static void json_number(FILE *f, double v)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		fprintf(f, "%.0f", v);
+	else
+		fprintf(f, "%.15g", v);
+}
+
 void scenario_write_json(const struct scenario *sc, const struct scenario_point *p, FILE *f,
 			 const char *indent)
 {
 	for (unsigned i = 0; i < N_KEYS; i++) {
-		char name[96];
-		snprintf(name, sizeof name, "%s.%s", keys[i].section, keys[i].name);
+		const struct scenario_key *k = &keys[i];
+		const char *s = value_at(sc, p, i);
+		char name[96], why[200];
+		double v = 0;
+		int parsed = parse_value(k, s, &v, why, sizeof why) == 0;
+		snprintf(name, sizeof name, "%s.%s", k->section, k->name);
 		fprintf(f, "%s", indent);
 		json_write_string(f, name);
 		fputs(": ", f);
-		json_write_string(f, value_at(sc, p, i));
+		if (!parsed || k->type == T_STRING || k->type == T_ENUM ||
+		    (k->type == T_INT && v == WORD_VALUE)) {
+			json_write_string(f, s);
+		} else if (k->type == T_BOOL) {
+			fputs(v ? "true" : "false", f);
+		} else if (*k->unit) {
+			fputs("{ \"value\": ", f);
+			if (k->type == T_INT)
+				fputs(s, f);   /* decimal digits: exact, even above 2^53 */
+			else
+				json_number(f, v);
+			fputs(", \"unit\": ", f);
+			json_write_string(f, k->unit);
+			fputs(" }", f);
+		} else if (k->type == T_INT) {
+			fputs(s, f);
+		} else {
+			json_number(f, v);
+		}
 		fputs(i + 1 < N_KEYS ? ",\n" : "\n", f);
 	}
 }
 
-void scenario_write_keys_markdown(FILE *f)
+/* A key's accepted values, readable (whole bounds without exponent, sizes
+ * in KiB/MiB/GiB where exact, times in s/ms/us/ns). */
+static void format_bound(char *out, size_t len, const struct scenario_key *k, double v)
 {
-	const char *section = "";
-	for (size_t i = 0; i < N_KEYS; i++) {
-		const struct scenario_key *k = &keys[i];
-		if (strcmp(section, k->section) != 0) {
-			section = k->section;
-			fprintf(f, "\n### [%s]\n\n| key | default | unit | range | meaning |\n"
-				   "|---|---|---|---|---|\n", section);
+	static const struct { const char *suffix; double scale; } bytes[] = {
+		{ "GiB", 1073741824.0 }, { "MiB", 1048576.0 }, { "KiB", 1024.0 } };
+	if (k->type == T_BYTES && v > 0) {
+		for (int i = 0; i < 3; i++) {
+			if (v >= bytes[i].scale && fmod(v, bytes[i].scale) == 0) {
+				snprintf(out, len, "%.0f%s", v / bytes[i].scale, bytes[i].suffix);
+				return;
+			}
 		}
-		char range[96];
-		if (k->type == T_ENUM)
-			snprintf(range, sizeof range, "%s", k->enums);
-		else if (k->type == T_BOOL)
-			snprintf(range, sizeof range, "on, off");
-		else if (k->type == T_STRING)
-			snprintf(range, sizeof range, "text");
-		else if (k->enums)
-			snprintf(range, sizeof range, "%g .. %g, %s", k->min, k->max, k->enums);
-		else
-			snprintf(range, sizeof range, "%g .. %g", k->min, k->max);
-		fprintf(f, "| `%s` | `%s` | %s | %s | %s |\n", k->name, k->dflt, k->unit, range, k->help);
+		if (v == 2147483647.0) {
+			snprintf(out, len, "2GiB-1");
+			return;
+		}
 	}
+	if (k->type == T_TIME && v > 0 && v < 1) {
+		static const struct { const char *suffix; double scale; } t[] = {
+			{ "ms", 1e-3 }, { "us", 1e-6 }, { "ns", 1e-9 }, { "ps", 1e-12 } };
+		for (int i = 0; i < 4; i++) {
+			if (v >= t[i].scale * 0.999) {
+				snprintf(out, len, "%g%s", v / t[i].scale, t[i].suffix);
+				return;
+			}
+		}
+	}
+	if (k->type == T_TIME) {
+		snprintf(out, len, v == floor(v) ? "%.0fs" : "%gs", v);
+		return;
+	}
+	if (k->type == T_RATIO) {
+		snprintf(out, len, "%g%%", v * 100);
+		return;
+	}
+	if ((k->type == T_RATE || k->type == T_FREQ) && v > 0) {
+		static const char *const rate[] = { "bps", "Kbps", "Mbps", "Gbps", "Tbps" };
+		static const char *const freq[] = { "Hz", "kHz", "MHz", "GHz", "THz" };
+		int e = 0;
+		while (e < 4 && v >= 1000 && fmod(v, 1000) == 0) {
+			v /= 1000;
+			e++;
+		}
+		snprintf(out, len, "%.15g%s", v, k->type == T_RATE ? rate[e] : freq[e]);
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 1e19)
+		snprintf(out, len, "%.0f", v);
+	else
+		snprintf(out, len, "%g", v);
+}
+
+static void key_range(const struct scenario_key *k, char *range, size_t len)
+{
+	char lo[48], hi[48];
+	format_bound(lo, sizeof lo, k, k->min);
+	format_bound(hi, sizeof hi, k, k->max);
+	if (k->type == T_ENUM)
+		snprintf(range, len, "%s", k->enums);
+	else if (k->type == T_BOOL)
+		snprintf(range, len, "on, off");
+	else if (k->type == T_STRING)
+		snprintf(range, len, "text");
+	else if (k->enums)
+		snprintf(range, len, "%s .. %s, %s", lo, hi, k->enums);
+	else
+		snprintf(range, len, "%s .. %s", lo, hi);
+}
+
+/* Is keys[i] the first key of its section? (A section's keys need not be
+ * adjacent in the table; the reference lists each section once.) */
+static int first_of_section(size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(keys[j].section, keys[i].section) == 0)
+			return 0;
+	return 1;
+}
+
+int scenario_write_keys_markdown(FILE *f, const char *only)
+{
+	if (only && !section_known(only))
+		return -1;
+	for (size_t s = 0; s < N_KEYS; s++) {
+		if (!first_of_section(s) || (only && strcmp(only, keys[s].section) != 0))
+			continue;
+		fprintf(f, "\n### [%s]\n\n| key | default | unit | range | meaning |\n"
+			   "|---|---|---|---|---|\n", keys[s].section);
+		for (size_t i = s; i < N_KEYS; i++) {
+			const struct scenario_key *k = &keys[i];
+			if (strcmp(k->section, keys[s].section) != 0)
+				continue;
+			char range[160];
+			key_range(k, range, sizeof range);
+			fprintf(f, "| `%s` | `%s` | %s | %s | %s |\n", k->name, k->dflt, k->unit, range,
+				k->help);
+		}
+	}
+	return 0;
+}
+
+int scenario_write_keys_text(FILE *f, const char *only)
+{
+	if (only && !section_known(only))
+		return -1;
+	int first = 1;
+	for (size_t s = 0; s < N_KEYS; s++) {
+		if (!first_of_section(s) || (only && strcmp(only, keys[s].section) != 0))
+			continue;
+		fprintf(f, "%s[%s]\n", first ? "" : "\n", keys[s].section);
+		first = 0;
+		for (size_t i = s; i < N_KEYS; i++) {
+			const struct scenario_key *k = &keys[i];
+			if (strcmp(k->section, keys[s].section) != 0)
+				continue;
+			char range[160], dflt[160];
+			key_range(k, range, sizeof range);
+			snprintf(dflt, sizeof dflt, "%s%s%s", *k->dflt ? k->dflt : "\"\"",
+				 *k->unit ? " " : "", k->unit);
+			fprintf(f, "  %-20s = %-16s %s [%s]\n", k->name, dflt, k->help, range);
+		}
+	}
+	return 0;
+}
+
+void scenario_write_sections(FILE *f)
+{
+	const char *sep = "";
+	for (size_t i = 0; i < N_KEYS; i++) {
+		if (first_of_section(i)) {
+			fprintf(f, "%s%s", sep, keys[i].section);
+			sep = " ";
+		}
+	}
+	fputc('\n', f);
 }

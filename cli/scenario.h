@@ -17,6 +17,7 @@
 
 #define SCENARIO_MAX_VALUES 64
 #define SCENARIO_MAX_RUNS 1000000u         /* runs a scenario may expand into */
+#define SCENARIO_MAX_FILE_BYTES (1u << 20) /* a scenario file's size */
 
 struct scenario_entry {
 	const struct scenario_key *key;
@@ -44,7 +45,11 @@ struct scenario_point {
 int scenario_init(struct scenario *sc);
 void scenario_free(struct scenario *sc);
 /* Parse a file (or, with text != NULL, that text named `path`). Returns 0,
- * or -1 with the message in err (file:line: key: what is wrong). */
+ * or -1 with the message in err (file:line: key: what is wrong). The file
+ * is a regular file of at most SCENARIO_MAX_FILE_BYTES of text (a UTF-8
+ * byte-order mark at its start is skipped); each section and each key
+ * appears once; ';' and '#' start a comment at a line's start or after a
+ * blank, and nowhere else. */
 int scenario_load(struct scenario *sc, const char *path, const char *text, char *err,
 		  size_t err_len);
 /* Apply "section.key=value". */
@@ -63,10 +68,21 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 		    struct testbed_config *c, char *err, size_t err_len);
 /* Every run's configuration builds: 0, or -1 with the first run's error. */
 int scenario_check(const struct scenario *sc, char *err, size_t err_len);
-/* Every key of a point as JSON members ("section.key": "value", ...). */
+/* Swept key i (0 <= i < sc->n_sweeps, in sweep order): its section and name. */
+void scenario_swept(const struct scenario *sc, unsigned i, const char **section,
+		    const char **key);
+/* A key's unit as the reference names it ("" for none), NULL if no such key. */
+const char *scenario_key_unit(const char *section, const char *key);
+/* Every key of a point as JSON members, typed: numbers in the key's base
+ * unit ({ "value": 65536, "unit": "bytes" } where it has one), on/off as
+ * true/false, words as strings. */
 void scenario_write_json(const struct scenario *sc, const struct scenario_point *p, FILE *f,
 			 const char *indent);
-/* The key reference (docs/SCENARIOS.md's table). */
-void scenario_write_keys_markdown(FILE *f);
+/* The key reference of one section (NULL: all), as Markdown tables
+ * (docs/SCENARIOS.md's) or plain text; -1 for an unknown section. */
+int scenario_write_keys_markdown(FILE *f, const char *section);
+int scenario_write_keys_text(FILE *f, const char *section);
+/* The sections' names, space-separated, one line. */
+void scenario_write_sections(FILE *f);
 
 #endif

@@ -2,12 +2,14 @@
  * runs it: client host -> fiber -> XLS416 (LRO firmware) -> PCIe -> server. */
 #include "cli/testbed.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "cli/dma_report.h"
+#include "sim/atomic_file.h"
 #include "sim/vcd.h"
 #include "traces/pcap_tap.h"
 
@@ -48,10 +50,9 @@ struct testbed {
 	struct faults_dir faults[2];
 	struct dma_report *report;
 	struct pcap_tap *wire_tap, *host_tap;
-	FILE *vcd_file;
+	struct atomic_file *vcd_file;  /* run-N/waves.vcd */
 	struct vcd *vcd;
 	int vcd_thread[NPU_THREADS], vcd_bucket[NPU_THREADS], vcd_dma, vcd_fifo;
-	char vcd_tmp[4200], vcd_path[4096];
 	const struct testbed_config *cfg;
 	const struct testbed_progress *progress;
 };
@@ -148,12 +149,12 @@ static void on_fifo(void *ctx, sim_time t, uint32_t bytes)
  * buffer depth, the rx FIFO fill. */
 static int open_vcd(struct testbed *tb, const struct testbed_config *c)
 {
-	snprintf(tb->vcd_path, sizeof tb->vcd_path, "%s/waves.vcd", c->out_dir);
-	snprintf(tb->vcd_tmp, sizeof tb->vcd_tmp, "%s.tmp", tb->vcd_path);
-	tb->vcd_file = fopen(tb->vcd_tmp, "w");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/waves.vcd", c->out_dir);
+	tb->vcd_file = atomic_file_open(path);
 	if (!tb->vcd_file)
 		return -1;
-	tb->vcd = vcd_create(tb->vcd_file);
+	tb->vcd = vcd_create(atomic_file_stream(tb->vcd_file));
 	for (unsigned t = 0; t < NPU_THREADS; t++) {
 		char name[32];
 		snprintf(name, sizeof name, "t%02u_%s", t,
@@ -177,15 +178,24 @@ static int open_vcd(struct testbed *tb, const struct testbed_config *c)
 	return 0;
 }
 
-static void close_vcd(struct testbed *tb)
+/* Returns 0, or -1 when the file could not be written (named on stderr). */
+static int close_vcd(struct testbed *tb)
 {
 	if (!tb->vcd_file)
-		return;
+		return 0;
+	char path[4096];
+	snprintf(path, sizeof path, "%s", atomic_file_path(tb->vcd_file));
 	int rc = vcd_finish(tb->vcd);
-	if (fclose(tb->vcd_file) != 0 || rc != 0 || rename(tb->vcd_tmp, tb->vcd_path) != 0) {
-		fprintf(stderr, "npusim: cannot write %s\n", tb->vcd_path);
-		remove(tb->vcd_tmp);
+	if (rc != 0) {
+		atomic_file_discard(tb->vcd_file);
+		errno = EIO;
+	} else {
+		rc = atomic_file_commit(tb->vcd_file);
 	}
+	tb->vcd_file = NULL;
+	if (rc != 0)
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
+	return rc;
 }
 
 static void on_progress(sim *s, void *arg)
@@ -264,11 +274,13 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 	return 0;
 }
 
-static void teardown(struct testbed *tb)
+/* Returns the number of trace files that could not be written. */
+static unsigned teardown(struct testbed *tb)
 {
-	pcap_tap_close(tb->wire_tap);
-	pcap_tap_close(tb->host_tap);
-	close_vcd(tb);
+	unsigned bad = 0;
+	bad += pcap_tap_close(tb->wire_tap) != 0;
+	bad += pcap_tap_close(tb->host_tap) != 0;
+	bad += close_vcd(tb) != 0;
 	for (int d = 0; d < 2; d++)
 		faults_dir_release(&tb->faults[d], tb->pool);
 	client_destroy(tb->client);
@@ -279,6 +291,7 @@ static void teardown(struct testbed *tb)
 	sim_destroy(tb->s);
 	frame_pool_destroy(tb->pool);
 	dma_report_destroy(tb->report);
+	return bad;
 }
 
 /* Bytes the sender saw acknowledged that the server's TCP dropped (its
@@ -394,15 +407,18 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 	r->dma_depth_mean = sim_tavg_mean(&r->dma.depth, end);
 }
 
-/* connections.csv: the establishment timeline the plots draw. */
-static void write_connections(struct testbed *tb, const struct testbed_config *c)
+/* connections.csv: the establishment timeline the plots draw. Returns 0,
+ * or -1 when it could not be written (named on stderr). */
+static int write_connections(struct testbed *tb, const struct testbed_config *c)
 {
-	char path[4096], tmp[4200];
+	char path[4096];
 	snprintf(path, sizeof path, "%s/connections.csv", c->out_dir);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return;
+	struct atomic_file *af = atomic_file_open(path);
+	if (!af) {
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	FILE *f = atomic_file_stream(af);
 	fprintf(f, "conn,syn_first_s,syn_retransmits,established_s,completed_s,bytes\n");
 	for (uint32_t i = 0; i < c->client.connections; i++) {
 		const struct tcp_sender_stats *cs = client_conn(tb->client, i);
@@ -419,10 +435,11 @@ static void write_connections(struct testbed *tb, const struct testbed_config *c
 		}
 		fprintf(f, "%llu\n", (unsigned long long)ss->bytes);
 	}
-	if (fclose(f) == 0)
-		rename(tmp, path);
-	else
-		remove(tmp);
+	if (atomic_file_commit(af) != 0) {
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static void write_dma_report(struct testbed *tb, const struct testbed_config *c,
@@ -442,8 +459,9 @@ static void write_dma_report(struct testbed *tb, const struct testbed_config *c,
 	r->dma_starved_connections = sum.starved_connections;
 	if (c->out_dir && conns) {
 		sim_time interval = r->sim_end_ps / 2000 ? r->sim_end_ps / 2000 : 1;
-		if (dma_report_write(tb->report, c->out_dir, interval, r->sim_end_ps, conns, n) != 0)
-			fprintf(stderr, "npusim: cannot write the DMA report into %s\n", c->out_dir);
+		int rc = dma_report_write(tb->report, c->out_dir, interval, r->sim_end_ps, conns, n);
+		if (rc != 0)
+			r->output_errors++;     /* the file is named on stderr */
 	}
 	free(conns);
 }
@@ -488,12 +506,12 @@ int testbed_run(const struct testbed_config *c, struct testbed_result *r,
 			break;
 	}
 	collect(&tb, c, r);
-	if (c->out_dir)
-		write_connections(&tb, c);
+	if (c->out_dir && write_connections(&tb, c) != 0)
+		r->output_errors++;
 	if (tb.report)
 		write_dma_report(&tb, c, r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-	teardown(&tb);
+	r->output_errors += teardown(&tb);
 	return 0;
 }

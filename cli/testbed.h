@@ -83,6 +83,7 @@ struct testbed_result {
 	uint64_t dma_wait_p50_ns, dma_wait_p99_ns, dma_wait_max_ns;
 	double dma_depth_mean;
 	uint32_t dma_starved_connections;      /* with the DMA report on */
+	uint32_t output_errors;        /* files of out_dir not written (each named on stderr) */
 };
 
 /* Runs one simulation. Returns 0, or -1 with a message in result's

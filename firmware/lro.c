@@ -14,7 +14,10 @@
  *     2^31 (host speed only: an in-order segment then goes after the tail
  *     without reading the list; Algorithm 2's steps are charged the same);
  *   - recent[] holds no invariant: it names segments taken lately, only
- *     for prefetching (a stale entry costs a useless prefetch).
+ *     for prefetching (a stale entry costs a useless prefetch);
+ *   - with has_ahead, bytes [ahead_start, ahead_end) lie past nextseq and
+ *     were handed to the host early; nothing held overlaps them, and when
+ *     nextseq reaches ahead_start it jumps to ahead_end.
  */
 #include "firmware/lro.h"
 
@@ -53,6 +56,9 @@ struct lro_conn {
 	struct lro_seg *recent[LRO_RECENT]; /* the last segments taken: prefetch hints */
 	uint64_t last_arrival_ns;
 	uint64_t average_interval_ns;
+	uint32_t isn;                  /* the SYN's sequence number */
+	uint32_t ahead_start, ahead_end; /* handed to the host past a gap (has_ahead) */
+	uint8_t has_ahead;
 	uint8_t in_use;
 };
 
@@ -170,6 +176,8 @@ static void drop(struct lro_engine *e, struct lro_out *out, uint8_t *buf,
 
 struct parsed {
 	uint32_t ip_off, ip_hlen, tcp_off, tcp_hlen, payload_off, payload_len;
+	uint32_t odd;                  /* LRO_PASS_REASONS, or why the frame may not be merged */
+	uint8_t extent_known;          /* payload_len is the segment's (not a fragment's) */
 	uint32_t saddr, daddr, seq, ack, tsval, tsecr;
 	uint32_t payload_sum;          /* ones' complement sum of the payload */
 	uint16_t sport, dport, window;
@@ -215,6 +223,8 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	 * only after PARSE_TCP, which sets them all) */
 	p->has_ts = 0;
 	p->other_opts = 0;
+	p->odd = len > LRO_FRAME_MAX ? LRO_PASS_JUMBO : LRO_PASS_REASONS;
+	p->extent_known = 1;
 	p->tsval = 0;
 	p->tsecr = 0;
 	if (len < ETH_HLEN || csum_get16(f + 12) != ETH_P_IPV4) {
@@ -243,17 +253,29 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 		*why = LRO_PASS_NOT_TCP;
 		return PARSE_PASS;
 	}
-	if (p->ip_hlen != 20u) {
-		*why = LRO_PASS_IP_OPTIONS;
-		return PARSE_PASS;
-	}
-	if ((csum_get16(ip + 6) & 0x3fffu) != 0) {  /* MF or a fragment offset */
-		*why = LRO_PASS_FRAGMENT;
-		return PARSE_PASS;
-	}
+	/* IP options and fragments pass untouched, but the TCP header is read
+	 * (a first fragment's too) so that the flow stays consistent */
+	if (p->ip_hlen != 20u)
+		p->odd = LRO_PASS_IP_OPTIONS;
+	uint32_t frag = csum_get16(ip + 6) & 0x3fffu;  /* MF or a fragment offset */
 	p->tcp_off = ETH_HLEN + p->ip_hlen;
 	const uint8_t *tcp = f + p->tcp_off;
 	uint32_t tcp_len = ip_total - p->ip_hlen;
+	if (frag != 0) {
+		*why = LRO_PASS_FRAGMENT;
+		if ((frag & 0x1fffu) != 0 || tcp_len < 20u)
+			return PARSE_PASS;             /* no TCP header in it */
+		p->odd = LRO_PASS_FRAGMENT;
+		p->extent_known = 0;
+		p->saddr = csum_get32(ip + 12);
+		p->daddr = csum_get32(ip + 16);
+		p->sport = csum_get16(tcp);
+		p->dport = csum_get16(tcp + 2);
+		p->seq = csum_get32(tcp + 4);
+		p->flags = tcp[13];
+		p->payload_len = tcp_len - 20u;   /* of this piece; the whole is unknown */
+		return PARSE_TCP;
+	}
 	if (tcp_len < 20u || (p->tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u) < 20u ||
 	    p->tcp_hlen > tcp_len) {
 		*why = LRO_DROP_TRUNCATED;
@@ -326,6 +348,7 @@ static struct lro_conn *lookup(struct lro_engine *e, const struct parsed *p)
 
 static void conn_free(struct lro_engine *e, struct lro_conn *k)
 {
+	k->has_ahead = 0;
 	hal_cost(HAL_COST_DESC, 1);
 	struct parsed key = { .saddr = k->saddr, .daddr = k->daddr, .sport = k->sport,
 			      .dport = k->dport };
@@ -469,7 +492,7 @@ void lro_drain_conn(struct lro_engine *e, uint32_t i, struct lro_out *out)
 		return;
 	while (k->held) {
 		k->run_start = k->held->seq;  /* past a gap: give up on the missing bytes */
-		deliver_head(e, k, LRO_FLUSH_FIN, out);
+		deliver_head(e, k, LRO_FLUSH_END, out);
 	}
 	k->run_start = k->nextseq;
 }
@@ -604,6 +627,16 @@ static bool reorder_insert(struct lro_conn *k, struct lro_seg *s)
 		return false;                      /* Algorithm 1: old data */
 	if (seq_lt(start, k->nextseq))
 		start = k->nextseq;                /* keep only the new tail */
+	if (k->has_ahead) {
+		/* bytes the host has already: keep what lies before them (it
+		 * fills the gap), else what lies after */
+		if (seq_lt(start, k->ahead_start) && seq_lt(k->ahead_start, end))
+			end = k->ahead_start;
+		else if (seq_le(k->ahead_start, start) && seq_lt(start, k->ahead_end))
+			start = k->ahead_end;
+		if (!seq_lt(start, end))
+			return false;
+	}
 	struct lro_seg **pp = &k->held, *prev = NULL;
 	if (walk_passes_all(k, start)) {
 		/* An in-order segment: the walk would step over all n_held
@@ -674,21 +707,127 @@ static struct lro_seg *make_seg(uint8_t *buf, uint32_t len, const struct parsed 
 	return s;
 }
 
+/* ---- keeping a flow consistent when data reaches the host other ways ---- */
+
+/* Bytes [nextseq, to) reached the host some other way (a frame passed
+ * through, or a range handed over early). Nothing undelivered may be held
+ * below nextseq (the caller flushed the run). Held bytes below to go (the
+ * host has them), and the flow goes on from to. */
+static void skip_to(struct lro_engine *e, struct lro_conn *k, uint32_t to, struct lro_out *out)
+{
+	for (;;) {
+		if (k->has_ahead && seq_le(k->ahead_start, to)) {
+			if (seq_lt(to, k->ahead_end))
+				to = k->ahead_end;
+			k->has_ahead = 0;
+		}
+		k->nextseq = k->run_start = to;
+		while (k->held && seq_lt(k->held->seq, to)) {
+			struct lro_seg *s = k->held;
+			hal_cost(HAL_COST_LIST_STEP, 1);
+			if (seq_lt(to, seg_end(s))) {
+				set_payload(s, to, seg_end(s) - to);
+				break;
+			}
+			k->held = s->next;
+			k->n_held--;
+			drop(e, out, s->frame, LRO_DROP_DUPLICATE);
+		}
+		/* Algorithm 3 from the new start */
+		for (struct lro_seg *x = k->held; x && x->seq == k->nextseq; x = x->next) {
+			hal_cost(HAL_COST_LIST_STEP, 1);
+			k->nextseq = seg_end(x);
+		}
+		if (!k->has_ahead || k->nextseq != k->ahead_start)
+			return;
+		/* the run now ends where the handed-over range starts */
+		flush_run(e, k, LRO_FLUSH_AHEAD, out);
+		to = k->ahead_end;
+	}
+}
+
+/* The engine lets k go: everything held goes to the host in sequence order,
+ * gaps included, and later frames of the flow pass untouched. */
+static void release_flow(struct lro_engine *e, struct lro_conn *k, struct lro_out *out)
+{
+	drain(e, k, LRO_FLUSH_RELEASE, out);
+	e->c.conns_released++;
+	conn_free(e, k);
+}
+
+/* Hand the host what k holds: the contiguous run, then the data past the
+ * gap. One contiguous range past the gap (or one that extends the range
+ * handed over before) is remembered, so the gap's filling joins the flow up
+ * again; anything more and the flow is let go. Returns false if it was. */
+static bool hand_over(struct lro_engine *e, struct lro_conn *k, enum lro_flush_reason why,
+		      struct lro_out *out)
+{
+	flush_run(e, k, why, out);
+	if (!k->held)
+		return true;
+	uint32_t start = k->held->seq, end = seg_end(k->held);
+	for (struct lro_seg *x = k->held->next; x; x = x->next) {
+		hal_cost(HAL_COST_LIST_STEP, 1);
+		if (x->seq != end) {
+			release_flow(e, k, out);
+			return false;
+		}
+		end = seg_end(x);
+	}
+	if (k->has_ahead && start != k->ahead_end) {
+		release_flow(e, k, out);
+		return false;
+	}
+	uint32_t gap = k->run_start;
+	k->run_start = start;
+	while (k->held)
+		deliver_head(e, k, why, out);
+	k->run_start = gap;                /* still the gap's start: nextseq */
+	if (!k->has_ahead)
+		k->ahead_start = start;
+	k->ahead_end = end;
+	k->has_ahead = 1;
+	e->c.handed_ahead++;
+	return true;
+}
+
+/* A segment of k that may not be merged passes untouched, the flow kept
+ * consistent (see lro.h). */
+static void pass_odd(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, uint32_t len,
+		     const struct parsed *p, struct lro_out *out)
+{
+	enum lro_pass_reason why = (enum lro_pass_reason)p->odd;
+	if (!p->extent_known) {
+		release_flow(e, k, out);   /* where its data ends is unknown */
+		pass(e, out, buf, len, why);
+		return;
+	}
+	uint32_t end = p->seq + p->payload_len;
+	flush_run(e, k, LRO_FLUSH_PASSTHROUGH, out);
+	if (p->payload_len == 0 || seq_le(end, k->nextseq)) {
+		pass(e, out, buf, len, why);   /* no new data: the host judges it */
+		return;
+	}
+	if (seq_lt(k->nextseq, p->seq)) {
+		release_flow(e, k, out);   /* past a gap */
+		pass(e, out, buf, len, why);
+		return;
+	}
+	pass(e, out, buf, len, why);
+	skip_to(e, k, end, out);
+}
+
 static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, uint32_t len,
 			const struct parsed *p, uint64_t now_ns, struct lro_out *out)
 {
 	note_arrival(k, now_ns);
 	/* a segment at or before nextseq fills the gap: always take it */
 	if (k->n_held >= LRO_MAX_HELD && seq_lt(k->nextseq, p->seq)) {
-		flush_run(e, k, LRO_FLUSH_HELD_LIMIT, out);
-		if (k->n_held >= LRO_MAX_HELD) {
-			/* Still full of data past a gap. Passing this segment to the
-			 * host would leave the engine a gap it can never close (the
-			 * sender will not resend what the host has); dropping it is
-			 * safe: it was not acknowledged, so the sender resends it. */
-			drop(e, out, buf, LRO_DROP_HELD_LIMIT);
-			if (e->cfg.active_ack)
-				build_ack(e, buf, p, k->nextseq, out);
+		/* Full of data past a gap: the host gets it (in a replay the
+		 * sender never resends; on the wire dropping would waste what
+		 * came), and the engine remembers what it handed over. */
+		if (!hand_over(e, k, LRO_FLUSH_HELD_LIMIT, out)) {
+			pass(e, out, buf, len, LRO_PASS_HELD_LIMIT);
 			return;
 		}
 	}
@@ -699,6 +838,12 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 		drop(e, out, buf, LRO_DROP_DUPLICATE);
 	else
 		e->c.segments_aggregated++;
+	if (accepted && k->has_ahead && k->nextseq == k->ahead_start) {
+		/* the gap is filled: the run goes, the flow goes on past the
+		 * range handed over */
+		flush_run(e, k, LRO_FLUSH_AHEAD, out);
+		skip_to(e, k, k->ahead_end, out);
+	}
 	if (e->cfg.active_ack)
 		build_ack(e, buf, p, k->nextseq, out);
 	if (!accepted)
@@ -719,8 +864,14 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 static void open_conn(struct lro_engine *e, struct lro_conn *k, const struct parsed *p,
 		      uint64_t now_ns, uint8_t *buf, uint32_t len, struct lro_out *out)
 {
+	if (k && p->seq == k->isn) {
+		/* the SYN again (its SYN-ACK was lost): the same flow */
+		pass(e, out, buf, len, LRO_PASS_SYN_DUPLICATE);
+		return;
+	}
 	if (k) {
 		drain(e, k, LRO_FLUSH_SYN, out);   /* a new incarnation of the flow */
+		k->has_ahead = 0;
 	} else {
 		k = free_queue_take(e);
 		if (!k) {
@@ -738,6 +889,7 @@ static void open_conn(struct lro_engine *e, struct lro_conn *k, const struct par
 		k->in_use = 1;
 		e->c.conns_opened++;
 	}
+	k->isn = p->seq;
 	k->nextseq = k->run_start = p->seq + 1u + p->payload_len;
 	k->held = NULL;
 	k->n_held = 0;
@@ -784,7 +936,8 @@ void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns
 		return;
 	}
 	if (!k) {
-		pass(e, out, buf, len, LRO_PASS_UNKNOWN_FLOW);
+		pass(e, out, buf, len,
+		     p.odd != LRO_PASS_REASONS ? (enum lro_pass_reason)p.odd : LRO_PASS_UNKNOWN_FLOW);
 		return;
 	}
 	if (p.flags & (TCP_FIN | TCP_RST)) {
@@ -793,18 +946,20 @@ void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns
 		conn_free(e, k);
 		return;
 	}
-	enum lro_pass_reason pr = LRO_PASS_REASONS;
-	if (p.flags & TCP_URG)
-		pr = LRO_PASS_RST_URG;
-	else if (p.other_opts)
-		pr = LRO_PASS_TCP_OPTIONS;
-	else if (p.payload_len == 0)
-		pr = LRO_PASS_PURE_ACK;
-	if (pr != LRO_PASS_REASONS) {
-		/* keep the flow's byte order: what is contiguous goes first */
-		if (pr != LRO_PASS_PURE_ACK)
-			flush_run(e, k, LRO_FLUSH_PASSTHROUGH, out);
-		pass(e, out, buf, len, pr);
+	if (p.odd == LRO_PASS_REASONS) {
+		if (p.flags & TCP_URG)
+			p.odd = LRO_PASS_RST_URG;
+		else if (p.other_opts)
+			p.odd = LRO_PASS_TCP_OPTIONS;
+		else if (!(p.flags & TCP_ACK) && p.payload_len > 0)
+			p.odd = LRO_PASS_NO_ACK;
+	}
+	if (p.odd != LRO_PASS_REASONS) {
+		pass_odd(e, k, buf, len, &p, out);
+		return;
+	}
+	if (p.payload_len == 0) {
+		pass(e, out, buf, len, LRO_PASS_PURE_ACK);
 		return;
 	}
 	accept_data(e, k, buf, len, &p, now_ns, out);
@@ -813,7 +968,7 @@ void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns
 /* True when k holds data the receive timeout may flush. */
 static bool holds_timed_data(const struct lro_conn *k)
 {
-	return k->in_use && run_bytes(k) > 0;
+	return k->in_use && k->held;
 }
 
 uint64_t lro_conn_timeout_at(const struct lro_engine *e, uint32_t i)
@@ -848,7 +1003,7 @@ void lro_flush_conn(struct lro_engine *e, uint32_t i, enum lro_flush_reason why,
 	out->n = 0;
 	if (i >= e->cfg.max_conns || !e->conns[i].in_use)
 		return;
-	flush_run(e, &e->conns[i], why, out);
+	hand_over(e, &e->conns[i], why, out);
 }
 
 void lro_release_conn(struct lro_engine *e, uint32_t i, struct lro_out *out)

@@ -9,11 +9,20 @@
  *
  * Time is an argument (nanoseconds); the engine never reads a clock.
  *
+ * Nothing is lost to the engine's own limits: data held past a gap goes to
+ * the host when the flow times out or holds LRO_MAX_HELD segments (the
+ * host's TCP puts it in order), and a data segment passed through untouched
+ * (urgent data, an unknown TCP option, IP options, a fragment, no ACK, a
+ * jumbo frame) keeps the flow consistent: in order, it follows the flush of
+ * the contiguous run and the flow's next expected sequence moves past it;
+ * past a gap, the engine hands the host everything it holds for the flow
+ * and lets the flow go (its later frames pass untouched).
+ *
  * Ordering promise: for each flow, the bytes handed to the host (deliveries
- * and pass-through frames) are in sequence order, except after a gap the
- * sender never fills (then data past the gap waits for FIN). A frame passed
- * through for a flow that holds data is preceded by the flush of that
- * flow's contiguous run.
+ * and pass-through frames) are in sequence order, except data held past a
+ * gap, handed over early for the reasons above (the gap's bytes follow when
+ * the sender resends them). The engine then remembers the one range it
+ * handed over, so the gap's filling joins the flow up again.
  */
 #ifndef FIRMWARE_LRO_H
 #define FIRMWARE_LRO_H
@@ -52,6 +61,9 @@ enum lro_flush_reason {
 	LRO_FLUSH_PASSTHROUGH,         /* a frame of the flow had to pass untouched */
 	LRO_FLUSH_HELD_LIMIT,          /* too many segments held */
 	LRO_FLUSH_SYN,                 /* a new SYN reused the flow */
+	LRO_FLUSH_AHEAD,               /* the bytes after the run reached the host earlier */
+	LRO_FLUSH_RELEASE,             /* the engine let the flow go: everything it held */
+	LRO_FLUSH_END,                 /* lro_drain_conn (the end of a replay) */
 	LRO_FLUSH_REASONS
 };
 
@@ -69,6 +81,10 @@ enum lro_pass_reason {
 	LRO_PASS_FIN,
 	LRO_PASS_UNKNOWN_FLOW,
 	LRO_PASS_POOL_EXHAUSTED,
+	LRO_PASS_NO_ACK,               /* data without ACK (as Linux's inet_lro) */
+	LRO_PASS_JUMBO,                /* longer than LRO_FRAME_MAX */
+	LRO_PASS_SYN_DUPLICATE,        /* a retransmitted SYN (same ISN) of a known flow */
+	LRO_PASS_HELD_LIMIT,           /* past a gap with LRO_MAX_HELD held: the flow is let go */
 	LRO_PASS_REASONS
 };
 
@@ -77,8 +93,8 @@ enum lro_drop_reason {
 	LRO_DROP_TRUNCATED,            /* shorter than its headers claim */
 	LRO_DROP_BAD_IP_CSUM,
 	LRO_DROP_BAD_TCP_CSUM,
-	LRO_DROP_DUPLICATE,            /* all its bytes were already accepted or held */
-	LRO_DROP_HELD_LIMIT,           /* the flow holds LRO_MAX_HELD segments past a gap */
+	LRO_DROP_DUPLICATE,            /* all its bytes were accepted, held or given to the host */
+	LRO_DROP_HELD_LIMIT,           /* no longer happens (LRO_PASS_HELD_LIMIT); kept for results.csv */
 	LRO_DROP_POOL_LOW,             /* held past a gap when buffers ran low */
 	LRO_DROP_REASONS
 };
@@ -91,6 +107,8 @@ struct lro_counters {
 	uint64_t acks_sent;
 	uint64_t conns_opened;
 	uint64_t conns_closed;
+	uint64_t conns_released;       /* flows let go (see the ordering promise) */
+	uint64_t handed_ahead;         /* runs past a gap handed to the host early */
 	uint64_t flush[LRO_FLUSH_REASONS];
 	uint64_t pass[LRO_PASS_REASONS];
 	uint64_t drop[LRO_DROP_REASONS];
@@ -145,15 +163,17 @@ const struct lro_counters *lro_engine_counters(const struct lro_engine *e);
 const struct lro_config *lro_engine_config(const struct lro_engine *e);
 
 /* Feed one received frame (buf holds HAL_PKT_BUF_BYTES, the frame at its
- * start). Actions are appended to out (cleared first). Every buffer given
+ * start; a frame longer than LRO_FRAME_MAX may come in a buffer of its own
+ * length: it is passed through, never held). Actions are appended to out (cleared first). Every buffer given
  * in comes back exactly once: held, then in a DELIVER, or in PASS or FREE. */
 void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns,
 	       struct lro_out *out);
 
 /* Connections are named by their descriptor index (for timeout messages). */
 uint32_t lro_conn_capacity(const struct lro_engine *e);
-/* True when descriptor i holds data and its receive timer ran out: now -
- * last_arrival > timeout_factor x average_interval (paper IV.E). */
+/* True when descriptor i holds data (in order or past a gap) and its
+ * receive timer ran out: now - last_arrival > timeout_factor x
+ * average_interval (paper IV.E). */
 bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns);
 /* The earliest time at which lro_conn_timed_out(e, i, t) holds, as long as
  * nothing arrives; UINT64_MAX when descriptor i holds nothing that can time
@@ -161,7 +181,8 @@ bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns)
 uint64_t lro_conn_timeout_at(const struct lro_engine *e, uint32_t i);
 /* When descriptor i last received a segment (ns). */
 uint64_t lro_conn_last_arrival(const struct lro_engine *e, uint32_t i);
-/* Deliver the contiguous run of descriptor i (timeout flush). */
+/* Deliver the contiguous run of descriptor i (timeout flush), then hand the
+ * host what it holds past a gap (see the ordering promise). */
 void lro_flush_conn(struct lro_engine *e, uint32_t i, enum lro_flush_reason why,
 		    struct lro_out *out);
 /* Deliver everything descriptor i holds, run by run, gaps included (end of

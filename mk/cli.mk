@@ -18,7 +18,7 @@ $(BUILD)/cli/main.o: CPPFLAGS += -I$(BUILD)/gen
 # docs/SCENARIOS.md = its hand-written head + the program's key table.
 .PHONY: docs
 docs: $(PROG)
-	{ cat docs/SCENARIOS.head.md; $(PROG) keys; } > docs/SCENARIOS.md.tmp && \
+	{ cat docs/SCENARIOS.head.md; $(PROG) keys --markdown; } > docs/SCENARIOS.md.tmp && \
 		mv docs/SCENARIOS.md.tmp docs/SCENARIOS.md
 
 # The regression gate (scripts/regress.sh): part of `make check` at its
@@ -29,3 +29,14 @@ regress: $(PROG)
 	scripts/regress.sh $(PROG)
 rebaseline: $(PROG)
 	scripts/regress.sh $(PROG) --update
+
+# The source revision the program is built from: rewritten only when it
+# changes, so a commit relinks without rebuilding everything.
+REVISION := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+.PHONY: FORCE
+$(BUILD)/gen/cli/revision.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define NPUSIM_REVISION "$(REVISION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/cli/version.o: $(BUILD)/gen/cli/revision.h
+$(BUILD)/cli/version.o: CPPFLAGS += -I$(BUILD)/gen

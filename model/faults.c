@@ -20,7 +20,7 @@ int faults_dir_init(struct faults_dir *d, const struct faults_dir_config *c, uin
 		    const char *stream)
 {
 	if (!rate_ok(c->loss) || !rate_ok(c->duplicate) || !rate_ok(c->reorder) ||
-	    !rate_ok(c->corrupt) || !rate_ok(c->link_down))
+	    !rate_ok(c->corrupt) || !rate_ok(c->link_down) || !rate_ok(c->urgent))
 		return -1;
 	if (c->reorder_distance < 1 || c->reorder_distance > FAULTS_MAX_REORDER)
 		return -1;
@@ -34,7 +34,7 @@ int faults_dir_enabled(const struct faults_dir *d)
 {
 	const struct faults_dir_config *c = &d->cfg;
 	return c->loss > 0 || c->duplicate > 0 || c->reorder > 0 || c->corrupt > 0 ||
-	       c->link_down > 0;
+	       c->link_down > 0 || c->urgent > 0;
 }
 
 /* Flip one bit between the IP header and the end of the frame, so the IP or
@@ -47,6 +47,30 @@ static int corrupt_one_bit(sim_rng *rng, struct frame *f)
 		return 0;
 	uint32_t byte = ip_start + (uint32_t)sim_rng_below(rng, f->len - ip_start);
 	f->data[byte] ^= (uint8_t)(1u << sim_rng_below(rng, 8));
+	return 1;
+}
+
+/* Set URG on an IPv4 TCP frame carrying data, updating the TCP checksum
+ * (RFC 1624: HC' = ~(~HC + ~m + m')); the urgent pointer stays 0. */
+static int mark_urgent(struct frame *f)
+{
+	uint8_t *ip = f->data + 14;
+	if (f->len < 14u + 20u || f->data[12] != 0x08 || f->data[13] != 0x00 || ip[9] != 6)
+		return 0;
+	uint32_t ihl = (ip[0] & 0x0fu) * 4u, total = (uint32_t)(ip[2] << 8 | ip[3]);
+	uint8_t *tcp = ip + ihl;
+	if (14u + ihl + 20u > f->len || total < ihl + 20u ||
+	    total - ihl <= (uint32_t)(tcp[12] >> 4) * 4u || (tcp[13] & 0x20u))
+		return 0;                  /* no payload, or urgent already */
+	uint32_t old = (uint32_t)(tcp[12] << 8 | tcp[13]);
+	tcp[13] |= 0x20u;
+	uint32_t sum = (uint32_t)(~(tcp[16] << 8 | tcp[17]) & 0xffffu) + (~old & 0xffffu) +
+		       (uint32_t)(tcp[12] << 8 | tcp[13]);
+	while (sum >> 16)
+		sum = (sum & 0xffffu) + (sum >> 16);
+	sum = ~sum & 0xffffu;
+	tcp[16] = (uint8_t)(sum >> 8);
+	tcp[17] = (uint8_t)sum;
 	return 1;
 }
 
@@ -82,6 +106,8 @@ unsigned faults_on_arrival(struct faults_dir *d, struct frame_pool *pool, struct
 	int corrupt = sim_rng_chance(&d->rng, c->corrupt);
 	int dup = sim_rng_chance(&d->rng, c->duplicate);
 	int hold = sim_rng_chance(&d->rng, c->reorder);
+	/* drawn only when enabled: runs without it keep their pattern */
+	int urgent = c->urgent > 0 && sim_rng_chance(&d->rng, c->urgent);
 
 	if (now < d->down_until_ps) {
 		d->stats.link_down_dropped++;
@@ -100,6 +126,8 @@ unsigned faults_on_arrival(struct faults_dir *d, struct frame_pool *pool, struct
 		frame_free(pool, f);
 		return release_due(d, out, n);
 	}
+	if (urgent && mark_urgent(f))
+		d->stats.urgent++;
 	if (corrupt && corrupt_one_bit(&d->rng, f))
 		d->stats.corrupted++;
 	if (hold && d->n_held < FAULTS_MAX_REORDER) {
@@ -130,5 +158,6 @@ void faults_dir_release(struct faults_dir *d, struct frame_pool *pool)
 
 uint64_t faults_injected(const struct faults_stats *s)
 {
-	return s->lost + s->duplicated + s->reordered + s->corrupted + s->link_down_dropped;
+	return s->lost + s->duplicated + s->reordered + s->corrupted + s->link_down_dropped +
+	       s->urgent;
 }

@@ -24,6 +24,8 @@ struct faults_dir_config {
 	double corrupt;                /* one bit flipped inside IP header..payload */
 	double link_down;              /* a frame starts a link-down interval */
 	sim_time link_down_ps;         /* length of a link-down interval */
+	double urgent;                 /* a TCP data frame gets the URG flag (checksum kept
+					* right): a frame LRO must pass through untouched */
 };
 
 struct faults_stats {
@@ -34,6 +36,7 @@ struct faults_stats {
 	uint64_t corrupted;
 	uint64_t link_down_intervals;
 	uint64_t link_down_dropped;    /* frames lost while the link was down */
+	uint64_t urgent;               /* data frames marked urgent */
 };
 
 #define FAULTS_MAX_REORDER 64

@@ -1,17 +1,31 @@
-# plots/throughput.gp - TCP receive throughput vs number of connections, per
-# mode (the paper's Fig. 13): each point's median over its runs, the bars
-# its range. Variables: data (points.csv), out (PNG).
-set datafile separator ','
-set terminal pngcairo size 900,560 font ',11'
+# plots/throughput.gp - TCP receive throughput, each point's median over its
+# runs with its range as bars: one series per combination of the swept keys
+# other than the x axis (connections, or the one key swept). The paper's
+# 4.75 Gbit/s LRO plateau is drawn for the Fig. 13 scenarios only.
+# Variables (strings): data (the series, one gnuplot `index` block each:
+# x, x label, median, min, max, tab-separated), out (PNG), xkey (x axis's
+# key), xnumeric and logx ('1'/'0'), keytitle (the series' keys), nseries,
+# title1..titleN, paper ('1': draw the paper's line).
+set datafile separator '\t'
+set terminal pngcairo size 1000,560 font ',11' noenhanced
 set output out
-set title 'TCP receive throughput vs connections (median, range over runs)'
-set xlabel 'connections'
+set title sprintf('TCP receive throughput vs %s (median, bars: range over runs)', xkey)
+set xlabel xkey
 set ylabel 'throughput (Gbit/s)'
-set logscale x 2
+if (logx + 0) { set logscale x 2 }
+if (!(xnumeric + 0)) { set offsets 0.5, 0.5, 0, 0 }
 set grid
-set key top left
+# the legend beside the plot, never over the data
+set key outside right top vertical Left reverse box
+if (strlen(keytitle) > 0) { set key title keytitle }
 set yrange [0:*]
-# columns: 2 mode, 3 connections, 9 median, 10 min, 11 max
-plot data using 3:(strcol(2) eq 'lro' ? $9 : 1/0):10:11 with yerrorlines lw 2 pt 7 title 'LRO (NPU)', \
-     data using 3:(strcol(2) eq 'nic' ? $9 : 1/0):10:11 with yerrorlines lw 2 pt 5 title 'plain NIC', \
-     4.75 with lines dt 2 lc rgb 'gray40' title 'paper: LRO plateau 4.75'
+set style data yerrorlines
+if (xnumeric + 0) {
+	plot for [i = 1:nseries] data index (i - 1) using 1:3:4:5 lw 2 pt 7 \
+		title value(sprintf('title%d', i)), \
+	     (paper + 0 ? 4.75 : 1/0) with lines dt 2 lc rgb 'gray40' title (paper + 0 ? 'paper: LRO plateau 4.75' : '')
+} else {
+	plot for [i = 1:nseries] data index (i - 1) using 1:3:4:5:xtic(2) lw 2 pt 7 \
+		title value(sprintf('title%d', i)), \
+	     (paper + 0 ? 4.75 : 1/0) with lines dt 2 lc rgb 'gray40' title (paper + 0 ? 'paper: LRO plateau 4.75' : '')
+}

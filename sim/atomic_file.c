@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Paths a signal handler removes. A slot's path is written before its
@@ -18,11 +19,40 @@ static char pending_path[PENDING_SLOTS][PATH_BYTES];
 static volatile sig_atomic_t pending_used[PENDING_SLOTS];
 
 struct atomic_file {
-	FILE *f;
+	FILE *f;                       /* a stream over fd (fopencookie) */
+	int fd;
+	int err;                       /* errno of the first failed write */
 	int slot;                      /* in pending_*, or -1 */
 	char path[4096];
 	char tmp[PATH_BYTES];
 };
+
+/* The streams' writes: the first error's errno is kept, since a stream's
+ * error flag does not say what went wrong (ENOSPC, EFBIG, EIO). */
+static ssize_t cookie_write(void *cookie, const char *buf, size_t len)
+{
+	struct atomic_file *af = cookie;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(af->fd, buf + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!af->err)
+				af->err = w < 0 ? errno : ENOSPC;
+			return 0;      /* fopencookie: 0 is an error */
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)done;
+}
+
+static FILE *cookie_stream(struct atomic_file *af)
+{
+	cookie_io_functions_t io = { .read = NULL, .write = cookie_write, .seek = NULL,
+				     .close = NULL };
+	return fopencookie(af, "w", io);
+}
 
 int atomic_file_track(const char *path)
 {
@@ -56,15 +86,22 @@ struct atomic_file *atomic_file_open(const char *path)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
+	/* the rename would replace a device, pipe or folder by a file */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		free(af);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENOTSUP;
+		return NULL;
+	}
 	af->slot = atomic_file_track(af->tmp);
 	/* O_EXCL: never write through a file (or link) someone left there */
 	unlink(af->tmp);
-	int fd = open(af->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	af->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	af->fd = open(af->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	af->f = af->fd >= 0 ? cookie_stream(af) : NULL;
 	if (!af->f) {
 		int e = errno;
-		if (fd >= 0) {
-			close(fd);
+		if (af->fd >= 0) {
+			close(af->fd);
 			unlink(af->tmp);
 		}
 		atomic_file_untrack(af->slot);
@@ -78,6 +115,11 @@ struct atomic_file *atomic_file_open(const char *path)
 FILE *atomic_file_stream(struct atomic_file *af)
 {
 	return af->f;
+}
+
+FILE *atomic_file_extra_stream(struct atomic_file *af)
+{
+	return cookie_stream(af);
 }
 
 const char *atomic_file_path(const struct atomic_file *af)
@@ -96,13 +138,12 @@ static void release(struct atomic_file *af, int remove_tmp)
 int atomic_file_commit(struct atomic_file *af)
 {
 	int e = 0;
-	if (fflush(af->f) != 0)
+	if (fflush(af->f) != 0 || ferror(af->f) || af->err)
+		e = af->err ? af->err : EIO;
+	else if (fsync(af->fd) != 0)
 		e = errno;
-	else if (ferror(af->f))
-		e = EIO;        /* a write failed earlier; errno is long gone */
-	else if (fsync(fileno(af->f)) != 0 && errno != EINVAL && errno != EROFS)
-		e = errno;      /* EINVAL/EROFS: a special file such as a pipe */
-	if (fclose(af->f) != 0 && !e)
+	fclose(af->f);
+	if (close(af->fd) != 0 && !e)
 		e = errno;
 	if (!e && rename(af->tmp, af->path) != 0)
 		e = errno;
@@ -116,6 +157,7 @@ void atomic_file_discard(struct atomic_file *af)
 	if (!af)
 		return;
 	fclose(af->f);
+	close(af->fd);
 	release(af, 1);
 }
 
@@ -177,6 +219,13 @@ void atomic_file_trap_signals(const char *message, void (*hook)(int sig))
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SIGINT);
 	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* a signal ignored when the program started (SIGINT of a background
+	 * job in a non-interactive shell, nohup) stays ignored */
+	static const int sigs[] = { SIGINT, SIGTERM };
+	for (int i = 0; i < 2; i++) {
+		struct sigaction old;
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
 }

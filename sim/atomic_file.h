@@ -16,15 +16,22 @@
 
 struct atomic_file;
 
-/* Creates PATH.tmp.PID for writing; NULL with errno when it cannot. */
+/* Creates PATH.tmp.PID for writing; NULL with errno when it cannot (EISDIR
+ * or ENOTSUP when PATH exists and is a folder or a device, pipe or socket,
+ * which the rename would replace). */
 struct atomic_file *atomic_file_open(const char *path);
 /* The stream to write to (owned by the atomic file). */
 FILE *atomic_file_stream(struct atomic_file *af);
+/* Another stream onto the same file, for a library that closes the stream
+ * it is given (libpcap's dumpers): closing it leaves the file open; its
+ * write errors count as the file's. Flush it before the commit. */
+FILE *atomic_file_extra_stream(struct atomic_file *af);
 /* The final name. */
 const char *atomic_file_path(const struct atomic_file *af);
-/* Flush, check the stream's error flag, fsync, close, rename to the final
+/* Flush, check that no write failed, fsync, close, rename to the final
  * name. On any failure the temporary is removed and -1 returned with errno
- * (EIO when the stream had failed earlier). Frees af either way. */
+ * (that of the first failed write: ENOSPC, EFBIG, ...). Frees af either
+ * way. */
 int atomic_file_commit(struct atomic_file *af);
 /* Close and remove the temporary; the final name is left untouched. */
 void atomic_file_discard(struct atomic_file *af);

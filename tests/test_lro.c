@@ -287,14 +287,184 @@ START_TEST(timeout_delivers_up_to_the_gap_and_the_rest_when_filled)
 	 * than a segment an rx thread took meanwhile) is not idleness */
 	ck_assert(!lro_conn_timed_out(eng, idx, 2999));
 	lro_flush_conn(eng, idx, LRO_FLUSH_TIMEOUT, &out);
-	ck_assert_uint_eq(out.n, 1);
-	ck_assert_uint_eq(out.a[0].n_segs, 2);     /* only the contiguous run */
-	ck_assert_uint_eq(lro_held_segments(eng), 1);
+	/* the contiguous run, then what lies past the gap: nothing waits */
+	ck_assert_uint_eq(out.n, 2);
+	ck_assert_uint_eq(out.a[0].n_segs, 2);
+	ck_assert_uint_eq(get32(out.a[1].buf + 14 + 20 + 4), 3001);
+	ck_assert_uint_eq(lro_held_segments(eng), 0);
+	ck_assert_uint_eq(lro_conn_timeout_at(eng, idx), UINT64_MAX);
 	feed(h, 2001, 1000, 200000);               /* fills the gap */
+	const struct lro_action *d = find(LRO_ACT_DELIVER);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->reason, LRO_FLUSH_AHEAD);
+	ck_assert_uint_eq(get32(d->buf + 14 + 20 + 4), 2001);
+	ck_assert_uint_eq(d->n_segs, 1);
+	/* the flow goes on past the range handed over */
+	feed(h, 4001, 1000, 201000);
+	ck_assert_uint_eq(count(LRO_ACT_FREE), 0);
+	ck_assert_uint_eq(lro_held_segments(eng), 1);
+	feed(h, 3001, 1000, 202000);               /* handed over already */
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_DUPLICATE], 1);
 	lro_flush_conn(eng, idx, LRO_FLUSH_TIMEOUT, &out);
 	ck_assert_uint_eq(out.n, 1);
-	ck_assert_uint_eq(out.a[0].n_segs, 2);
-	ck_assert_uint_eq(get32(out.a[0].buf + 14 + 20 + 4), 2001);
+	ck_assert_uint_eq(get32(out.a[0].buf + 14 + 20 + 4), 4001);
+}
+END_TEST
+
+/* The bytes of every DELIVER and PASS of the flow so far, appended at their
+ * sequence offset into stream[]; returns how many were new. */
+static uint8_t stream[1 << 20];
+static uint8_t have[1 << 20];
+static void collect(uint32_t isn)
+{
+	for (unsigned i = 0; i < out.n; i++) {
+		const struct lro_action *a = &out.a[i];
+		uint8_t f[70000];
+		size_t len;
+		if (a->kind == LRO_ACT_DELIVER)
+			len = flatten(a, f);
+		else if (a->kind == LRO_ACT_PASS)
+			memcpy(f, a->buf, len = a->len);
+		else
+			continue;
+		uint32_t ihl = (f[14] & 15u) * 4u, tot = (uint32_t)(f[16] << 8 | f[17]);
+		uint32_t doff = (uint32_t)(f[14 + ihl + 12] >> 4) * 4u;
+		if (f[14 + ihl + 13] & NETPKT_TCP_SYN)
+			continue;
+		ck_assert(checksums_ok(f, len) || ihl != 20);
+		uint32_t off = get32(f + 14 + ihl + 4) - isn - 1;
+		for (uint32_t j = 0; j < tot - ihl - doff; j++) {
+			stream[off + j] = f[14 + ihl + doff + j];
+			have[off + j] = 1;
+		}
+	}
+}
+
+/* Every byte [0, n) arrived with the pattern frame() writes. */
+static void assert_stream_whole(uint32_t isn, uint32_t n)
+{
+	for (uint32_t j = 0; j < n; j++) {
+		ck_assert_msg(have[j], "byte %u never reached the host", j);
+		ck_assert_uint_eq(stream[j], (uint8_t)(isn + 1 + j));
+	}
+}
+
+/* A flow of 300 segments of 100 bytes in which segment `odd_at` is sent by
+ * send_odd; every byte must reach the host. */
+static void odd_flow(void (*send_odd)(struct netpkt_tcp h, uint32_t seq), unsigned odd_at)
+{
+	make_engine(65536, 8);
+	memset(have, 0, sizeof have);
+	struct netpkt_tcp h = flow(1100);
+	syn(h, 0);
+	for (unsigned k = 0; k < 300; k++) {
+		uint32_t seq = 1 + k * 100u;
+		if (k == odd_at)
+			send_odd(h, seq);
+		else
+			feed(h, seq, 100, 1000u * (k + 1));
+		collect(0);
+		for (unsigned i = 0; i < out.n; i++)
+			if (out.a[i].kind == LRO_ACT_FREE)
+				ck_assert_uint_ne(out.a[i].reason, LRO_DROP_HELD_LIMIT);
+	}
+	for (uint32_t i = 0; i < lro_conn_capacity(eng); i++) {
+		lro_drain_conn(eng, i, &out);
+		collect(0);
+	}
+	assert_stream_whole(0, 30000);
+}
+
+static void send_urg(struct netpkt_tcp h, uint32_t seq)
+{
+	h.flags |= 0x20u;
+	feed(h, seq, 100, 500);
+}
+
+static void send_no_ack(struct netpkt_tcp h, uint32_t seq)
+{
+	h.flags = 0;
+	feed(h, seq, 100, 500);
+}
+
+START_TEST(an_odd_segment_in_order_keeps_the_flow_going)
+{
+	odd_flow(send_urg, 5);
+	ck_assert_uint_eq(lro_engine_counters(eng)->pass[LRO_PASS_RST_URG], 1);
+	ck_assert_uint_eq(lro_engine_counters(eng)->conns_released, 0);
+	odd_flow(send_no_ack, 7);
+	ck_assert_uint_eq(lro_engine_counters(eng)->pass[LRO_PASS_NO_ACK], 1);
+}
+END_TEST
+
+START_TEST(an_odd_segment_past_a_gap_lets_the_flow_go_without_loss)
+{
+	make_engine(65536, 8);
+	memset(have, 0, sizeof have);
+	struct netpkt_tcp h = flow(1101);
+	syn(h, 0);
+	for (unsigned k = 0; k < 40; k++) {
+		if (k == 3)
+			continue;                  /* the gap, filled at the end */
+		struct netpkt_tcp x = h;
+		if (k == 10)
+			x.flags |= 0x20u;
+		feed(x, 1 + k * 100u, 100, 1000u * (k + 1));
+		collect(0);
+	}
+	ck_assert_uint_eq(lro_engine_counters(eng)->conns_released, 1);
+	feed(h, 301, 100, 100000);
+	collect(0);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_UNKNOWN_FLOW);
+	assert_stream_whole(0, 4000);
+}
+END_TEST
+
+START_TEST(a_gap_filled_past_the_hold_limit_loses_nothing)
+{
+	make_engine(1u << 20, 8);
+	memset(have, 0, sizeof have);
+	struct netpkt_tcp h = flow(1102);
+	syn(h, 0);
+	for (unsigned k = 0; k < 600; k++) {
+		if (k == 3)
+			continue;
+		feed(h, 1 + k * 100u, 100, 1000u * (k + 1));
+		collect(0);
+		for (unsigned i = 0; i < out.n; i++)
+			ck_assert_int_ne(out.a[i].kind, LRO_ACT_FREE);
+	}
+	ck_assert_uint_ge(lro_engine_counters(eng)->handed_ahead, 1);
+	feed(h, 301, 100, 700000);         /* the gap, at last */
+	collect(0);
+	for (uint32_t i = 0; i < lro_conn_capacity(eng); i++) {
+		lro_drain_conn(eng, i, &out);
+		collect(0);
+	}
+	assert_stream_whole(0, 60000);
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_HELD_LIMIT], 0);
+}
+END_TEST
+
+START_TEST(a_retransmitted_syn_is_a_duplicate)
+{
+	make_engine(65536, 8);
+	struct netpkt_tcp h = flow(1103);
+	syn(h, 0);
+	feed(h, 1, 100, 1000);
+	feed(h, 101, 100, 2000);
+	struct netpkt_tcp s = h;
+	s.flags = NETPKT_TCP_SYN;
+	s.mss = 1460;
+	feed(s, 0, 0, 3000);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_SYN_DUPLICATE);
+	ck_assert_uint_eq(lro_held_segments(eng), 2);   /* nothing flushed, nothing reset */
+	feed(h, 201, 100, 4000);
+	ck_assert_uint_eq(count(LRO_ACT_FREE), 0);
+	ck_assert_uint_eq(lro_held_segments(eng), 3);
+	feed(s, 5000, 0, 5000);            /* a new ISN: a new incarnation */
+	ck_assert_uint_eq(lro_engine_counters(eng)->flush[LRO_FLUSH_SYN], 1);
 }
 END_TEST
 
@@ -552,6 +722,10 @@ Suite *lro_suite(void)
 	tcase_add_test(tc, sequence_numbers_wrap_around);
 	tcase_add_test(tc, timeout_delivers_up_to_the_gap_and_the_rest_when_filled);
 	tcase_add_test(tc, release_drops_only_what_lies_past_a_gap);
+	tcase_add_test(tc, an_odd_segment_in_order_keeps_the_flow_going);
+	tcase_add_test(tc, an_odd_segment_past_a_gap_lets_the_flow_go_without_loss);
+	tcase_add_test(tc, a_gap_filled_past_the_hold_limit_loses_nothing);
+	tcase_add_test(tc, a_retransmitted_syn_is_a_duplicate);
 	tcase_add_test(tc, filter_passes_what_lro_must_not_touch);
 	tcase_add_test(tc, bad_checksums_are_dropped_and_counted);
 	tcase_add_test(tc, pool_exhaustion_falls_back_to_pass_through);

@@ -1,4 +1,6 @@
-/* traces/pcap_tap.c - pcap files written during a simulation (libpcap). */
+/* traces/pcap_tap.c - pcap files written during a simulation (libpcap),
+ * through sim/atomic_file: libpcap writes into its own stream onto the
+ * temporary file, whose errors the commit checks when the tap closes. */
 #include "traces/pcap_tap.h"
 
 #include <errno.h>
@@ -8,26 +10,49 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/atomic_file.h"
+
 struct pcap_tap {
 	pcap_t *dead;
 	pcap_dumper_t *dump;
-	char path[4096], tmp[4200];
+	struct atomic_file *af;
 	uint64_t frames;
 };
+
+pcap_dumper_t *pcap_dump_atomic(pcap_t *dead, struct atomic_file *af)
+{
+	FILE *f = atomic_file_extra_stream(af);
+	if (!f)
+		return NULL;
+	pcap_dumper_t *d = pcap_dump_fopen(dead, f);
+	if (!d)
+		fclose(f);
+	return d;
+}
+
+int pcap_dump_atomic_close(pcap_dumper_t *d, struct atomic_file *af)
+{
+	/* a write that failed, in pcap_dump or here, is the atomic file's
+	 * error: its commit reports it and removes the temporary */
+	pcap_dump_flush(d);
+	pcap_dump_close(d);
+	return atomic_file_commit(af);
+}
 
 struct pcap_tap *pcap_tap_open(const char *path)
 {
 	struct pcap_tap *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	snprintf(t->path, sizeof t->path, "%s", path);
-	snprintf(t->tmp, sizeof t->tmp, "%s.tmp.%d", path, (int)getpid());
 	t->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
 						       PCAP_TSTAMP_PRECISION_NANO);
-	t->dump = t->dead ? pcap_dump_open(t->dead, t->tmp) : NULL;
+	t->af = t->dead ? atomic_file_open(path) : NULL;
+	int e = errno;
+	t->dump = t->af ? pcap_dump_atomic(t->dead, t->af) : NULL;
 	if (!t->dump) {
 		fprintf(stderr, "npusim: cannot create %s: %s\n", path,
-			t->dead ? pcap_geterr(t->dead) : "libpcap");
+			!t->dead ? "libpcap" : t->af ? pcap_geterr(t->dead) : strerror(e));
+		atomic_file_discard(t->af);
 		if (t->dead)
 			pcap_close(t->dead);
 		free(t);
@@ -51,17 +76,12 @@ int pcap_tap_close(struct pcap_tap *t)
 {
 	if (!t)
 		return 0;
-	int rc = 0;
-	if (pcap_dump_flush(t->dump) != 0)
-		rc = -1;
-	pcap_dump_close(t->dump);
+	char path[4096];
+	snprintf(path, sizeof path, "%s", atomic_file_path(t->af));
+	int rc = pcap_dump_atomic_close(t->dump, t->af);
+	if (rc != 0)
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
 	pcap_close(t->dead);
-	if (rc == 0 && rename(t->tmp, t->path) != 0)
-		rc = -1;
-	if (rc != 0) {
-		fprintf(stderr, "npusim: cannot write %s: %s\n", t->path, strerror(errno));
-		unlink(t->tmp);
-	}
 	free(t);
 	return rc;
 }

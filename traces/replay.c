@@ -12,11 +12,34 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "firmware/csum.h"
 #include "firmware/hal.h"
 #include "firmware/lro.h"
+#include "sim/atomic_file.h"
+#include "traces/pcap_tap.h"
+
+/* Why a frame of the capture never reached the engine. */
+enum skip_reason {
+	SKIP_FILTERED,                 /* --filter did not match */
+	SKIP_SNAPLEN,                  /* cut short by the capture's snaplen */
+	SKIP_LINK_HEADER,              /* shorter than its link-layer header */
+	SKIP_TOO_LONG,                 /* longer than any IP packet */
+	SKIP_REASONS
+};
+static const char *const skip_names[SKIP_REASONS] = { "filtered", "cut-by-snaplen",
+	"short-link-header", "too-long" };
+
+/* Per flow (IPv4 TCP 4-tuple, as seen in the capture), in order of first
+ * appearance. */
+struct flow_stats {
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	uint64_t frames_in, payload_in, frames_out, aggregates_out, payload_out;
+};
 
 struct replay {
 	struct lro_engine *eng;
@@ -24,10 +47,18 @@ struct replay {
 	uint8_t *bufs;                 /* HAL_PKT_BUF_BYTES each */
 	uint32_t *free_list;
 	uint32_t n_free, n_bufs;
+	uint8_t *big;                  /* a frame longer than LRO_FRAME_MAX (passed through) */
 	pcap_dumper_t *out;
 	uint8_t *agg;                  /* one flattened aggregate */
-	uint64_t in, out_frames, out_aggregates, acks, dropped, skipped_non_ip;
+	uint8_t *frame;                /* the capture's record as an Ethernet frame */
+	uint64_t in, out_frames, out_aggregates, acks, dropped;
+	uint64_t skipped[SKIP_REASONS];
+	uint64_t vlan_tagged, csum_filled, csum_offloaded, jumbo;
 	uint64_t scan_base_ns;         /* time of the first scan (the first packet's) */
+	uint64_t last_ns;              /* the latest packet's or scan's time */
+	struct flow_stats *flows;      /* n_flows used of cap_flows */
+	uint32_t *flow_slots;          /* open addressing: index + 1, 0 empty */
+	uint32_t n_flows, cap_flows;
 	struct lro_out actions;
 };
 
@@ -40,8 +71,102 @@ static uint8_t *buf_take(struct replay *r)
 
 static void buf_give(struct replay *r, uint8_t *b)
 {
+	if (b == r->big)
+		return;
 	r->free_list[r->n_free++] = (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
 }
+
+/* ---- per-flow table ---- */
+
+/* The IPv4 TCP 4-tuple and payload length of an Ethernet frame; false if
+ * it is not one (or is a fragment past the first). */
+static bool frame_tuple(const uint8_t *f, uint32_t len, struct flow_stats *key,
+			uint32_t *payload)
+{
+	if (len < 14u + 20u || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || f[23] != 6)
+		return false;
+	const uint8_t *ip = f + 14;
+	uint32_t ihl = (ip[0] & 15u) * 4u, total = csum_get16(ip + 2);
+	if ((csum_get16(ip + 6) & 0x1fffu) != 0 || ihl < 20u || 14u + ihl + 20u > len ||
+	    total < ihl + 20u)
+		return false;
+	const uint8_t *tcp = ip + ihl;
+	uint32_t doff = (uint32_t)(tcp[12] >> 4) * 4u;
+	key->saddr = csum_get32(ip + 12);
+	key->daddr = csum_get32(ip + 16);
+	key->sport = csum_get16(tcp);
+	key->dport = csum_get16(tcp + 2);
+	*payload = total > ihl + doff ? total - ihl - doff : 0;
+	return true;
+}
+
+static uint32_t flow_hash(const struct flow_stats *k)
+{
+	uint32_t h = k->saddr * 0x9e3779b1u ^ k->daddr * 0x85ebca6bu;
+	return h ^ ((uint32_t)k->sport << 16 | k->dport) * 0xc2b2ae35u;
+}
+
+/* The flow's entry, added if new; NULL when out of memory. */
+static struct flow_stats *flow_of(struct replay *r, const struct flow_stats *key)
+{
+	if (r->n_flows * 2u >= r->cap_flows) {
+		uint32_t cap = r->cap_flows ? r->cap_flows * 2u : 256u;
+		struct flow_stats *flows = realloc(r->flows, cap * sizeof *flows);
+		uint32_t *slots = calloc(cap, sizeof *slots);
+		if (!flows || !slots) {
+			free(slots);
+			if (flows)
+				r->flows = flows;
+			return NULL;
+		}
+		r->flows = flows;
+		free(r->flow_slots);
+		r->flow_slots = slots;
+		r->cap_flows = cap;
+		for (uint32_t i = 0; i < r->n_flows; i++) {
+			uint32_t j = flow_hash(&flows[i]) & (cap - 1u);
+			while (slots[j])
+				j = (j + 1u) & (cap - 1u);
+			slots[j] = i + 1u;
+		}
+	}
+	uint32_t j = flow_hash(key) & (r->cap_flows - 1u);
+	for (; r->flow_slots[j]; j = (j + 1u) & (r->cap_flows - 1u)) {
+		struct flow_stats *f = &r->flows[r->flow_slots[j] - 1u];
+		if (f->saddr == key->saddr && f->daddr == key->daddr && f->sport == key->sport &&
+		    f->dport == key->dport)
+			return f;
+	}
+	struct flow_stats *f = &r->flows[r->n_flows];
+	memset(f, 0, sizeof *f);
+	f->saddr = key->saddr;
+	f->daddr = key->daddr;
+	f->sport = key->sport;
+	f->dport = key->dport;
+	r->flow_slots[j] = ++r->n_flows;
+	return f;
+}
+
+static void count_flow(struct replay *r, const uint8_t *f, uint32_t len, bool out, bool agg)
+{
+	struct flow_stats key;
+	uint32_t payload;
+	if (!frame_tuple(f, len, &key, &payload))
+		return;
+	struct flow_stats *fl = flow_of(r, &key);
+	if (!fl)
+		return;
+	if (!out) {
+		fl->frames_in++;
+		fl->payload_in += payload;
+		return;
+	}
+	fl->frames_out++;
+	fl->aggregates_out += agg;
+	fl->payload_out += payload;
+}
+
+/* ---- output ---- */
 
 static void write_frame(struct replay *r, const uint8_t *data, uint32_t len, uint64_t now_ns)
 {
@@ -50,6 +175,22 @@ static void write_frame(struct replay *r, const uint8_t *data, uint32_t len, uin
 	h.ts.tv_usec = (suseconds_t)(now_ns % 1000000000u / 1000u);
 	h.caplen = h.len = len;
 	pcap_dump((u_char *)r->out, &h, data);
+}
+
+/* The TCP checksum a sender with checksum offload leaves in the frame it
+ * hands its NIC: 0, or the pseudo header's sum alone (Linux's
+ * CHECKSUM_PARTIAL), which a capture on the sender records. */
+static bool offloaded_csum(const uint8_t *f, uint32_t len)
+{
+	struct flow_stats key;
+	uint32_t payload;
+	if (!frame_tuple(f, len, &key, &payload))
+		return false;
+	const uint8_t *ip = f + 14;
+	const uint8_t *tcp = ip + (ip[0] & 15u) * 4u;
+	uint16_t field = csum_get16(tcp + 16);
+	uint32_t tcp_len = csum_get16(ip + 2) - (ip[0] & 15u) * 4u;
+	return field == 0 || field == csum_fold(csum_tcp_pseudo(ip + 12, ip + 16, tcp_len));
 }
 
 /* Carry out the engine's actions, as the firmware's rx thread would, but
@@ -61,6 +202,7 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 		switch (a->kind) {
 		case LRO_ACT_PASS:
 			write_frame(r, a->buf, a->len, now_ns);
+			count_flow(r, a->buf, a->len, true, false);
 			r->out_frames++;
 			buf_give(r, a->buf);
 			break;
@@ -77,6 +219,7 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 				buf_give(r, s->frame);
 			}
 			write_frame(r, r->agg, at, now_ns);
+			count_flow(r, r->agg, at, true, true);
 			r->out_frames++;
 			r->out_aggregates++;
 			break;
@@ -85,6 +228,8 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 			r->acks++;
 			break;
 		case LRO_ACT_FREE:
+			if (a->reason == LRO_DROP_BAD_TCP_CSUM && offloaded_csum(a->buf, HAL_PKT_BUF_BYTES))
+				r->csum_offloaded++;
 			r->dropped++;
 			buf_give(r, a->buf);
 			break;
@@ -95,6 +240,7 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 /* One scan of the timeout thread at now_ns: every timed-out flow is flushed. */
 static void flush_timed_out(struct replay *r, uint64_t now_ns)
 {
+	r->last_ns = now_ns;
 	for (uint32_t i = 0; i < lro_conn_capacity(r->eng); i++) {
 		if (!lro_conn_timed_out(r->eng, i, now_ns))
 			continue;
@@ -135,32 +281,209 @@ static void run_timeout_scans(struct replay *r, uint64_t until_ns)
 	}
 }
 
-static int usage(const char *msg)
+/* ---- input: any supported link type to an untagged Ethernet frame ---- */
+
+#define ETH_P_IPV4 0x0800u
+#define ETH_P_IPV6 0x86ddu
+/* the largest frame taken: an IP packet of 64 KB behind two VLAN tags */
+#define REPLAY_FRAME_MAX (65535u + 14u + 8u)
+
+static bool link_supported(int dlt)
 {
-	fprintf(stderr, "npusim replay: %s\nusage: npusim replay IN.pcap -o OUT.pcap [--filter BPF] "
-			"[--mode lro|nic] [--threshold BYTES] [--no-active-ack]\n", msg);
-	return 2;
+	return dlt == DLT_EN10MB || dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2 ||
+	       dlt == DLT_RAW || dlt == DLT_IPV4;
 }
+
+/* Writes the record as an Ethernet frame into r->frame; returns its length,
+ * 0 if the record is too short for its link-layer header. Linux cooked
+ * headers (SLL: protocol at 14, SLL2: at 0) and raw IP get an Ethernet
+ * header with the sender's address where the capture has one. */
+static uint32_t to_ethernet(struct replay *r, int dlt, const uint8_t *d, uint32_t len)
+{
+	uint8_t *f = r->frame;
+	uint32_t hdr = 0, proto = 0;
+	memset(f, 0, 12);
+	switch (dlt) {
+	case DLT_EN10MB:
+		hdr = 0;
+		break;
+	case DLT_LINUX_SLL:
+		if (len < 16u)
+			return 0;
+		hdr = 16;
+		proto = csum_get16(d + 14);
+		if (csum_get16(d + 4) == 6u)
+			memcpy(f + 6, d + 6, 6);
+		break;
+	case DLT_LINUX_SLL2:
+		if (len < 20u)
+			return 0;
+		hdr = 20;
+		proto = csum_get16(d);
+		if (d[11] == 6u)
+			memcpy(f + 6, d + 12, 6);
+		break;
+	default:                       /* raw IP */
+		if (len < 1u)
+			return 0;
+		proto = (d[0] >> 4) == 6 ? ETH_P_IPV6 : ETH_P_IPV4;
+		break;
+	}
+	if (dlt == DLT_EN10MB) {
+		memcpy(f, d, len);
+		return len;
+	}
+	csum_put16(f + 12, (uint16_t)proto);
+	memcpy(f + 14, d + hdr, len - hdr);
+	return 14u + len - hdr;
+}
+
+/* 802.1Q and QinQ tags come off, as a NIC's VLAN stripping takes them into
+ * the receive descriptor: the engine and the host see the inner frame. */
+static uint32_t strip_vlan(struct replay *r, uint32_t len)
+{
+	uint8_t *f = r->frame;
+	bool tagged = false;
+	while (len >= 18u) {
+		uint32_t type = csum_get16(f + 12);
+		if (type != 0x8100u && type != 0x88a8u && type != 0x9100u)
+			break;
+		memmove(f + 12, f + 16, len - 16u);
+		len -= 4u;
+		tagged = true;
+	}
+	r->vlan_tagged += tagged;
+	return len;
+}
+
+/* Fill in the IP and TCP checksums (--no-verify-csum): what the sender's NIC
+ * would have put on the wire. */
+static void fill_checksums(struct replay *r, uint8_t *f, uint32_t len)
+{
+	struct flow_stats key;
+	uint32_t payload;
+	if (!frame_tuple(f, len, &key, &payload) || (csum_get16(f + 14 + 6) & 0x2000u))
+		return;                    /* not TCP, or a fragment: left alone */
+	uint8_t *ip = f + 14;
+	uint32_t ihl = (ip[0] & 15u) * 4u, total = csum_get16(ip + 2);
+	if (14u + total > len)
+		return;
+	csum_put16(ip + 10, 0);
+	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, ihl, 0)));
+	uint8_t *tcp = ip + ihl;
+	csum_put16(tcp + 16, 0);
+	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, total - ihl);
+	csum_put16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, total - ihl, sum)));
+	r->csum_filled++;
+}
+
+/* ---- summary ---- */
+
+static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
+	"timeout", "passthrough", "held-limit", "syn", "ahead", "release", "end-of-capture" };
+static const char *const pass_names[LRO_PASS_REASONS] = { "nic-mode", "not-ipv4", "not-tcp",
+	"ip-options", "fragment", "pure-ack", "rst-urg", "tcp-options", "syn", "fin",
+	"unknown-flow", "pool-exhausted", "no-ack", "jumbo", "syn-duplicate", "held-limit" };
+static const char *const drop_names[LRO_DROP_REASONS] = { "truncated", "bad-ip-csum",
+	"bad-tcp-csum", "duplicate", "held-limit", "pool-low" };
+
+static void print_counts(FILE *f, const char *title, const char *const *names,
+			 const uint64_t *v, int n)
+{
+	fprintf(f, "%s:", title);
+	for (int i = 0; i < n; i++)
+		fprintf(f, " %s=%" PRIu64, names[i], v[i]);
+	fprintf(f, "\n");
+}
+
+static void flow_name(const struct flow_stats *fl, char *buf, size_t n)
+{
+	snprintf(buf, n, "%u.%u.%u.%u:%u>%u.%u.%u.%u:%u", fl->saddr >> 24, fl->saddr >> 16 & 255u,
+		 fl->saddr >> 8 & 255u, fl->saddr & 255u, fl->sport, fl->daddr >> 24,
+		 fl->daddr >> 16 & 255u, fl->daddr >> 8 & 255u, fl->daddr & 255u, fl->dport);
+}
+
+#define SUMMARY_FLOWS 20u              /* flows listed in the text summary */
 
 static void print_summary(const struct replay *r, FILE *f)
 {
 	const struct lro_counters *c = lro_engine_counters(r->eng);
-	static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
-		"timeout", "passthrough", "held-limit", "syn" };
-	static const char *const drop_names[LRO_DROP_REASONS] = { "truncated", "bad-ip-csum",
-		"bad-tcp-csum", "duplicate", "held-limit", "pool-low" };
-	fprintf(f, "packets in: %" PRIu64 "\npackets out: %" PRIu64 " (%" PRIu64 " aggregates)\n",
-		r->in, r->out_frames, r->out_aggregates);
+	uint64_t skipped = 0;
+	for (int i = 0; i < SKIP_REASONS; i++)
+		skipped += r->skipped[i];
+	fprintf(f, "packets in: %" PRIu64 " (%" PRIu64 " more not processed)\n", r->in, skipped);
+	print_counts(f, "not processed", skip_names, r->skipped, SKIP_REASONS);
+	fprintf(f, "input: %" PRIu64 " VLAN-tagged (tags removed), %" PRIu64 " jumbo, %" PRIu64
+		   " checksums filled in\n", r->vlan_tagged, r->jumbo, r->csum_filled);
+	fprintf(f, "packets out: %" PRIu64 " (%" PRIu64 " aggregates)\n", r->out_frames,
+		r->out_aggregates);
 	fprintf(f, "aggregation ratio: %.2f segments per aggregate, %.2f packets in per packet out\n",
 		c->deliveries ? (double)c->delivered_segments / (double)c->deliveries : 0.0,
 		r->out_frames ? (double)r->in / (double)r->out_frames : 0.0);
-	fprintf(f, "flushes:");
-	for (int i = 0; i < LRO_FLUSH_REASONS; i++)
-		fprintf(f, " %s=%" PRIu64, flush_names[i], c->flush[i]);
-	fprintf(f, "\ndrops:");
-	for (int i = 0; i < LRO_DROP_REASONS; i++)
-		fprintf(f, " %s=%" PRIu64, drop_names[i], c->drop[i]);
-	fprintf(f, "\nactive ACKs built: %" PRIu64 "\n", r->acks);
+	print_counts(f, "flushes", flush_names, c->flush, LRO_FLUSH_REASONS);
+	print_counts(f, "pass-through", pass_names, c->pass, LRO_PASS_REASONS);
+	print_counts(f, "drops", drop_names, c->drop, LRO_DROP_REASONS);
+	fprintf(f, "flows let go: %" PRIu64 ", ranges handed over past a gap: %" PRIu64 "\n",
+		c->conns_released, c->handed_ahead);
+	fprintf(f, "active ACKs built: %" PRIu64 "\n", r->acks);
+	fprintf(f, "flows: %u\n  %-43s %9s %12s %9s %10s %12s\n", r->n_flows, "flow", "frames-in",
+		"payload-in", "frames-out", "aggregates", "payload-out");
+	for (uint32_t i = 0; i < r->n_flows && i < SUMMARY_FLOWS; i++) {
+		const struct flow_stats *fl = &r->flows[i];
+		char name[64];
+		flow_name(fl, name, sizeof name);
+		fprintf(f, "  %-43s %9" PRIu64 " %12" PRIu64 " %9" PRIu64 " %10" PRIu64 " %12" PRIu64
+			   "\n", name, fl->frames_in, fl->payload_in, fl->frames_out,
+			fl->aggregates_out, fl->payload_out);
+	}
+	if (r->n_flows > SUMMARY_FLOWS)
+		fprintf(f, "  (%u more flows: --json lists every one)\n", r->n_flows - SUMMARY_FLOWS);
+}
+
+static void json_counts(FILE *f, const char *key, const char *const *names, const uint64_t *v,
+			int n)
+{
+	fprintf(f, "  \"%s\": {", key);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", names[i], v[i]);
+	fprintf(f, "},\n");
+}
+
+static void print_json(const struct replay *r, FILE *f, int status)
+{
+	const struct lro_counters *c = lro_engine_counters(r->eng);
+	fprintf(f, "{\n  \"status\": %d,\n  \"packets_in\": %" PRIu64 ",\n", status, r->in);
+	json_counts(f, "not_processed", skip_names, r->skipped, SKIP_REASONS);
+	fprintf(f, "  \"vlan_tagged\": %" PRIu64 ",\n  \"jumbo\": %" PRIu64
+		   ",\n  \"checksums_filled\": %" PRIu64 ",\n  \"checksum_offload_suspected\": %"
+		   PRIu64 ",\n", r->vlan_tagged, r->jumbo, r->csum_filled, r->csum_offloaded);
+	fprintf(f, "  \"packets_out\": %" PRIu64 ",\n  \"aggregates\": %" PRIu64
+		   ",\n  \"segments_per_aggregate\": %.4f,\n", r->out_frames, r->out_aggregates,
+		c->deliveries ? (double)c->delivered_segments / (double)c->deliveries : 0.0);
+	json_counts(f, "flushes", flush_names, c->flush, LRO_FLUSH_REASONS);
+	json_counts(f, "pass_through", pass_names, c->pass, LRO_PASS_REASONS);
+	json_counts(f, "drops", drop_names, c->drop, LRO_DROP_REASONS);
+	fprintf(f, "  \"flows_let_go\": %" PRIu64 ",\n  \"ranges_handed_over\": %" PRIu64
+		   ",\n  \"active_acks\": %" PRIu64 ",\n  \"flows\": [", c->conns_released,
+		c->handed_ahead, r->acks);
+	for (uint32_t i = 0; i < r->n_flows; i++) {
+		const struct flow_stats *fl = &r->flows[i];
+		char name[64];
+		flow_name(fl, name, sizeof name);
+		fprintf(f, "%s\n    {\"flow\": \"%s\", \"frames_in\": %" PRIu64 ", \"payload_in\": %"
+			   PRIu64 ", \"frames_out\": %" PRIu64 ", \"aggregates\": %" PRIu64
+			   ", \"payload_out\": %" PRIu64 "}", i ? "," : "", name, fl->frames_in,
+			fl->payload_in, fl->frames_out, fl->aggregates_out, fl->payload_out);
+	}
+	fprintf(f, "\n  ]\n}\n");
+}
+
+static int usage(const char *msg)
+{
+	fprintf(stderr, "npusim replay: %s\nusage: npusim replay IN.pcap -o OUT.pcap [--filter BPF] "
+			"[--mode lro|nic] [--threshold BYTES] [--no-active-ack] "
+			"[--no-verify-csum] [--json]\n", msg);
+	return 2;
 }
 
 void replay_config_default(struct lro_config *cfg)
@@ -170,26 +493,91 @@ void replay_config_default(struct lro_config *cfg)
 	cfg->table_buckets = 1024;
 }
 
-int replay_capture(pcap_t *p, const char *name, const char *filter,
+void replay_options_default(struct replay_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->filter = "tcp";
+	o->verify_csum = true;
+}
+
+/* One record of the capture, through the engine. Returns false when replay
+ * must stop (status set). */
+static bool replay_record(struct replay *r, const struct replay_options *opt, int dlt,
+			  const struct bpf_program *prog, const struct pcap_pkthdr *h,
+			  const u_char *data, uint64_t number, const char *name, int *status)
+{
+	uint64_t now_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * 1000u;
+	if (h->caplen < h->len) {
+		if (r->skipped[SKIP_SNAPLEN]++ == 0)
+			fprintf(stderr, "npusim replay: %s: packet %" PRIu64 " was cut by the capture's "
+					"snaplen (%u of %u bytes): not processed (capture with a larger "
+					"snaplen)\n", name, number, h->caplen, h->len);
+		return true;
+	}
+	if (h->caplen > REPLAY_FRAME_MAX) {
+		r->skipped[SKIP_TOO_LONG]++;
+		return true;
+	}
+	uint32_t len = to_ethernet(r, dlt, data, h->caplen);
+	if (len == 0) {
+		r->skipped[SKIP_LINK_HEADER]++;
+		return true;
+	}
+	len = strip_vlan(r, len);
+	struct pcap_pkthdr eh = *h;
+	eh.caplen = eh.len = len;
+	if (!pcap_offline_filter(prog, &eh, r->frame)) {
+		r->skipped[SKIP_FILTERED]++;
+		return true;
+	}
+	if (r->in == 0)
+		r->scan_base_ns = now_ns;
+	run_timeout_scans(r, now_ns);
+	r->last_ns = now_ns;
+	uint8_t *b;
+	if (len > LRO_FRAME_MAX) {
+		b = r->big;                /* passed through, never held */
+		r->jumbo++;
+	} else if (!(b = buf_take(r))) {
+		fprintf(stderr, "npusim replay: more than %u segments held at packet %" PRIu64 "\n",
+			r->n_bufs, number);
+		*status = 1;
+		return false;
+	}
+	memcpy(b, r->frame, len);
+	if (!opt->verify_csum)
+		fill_checksums(r, b, len);
+	count_flow(r, b, len, false, false);
+	r->in++;
+	lro_input(r->eng, b, len, now_ns, &r->actions);
+	run_actions(r, now_ns);
+	return true;
+}
+
+int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt,
 		   const struct lro_config *cfg, uint32_t n_bufs, pcap_dumper_t *out,
 		   FILE *summary)
 {
-	if (pcap_datalink(p) != DLT_EN10MB) {
-		fprintf(stderr, "npusim replay: %s: link type %s, not Ethernet\n", name,
-			pcap_datalink_val_to_name(pcap_datalink(p)));
+	int dlt = pcap_datalink(p);
+	if (!link_supported(dlt)) {
+		fprintf(stderr, "npusim replay: %s: link type %s: replay takes Ethernet, Linux cooked "
+				"(SLL, SLL2) and raw IP captures\n", name,
+			pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "unknown");
 		return 2;
 	}
+	/* the filter sees what the engine sees: the untagged Ethernet frame */
 	struct bpf_program prog;
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		fprintf(stderr, "npusim replay: --filter '%s': %s\n", filter, pcap_geterr(p));
+	pcap_t *eth = pcap_open_dead(DLT_EN10MB, REPLAY_FRAME_MAX);
+	if (!eth) {
+		fprintf(stderr, "npusim replay: out of memory\n");
+		return 1;
+	}
+	if (pcap_compile(eth, &prog, opt->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		fprintf(stderr, "npusim replay: --filter '%s': %s\n", opt->filter, pcap_geterr(eth));
+		pcap_close(eth);
 		return 2;
 	}
-	int set = pcap_setfilter(p, &prog);
-	pcap_freecode(&prog);
-	if (set != 0) {
-		fprintf(stderr, "npusim replay: --filter '%s': %s\n", filter, pcap_geterr(p));
-		return 2;
-	}
+	pcap_close(eth);
 
 	struct replay r;
 	memset(&r, 0, sizeof r);
@@ -198,9 +586,11 @@ int replay_capture(pcap_t *p, const char *name, const char *filter,
 	r.bufs = aligned_alloc(64, (size_t)r.n_bufs * HAL_PKT_BUF_BYTES);
 	r.free_list = malloc(r.n_bufs * sizeof *r.free_list);
 	r.agg = malloc(1u << 17);
+	r.big = malloc(REPLAY_FRAME_MAX);
+	r.frame = malloc(REPLAY_FRAME_MAX + 14u);
 	r.out = out;
 	int status = 0;
-	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg) {
+	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg || !r.big || !r.frame) {
 		fprintf(stderr, "npusim replay: out of memory\n");
 		status = 1;
 		goto done;
@@ -212,88 +602,110 @@ int replay_capture(pcap_t *p, const char *name, const char *filter,
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
-	uint64_t number = 0, now_ns = 0;
+	uint64_t number = 0;
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
 		number++;
-		now_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * 1000u;
-		if (h->caplen < h->len) {
-			fprintf(stderr, "npusim replay: %s: packet %" PRIu64 " was truncated by the "
-					"capture (%u of %u bytes): capture with a larger snaplen\n",
-				name, number, h->caplen, h->len);
-			status = 2;
+		if (!replay_record(&r, opt, dlt, &prog, h, data, number, name, &status))
 			break;
-		}
-		if (h->caplen > LRO_FRAME_MAX) {
-			fprintf(stderr, "npusim replay: %s: packet %" PRIu64 " is %u bytes, larger "
-					"than an Ethernet frame (captured with segmentation offload?)\n",
-				name, number, h->caplen);
-			status = 2;
-			break;
-		}
-		if (r.in == 0)
-			r.scan_base_ns = now_ns;
-		run_timeout_scans(&r, now_ns);
-		uint8_t *b = buf_take(&r);
-		if (!b) {
-			fprintf(stderr, "npusim replay: more than %u segments held at packet %" PRIu64 "\n",
-				r.n_bufs, number);
-			status = 1;
-			break;
-		}
-		memcpy(b, data, h->caplen);
-		r.in++;
-		lro_input(r.eng, b, h->caplen, now_ns, &r.actions);
-		run_actions(&r, now_ns);
 	}
-	if (status == 0 && rc == -1) {
-		fprintf(stderr, "npusim replay: %s: packet %" PRIu64 ": %s\n", name, number + 1,
-			pcap_geterr(p));
-		status = 2;
+	bool cut = status == 0 && rc == -1;
+	if (cut) {
+		/* a capture cut short (a full disk, a killed tcpdump): what came
+		 * before is good; replay it, and say the rest is missing */
+		fprintf(stderr, "npusim replay: %s: packet %" PRIu64 ": %s: the capture ends there; "
+				"the %" PRIu64 " packets before it were replayed\n", name, number + 1,
+			pcap_geterr(p), number);
 	}
 	if (status == 0)
 		run_timeout_scans(&r, UINT64_MAX - 1u);
 	for (uint32_t i = 0; status == 0 && i < lro_conn_capacity(r.eng); i++) {
 		lro_drain_conn(r.eng, i, &r.actions);
-		run_actions(&r, now_ns);
+		run_actions(&r, r.last_ns);    /* after every packet and timeout */
 	}
-	if (status == 0 && summary)
-		print_summary(&r, summary);
+	if (status == 0 && r.csum_offloaded > 0)
+		fprintf(stderr, "npusim replay: %s: %" PRIu64 " frames carry the TCP checksum a sender "
+				"with checksum offload leaves (0 or the pseudo header's sum) and were "
+				"dropped: a capture taken on the sender? --no-verify-csum fills the "
+				"checksums in\n", name, r.csum_offloaded);
+	if (status == 0 && (cut || r.csum_offloaded > 0 || r.skipped[SKIP_SNAPLEN] > 0))
+		status = REPLAY_INCOMPLETE;
+	if ((status == 0 || status == REPLAY_INCOMPLETE) && summary) {
+		if (opt->json)
+			print_json(&r, summary, status);
+		else
+			print_summary(&r, summary);
+	}
 done:
+	pcap_freecode(&prog);
 	free(r.eng_mem);
 	free(r.bufs);
 	free(r.free_list);
 	free(r.agg);
+	free(r.big);
+	free(r.frame);
+	free(r.flows);
+	free(r.flow_slots);
 	return status;
 }
 
 int replay_main(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL, *filter = "tcp";
+	const char *in = NULL, *out = NULL;
+	struct replay_options opt;
+	replay_options_default(&opt);
 	struct lro_config cfg;
 	replay_config_default(&cfg);
-	for (int i = 0; i < argc; i++) {
-		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(argv[i], "-o") && next)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--filter") && next)
-			filter = argv[++i];
-		else if (!strcmp(argv[i], "--mode") && next) {
-			const char *m = argv[++i];
-			if (strcmp(m, "lro") && strcmp(m, "nic"))
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "threshold", required_argument, NULL, 't' },
+		{ "no-active-ack", no_argument, NULL, 'n' },
+		{ "no-verify-csum", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			opt.filter = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "lro") && strcmp(optarg, "nic"))
 				return usage("--mode is lro or nic");
-			cfg.mode = strcmp(m, "nic") ? LRO_MODE_LRO : LRO_MODE_NIC;
-		} else if (!strcmp(argv[i], "--threshold") && next) {
+			cfg.mode = strcmp(optarg, "nic") ? LRO_MODE_LRO : LRO_MODE_NIC;
+			break;
+		case 't': {
 			char *end;
-			unsigned long t = strtoul(argv[++i], &end, 10);
+			unsigned long t = strtoul(optarg, &end, 10);
 			if (*end || t < 1 || t > 1048576)
 				return usage("--threshold is a byte count 1..1048576");
 			cfg.threshold_bytes = (uint32_t)t;
-		} else if (!strcmp(argv[i], "--no-active-ack"))
+			break;
+		}
+		case 'n':
 			cfg.active_ack = false;
-		else if (argv[i][0] != '-' && !in)
-			in = argv[i];
-		else
+			break;
+		case 'c':
+			opt.verify_csum = false;
+			break;
+		case 'j':
+			opt.json = true;
+			break;
+		default:
+			return usage("unknown option or missing value");
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (in)
 			return usage("unexpected argument");
+		in = argv[i];
 	}
 	if (!in || !out)
 		return usage("needs an input capture and -o OUT.pcap");
@@ -304,26 +716,36 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
 		return 2;
 	}
-	/* written under a temporary name, renamed when complete */
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
+	/* written under a temporary name, renamed when every write succeeded;
+	 * removed on an error or a signal */
+	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
-	pcap_dumper_t *dump = pcap_dump_open(dead, tmp);
+	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
+	int e = errno;
+	pcap_dumper_t *dump = af ? pcap_dump_atomic(dead, af) : NULL;
 	if (!dump) {
-		fprintf(stderr, "npusim replay: %s: %s\n", out, pcap_geterr(dead));
-		pcap_close(dead);
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out,
+			af ? pcap_geterr(dead) : strerror(e));
+		atomic_file_discard(af);
+		if (dead)
+			pcap_close(dead);
 		pcap_close(p);
 		return 1;
 	}
-	int status = replay_capture(p, in, filter, &cfg, 1u << 16, dump, stdout);
-	pcap_dump_close(dump);
-	pcap_close(dead);
+	int status = replay_capture(p, in, &opt, &cfg, 1u << 16, dump, stdout);
 	pcap_close(p);
-	if (status == 0 && rename(tmp, out) != 0) {
-		fprintf(stderr, "npusim replay: %s: %s\n", out, strerror(errno));
+	/* an incomplete input still gives the output of what it had */
+	if (status != 0 && status != REPLAY_INCOMPLETE) {
+		pcap_dump_close(dump);
+		atomic_file_discard(af);
+	} else if (pcap_dump_atomic_close(dump, af) != 0) {
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out, strerror(errno));
 		status = 1;
 	}
-	if (status != 0)
-		unlink(tmp);
+	pcap_close(dead);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "npusim replay: cannot write the summary: %s\n", strerror(errno));
+		status = status ? status : 1;
+	}
 	return status;
 }

@@ -4,6 +4,7 @@
 #define TRACES_REPLAY_H
 
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "firmware/lro.h"
@@ -14,19 +15,33 @@
 #define REPLAY_SCAN_PERIOD_NS 20000u
 
 /* npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]
- *                [--threshold BYTES] [--no-active-ack]
- * Returns the exit status (0 ok, 1 output error, 2 bad input). */
+ *                [--threshold BYTES] [--no-active-ack] [--no-verify-csum] [--json]
+ * argv[0] is the command's name; options as getopt_long takes them.
+ * Returns the exit status: 0 ok; 1 the output is written but the input was
+ * not all replayed (REPLAY_INCOMPLETE: a capture cut short, frames cut by
+ * the snaplen, checksums a sender's offload left; said on stderr), or the
+ * output could not be written; 2 bad input (no output). */
 int replay_main(int argc, char **argv);
+
+#define REPLAY_INCOMPLETE 1
+
+struct replay_options {
+	const char *filter;            /* BPF, applied to the untagged Ethernet frame */
+	bool verify_csum;              /* false: fill checksums in (--no-verify-csum) */
+	bool json;                     /* the summary as JSON */
+};
+void replay_options_default(struct replay_options *o);
 
 /* The engine configuration replay starts from (lro_config_default with
  * room for many flows). */
 void replay_config_default(struct lro_config *cfg);
 
-/* The engine over the open capture `in` (`name` for messages), frames
- * matching the BPF `filter`, at most n_bufs segments held at once; what
- * the host receives goes to `out`, the summary to `summary` (NULL: none),
- * errors to stderr. Returns the exit status as replay_main. */
-int replay_capture(pcap_t *in, const char *name, const char *filter,
+/* The engine over the open capture `in` (`name` for messages; Ethernet,
+ * Linux cooked SLL/SLL2 or raw IP), at most n_bufs segments held at once;
+ * what the host receives goes to `out` (Ethernet), the summary to `summary`
+ * (NULL: none), errors and warnings to stderr. Returns the exit status as
+ * replay_main (REPLAY_INCOMPLETE: `out` holds what the input had). */
+int replay_capture(pcap_t *in, const char *name, const struct replay_options *opt,
 		   const struct lro_config *cfg, uint32_t n_bufs, pcap_dumper_t *out,
 		   FILE *summary);
 

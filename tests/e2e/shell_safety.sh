@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/e2e/shell_safety.sh - names from scenario files and the command line
 # never reach a shell: gnuplot gets an argument vector and its variables as
-# quoted strings; [run] name is one folder; a failing gnuplot is an error.
+# quoted strings; [run] name is one folder; only regular files are read as
+# scenarios; a failing gnuplot is an error.
 # Needs $NPUSIM.
 set -eu
 t=$(mktemp -d)
@@ -55,6 +56,16 @@ set +e
 rc=$?
 set -e
 [ $rc -eq 2 ] || fail "--set run.name=../x: exit $rc"
+
+# a folder or a device as the scenario: exit 2, nothing written
+for bad in "$t" /dev/zero; do
+	set +e
+	(cd "$t" && "$NPUSIM" run "$bad" -o "$t/never" --quiet 2> "$t/err")
+	rc=$?
+	set -e
+	[ $rc -eq 2 ] && grep -q 'not a scenario file' "$t/err" || fail "scenario $bad: exit $rc"
+	[ ! -e "$t/never" ] || fail "scenario $bad: output written"
+done
 
 # a gnuplot failure is an error, and leaves no image behind
 if command -v gnuplot > /dev/null; then

@@ -59,7 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	replay_config_default(&cfg);
 	cfg.max_conns = FUZZ_CONNS;
 	cfg.table_buckets = FUZZ_CONNS;
-	int status = replay_capture(p, "fuzz", "tcp", &cfg, FUZZ_PKT_BUFS, out, summary);
+	struct replay_options opt;
+	replay_options_default(&opt);
+	int status = replay_capture(p, "fuzz", &opt, &cfg, FUZZ_PKT_BUFS, out, summary);
 	pcap_close(p);                 /* closes f */
 	if (status < 0 || status > 2)
 		abort();

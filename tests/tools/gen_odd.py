@@ -160,5 +160,42 @@ def main():
     caps['ooo-idle'] = c
     for name, c in caps.items():
         c.write(os.path.join(d, name + '.pcap'))
+    # inputs: link types, VLAN tags, jumbo frames, offloaded checksums, a cut capture
+    def plain(seed, n=40, mss=1448):
+        c = Capture(seed)
+        c.flow(sp, n, 0, mss=mss)
+        return c
+    plain(10).write(os.path.join(d, 'vlan.pcap'), convert=lambda b: vlan(b, 1))
+    plain(11).write(os.path.join(d, 'qinq.pcap'), convert=lambda b: vlan(b, 2))
+    plain(12).write(os.path.join(d, 'sll.pcap'), linktype=113, convert=sll)
+    plain(13).write(os.path.join(d, 'sll2.pcap'), linktype=276, convert=sll2)
+    plain(14).write(os.path.join(d, 'raw.pcap'), linktype=101, convert=lambda b: b[14:])
+    plain(15, mss=8948).write(os.path.join(d, 'jumbo.pcap'))
+    c = Capture(16)
+    c.flow(sp, 40, 0, lambda k, seq, p, t: [(t, frame(sp, seq, 0x10, p, (t, 9), csum_mode='zero'))])
+    c.write(os.path.join(d, 'csum-zero.pcap'))
+    c = Capture(17)
+    c.flow(sp, 40, 0, lambda k, seq, p, t: [(t, frame(sp, seq, 0x10, p, (t, 9), csum_mode='partial'))])
+    c.write(os.path.join(d, 'csum-partial.pcap'))
+    # cut 100 bytes into the last record: the FIN and the end of the last
+    # data segment are missing; the truth is the bytes before the cut
+    c = Capture(18)
+    c.flow(sp, 40, 0)
+    c.frames.pop()                 # the FIN
+    last = c.frames[-1]
+    size, digest = c.truth['10.0.0.1:%d' % sp]
+    c.frames.append((last[0] + 10, last[1]))   # the last segment again, to be cut
+    c.write(os.path.join(d, 'cut.pcap'), cut_last=100)
+
+def vlan(b, n):
+    tags = b''.join(struct.pack('!HH', 0x88a8 if i < n - 1 else 0x8100, 100 + i) for i in range(n))
+    return b[:12] + tags + b[12:]
+
+def sll(b):
+    # packet type 0 (to us), ARPHRD_ETHER, address length 6, the source MAC
+    return struct.pack('!HHH', 0, 1, 6) + b[6:12] + b'\0\0' + b[12:14] + b[14:]
+
+def sll2(b):
+    return b[12:14] + b'\0\0' + struct.pack('!IHBB', 2, 1, 0, 6) + b[6:12] + b'\0\0' + b[14:]
 
 main()
