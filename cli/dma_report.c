@@ -399,6 +399,84 @@ static void write_longest_setups(FILE *f, sim_time end_ps, const struct dma_repo
 	}
 }
 
+/* The requests that overtook request i (enqueued after it, served before
+ * it, or before the end if it never was), counted per station: who buried
+ * it. order[] lists the requests by start time. */
+static void write_overtakers(const struct dma_report *r, FILE *f, size_t i, sim_time end_ps)
+{
+	const struct dma_report_req *q = &r->req[i];
+	uint32_t top = 0;
+	for (size_t k = 0; k < r->n; k++)
+		if (r->req[k].requester + 1 > top)
+			top = r->req[k].requester + 1;
+	uint64_t *by = calloc((size_t)top + 1, sizeof *by);
+	if (!by)
+		return;
+	sim_time until = q->start_ps == DMA_REPORT_NOT_SERVED ? end_ps : q->start_ps;
+	for (size_t k = 0; k < r->n; k++) {
+		const struct dma_report_req *o = &r->req[k];
+		if (o->enqueue_ps > q->enqueue_ps && o->start_ps != DMA_REPORT_NOT_SERVED &&
+		    o->start_ps < until)
+			by[o->requester]++;
+	}
+	fprintf(f, "    overtaken by, per station:");
+	int any = 0;
+	for (int shown = 0; shown < 6; shown++) {
+		uint32_t best = 0;
+		for (uint32_t st = 1; st < top; st++)
+			if (by[st] > by[best])
+				best = st;
+		if (by[best] == 0)
+			break;
+		fprintf(f, " %" PRIu32 " (core %" PRIu32 "): %" PRIu64 ";", best, best / 4, by[best]);
+		by[best] = 0;
+		any = 1;
+	}
+	fprintf(f, "%s\n", any ? "" : " none");
+	free(by);
+}
+
+/* The SYN-carrying requests that waited longest, of one direction: a
+ * client's SYN going up (from_host 0) or a SYN-ACK fetched (1). */
+static void write_longest_syn_waits(const struct dma_report *r, FILE *f, sim_time end_ps,
+				    int from_host)
+{
+	enum { SHOWN = 5 };
+	size_t top[SHOWN];
+	size_t n_top = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct dma_report_req *q = &r->req[i];
+		if (!q->is_syn || q->from_host != from_host)
+			continue;
+		size_t at = n_top;
+		while (at > 0 && wait_of(&r->req[top[at - 1]], end_ps) < wait_of(q, end_ps))
+			at--;
+		if (at >= SHOWN)
+			continue;
+		if (n_top < SHOWN)
+			n_top++;
+		for (size_t j = n_top - 1; j > at; j--)
+			top[j] = top[j - 1];
+		top[at] = i;
+	}
+	fprintf(f, "\nLongest waits of %s (who overtook each: the\n"
+		   "stations of the newer requests the engine served before it)\n\n",
+		from_host ? "SYN-ACK fetches (the tx thread, station 13, fetching the host's SYN-ACK)"
+			  : "requests carrying a client's SYN");
+	if (n_top == 0)
+		fprintf(f, "  none\n");
+	for (size_t k = 0; k < n_top; k++) {
+		size_t i = top[k];
+		const struct dma_report_req *q = &r->req[i];
+		fprintf(f, "  request %zu, connection %" PRId32 ", station %" PRIu32
+			   ": entered at %.6f behind %" PRIu32 " waiting, %s %.6f s, overtaken by %" PRIu32 "\n",
+			i, q->conn, q->requester, sim_time_to_seconds(q->enqueue_ps), q->depth_at_enqueue,
+			q->start_ps == DMA_REPORT_NOT_SERVED ? "never served, waited" : "waited",
+			sim_time_to_seconds(wait_of(q, end_ps)), r->overtaken[i]);
+		write_overtakers(r, f, i, end_ps);
+	}
+}
+
 static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 			const struct dma_report_conn *conns, size_t n_conns)
 {
@@ -423,6 +501,8 @@ static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 			sim_time_to_seconds(wmax) * 1e3, r->overtaken[wmax_i]);
 	write_requesters(r, f, end_ps);
 	write_longest_setups(f, end_ps, conns, n_conns);
+	write_longest_syn_waits(r, f, end_ps, 0);
+	write_longest_syn_waits(r, f, end_ps, 1);
 	fprintf(f, "\nPer connection: every request that carried a SYN from the client, and\n"
 		   "every fetch of the host's SYN-ACK from host memory (host.tx_dma)\n"
 		   "(times in seconds of simulated time; 'overtaken' = newer requests the\n"
@@ -435,13 +515,20 @@ static void write_story(const struct dma_report *r, FILE *f, sim_time end_ps,
 		else
 			fprintf(f, "established at %.6f", sim_time_to_seconds(k->established_ps));
 		fprintf(f, ", %" PRIu32 " SYN retransmission(s)", k->syn_retransmits);
-		if (k->syn_first_ps == SIM_TIME_MAX)
+		if (k->syn_first_ps == SIM_TIME_MAX) {
 			fprintf(f, ", no SYN sent\n");
-		else
-			fprintf(f, ", first SYN at %.6f, setup %s%.6f s\n",
+		} else {
+			uint32_t reached = 0;
+			for (size_t i = 0; i < r->n; i++)
+				reached += r->req[i].is_syn && !r->req[i].from_host &&
+					   r->req[i].conn == (int32_t)c;
+			fprintf(f, ", first SYN at %.6f, setup %s%.6f s; %" PRIu32
+				   " SYN(s) sent, %" PRIu32 " became DMA requests\n",
 				sim_time_to_seconds(k->syn_first_ps),
 				k->established_ps == SIM_TIME_MAX ? "still waiting after " : "",
-				sim_time_to_seconds(setup_of(k, end_ps)));
+				sim_time_to_seconds(setup_of(k, end_ps)), k->syn_retransmits + 1,
+				reached);
+		}
 		for (size_t i = 0; i < r->n; i++) {
 			const struct dma_report_req *q = &r->req[i];
 			if (!q->is_syn || q->conn != (int32_t)c)

@@ -394,8 +394,8 @@ static void print_demo_tables(const char *dir)
 	f = fopen(path, "r");
 	if (f) {
 		char line[4096];
-		printf("\nSYN starvation, 64 connections opened one after another, each sending\n"
-		       "once established (8 s of simulated time):\n");
+		printf("\nSYN starvation, 64 connections opened together (a thread each), each\n"
+		       "sending once established (5 s of simulated time):\n");
 		printf("%-8s %-4s %12s %16s %16s\n", "buffer", "lb", "established", "not established",
 		       "SYN retransmits");
 		if (fgets(line, sizeof line, f)) {

@@ -532,6 +532,22 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "util_host_core1", "%.3f", r->host_core_busy[1]);
 	put(ms, "util_host_core2", "%.3f", r->host_core_busy[2]);
 	put(ms, "util_host_core3", "%.3f", r->host_core_busy[3]);
+	/* SYN starvation: the client's SYNs in the DMA request buffer
+	 * (retransmissions included; never served: waiting until the end) */
+	put(ms, "syn_dma_wait_max_us", "%.3f", sim_time_to_us(r->dma.syn.wait_max_ps));
+	put(ms, "syn_overtaken_max", "%u", r->dma.syn.overtaken_max);
+	put(ms, "never_attempted", "%u", r->never_attempted);
+	put(ms, "syn_dma_requests", "%" PRIu64, r->dma.syn.requests + r->dma.syn.never_served);
+	put(ms, "syn_dma_never_served", "%" PRIu64, r->dma.syn.never_served);
+	put(ms, "synack_dma_wait_max_us", "%.3f", sim_time_to_us(r->dma.synack.wait_max_ps));
+	put(ms, "synack_overtaken_max", "%u", r->dma.synack.overtaken_max);
+	const struct listen_stats *ls = &r->listen;
+	put(ms, "listen_syn_drops", "%" PRIu64, ls->verdicts[LISTEN_DROP_SYNQ_FULL] +
+	    ls->verdicts[LISTEN_DROP_SYN_ACCEPTQ_FULL]);
+	put(ms, "listen_ack_drops", "%" PRIu64, ls->verdicts[LISTEN_DROP_ACK_ACCEPTQ_FULL]);
+	put(ms, "listen_cookies", "%" PRIu64, ls->verdicts[LISTEN_COOKIE]);
+	put(ms, "synack_timer_retransmits", "%" PRIu64, ls->synack_retransmits);
+	put(ms, "acceptq_max", "%u", ls->acceptq_max);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,

@@ -374,8 +374,10 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 			r->established++;
 			r->established_after_syn_retransmit += cs->syn_retransmits > 0;
 		}
-		if (client_conn_state(tb->client, i) == TCP_SENDER_FAILED ||
-		    cs->established_ps == SIM_TIME_MAX)
+		if (cs->syn_first_ps == SIM_TIME_MAX)
+			r->never_attempted++;
+		else if (client_conn_state(tb->client, i) == TCP_SENDER_FAILED ||
+			 cs->established_ps == SIM_TIME_MAX)
 			r->failed_connections++;
 		if (ss->established_ps < first_est)
 			first_est = ss->established_ps;
@@ -402,6 +404,7 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 				     sim_time_to_seconds(until - first_est) / 1e9;
 	const struct server_stats *sv = server_stats(tb->server);
 	r->server = *sv;
+	r->listen = *server_listen_stats(tb->server);
 	r->client = *client_stats(tb->client);
 	r->integrity_ok = sv->integrity_failures == 0 && r->lost_after_ack_conn == 0;
 	if (sv->integrity_failures)
@@ -409,10 +412,10 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 	else if (r->lost_after_ack_conn)
 		snprintf(r->integrity_message, sizeof r->integrity_message, "%s (%u connection(s))",
 			 r->lost_after_ack_message, r->lost_after_ack_conn);
-	else if (r->completed < n - r->failed_connections)
+	else if (r->completed < n - r->failed_connections - r->never_attempted)
 		snprintf(r->integrity_message, sizeof r->integrity_message,
 			 "%u of %u connections unfinished at the time limit (bytes so far verified)",
-			 n - r->failed_connections - r->completed, n);
+			 n - r->failed_connections - r->never_attempted - r->completed, n);
 	npu_finish(tb->npu);
 	fw_counters(npu_firmware_state(tb->npu), &r->fw);
 	r->dma = *npu_dma_stats(tb->npu);

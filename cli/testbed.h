@@ -56,7 +56,9 @@ struct testbed_progress {
 struct testbed_result {
 	double throughput_gbps;        /* server: bytes / (last EOF - first establishment) */
 	uint64_t bytes_received;
-	uint32_t established, completed, failed_connections;
+	uint32_t established, completed;
+	uint32_t failed_connections;   /* sent a SYN and were not established */
+	uint32_t never_attempted;      /* sent no SYN before the time limit */
 	uint32_t syn_retransmits;
 	uint32_t established_after_syn_retransmit;   /* connections that needed one */
 	int integrity_ok;
@@ -70,6 +72,7 @@ struct testbed_result {
 	struct dma_stats dma;
 	struct mac_stats mac;
 	struct server_stats server;
+	struct listen_stats listen;
 	struct client_stats client;
 	struct faults_stats faults[2];
 	uint64_t client_retransmits, client_rto_timeouts, client_fast_retransmits;

@@ -28,6 +28,7 @@ void client_config_default(struct client_config *c)
 	c->pattern = CLIENT_ALL_THEN_SEND;   /* the paper's test program (VII) */
 	c->port_base = 40000;
 	c->server_port = 5001;
+	c->thread_start_ps = sim_us(20);
 	tcp_sender_config_default(&c->tcp);
 }
 
@@ -174,14 +175,30 @@ void client_destroy(struct client *cl)
 	free(cl);
 }
 
+/* The next connection thread runs and calls connect(); the main thread
+ * meanwhile creates the one after it. */
+static void thread_started(sim *s, void *arg)
+{
+	struct client *cl = arg;
+	connect_next(cl);
+	if (cl->next_connect < cl->cfg.connections)
+		sim_schedule_in(s, cl->cfg.thread_start_ps, thread_started, cl);
+}
+
 void client_start(struct client *cl)
 {
 	if (cl->cfg.pattern == CLIENT_SEQUENTIAL) {
 		connect_next(cl);
 		return;
 	}
-	while (cl->next_connect < cl->cfg.connections)
-		connect_next(cl);
+	/* all-then-send (the Fig. 13 pattern) connects all at once: its data
+	 * waits for every connection anyway */
+	if (cl->cfg.pattern == CLIENT_ALL_THEN_SEND || cl->cfg.thread_start_ps == 0) {
+		while (cl->next_connect < cl->cfg.connections)
+			connect_next(cl);
+		return;
+	}
+	thread_started(cl->s, cl);
 }
 
 uint32_t client_finished(const struct client *cl) { return cl->finished; }

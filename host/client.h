@@ -12,6 +12,13 @@
  * (the paper's section V.B wording); `all-then-send` - all connections are
  * opened, and data starts once every one is established or has failed (the
  * paper's section VII wording).
+ *
+ * `simultaneous` opens its connections as a plain test program does: one
+ * thread per connection, each calling connect() (blocking) as soon as it
+ * runs. The main thread creates them one after another, so the SYNs leave
+ * `thread_start_ps` apart: the cost of pthread_create() (NPTL: an mmap'ed
+ * stack and a clone(), 10-50 us; docs/CALIBRATION.md). `all-then-send`
+ * issues all its connects at once: its data waits for every connection.
  */
 #ifndef HOST_CLIENT_H
 #define HOST_CLIENT_H
@@ -32,6 +39,8 @@ struct client_config {
 	enum client_pattern pattern;
 	uint16_t port_base;            /* connection i uses source port base + i */
 	uint16_t server_port;
+	sim_time thread_start_ps;      /* between two connection threads' connect()s
+					* (`simultaneous`): 20 us */
 	struct tcp_sender_config tcp;
 };
 

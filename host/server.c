@@ -39,6 +39,14 @@ struct host_core {
 	uint32_t ring_left;            /* weight left for ring[poll_at] */
 };
 
+/* Where a connection's handshake stands at the listening socket. */
+enum conn_phase {
+	PHASE_NONE = 0,                /* no SYN taken (or its request expired) */
+	PHASE_SYN_RECV,                /* a request in the SYN queue */
+	PHASE_COOKIE,                  /* answered with a SYN cookie, nothing kept */
+	PHASE_CHILD,                   /* a socket of its own (accept queue or accepted) */
+};
+
 struct server {
 	sim *s;
 	struct server_config cfg;
@@ -60,6 +68,9 @@ struct server {
 	uint64_t extra_cycles;         /* work added by the current job (tx) */
 	sim_time read_latency_ps;      /* a host read of device memory */
 	struct tcp_receiver **tcp;
+	struct listen_sock *listen;
+	uint8_t *phase;                /* enum conn_phase, per connection */
+	uint32_t *irs;                 /* each connection's SYN sequence */
 	struct server_conn_stats *conn;
 	struct app_reader *reader;     /* per connection, when app_read_bps > 0 */
 	uint32_t completed;
@@ -86,6 +97,7 @@ void server_config_default(struct server_config *c)
 	tcp_receiver_config_default(&c->tcp);
 	c->cores = 2;
 	c->irq_affinity = SERVER_IRQ_ONE_CORE;
+	listen_config_default(&c->listen);
 }
 
 static sim_time cycles(const struct server *sv, uint64_t n)
@@ -277,6 +289,71 @@ static void app_eof(void *ctx, uint32_t conn)
 
 /* ---- receive path ---- */
 
+/* ---- the listening socket (host/listen.h) ---- */
+
+static void accept_syn(struct server *sv, uint32_t conn, const struct netpkt_tcp *h)
+{
+	struct tcp_receiver_io io = { tcp_xmit, app_deliver, app_established, app_eof, sv };
+	sv->irs[conn] = h->seq;
+	sv->tcp[conn] = tcp_receiver_accept(sv->s, &sv->cfg.tcp, &io, conn, h);
+}
+
+/* The SYN-ACK timer fired for conn's request: its SYN-ACK again, as a
+ * retransmitted SYN makes the request send it. */
+static void listen_synack_resend(void *ctx, uint32_t conn)
+{
+	struct server *sv = ctx;
+	struct netpkt_tcp syn = { 0 };
+	syn.flags = NETPKT_TCP_SYN;
+	syn.seq = sv->irs[conn];
+	syn.wscale = 0xff;
+	tcp_receiver_on_segment(sv->tcp[conn], &syn, NULL, 0);
+}
+
+static void listen_expired(void *ctx, uint32_t conn)
+{
+	struct server *sv = ctx;
+	tcp_receiver_destroy(sv->tcp[conn]);
+	sv->tcp[conn] = NULL;
+	sv->phase[conn] = PHASE_NONE;
+}
+
+/* A segment of conn before it has a socket of its own: the listener's
+ * rules (tcp_v4_conn_request for a SYN, tcp_v4_syn_recv_sock for the ACK
+ * that completes the handshake). 1 if the segment stops here. */
+static int listen_segment(struct server *sv, uint32_t conn, const struct netpkt_tcp *h)
+{
+	enum conn_phase ph = (enum conn_phase)sv->phase[conn];
+	if (ph == PHASE_CHILD)
+		return 0;
+	if (h->flags & NETPKT_TCP_SYN) {
+		if (h->flags & NETPKT_TCP_ACK)
+			goto unknown;
+		if (ph == PHASE_SYN_RECV)
+			return 0;          /* its request resends the SYN-ACK */
+		enum listen_verdict v = listen_on_syn(sv->listen, conn);
+		if (v != LISTEN_QUEUED && v != LISTEN_COOKIE)
+			return 1;          /* dropped: the client will retry */
+		sv->phase[conn] = v == LISTEN_QUEUED ? PHASE_SYN_RECV : PHASE_COOKIE;
+		if (ph == PHASE_NONE) {
+			accept_syn(sv, conn, h);
+			return 1;
+		}
+		return 0;                  /* a cookie's receiver answers again */
+	}
+	if (ph == PHASE_NONE || !(h->flags & NETPKT_TCP_ACK))
+		goto unknown;
+	if (listen_on_ack(sv->listen, conn) != LISTEN_CHILD)
+		return 1;                  /* accept queue full: the ACK is dropped */
+	sv->phase[conn] = PHASE_CHILD;
+	return 0;
+unknown:
+	sv->st.drop_unknown_conn++;
+	return 1;
+}
+
+/* ---- receive path ---- */
+
 static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len)
 {
 	struct netpkt_tcp h;
@@ -291,15 +368,8 @@ static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len)
 		sv->st.drop_unknown_conn++;
 		return;
 	}
-	if (!sv->tcp[conn]) {
-		if (!(h.flags & NETPKT_TCP_SYN) || (h.flags & NETPKT_TCP_ACK)) {
-			sv->st.drop_unknown_conn++;
-			return;
-		}
-		struct tcp_receiver_io io = { tcp_xmit, app_deliver, app_established, app_eof, sv };
-		sv->tcp[conn] = tcp_receiver_accept(sv->s, &sv->cfg.tcp, &io, conn, &h);
+	if (listen_segment(sv, conn, &h))
 		return;
-	}
 	tcp_receiver_on_segment(sv->tcp[conn], &h, payload, plen);
 }
 
@@ -443,8 +513,12 @@ struct server *server_create(sim *s, const struct server_config *c, struct pcie 
 	sv->read_latency_ps = pcie_read_latency(p);
 	sv->tcp = calloc(n_conns, sizeof *sv->tcp);
 	sv->conn = calloc(n_conns, sizeof *sv->conn);
-	if (!sv->tcp || !sv->conn)
+	sv->phase = calloc(n_conns, sizeof *sv->phase);
+	sv->irs = calloc(n_conns, sizeof *sv->irs);
+	if (!sv->tcp || !sv->conn || !sv->phase || !sv->irs)
 		abort();
+	struct listen_io lio = { listen_synack_resend, listen_expired, sv };
+	sv->listen = listen_create(s, &c->listen, &lio, n_conns);
 	sv->cfg.tcp.app_paced = c->app_read_bps > 0;
 	if (c->app_read_bps > 0) {
 		sv->reader = calloc(n_conns, sizeof *sv->reader);
@@ -498,6 +572,9 @@ void server_destroy(struct server *sv)
 	for (uint32_t i = 0; i < sv->n_conns; i++)
 		tcp_receiver_destroy(sv->tcp[i]);
 	free(sv->tcp);
+	listen_destroy(sv->listen);
+	free(sv->phase);
+	free(sv->irs);
 	free(sv->conn);
 	free(sv->reader);
 	free(sv->tx_buf);
@@ -515,6 +592,10 @@ const struct tcp_receiver_stats *server_tcp_stats(const struct server *sv, uint3
 	return sv->tcp[conn] ? tcp_receiver_stats(sv->tcp[conn]) : NULL;
 }
 uint32_t server_completed(const struct server *sv) { return sv->completed; }
+const struct listen_stats *server_listen_stats(const struct server *sv)
+{
+	return listen_stats(sv->listen);
+}
 int server_hole_was_dropped(const struct server *sv, uint32_t conn)
 {
 	return sv->tcp[conn] && tcp_receiver_hole_was_dropped(sv->tcp[conn]);

@@ -18,6 +18,7 @@
 #define HOST_SERVER_H
 
 #include <stdint.h>
+#include "host/listen.h"
 #include "host/tcp_receiver.h"
 #include "model/pcie.h"
 
@@ -49,6 +50,7 @@ struct server_config {
 	struct tcp_receiver_config tcp;
 	uint32_t cores;                /* the i3-530: 2 (hyperthreads not counted) */
 	enum server_irq_affinity irq_affinity;
+	struct listen_config listen;   /* the test program's listening socket */
 };
 
 void server_config_default(struct server_config *c);
@@ -92,5 +94,7 @@ typedef void (*server_tap_fn)(void *ctx, const uint8_t *frame, uint32_t len, sim
 void server_set_tap(struct server *sv, server_tap_fn fn, void *ctx);
 /* Connections read to EOF. */
 uint32_t server_completed(const struct server *sv);
+/* The listening socket: SYN and accept queues, their drops, SYN-ACK timer. */
+const struct listen_stats *server_listen_stats(const struct server *sv);
 
 #endif

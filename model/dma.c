@@ -20,6 +20,12 @@
  * fetching a frame the driver left in host memory): overhead, the PCIe read
  * round trip and its completions, then the DRAM write; the engine serves
  * nothing else meanwhile.
+ *
+ * SYN tracking: the paper's symptom is the client's SYNs that never reach
+ * the host. Every request whose bytes are a TCP SYN (a client's SYN going
+ * up, or the host's SYN-ACK fetched down) is followed from the moment it
+ * enters the buffer: how long it waits and how many newer requests the
+ * engine serves before it (on a stack, each one that lands on top of it).
  */
 #include "model/npu_internal.h"
 #include "sim/log.h"
@@ -167,6 +173,83 @@ static struct dma_trace_rec trace_rec_of(struct npu *n, const struct fmn_slot *s
 	return r;
 }
 
+/* 1 if f (len bytes) is an Ethernet/IPv4 frame carrying a TCP SYN. */
+static int bytes_are_tcp_syn(const uint8_t *f, uint32_t len)
+{
+	if (!f || len < 54 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || f[23] != 6)
+		return 0;
+	uint32_t ihl = (uint32_t)(f[14] & 0x0fu) * 4u;
+	return ihl >= 20 && 14 + ihl + 14 <= len && (f[14 + ihl + 13] & 0x02) != 0;
+}
+
+void dma_note_request(struct npu *n, struct fmn_slot *s)
+{
+	uint32_t len = (uint32_t)s->m.w[2];
+	const uint8_t *bytes;
+	int from_host = (s->m.w[2] & HAL_DMA_FROM_HOST) != 0;
+	if (from_host)
+		bytes = pcie_host_ptr(n->pcie, s->m.w[1], len);
+	else
+		bytes = hal_ptr_of(s->m.w[0]);
+	s->seq = ++n->dma_seq;
+	s->overtaken = 0;
+	s->syn = DMA_NOT_SYN;
+	if (bytes_are_tcp_syn(bytes, len)) {
+		s->syn = from_host ? DMA_SYNACK : DMA_SYN;
+		n->dma_syn_waiting++;
+	}
+}
+
+static struct dma_syn_stats *syn_stats_of(struct npu *n, uint8_t kind)
+{
+	return kind == DMA_SYNACK ? &n->dma.synack : &n->dma.syn;
+}
+
+static void syn_account(struct dma_syn_stats *st, const struct fmn_slot *s, sim_time wait)
+{
+	if (wait > st->wait_max_ps || st->requests == 0) {
+		st->wait_max_ps = wait;
+		st->wait_max_requester = s->m.src;
+	}
+	if (s->overtaken > st->overtaken_max)
+		st->overtaken_max = s->overtaken;
+}
+
+/* `served` leaves the buffer: every SYN carrier older than it, still
+ * waiting, has been overtaken once more; a SYN carrier served is done. */
+static void syn_on_serve(struct npu *n, const struct fmn_slot *served, sim_time now)
+{
+	if (served->syn) {
+		n->dma_syn_waiting--;
+		struct dma_syn_stats *st = syn_stats_of(n, served->syn);
+		syn_account(st, served, now - served->enqueued_ps);
+		st->requests++;
+	}
+	if (n->dma_syn_waiting == 0)
+		return;
+	const struct fmn_bucket *b = &n->dma_req;
+	for (uint32_t k = 0; k < b->len; k++) {
+		struct fmn_slot *w = &b->slot[ring_at(b->head, k, b->cap)];
+		if (w->syn && w->seq < served->seq)
+			w->overtaken++;
+	}
+}
+
+void dma_finish(struct npu *n)
+{
+	sim_time now = sim_now(n->s);
+	n->dma.syn.never_served = n->dma.synack.never_served = 0;
+	const struct fmn_bucket *b = &n->dma_req;
+	for (uint32_t k = 0; k < b->len; k++) {
+		const struct fmn_slot *w = &b->slot[ring_at(b->head, k, b->cap)];
+		if (!w->syn)
+			continue;
+		struct dma_syn_stats *st = syn_stats_of(n, w->syn);
+		syn_account(st, w, now - w->enqueued_ps);
+		st->never_served++;
+	}
+}
+
 /* Index of the request to serve now, or -1 if none is visible yet. */
 static int pick(const struct npu *n, sim_time now)
 {
@@ -221,6 +304,7 @@ void dma_on_request(struct npu *n)
 	} else {
 		remove_at(&n->dma_req, (uint32_t)i);
 	}
+	syn_on_serve(n, &req, now);
 	sim_tavg_set(&n->dma.depth, now, n->dma_req.len);
 	if (n->depth_hook)
 		n->depth_hook(n->depth_ctx, now, n->dma_req.len);

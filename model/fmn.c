@@ -94,6 +94,7 @@ void fmn_deliver(struct npu *n, unsigned src, unsigned dst, const struct hal_msg
 			t->wake = sim_schedule_at(n->s, slot.visible_ps, fmn_wake_receiver, t);
 	} else if (dst == STATION_DMA) {
 		slot.depth_at_enqueue = n->dma_req.len;
+		dma_note_request(n, &slot);
 		if (fmn_bucket_push(&n->dma_req, &slot) != 0)
 			sim_fatal("DMA request buffer overflowed (credits exceed depth)");
 		SIM_LOG(n->s, dma, SIM_LOG_DEBUG, "push: %u bytes from station %u, depth %u",

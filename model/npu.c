@@ -241,4 +241,5 @@ void npu_set_bucket_hook(struct npu *n, npu_bucket_fn fn, void *ctx)
 void npu_finish(struct npu *n)
 {
 	sim_tavg_set(&n->dma.depth, sim_now(n->s), n->dma_req.len);
+	dma_finish(n);
 }

@@ -71,6 +71,20 @@ struct npu_thread_stats {
 	uint64_t msgs_sent, msgs_received;
 };
 
+/* Which requests the SYN figures follow: the client's SYNs on their way to
+ * the host, and the host's SYN-ACKs fetched from host memory (host.tx_dma). */
+enum dma_syn_kind { DMA_NOT_SYN = 0, DMA_SYN = 1, DMA_SYNACK = 2 };
+
+/* The longest-waiting request of one kind, retransmissions included;
+ * requests never served count as waiting until the end of the run. */
+struct dma_syn_stats {
+	uint64_t requests;
+	sim_time wait_max_ps;
+	uint32_t overtaken_max;            /* most newer requests served before one */
+	unsigned wait_max_requester;       /* station of the longest wait */
+	uint64_t never_served;
+};
+
 struct dma_stats {
 	uint64_t requests;                 /* served */
 	uint64_t bytes;
@@ -79,6 +93,8 @@ struct dma_stats {
 	sim_tavg depth;
 	sim_time busy_ps;
 	uint32_t max_depth;
+	struct dma_syn_stats syn;          /* requests carrying a client's SYN */
+	struct dma_syn_stats synack;       /* fetches of the host's SYN-ACKs */
 };
 
 struct mac_stats {

@@ -26,6 +26,10 @@ struct fmn_slot {
 	uint32_t depth_at_enqueue;
 	uint8_t credit_group;          /* whose credit it holds */
 	uint8_t bucket;                /* enum hal_bucket, for thread buckets */
+	/* DMA requests only (dma_note_request) */
+	uint8_t syn;                   /* enum dma_syn_kind: the bytes are a SYN */
+	uint32_t overtaken;            /* newer requests served before this one */
+	uint64_t seq;                  /* order of arrival in the request buffer */
 };
 
 /* A bucket: a ring of slots (FIFO), or for the DMA engine a stack. */
@@ -100,6 +104,8 @@ struct npu {
 	/* DMA engine */
 	struct fmn_bucket dma_req;
 	int dma_busy;
+	uint64_t dma_seq;              /* requests that entered the buffer */
+	uint32_t dma_syn_waiting;      /* of those waiting, SYN carriers */
 	struct fmn_slot dma_done_q[1024]; /* completions waiting for credit */
 	uint32_t dma_done_head, dma_done_len;
 	struct dma_stats dma;
@@ -158,6 +164,10 @@ void fmn_wake_receiver(sim *s, void *arg);
 
 /* dma.c */
 void dma_on_request(struct npu *n);
+/* A request enters the buffer: number it, note whether it carries a SYN. */
+void dma_note_request(struct npu *n, struct fmn_slot *s);
+/* End of run: requests still waiting count into the SYN figures. */
+void dma_finish(struct npu *n);
 void dma_on_credit(struct npu *n);
 
 /* mac.c */

@@ -34,6 +34,9 @@ struct prog_state {
 	unsigned tx_allocs;            /* SCENE_RESERVE: buffers thread 13 got */
 	uint8_t fetched[2048];         /* SCENE_FETCH: where the host's bytes land */
 	uint64_t host_reads, host_read_bytes;   /* the PCIe model's counters */
+	int a_is_syn;                  /* SCENE_STARVE: A's bytes are a TCP SYN */
+	uint8_t syn_frame[128];
+	struct dma_syn_stats syn;      /* the engine's SYN figures at the end */
 };
 
 static struct prog_state *P;
@@ -93,7 +96,21 @@ static void thread_main(void *state, unsigned id)
 	case SCENE_STARVE:
 		if (id == 0) {
 			hal_wait_cycles(100);          /* A: while the engine is busy */
-			send_dma(1000, 1024);
+			if (P->a_is_syn) {
+				struct netpkt_tcp h;
+				memset(&h, 0, sizeof h);
+				h.flags = NETPKT_TCP_SYN;
+				h.wscale = 0xff;
+				uint32_t len = netpkt_build_tcp(P->syn_frame, &h, NULL, 0);
+				struct hal_msg m = { .code = HAL_MSG_DMA_REQ, .words = 4 };
+				m.w[0] = hal_addr_of(P->syn_frame);
+				m.w[1] = P->dst;
+				m.w[2] = (uint64_t)len | (uint64_t)hal_station_of_thread(0) << 32;
+				m.w[3] = 1000;
+				hal_fmn_send(hal_station_dma(), &m);
+			} else {
+				send_dma(1000, 1024);
+			}
 			struct hal_msg m;
 			hal_fmn_recv(&m);
 			P->a_done_ps = sim_now(S);
@@ -227,6 +244,8 @@ static sim_time run_scene(struct prog_state *ps, enum dma_buffer_kind buf)
 	sim_time end = sim_now(S);
 	ps->host_reads = pcie_stats(p)->dma_reads;
 	ps->host_read_bytes = pcie_stats(p)->dma_read_bytes;
+	npu_finish(n);
+	ps->syn = npu_dma_stats(n)->syn;
 	npu_destroy(n);
 	pcie_destroy(p);
 	link_destroy(l);
@@ -302,6 +321,39 @@ START_TEST(an_old_request_starves_in_the_stack_while_new_ones_arrive)
 	 * of ~500 requests of ~1.3 us each has ended */
 	ck_assert_uint_lt(fifo_wait, sim_us(5));
 	ck_assert_uint_gt(stack_wait, sim_us(500));
+}
+END_TEST
+
+START_TEST(the_engine_counts_who_overtakes_a_syn_request)
+{
+	static struct prog_state ps;
+	for (int k = 0; k < 2; k++) {
+		enum dma_buffer_kind buf = k ? DMA_BUFFER_FIFO : DMA_BUFFER_STACK;
+		memset(&ps, 0, sizeof ps);
+		ps.scene = SCENE_STARVE;
+		ps.flood = 500;
+		ps.a_is_syn = 1;
+		run_scene(&ps, buf);
+		ck_assert_uint_eq(ps.syn.requests, 1);
+		ck_assert_uint_eq(ps.syn.never_served, 0);
+		ck_assert_uint_eq(ps.syn.wait_max_requester, hal_station_of_thread(0));
+		if (buf == DMA_BUFFER_FIFO) {
+			ck_assert_uint_eq(ps.syn.overtaken_max, 0);
+			ck_assert_uint_lt(ps.syn.wait_max_ps, sim_us(5));
+		} else {
+			/* nearly the whole flood of 498 lands on top of it */
+			ck_assert_uint_gt(ps.syn.overtaken_max, 450);
+			ck_assert_uint_le(ps.syn.overtaken_max, 498);
+			ck_assert_uint_gt(ps.syn.wait_max_ps, sim_us(500));
+		}
+	}
+	/* the other requests carry no SYN */
+	memset(&ps, 0, sizeof ps);
+	ps.scene = SCENE_STARVE;
+	ps.flood = 500;
+	run_scene(&ps, DMA_BUFFER_STACK);
+	ck_assert_uint_eq(ps.syn.requests, 0);
+	ck_assert_uint_eq(ps.syn.overtaken_max, 0);
 }
 END_TEST
 
@@ -424,6 +476,7 @@ Suite *npu_suite(void)
 	tcase_add_test(tc, a_memory_stall_leaves_the_core_to_others);
 	tcase_add_test(tc, the_dma_stack_serves_the_newest_request_first);
 	tcase_add_test(tc, an_old_request_starves_in_the_stack_while_new_ones_arrive);
+	tcase_add_test(tc, the_engine_counts_who_overtakes_a_syn_request);
 	tcase_add_test(tc, a_sender_without_credit_blocks_until_the_engine_takes_one);
 	tcase_add_test(tc, the_pde_keeps_a_flow_on_one_thread_and_spreads_flows_by_hash);
 	tcase_add_test(tc, round_robin_pde_deals_frames_out_in_turn);
