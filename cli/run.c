@@ -418,6 +418,47 @@ static void put(struct metrics *ms, const char *name, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Why a run has its throughput (docs/SCENARIOS.md, "What bounds a run"):
+ * the rx threads' utilization spread, how many are busy, the wire's
+ * utilization, and the resource closest to saturation. */
+#define RX_BUSY_UTIL 0.8
+/* the resources bound_by names, in the order ties go */
+static const char *const bound_names[] = { "wire", "dma", "pcie", "ddr", "rx_threads", "host_cpu" };
+#define N_BOUNDS (sizeof bound_names / sizeof bound_names[0])
+
+static double median(double *v, unsigned n);
+
+static void put_mechanism(struct metrics *ms, const struct testbed_config *c,
+			  const struct testbed_result *r)
+{
+	double u[NPU_THREADS];
+	unsigned n = 0, busy = 0;
+	for (unsigned t = 0; t < NPU_THREADS; t++) {
+		if (strcmp(r->npu_thread_role[t], "rx") != 0)
+			continue;
+		u[n] = r->npu_thread_busy[t] + r->npu_thread_mem[t];
+		busy += u[n] >= RX_BUSY_UTIL;
+		n++;
+	}
+	double rx_median = n ? median(u, n) : 0.0;   /* sorts u */
+	/* payload to wire bytes: TCP/IP headers with timestamps (52), Ethernet
+	 * header and FCS (18), preamble, SFD and gap (20) */
+	double mss = c->client.tcp.mss_bytes;
+	double wire = c->link.rate_bps ? r->throughput_gbps * 1e9 * (mss + 90.0) / mss /
+					 (double)c->link.rate_bps : 0.0;
+	const double util[N_BOUNDS] = { wire, r->dma_busy, r->pcie_busy, r->ddr_busy,
+					n ? u[n - 1] : 0.0, r->host_cpu_busy };
+	unsigned top = 0;
+	for (unsigned i = 1; i < N_BOUNDS; i++)
+		if (util[i] > util[top])
+			top = i;
+	put(ms, "util_rx_thread_min", "%.3f", n ? u[0] : 0.0);
+	put(ms, "util_rx_thread_median", "%.3f", rx_median);
+	put(ms, "rx_threads_busy", "%u", busy);
+	put(ms, "util_wire", "%.3f", wire);
+	put(ms, "bound_by", "%s", bound_names[top]);
+}
+
 static void collect_metrics(const struct scenario *sc, const struct scenario_point *p,
 			    const struct testbed_config *c, const struct testbed_result *r,
 			    struct metrics *ms)
@@ -548,6 +589,7 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "listen_cookies", "%" PRIu64, ls->verdicts[LISTEN_COOKIE]);
 	put(ms, "synack_timer_retransmits", "%" PRIu64, ls->synack_retransmits);
 	put(ms, "acceptq_max", "%u", ls->acceptq_max);
+	put_mechanism(ms, c, r);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,
@@ -784,7 +826,7 @@ static double median(double *v, unsigned n)
 
 /* The figures points.csv summarises, and how: a median (with the range for
  * throughput), the worst run, or the best. */
-enum summary { MEDIAN, MEDIAN_RANGE, MAX, MIN };
+enum summary { MEDIAN, MEDIAN_RANGE, MAX, MIN, MOST_BOUND };
 static const struct { const char *metric; enum summary how; } point_figures[] = {
 	{ "throughput_gbps", MEDIAN_RANGE },
 	{ "established", MIN },
@@ -795,6 +837,10 @@ static const struct { const char *metric; enum summary how; } point_figures[] = 
 	{ "util_rx_thread_max", MEDIAN },
 	{ "util_pcie", MEDIAN },
 	{ "util_host_cpu", MEDIAN },
+	{ "util_rx_thread_median", MEDIAN },
+	{ "rx_threads_busy", MEDIAN },
+	{ "util_ddr", MEDIAN },
+	{ "bound_by", MOST_BOUND },
 };
 #define N_POINT_FIGURES (sizeof point_figures / sizeof point_figures[0])
 /* The columns of results.csv that name a sweep point: the keys with a
@@ -838,9 +884,35 @@ static void write_points_header(FILE *f, const struct metrics *names,
 		case MIN:
 			fprintf(f, ",%s_min", m);
 			break;
+		case MOST_BOUND:
+			fprintf(f, ",%s", m);
+			break;
 		}
 	}
 	fprintf(f, ",integrity\n");
+}
+
+/* bound_by as its index in bound_names (N_BOUNDS if unknown), and the one
+ * most runs name (the first in bound_names on a tie). */
+static double bound_index(const char *row, unsigned column)
+{
+	char field[64];
+	row_field(row, column, field, sizeof field);
+	unsigned i = 0;
+	while (i < N_BOUNDS && strcmp(field, bound_names[i]) != 0)
+		i++;
+	return i;
+}
+
+static const char *most_bound(const double *v, unsigned n)
+{
+	unsigned count[N_BOUNDS + 1] = { 0 }, top = 0;
+	for (unsigned i = 0; i < n; i++)
+		count[(unsigned)v[i]]++;
+	for (unsigned i = 1; i <= N_BOUNDS; i++)
+		if (count[i] > count[top])
+			top = i;
+	return top < N_BOUNDS ? bound_names[top] : "unknown";
 }
 
 /* One row: the point's first run names the point; each run's row is read
@@ -857,7 +929,9 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 		if (read_row(out_dir, point * repeat + r, row, sizeof row) != 0)
 			return -1;
 		for (unsigned i = 0; i < N_POINT_FIGURES; i++)
-			values[i * repeat + r] = row_number(row, metric_index(names, point_figures[i].metric));
+			values[i * repeat + r] = point_figures[i].how == MOST_BOUND ?
+				bound_index(row, metric_index(names, point_figures[i].metric)) :
+				row_number(row, metric_index(names, point_figures[i].metric));
 		row_field(row, integrity, field, sizeof field);
 		all_ok &= !strcmp(field, "ok");
 	}
@@ -893,6 +967,9 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 			break;
 		case MIN:
 			fprintf(f, ",%.0f", v[0]);
+			break;
+		case MOST_BOUND:
+			fprintf(f, ",%s", most_bound(v, repeat));
 			break;
 		}
 	}
