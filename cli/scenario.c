@@ -50,7 +50,8 @@ static const struct scenario_key keys[] = {
 
 	{ "lro", "threshold", T_BYTES, "64KiB", 1, 1048576, NULL, "bytes", "flush a flow's contiguous run at this size", S_U32, TB(lro_threshold_bytes) },
 	{ "lro", "active_ack", T_BOOL, "on", 0, 1, NULL, "", "NPU ACKs every accepted segment (paper V.C)", S_U32, TB(lro_active_ack) },
-	{ "lro", "ack_window", T_INT, "65535", 0, 65535, NULL, "", "raw window field of active ACKs", S_U32, TB(lro_ack_window) },
+	{ "lro", "ack_window", T_INT, "65535", 0, 65535, NULL, "", "raw window field of active ACKs: the sender reads it shifted left by the host's window scale (7), so 65535 means 8 MB", S_U32, TB(lro_ack_window) },
+	{ "lro", "active_ack_window", T_ENUM, "scaled", 0, 0, "scaled|unscaled", "", "scaled: ack_window is the field as written (the paper's 0xFFFF); unscaled: the field is ack_window >> the host's window scale, so the sender sees ack_window bytes", S_ENUM, TB(lro_ack_window_unscaled) },
 	{ "lro", "timeout_factor", T_INT, "10", 1, 1000000, NULL, "", "receive timeout after factor x average interval", S_U32, TB(lro_timeout_factor) },
 	{ "lro", "timeout_rule", T_ENUM, "paper", 0, 0, "paper|floor|gap", "", "when a flow's receive timer runs out: the paper's factor x average interval; floor: never below timeout_floor; gap: floor's, and at least timeout_gap while data past a gap is held (docs/PERFORMANCE.md)", S_U32, TB(lro_timeout_rule) },
 	{ "lro", "timeout_floor", T_TIME, "100us", 0, 1, NULL, "s", "the shortest receive timeout of the floor and gap rules", S_TIME, TB(lro_timeout_floor_ps) },

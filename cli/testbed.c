@@ -215,13 +215,23 @@ static void on_progress(sim *s, void *arg)
 			 work > 1 ? 1 : work);
 }
 
+/* The window field of the NPU's active ACKs. The sender multiplies every
+ * window field by the scale the host announced in its SYN-ACK (RFC 7323;
+ * Linux offers 7), so the paper's 0xFFFF reads as 0xFFFF << 7 bytes; the
+ * unscaled reading writes the field that makes it 0xFFFF bytes. */
+static uint32_t active_ack_window_field(const struct testbed_config *c)
+{
+	return c->lro_ack_window_unscaled ? c->lro_ack_window >> c->server.tcp.wscale
+					  : c->lro_ack_window;
+}
+
 static int build(struct testbed *tb, const struct testbed_config *c, struct testbed_result *r)
 {
 	const struct npu_param params[] = {
 		{ "lro.mode", c->lro_mode },
 		{ "lro.threshold", c->lro_threshold_bytes },
 		{ "lro.active_ack", c->lro_active_ack },
-		{ "lro.ack_window", c->lro_ack_window },
+		{ "lro.ack_window", active_ack_window_field(c) },
 		{ "lro.timeout_factor", c->lro_timeout_factor },
 		{ "lro.timeout_rule", c->lro_timeout_rule },
 		{ "lro.timeout_floor_ns", c->lro_timeout_floor_ps / 1000u },

@@ -19,6 +19,7 @@ struct testbed_config {
 	uint32_t lro_threshold_bytes;
 	uint32_t lro_active_ack;
 	uint32_t lro_ack_window;
+	int lro_ack_window_unscaled;   /* 1: lro_ack_window >> the host's window scale */
 	uint32_t lro_timeout_factor;
 	uint32_t lro_timeout_rule;     /* enum lro_timeout_rule */
 	sim_time lro_timeout_floor_ps;

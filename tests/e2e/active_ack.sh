@@ -27,3 +27,31 @@ for r in (on, off):
 print("active-ack: off %s Gbps, %s RTOs, %s duplicates dropped; on %s Gbps" % (
     off["throughput_gbps"], off["client_rto_timeouts"], off["drop_duplicate"], on["throughput_gbps"]))
 PY
+
+# The window the active ACK's sender sees: the field is shifted by the host's
+# window scale (7), so `scaled` writes 0xFFFF (8 MB to the sender) and
+# `unscaled` writes 0xFFFF >> 7 = 511 (65,408 bytes).
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=1 --set trace.pcap=on \
+	--set lro.active_ack_window=scaled,unscaled -o "$t/w" --quiet --no-plot || fail "active_ack_window: exit $?"
+python3 - "$t/w" <<'PY' || fail "active_ack_window"
+import struct, sys
+def windows(path):
+    """TCP window fields of the frames on the wire sent by the server side (10.0.0.2)."""
+    data = open(path, "rb").read()
+    off, out = 24, []
+    while off + 16 <= len(data):
+        incl = struct.unpack("<I", data[off + 8:off + 12])[0]
+        f = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if len(f) >= 54 and f[12:14] == b"\x08\x00" and f[23] == 6 and f[26:30] == bytes([10, 0, 0, 2]):
+            ihl = (f[14] & 15) * 4
+            tcp = f[14 + ihl:]
+            if tcp[13] & 0x02 == 0:        # not the SYN-ACK
+                out.append(struct.unpack(">H", tcp[14:16])[0])
+    return out
+scaled, unscaled = windows(sys.argv[1] + "/run-0/wire.pcap"), windows(sys.argv[1] + "/run-1/wire.pcap")
+assert 65535 in scaled and 511 not in scaled, "scaled: the field is 0xFFFF"
+assert 511 in unscaled and 65535 not in unscaled, "unscaled: the field is 0xFFFF >> 7"
+print("active_ack_window: scaled writes 65535 (%d ACKs), unscaled 511 (%d)" % (
+    scaled.count(65535), unscaled.count(511)))
+PY
