@@ -291,6 +291,11 @@ int plot_directory(const char *dir, int quiet)
 		int r = plot_throughput(dir, path);
 		missing |= r == 1;
 		rc |= r < 0;
+		snprintf(png, sizeof png, "%.3000s/utilization.png", dir);
+		const char *uvars[] = { "data", path, "out", png, NULL };
+		r = gnuplot("utilization.gp", uvars, png);
+		missing |= r == 1;
+		rc |= r < 0;
 	}
 	int r = plot_tornados(dir, 1);
 	missing |= r == 1;
@@ -332,7 +337,7 @@ int plot_directory(const char *dir, int quiet)
 		return -1;
 	}
 	if (!quiet)
-		fprintf(stderr, "npusim: plots in %s (throughput.png, run-*/ *.png)\n", dir);
+		fprintf(stderr, "npusim: plots in %s (throughput.png, utilization.png, run-*/ *.png)\n", dir);
 	return 0;
 }
 

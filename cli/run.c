@@ -423,7 +423,8 @@ static void put(struct metrics *ms, const char *name, const char *fmt, ...)
  * utilization, and the resource closest to saturation. */
 #define RX_BUSY_UTIL 0.8
 /* the resources bound_by names, in the order ties go */
-static const char *const bound_names[] = { "wire", "dma", "pcie", "ddr", "rx_threads", "host_cpu" };
+static const char *const bound_names[] = { "wire", "dma", "pcie", "ddr", "rx_threads", "lb_thread",
+					   "host_cpu" };
 #define N_BOUNDS (sizeof bound_names / sizeof bound_names[0])
 
 static double median(double *v, unsigned n);
@@ -431,9 +432,11 @@ static double median(double *v, unsigned n);
 static void put_mechanism(struct metrics *ms, const struct testbed_config *c,
 			  const struct testbed_result *r)
 {
-	double u[NPU_THREADS];
+	double u[NPU_THREADS], lb = 0.0;
 	unsigned n = 0, busy = 0;
 	for (unsigned t = 0; t < NPU_THREADS; t++) {
+		if (!strncmp(r->npu_thread_role[t], "timeout", 7))
+			lb = r->npu_thread_busy[t] + r->npu_thread_mem[t];
 		if (strcmp(r->npu_thread_role[t], "rx") != 0)
 			continue;
 		u[n] = r->npu_thread_busy[t] + r->npu_thread_mem[t];
@@ -447,7 +450,7 @@ static void put_mechanism(struct metrics *ms, const struct testbed_config *c,
 	double wire = c->link.rate_bps ? r->throughput_gbps * 1e9 * (mss + 90.0) / mss /
 					 (double)c->link.rate_bps : 0.0;
 	const double util[N_BOUNDS] = { wire, r->dma_busy, r->pcie_busy, r->ddr_busy,
-					n ? u[n - 1] : 0.0, r->host_cpu_busy };
+					n ? u[n - 1] : 0.0, lb, r->host_cpu_busy };
 	unsigned top = 0;
 	for (unsigned i = 1; i < N_BOUNDS; i++)
 		if (util[i] > util[top])
@@ -456,6 +459,7 @@ static void put_mechanism(struct metrics *ms, const struct testbed_config *c,
 	put(ms, "util_rx_thread_median", "%.3f", rx_median);
 	put(ms, "rx_threads_busy", "%u", busy);
 	put(ms, "util_wire", "%.3f", wire);
+	put(ms, "util_timeout_thread", "%.3f", lb);
 	put(ms, "bound_by", "%s", bound_names[top]);
 }
 
