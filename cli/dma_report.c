@@ -167,22 +167,13 @@ static struct atomic_file *open_out(const char *dir, const char *name)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	struct atomic_file *af = atomic_file_open(path);
-	if (!af)
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-	return af;
+	return atomic_file_create(path);
 }
 
 /* Commits af: 0, or -errno with the file named on stderr. */
 static int commit_out(struct atomic_file *af)
 {
-	char path[4096];
-	snprintf(path, sizeof path, "%s", atomic_file_path(af));
-	if (atomic_file_commit(af) == 0)
-		return 0;
-	int e = errno;
-	fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(e));
-	return -e;
+	return atomic_file_finish(af) == 0 ? 0 : -errno;
 }
 
 static void write_requests(const struct dma_report *r, FILE *f, sim_time end_ps)

@@ -60,28 +60,6 @@ static void result_path(char *buf, size_t len, const char *out_dir, unsigned run
 	snprintf(buf, len, "%s/run-%u/result.%s", out_dir, run, ext);
 }
 
-/* path through sim/atomic_file; NULL (named on stderr) when it cannot be
- * created. */
-static struct atomic_file *create(const char *path)
-{
-	struct atomic_file *af = atomic_file_open(path);
-	if (!af)
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-	return af;
-}
-
-/* Commits af; -1 (named on stderr) when any write failed. */
-static int commit(struct atomic_file *af)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s", atomic_file_path(af));
-	if (atomic_file_commit(af) != 0) {
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- interruption, workers and the output folder's lock ---- */
 
 /* What the signal handler needs: set before the first run starts. */
@@ -601,7 +579,7 @@ static int write_run_files(const char *dir, const struct testbed_result *r,
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/threads.csv", dir);
-	struct atomic_file *af = create(path);
+	struct atomic_file *af = atomic_file_create(path);
 	if (!af)
 		return -1;
 	FILE *f = atomic_file_stream(af);
@@ -609,7 +587,7 @@ static int write_run_files(const char *dir, const struct testbed_result *r,
 	for (unsigned t = 0; t < NPU_THREADS; t++)
 		fprintf(f, "%u,%s,%.4f,%.4f\n", t, r->npu_thread_role[t], r->npu_thread_busy[t],
 			r->npu_thread_mem[t]);
-	if (commit(af))
+	if (atomic_file_finish(af))
 		return -1;
 	(void)c;
 	return 0;
@@ -697,7 +675,7 @@ static int do_run(const struct run_list *l, unsigned run, const char *out_dir,
 	struct metrics ms;
 	collect_metrics(sc, &p, &c, &r, &ms);
 	result_path(path, sizeof path, out_dir, run, "csv");
-	struct atomic_file *af = create(path);
+	struct atomic_file *af = atomic_file_create(path);
 	if (!af)
 		return 1;
 	FILE *f = atomic_file_stream(af);
@@ -705,10 +683,10 @@ static int do_run(const struct run_list *l, unsigned run, const char *out_dir,
 		fprintf(f, "%s%s", ms.m[i].name, i + 1 < ms.n ? "," : "\n");
 	for (unsigned i = 0; i < ms.n; i++)
 		fprintf(f, "%s%s", ms.m[i].value, i + 1 < ms.n ? "," : "\n");
-	if (commit(af))
+	if (atomic_file_finish(af))
 		return 1;
 	result_path(path, sizeof path, out_dir, run, "json");
-	if (!(af = create(path)))
+	if (!(af = atomic_file_create(path)))
 		return 1;
 	f = atomic_file_stream(af);
 	fprintf(f, "    {\n      \"run\": %u,\n      \"scenario\": {\n", run);
@@ -724,7 +702,7 @@ static int do_run(const struct run_list *l, unsigned run, const char *out_dir,
 	fprintf(f, "      },\n      \"integrity_message\": ");
 	json_write_string(f, r.integrity_message);
 	fprintf(f, "\n    }");
-	if (commit(af))
+	if (atomic_file_finish(af))
 		return 1;
 	char swept[1024];
 	swept_text(sc, &p, swept, sizeof swept);
@@ -988,7 +966,7 @@ static int write_points(const char *out_dir, unsigned runs, unsigned repeat,
 	char path[4096];
 	double *values = malloc(N_POINT_FIGURES * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
-	struct atomic_file *af = values ? create(path) : NULL;
+	struct atomic_file *af = values ? atomic_file_create(path) : NULL;
 	if (!af) {
 		free(values);
 		return -1;
@@ -1007,7 +985,7 @@ static int write_points(const char *out_dir, unsigned runs, unsigned repeat,
 		}
 	}
 	free(values);
-	return commit(af);
+	return atomic_file_finish(af);
 }
 
 /* The scenario file's (or built-in text's) SHA-256, or "" if unreadable. */
@@ -1124,7 +1102,7 @@ static int assemble(const char *out_dir, const char *dest, const char *name, uns
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s/results.csv", dest);
-	struct atomic_file *af = create(path);
+	struct atomic_file *af = atomic_file_create(path);
 	if (!af)
 		return -1;
 	FILE *csv = atomic_file_stream(af);
@@ -1136,13 +1114,13 @@ static int assemble(const char *out_dir, const char *dest, const char *name, uns
 			return -1;
 		}
 	}
-	if (commit(af))
+	if (atomic_file_finish(af))
 		return -1;
 	if (n == runs && write_points(out_dir, n, repeat, &names, echo) != 0)
 		return -1;
 
 	snprintf(path, sizeof path, "%s/summary.json", dest);
-	if (!(af = create(path)))
+	if (!(af = atomic_file_create(path)))
 		return -1;
 	FILE *js = atomic_file_stream(af);
 	fprintf(js, "{\n  \"npusim_version\": ");
@@ -1158,7 +1136,7 @@ static int assemble(const char *out_dir, const char *dest, const char *name, uns
 		fputs(run + 1 < first + n ? ",\n" : "\n", js);
 	}
 	fprintf(js, "  ]\n}\n");
-	if (commit(af))
+	if (atomic_file_finish(af))
 		return -1;
 	/* the result files stay: --resume and merge read them */
 	return count_failed(out_dir, first, n, &names);

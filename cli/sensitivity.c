@@ -478,20 +478,7 @@ static struct atomic_file *open_output(const char *dir, const char *name)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	struct atomic_file *af = atomic_file_open(path);
-	if (!af)
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-	return af;
-}
-
-static int commit_output(struct atomic_file *af)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s", atomic_file_path(af));
-	if (atomic_file_commit(af) == 0)
-		return 0;
-	fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-	return -1;
+	return atomic_file_create(path);
 }
 
 static const char design_file[] = "sensitivity-design.csv";
@@ -523,7 +510,7 @@ static int write_design(const struct sensitivity_design *d, const char *dir)
 		}
 		fputc('\n', f);
 	}
-	return commit_output(af);
+	return atomic_file_finish(af);
 }
 
 int sensitivity_main(const char *path, const char *const *sets, unsigned n_sets,
@@ -860,7 +847,7 @@ static int write_sensitivity_csv(const struct analysis *a, const char *dir)
 			fprintf(f, ",%u\n", n);
 		}
 	}
-	return commit_output(af);
+	return atomic_file_finish(af);
 }
 
 /* tornado-<output>.csv: the parameters by |effect|, largest first. */
@@ -895,7 +882,7 @@ static int write_tornado(const struct analysis *a, const char *dir, int o)
 		write_number(f, a->y[a->baseline][o]);
 		fputc('\n', f);
 	}
-	return commit_output(af);
+	return atomic_file_finish(af);
 }
 
 int sensitivity_analyze(const char *out_dir, int quiet, int plot)

@@ -123,15 +123,13 @@ int shard_record_write(const struct shard_record *r, const char *dir)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/sweep.json", dir);
-	struct atomic_file *af = atomic_file_open(path);
-	if (af) {
-		shard_record_json(r, atomic_file_stream(af), "");
-		fputc('\n', atomic_file_stream(af));
-	}
-	if (!af || atomic_file_commit(af) != 0) {
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
+	struct atomic_file *af = atomic_file_create(path);
+	if (!af)
 		return -1;
-	}
+	shard_record_json(r, atomic_file_stream(af), "");
+	fputc('\n', atomic_file_stream(af));
+	if (atomic_file_finish(af) != 0)
+		return -1;
 	return 0;
 }
 

@@ -461,11 +461,9 @@ static int write_connections(struct testbed *tb, const struct testbed_config *c)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/connections.csv", c->out_dir);
-	struct atomic_file *af = atomic_file_open(path);
-	if (!af) {
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
+	struct atomic_file *af = atomic_file_create(path);
+	if (!af)
 		return -1;
-	}
 	FILE *f = atomic_file_stream(af);
 	fprintf(f, "conn,syn_first_s,syn_retransmits,established_s,completed_s,bytes\n");
 	for (uint32_t i = 0; i < c->client.connections; i++) {
@@ -483,11 +481,7 @@ static int write_connections(struct testbed *tb, const struct testbed_config *c)
 		}
 		fprintf(f, "%llu\n", (unsigned long long)ss->bytes);
 	}
-	if (atomic_file_commit(af) != 0) {
-		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return atomic_file_finish(af);
 }
 
 static void write_dma_report(struct testbed *tb, const struct testbed_config *c,

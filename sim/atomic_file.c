@@ -229,3 +229,26 @@ void atomic_file_trap_signals(const char *message, void (*hook)(int sig))
 		sigaction(sigs[i], &sa, NULL);
 	}
 }
+
+struct atomic_file *atomic_file_create(const char *path)
+{
+	struct atomic_file *af = atomic_file_open(path);
+	if (!af) {
+		int e = errno;
+		fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(e));
+		errno = e;
+	}
+	return af;
+}
+
+int atomic_file_finish(struct atomic_file *af)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", atomic_file_path(af));
+	if (atomic_file_commit(af) == 0)
+		return 0;
+	int e = errno;
+	fprintf(stderr, "npusim: cannot write %s: %s\n", path, strerror(e));
+	errno = e;
+	return -1;
+}

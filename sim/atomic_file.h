@@ -35,6 +35,11 @@ const char *atomic_file_path(const struct atomic_file *af);
 int atomic_file_commit(struct atomic_file *af);
 /* Close and remove the temporary; the final name is left untouched. */
 void atomic_file_discard(struct atomic_file *af);
+/* atomic_file_open and atomic_file_commit for the program's outputs: a
+ * failure also names the file on stderr ("npusim: cannot write PATH: why");
+ * the returns and errno are theirs. */
+struct atomic_file *atomic_file_create(const char *path);
+int atomic_file_finish(struct atomic_file *af);
 
 /* Whole files: `len` bytes of `data` (or a NUL-terminated text with len
  * (size_t)-1) written atomically to path. */
