@@ -349,6 +349,27 @@ static void write_requesters(const struct dma_report *r, FILE *f, sim_time end_p
 
 /* Time from a connection's first SYN to its establishment, or to the end
  * of the run if it never was. */
+/* Keeps top[0..*n) the indices of the `cap` largest keys seen so far,
+ * largest first (keys[] beside them); an index whose key ties the last kept
+ * one comes after it. */
+static void top_insert(size_t *top, sim_time *keys, size_t *n, size_t cap, size_t idx,
+		       sim_time key)
+{
+	size_t at = *n;
+	while (at > 0 && keys[at - 1] < key)
+		at--;
+	if (at >= cap)
+		return;
+	if (*n < cap)
+		(*n)++;
+	for (size_t j = *n - 1; j > at; j--) {
+		top[j] = top[j - 1];
+		keys[j] = keys[j - 1];
+	}
+	top[at] = idx;
+	keys[at] = key;
+}
+
 static sim_time setup_of(const struct dma_report_conn *k, sim_time end_ps)
 {
 	sim_time until = k->established_ps == SIM_TIME_MAX ? end_ps : k->established_ps;
@@ -362,21 +383,13 @@ static void write_longest_setups(FILE *f, sim_time end_ps, const struct dma_repo
 {
 	enum { SHOWN = 10 };
 	size_t top[SHOWN];
+	sim_time keys[SHOWN];
 	size_t n_top = 0;
 	for (size_t c = 0; c < n_conns; c++) {
 		if (conns[c].syn_first_ps == SIM_TIME_MAX)
 			continue;
-		/* insertion into the short list, longest setup first */
-		size_t at = n_top;
-		while (at > 0 && setup_of(&conns[top[at - 1]], end_ps) < setup_of(&conns[c], end_ps))
-			at--;
-		if (at >= SHOWN)
-			continue;
-		if (n_top < SHOWN)
-			n_top++;
-		for (size_t j = n_top - 1; j > at; j--)
-			top[j] = top[j - 1];
-		top[at] = c;
+		/* the short list, longest setup first */
+		top_insert(top, keys, &n_top, SHOWN, c, setup_of(&conns[c], end_ps));
 	}
 	if (n_top == 0)
 		return;
@@ -434,21 +447,12 @@ static void write_longest_syn_waits(const struct dma_report *r, FILE *f, sim_tim
 {
 	enum { SHOWN = 5 };
 	size_t top[SHOWN];
+	sim_time keys[SHOWN];
 	size_t n_top = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dma_report_req *q = &r->req[i];
-		if (!q->is_syn || q->from_host != from_host)
-			continue;
-		size_t at = n_top;
-		while (at > 0 && wait_of(&r->req[top[at - 1]], end_ps) < wait_of(q, end_ps))
-			at--;
-		if (at >= SHOWN)
-			continue;
-		if (n_top < SHOWN)
-			n_top++;
-		for (size_t j = n_top - 1; j > at; j--)
-			top[j] = top[j - 1];
-		top[at] = i;
+		if (q->is_syn && q->from_host == from_host)
+			top_insert(top, keys, &n_top, SHOWN, i, wait_of(q, end_ps));
 	}
 	fprintf(f, "\nLongest waits of %s (who overtook each: the\n"
 		   "stations of the newer requests the engine served before it)\n\n",
