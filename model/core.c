@@ -63,11 +63,6 @@ static void core_done_event(sim *s, void *arg)
 		core_reschedule(n, c);
 }
 
-void thread_set_state_time(struct npu_thread *t)
-{
-	t->state_since = sim_now(t->n->s);
-}
-
 void core_compute(struct npu_thread *t, uint64_t cycles)
 {
 	struct npu *n = t->n;

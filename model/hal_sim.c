@@ -36,6 +36,18 @@ static void park_fn(sim *s, void *arg)
 	sim_proc_park(s);
 }
 
+/* Event: a message became visible to a thread parked in hal_fmn_recv or
+ * hal_fmn_wait, a credit it watches returned, or its time is up. */
+static void wake_receiver(sim *s, void *arg)
+{
+	struct npu_thread *t = arg;
+	t->wake = (sim_event_handle){ 0, 0 };
+	if (t->waiting_recv) {
+		t->waiting_recv = 0;
+		sim_proc_wake(s, t->proc);
+	}
+}
+
 struct wait_arg {
 	sim_time ps;
 };
@@ -45,7 +57,7 @@ static void wait_fn(sim *s, void *arg)
 	sim_proc_wait(s, ((struct wait_arg *)arg)->ps);
 }
 
-void hal_pay(struct npu_thread *t)
+static void hal_pay(struct npu_thread *t)
 {
 	if (t->pending_cycles) {
 		uint64_t c = t->pending_cycles;
@@ -109,17 +121,17 @@ bool hal_fmn_try_send(unsigned dst, const struct hal_msg *m)
 	struct npu_thread *t = self("hal_fmn_try_send");
 	hal_pay(t);
 	unsigned group = fmn_group_of_station(t->id);
-	if (!fmn_has_credit(t->n, group, dst))
+	if (!fmn_has_credit(&t->n->fmn, group, dst))
 		return false;
 	t->st.msgs_sent++;
-	fmn_deliver(t->n, t->id, dst, m);
+	fmn_deliver(&t->n->fmn, t->id, dst, m);
 	return true;
 }
 
 unsigned hal_fmn_credits_in_use(unsigned dst)
 {
 	struct npu_thread *t = self("hal_fmn_credits_in_use");
-	return t->n->credits_used[fmn_group_of_station(t->id)][dst];
+	return fmn_credits_in_use(&t->n->fmn, fmn_group_of_station(t->id), dst);
 }
 
 void hal_fmn_send(unsigned dst, const struct hal_msg *m)
@@ -128,15 +140,15 @@ void hal_fmn_send(unsigned dst, const struct hal_msg *m)
 	hal_pay(t);
 	struct npu *n = t->n;
 	unsigned group = fmn_group_of_station(t->id);
-	if (!fmn_has_credit(n, group, dst)) {
+	if (!fmn_has_credit(&n->fmn, group, dst)) {
 		sim_time start = sim_now(n->s);
 		if (dst == STATION_DMA)
-			n->dma.sender_blocked++;
+			dma_count_blocked_sender(&n->dma);
 		SIM_LOG(n->s, fmn, SIM_LOG_DEBUG, "thread %u stalls: no credit of group %u for station %u",
 			t->id, group, dst);
 		thread_state(t, NPU_THREAD_WAITING);
-		while (!fmn_has_credit(n, group, dst)) {
-			sim_signal_wait(n->s, &n->credit_wait[group][dst]);
+		while (!fmn_has_credit(&n->fmn, group, dst)) {
+			fmn_wait_credit(&n->fmn, group, dst);
 			hal_current = t;
 		}
 		thread_state(t, NPU_THREAD_RUNNING);
@@ -145,7 +157,7 @@ void hal_fmn_send(unsigned dst, const struct hal_msg *m)
 			sim_time_to_seconds(sim_now(n->s) - start) * 1e6);
 	}
 	t->st.msgs_sent++;
-	fmn_deliver(n, t->id, dst, m);
+	fmn_deliver(&n->fmn, t->id, dst, m);
 }
 
 /* Take the head of one bucket if it has crossed the FMN. */
@@ -159,12 +171,10 @@ static bool take_from(struct npu_thread *t, enum hal_bucket which, struct hal_ms
 	b->len--;
 	bucket_changed(t);
 	*m = s.m;
-	if (which == HAL_BUCKET_COMPLETION) {
-		t->n->done_credits_used[t->id]--;
-		dma_on_credit(t->n);
-	} else {
-		fmn_credit_return(t->n, s.credit_group, t->id);
-	}
+	if (which == HAL_BUCKET_COMPLETION)
+		fmn_done_credit_return(&t->n->fmn, t->id);
+	else
+		fmn_credit_return(&t->n->fmn, s.credit_group, t->id);
 	return true;
 }
 
@@ -209,7 +219,7 @@ void hal_fmn_recv(struct hal_msg *m)
 		t->waiting_recv = 1;
 		sim_time v = next_visible(t);
 		if (v != SIM_TIME_MAX && t->wake.gen == 0)
-			t->wake = sim_schedule_at(s, v, fmn_wake_receiver, t);
+			t->wake = sim_schedule_at(s, v, wake_receiver, t);
 		thread_state(t, NPU_THREAD_WAITING);
 		block(t, park_fn, NULL);
 		thread_state(t, NPU_THREAD_RUNNING);
@@ -222,7 +232,8 @@ static bool can_send(struct npu_thread *t, unsigned dst, unsigned max_in_use)
 	if (dst == HAL_NO_STATION)
 		return false;
 	unsigned group = fmn_group_of_station(t->id);
-	return fmn_has_credit(t->n, group, dst) && t->n->credits_used[group][dst] < max_in_use;
+	return fmn_has_credit(&t->n->fmn, group, dst) &&
+	       fmn_credits_in_use(&t->n->fmn, group, dst) < max_in_use;
 }
 
 static bool bucket_ready(const struct npu_thread *t, enum hal_bucket b)
@@ -252,10 +263,10 @@ bool hal_fmn_wait(unsigned dst, unsigned max_in_use, enum hal_bucket wake, uint6
 		t->watch_dst = dst;
 		sim_event_handle timer = { 0, 0 };
 		if (until != SIM_TIME_MAX)
-			timer = sim_schedule_at(s, until, fmn_wake_receiver, t);
+			timer = sim_schedule_at(s, until, wake_receiver, t);
 		if (wake < HAL_BUCKETS && t->bucket[wake].len && t->wake.gen == 0)
 			t->wake = sim_schedule_at(s, t->bucket[wake].slot[t->bucket[wake].head].visible_ps,
-						  fmn_wake_receiver, t);
+						  wake_receiver, t);
 		thread_state(t, NPU_THREAD_WAITING);
 		block(t, park_fn, NULL);
 		thread_state(t, NPU_THREAD_RUNNING);
@@ -270,21 +281,18 @@ bool hal_fmn_wait(unsigned dst, unsigned max_in_use, enum hal_bucket wake, uint6
 void *hal_pkt_alloc(void)
 {
 	struct npu_thread *t = self("hal_pkt_alloc");
-	void *b = npu_pkt_alloc(t->n);
-	if (!b)
-		t->n->mac.pkt_alloc_fail++;
-	return b;
+	return pkt_pool_alloc(&t->n->pool);
 }
 
 void hal_pkt_free(void *buf)
 {
 	struct npu_thread *t = self("hal_pkt_free");
-	npu_pkt_free(t->n, buf);
-	mac_rx_kick(t->n);             /* a frame may have waited for a buffer */
+	pkt_pool_free(&t->n->pool, buf);
+	mac_rx_kick(&t->n->mac);             /* a frame may have waited for a buffer */
 }
 
-uint32_t hal_pkt_free_count(void) { return self("hal_pkt_free_count")->n->pkt_free_n; }
-uint32_t hal_pkt_pool_size(void) { return self("hal_pkt_pool_size")->n->cfg.pkt_buffers; }
+uint32_t hal_pkt_free_count(void) { return self("hal_pkt_free_count")->n->pool.free_n; }
+uint32_t hal_pkt_pool_size(void) { return self("hal_pkt_pool_size")->n->pool.count; }
 
 uint64_t hal_addr_of(const void *p) { return (uint64_t)(uintptr_t)p; }
 void *hal_ptr_of(uint64_t addr) { return (void *)(uintptr_t)addr; }
@@ -308,4 +316,38 @@ uint64_t hal_param(const char *name, uint64_t dflt)
 		if (strcmp(t->n->params[i].name, name) == 0)
 			return t->n->params[i].value;
 	return dflt;
+}
+
+/* The FMN delivers into a thread's bucket: wake the thread if it waits for
+ * this bucket, when the message has crossed. */
+static void thread_receive(void *ctx, struct fmn_slot *slot)
+{
+	struct npu_thread *t = ctx;
+	if (fmn_bucket_push(&t->bucket[slot->bucket], slot) != 0)
+		sim_fatal("FMN bucket of thread %u overflowed (credits exceed depth)", t->id);
+	bucket_changed(t);
+	t->st.msgs_received++;
+	int wakes = t->wake_bucket < 0 || t->wake_bucket == (int)slot->bucket;
+	if (t->waiting_recv && wakes && t->wake.gen == 0)
+		t->wake = sim_schedule_at(t->n->s, slot->visible_ps, wake_receiver, t);
+}
+
+/* A credit of core `group` for dst returned: the core's threads sleeping
+ * in hal_fmn_wait for that credit wake. */
+static void core_credit_back(void *ctx, unsigned group, unsigned dst)
+{
+	struct npu *n = ctx;
+	for (unsigned i = 0; i < NPU_THREADS_PER_CORE; i++) {
+		struct npu_thread *t = &n->th[group * NPU_THREADS_PER_CORE + i];
+		if (t->waiting_recv && t->watch_dst == dst && t->wake.gen == 0)
+			t->wake = sim_schedule_in(n->s, 0, wake_receiver, t);
+	}
+}
+
+void hal_threads_attach(struct npu *n)
+{
+	for (unsigned i = 0; i < NPU_THREADS; i++)
+		fmn_set_receiver(&n->fmn, i, thread_receive, &n->th[i], 0);
+	for (unsigned g = 0; g < NPU_CORES; g++)
+		fmn_set_sender(&n->fmn, g, core_credit_back, n);
 }

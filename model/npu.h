@@ -125,7 +125,7 @@ struct dma_trace_rec {
 					    * the host's frame */
 };
 typedef void (*dma_trace_fn)(void *ctx, const struct dma_trace_rec *r);
-/* Called on every change of the DMA buffer depth (for waveforms). */
+/* A depth that changed at time t (for waveforms). */
 typedef void (*npu_depth_fn)(void *ctx, sim_time t, uint32_t depth);
 /* What a hardware thread is doing, for waveforms. */
 enum npu_thread_state {
@@ -136,6 +136,18 @@ enum npu_thread_state {
 	NPU_THREAD_SLEEPING = 4,       /* hal_wait_cycles */
 };
 typedef void (*npu_state_fn)(void *ctx, unsigned thread, enum npu_thread_state s, sim_time t);
+typedef void (*npu_bucket_fn)(void *ctx, unsigned thread, sim_time t, uint32_t depth);
+
+/* What the model reports as it runs, for traces and waveforms; a probe
+ * left NULL costs a test of the pointer. All are called with ctx. */
+struct npu_probes {
+	void *ctx;
+	npu_state_fn thread_state;         /* every change of a thread's state */
+	npu_bucket_fn bucket_depth;        /* a thread's FMN buckets (both) */
+	npu_depth_fn dma_depth;            /* the DMA request buffer */
+	npu_depth_fn rx_fifo;              /* the MAC receive FIFO, bytes */
+	dma_trace_fn dma_request;          /* every DMA request, when served */
+};
 
 struct npu;
 
@@ -147,18 +159,14 @@ void npu_destroy(struct npu *n);
 const struct npu_thread_stats *npu_thread_stats(const struct npu *n, unsigned thread);
 const struct dma_stats *npu_dma_stats(const struct npu *n);
 const struct ddr *npu_ddr(const struct npu *n);      /* bus time and waits */
-const struct mac_stats *npu_mac_stats(const struct npu *n);
+/* MAC figures, with the packet pool's allocation failures. */
+struct mac_stats npu_mac_stats(const struct npu *n);
 uint32_t npu_dma_depth(const struct npu *n);
 void *npu_firmware_state(struct npu *n);
-void npu_set_dma_trace(struct npu *n, dma_trace_fn fn, void *ctx);
-void npu_set_dma_depth_hook(struct npu *n, npu_depth_fn fn, void *ctx);
-void npu_set_thread_state_hook(struct npu *n, npu_state_fn fn, void *ctx);
-/* Called on every change of the MAC receive FIFO fill (bytes). */
-void npu_set_rx_fifo_hook(struct npu *n, npu_depth_fn fn, void *ctx);
-/* Called on every change of a thread's FMN bucket depth (both buckets). */
-typedef void (*npu_bucket_fn)(void *ctx, unsigned thread, sim_time t, uint32_t depth);
-void npu_set_bucket_hook(struct npu *n, npu_bucket_fn fn, void *ctx);
-/* Report requests still in the buffer (end of run) through the trace hook. */
+/* Replaces the probes (all of them: fill one struct npu_probes). */
+void npu_set_probes(struct npu *n, const struct npu_probes *p);
+/* Report requests still in the buffer (end of run) through the
+ * dma_request probe. */
 void npu_dma_trace_pending(struct npu *n);
 /* Close the books on per-thread accounting at time now. */
 void npu_finish(struct npu *n);
