@@ -169,7 +169,7 @@ static struct dma_trace_rec trace_rec_of(const struct dma_engine *d,
 		r.from_host = 1;
 		r.src = pcie_host_ptr(d->pcie, s->m.w[1], len);
 	} else {
-		r.src = hal_ptr_of(s->m.w[0]);
+		r.src = fmn_ptr_of(s->m.w[0]);
 		r.buffer = pkt_pool_buffer_of(d->pool, r.src);
 	}
 	return r;
@@ -192,7 +192,7 @@ static void note_request(struct dma_engine *d, struct fmn_slot *s)
 	if (from_host)
 		bytes = pcie_host_ptr(d->pcie, s->m.w[1], len);
 	else
-		bytes = hal_ptr_of(s->m.w[0]);
+		bytes = fmn_ptr_of(s->m.w[0]);
 	s->seq = ++d->seq;
 	s->overtaken = 0;
 	s->syn = DMA_NOT_SYN;
@@ -285,13 +285,10 @@ static void remove_at(struct fmn_bucket *b, uint32_t i)
 		b->head = 0;
 }
 
-static void dma_on_request(struct dma_engine *d)
+/* Take the request to serve now out of the buffer into *req; 0 if none
+ * is visible yet (the engine then looks again when the first one lands). */
+static int take_request(struct dma_engine *d, sim_time now, struct fmn_slot *req)
 {
-	/* an engine that cannot hand back a completion (no FMN credit for the
-	 * requester's bucket) takes no new request */
-	if (d->busy || d->req.len == 0 || d->done_len > 0)
-		return;
-	sim_time now = sim_now(d->s);
 	int i = pick(d, now);
 	if (i < 0) {
 		/* the newest is still crossing the FMN: look again when it lands */
@@ -303,38 +300,47 @@ static void dma_on_request(struct dma_engine *d)
 		}
 		d->busy = 1;
 		sim_schedule_at(d->s, soonest, engine_free, d);
-		return;
+		return 0;
 	}
-	struct fmn_slot req = d->req.slot[i];
+	*req = d->req.slot[i];
 	if (d->cfg->dma_buffer == DMA_BUFFER_FIFO) {
 		d->req.head = ring_at(d->req.head, 1, d->req.cap);
 		d->req.len--;
 	} else {
 		remove_at(&d->req, (uint32_t)i);
 	}
-	syn_on_serve(d, &req, now);
+	return 1;
+}
+
+/* req left the buffer: its figures, its credit back to the sender. */
+static void note_served(struct dma_engine *d, const struct fmn_slot *req, sim_time now)
+{
+	syn_on_serve(d, req, now);
 	sim_tavg_set(&d->st.depth, now, d->req.len);
 	depth_changed(d, now);
 	SIM_LOG(d->s, dma, SIM_LOG_DEBUG, "pop: %u bytes %s, waited %.3f us, depth %u",
-		(unsigned)req.m.w[2], (req.m.w[2] & HAL_DMA_FROM_HOST) ? "from host" : "to host",
-		sim_time_to_seconds(now - req.enqueued_ps) * 1e6, d->req.len);
-	fmn_credit_return(d->fmn, req.credit_group, STATION_DMA);
+		(unsigned)req->m.w[2], (req->m.w[2] & HAL_DMA_FROM_HOST) ? "from host" : "to host",
+		sim_time_to_seconds(now - req->enqueued_ps) * 1e6, d->req.len);
+	fmn_credit_return(d->fmn, req->credit_group, STATION_DMA);
+}
 
+/* The copy a request asks for (firmware/hal.h, HAL_MSG_DMA_REQ). */
+static struct dma_job *job_of(struct dma_engine *d, const struct fmn_slot *req)
+{
 	struct dma_job *j = job_alloc(d);
-	j->src = hal_ptr_of(req.m.w[0]);
-	j->dst = req.m.w[1];
-	j->len = (uint32_t)req.m.w[2];
-	j->reply = (unsigned)((req.m.w[2] >> 32) & 0xffffu);
-	j->cookie = req.m.w[3];
-	j->from_host = (req.m.w[2] & HAL_DMA_FROM_HOST) != 0;
-	j->fetch_into = j->from_host ? hal_ptr_of(req.m.w[0]) : NULL;
-	d->st.requests++;
-	d->st.bytes += j->len;
-	sim_hist_add(&d->st.wait_ns, (now - req.enqueued_ps) / SIM_PS_PER_NS);
-	if (d->probes->dma_request) {
-		struct dma_trace_rec r = trace_rec_of(d, &req, now);
-		d->probes->dma_request(d->probes->ctx, &r);
-	}
+	j->src = fmn_ptr_of(req->m.w[0]);
+	j->dst = req->m.w[1];
+	j->len = (uint32_t)req->m.w[2];
+	j->reply = (unsigned)((req->m.w[2] >> 32) & 0xffffu);
+	j->cookie = req->m.w[3];
+	j->from_host = (req->m.w[2] & HAL_DMA_FROM_HOST) != 0;
+	j->fetch_into = j->from_host ? fmn_ptr_of(req->m.w[0]) : NULL;
+	return j;
+}
+
+/* The engine starts on j at now. */
+static void start_job(struct dma_engine *d, struct dma_job *j, sim_time now)
+{
 	d->busy = 1;
 	if (j->from_host) {
 		/* overhead, then the read (fetch_arrived, fetch_stored) */
@@ -348,6 +354,29 @@ static void dma_on_request(struct dma_engine *d)
 	sim_time t = ddr_stream(d->ddr, now + d->cfg->dma_request_overhead_ps, j->len) - now;
 	d->st.busy_ps += t;
 	sim_schedule_in(d->s, t, issue_write, j);
+}
+
+/* Serve the next request if the engine is free. */
+static void dma_on_request(struct dma_engine *d)
+{
+	/* an engine that cannot hand back a completion (no FMN credit for the
+	 * requester's bucket) takes no new request */
+	if (d->busy || d->req.len == 0 || d->done_len > 0)
+		return;
+	sim_time now = sim_now(d->s);
+	struct fmn_slot req;
+	if (!take_request(d, now, &req))
+		return;
+	note_served(d, &req, now);
+	struct dma_job *j = job_of(d, &req);
+	d->st.requests++;
+	d->st.bytes += j->len;
+	sim_hist_add(&d->st.wait_ns, (now - req.enqueued_ps) / SIM_PS_PER_NS);
+	if (d->probes->dma_request) {
+		struct dma_trace_rec r = trace_rec_of(d, &req, now);
+		d->probes->dma_request(d->probes->ctx, &r);
+	}
+	start_job(d, j, now);
 }
 
 void dma_trace_pending(const struct dma_engine *d)

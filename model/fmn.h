@@ -59,6 +59,19 @@ static inline uint32_t ring_at(uint32_t head, uint32_t k, uint32_t cap)
 	return i >= cap ? i - cap : i;
 }
 
+/* An NPU memory address in a message word: on the simulated NPU, the
+ * simulator's pointer (hal_addr_of and hal_ptr_of of firmware/hal.h are
+ * these). */
+static inline uint64_t fmn_addr_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static inline void *fmn_ptr_of(uint64_t addr)
+{
+	return (void *)(uintptr_t)addr;
+}
+
 void fmn_bucket_init(struct fmn_bucket *b, uint32_t cap);
 void fmn_bucket_release(struct fmn_bucket *b);
 /* Append at the tail; -1 if the bucket is full. */

@@ -294,8 +294,8 @@ void hal_pkt_free(void *buf)
 uint32_t hal_pkt_free_count(void) { return self("hal_pkt_free_count")->n->pool.free_n; }
 uint32_t hal_pkt_pool_size(void) { return self("hal_pkt_pool_size")->n->pool.count; }
 
-uint64_t hal_addr_of(const void *p) { return (uint64_t)(uintptr_t)p; }
-void *hal_ptr_of(uint64_t addr) { return (void *)(uintptr_t)addr; }
+uint64_t hal_addr_of(const void *p) { return fmn_addr_of(p); }
+void *hal_ptr_of(uint64_t addr) { return fmn_ptr_of(addr); }
 
 void *hal_shm_base(void) { return pcie_shm(self("hal_shm_base")->n->pcie); }
 size_t hal_shm_size(void) { return pcie_shm_size(self("hal_shm_size")->n->pcie); }

@@ -117,7 +117,7 @@ void mac_rx_kick(struct mac *mac)
 		unsigned t = pde_pick(mac, f);
 		struct pde_pending *p =
 			&mac->pde_q[t][ring_at(mac->pde_head[t], mac->pde_len[t], mac->cfg->pkt_buffers)];
-		p->addr = hal_addr_of(buf);
+		p->addr = fmn_addr_of(buf);
 		p->len = f->len;
 		mac->pde_len[t]++;
 		frame_free(mac->frames, f);
@@ -155,7 +155,7 @@ static void mac_tx(void *ctx, struct fmn_slot *s)
 {
 	struct mac *mac = ctx;
 	const struct hal_msg *m = &s->m;
-	void *buf = hal_ptr_of(m->w[0]);
+	void *buf = fmn_ptr_of(m->w[0]);
 	uint32_t len = (uint32_t)m->w[1];
 	if (len > FRAME_MAX_BYTES)
 		sim_fatal("MAC tx: frame of %u bytes from station %u", len, m->src);

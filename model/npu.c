@@ -82,14 +82,21 @@ static void thread_body(sim *s, void *arg)
 	hal_current = NULL;
 }
 
-/* The threads' identity, buckets and the FMN stations they are. */
+/* The cores, the threads' identity and buckets, and the FMN stations the
+ * threads are. */
 static void threads_init(struct npu *n)
 {
+	for (unsigned i = 0; i < NPU_CORES; i++) {
+		n->core[i].s = n->s;
+		n->core[i].cycle_ps = n->cycle_ps;
+	}
 	for (unsigned i = 0; i < NPU_THREADS; i++) {
 		struct npu_thread *t = &n->th[i];
 		t->n = n;
+		t->s = n->s;
+		t->core = &n->core[i / NPU_THREADS_PER_CORE];
+		t->probes = &n->probes;
 		t->id = i;
-		t->core = i / NPU_THREADS_PER_CORE;
 		t->wake_bucket = -1;
 		t->watch_dst = HAL_NO_STATION;
 		/* credits to a thread bucket are per sender group, so the bucket
