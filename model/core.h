@@ -16,7 +16,7 @@
 #include "model/fmn.h"
 #include "sim/process.h"
 
-struct npu;
+struct hal_machine;
 struct npu_thread;
 
 struct npu_core {
@@ -29,7 +29,7 @@ struct npu_core {
 };
 
 struct npu_thread {
-	struct npu *n;                 /* the machine, for the HAL */
+	struct hal_machine *hw;        /* what the HAL reaches from it */
 	sim *s;
 	struct npu_core *core;
 	const struct npu_probes *probes;

@@ -1,13 +1,36 @@
 /* model/npu.c - builds the XLS416 model from its components, loads the
  * firmware, starts its 16 hardware threads; the host doorbell; statistics
  * accessors. */
-#include "model/npu_internal.h"
+#include "model/hal_sim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/bigmem.h"
+
+/* The machine: the threads on their cores, composed with the components
+ * they reach through the HAL. It only composes: each component's state is
+ * its own, behind its own header, and is reached through that header. */
+struct npu {
+	sim *s;
+	struct npu_config cfg;
+	struct npu_program prog;
+	void *fw_state;
+	sim_time cycle_ps;
+	struct npu_probes probes;      /* the components hold a pointer to it */
+	struct npu_thread th[NPU_THREADS];
+	struct npu_core core[NPU_CORES];
+	struct hal_machine hw;         /* the HAL's view of what follows */
+	struct fmn fmn;
+	struct pkt_pool pool;
+	struct mac mac;
+	struct dma_engine dma;
+	struct ddr ddr;                /* shared by the threads and the DMA engine */
+	/* a host doorbell that waits for FMN credit to the tx thread */
+	int doorbell_pending;
+	uint32_t doorbell_value;
+};
 
 void npu_config_default(struct npu_config *c)
 {
@@ -73,15 +96,6 @@ static void doorbell(void *ctx, uint32_t value)
 	doorbell_flush(n);
 }
 
-static void thread_body(sim *s, void *arg)
-{
-	(void)s;
-	struct npu_thread *t = arg;
-	hal_current = t;
-	t->n->prog.thread_main(t->n->fw_state, t->id);
-	hal_current = NULL;
-}
-
 /* The cores, the threads' identity and buckets, and the FMN stations the
  * threads are. */
 static void threads_init(struct npu *n)
@@ -92,7 +106,7 @@ static void threads_init(struct npu *n)
 	}
 	for (unsigned i = 0; i < NPU_THREADS; i++) {
 		struct npu_thread *t = &n->th[i];
-		t->n = n;
+		t->hw = &n->hw;
 		t->s = n->s;
 		t->core = &n->core[i / NPU_THREADS_PER_CORE];
 		t->probes = &n->probes;
@@ -104,24 +118,17 @@ static void threads_init(struct npu *n)
 		fmn_bucket_init(&t->bucket[HAL_BUCKET_DATA], n->cfg.thread_bucket_depth * FMN_GROUPS);
 		fmn_bucket_init(&t->bucket[HAL_BUCKET_COMPLETION], n->cfg.thread_bucket_depth);
 	}
-	hal_threads_attach(n);
+	hal_threads_attach(&n->hw);
 }
 
-/* The loader: firmware state in NPU memory, init on thread 0's identity,
- * then every hardware thread starts its main loop. */
+/* The loader: firmware state in NPU memory, then the firmware starts on
+ * the threads. */
 static void load_firmware(struct npu *n)
 {
 	/* zeroed pages on first touch, like the packet buffers: no memset of
 	 * the 2.3 MB the firmware's tables take */
 	n->fw_state = sim_bigmem_alloc(n->prog.state_bytes());
-	hal_current = &n->th[0];
-	n->prog.init(n->fw_state);
-	hal_current = NULL;
-	for (unsigned i = 0; i < NPU_THREADS; i++) {
-		char name[16];
-		snprintf(name, sizeof name, "npu.t%u", i);
-		n->th[i].proc = sim_proc_spawn(n->s, name, thread_body, &n->th[i], 256 * 1024);
-	}
+	hal_firmware_start(&n->hw, &n->prog, n->fw_state);
 }
 
 struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct pcie *p,
@@ -138,15 +145,16 @@ struct npu *npu_create(sim *s, struct frame_pool *pool, struct link *l, struct p
 	n->s = s;
 	n->cfg = *c;
 	n->prog = *prog;
-	n->params = params;
-	n->n_params = n_params;
 	n->cycle_ps = sim_cycles(1, c->clock_hz);
-	n->pcie = p;
 	ddr_init(&n->ddr, &c->ddr);
 	fmn_init(&n->fmn, s, &n->cfg);
 	pkt_pool_init(&n->pool, c->pkt_buffers, c->tx_reserve);
 	mac_init(&n->mac, s, &n->cfg, l, pool, &n->fmn, &n->pool, &n->probes);
 	dma_init(&n->dma, s, &n->cfg, &n->fmn, p, &n->ddr, &n->pool, &n->probes);
+	n->hw = (struct hal_machine){ .s = s, .cfg = &n->cfg, .th = n->th, .fmn = &n->fmn,
+				      .pool = &n->pool, .mac = &n->mac, .dma = &n->dma,
+				      .ddr = &n->ddr, .pcie = p, .params = params,
+				      .n_params = n_params };
 	threads_init(n);
 	fmn_set_sender(&n->fmn, fmn_group_of_station(STATION_PCIE), doorbell_credit_back, n);
 	pcie_set_doorbell_handler(p, doorbell, n);
