@@ -17,6 +17,7 @@
 #define MODEL_DMA_H
 
 #include "model/fmn.h"
+#include "model/pcie.h"
 #include "model/pkt_pool.h"
 
 #define DMA_DONE_QUEUE 1024u           /* completions waiting for credit */

@@ -14,7 +14,7 @@
 #ifndef MODEL_FMN_H
 #define MODEL_FMN_H
 
-#include "model/npu.h"
+#include "model/npu_types.h"
 #include "sim/sync.h"
 
 /* Stations: threads 0..15 are stations 0..15, then the devices. */

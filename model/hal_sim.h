@@ -19,6 +19,7 @@
 #include "model/dma.h"
 #include "model/fmn.h"
 #include "model/mac.h"
+#include "model/pcie.h"
 #include "model/pkt_pool.h"
 
 /* The machine as the HAL sees it; filled in by the NPU builder. */

@@ -16,6 +16,7 @@
 #define MODEL_MAC_H
 
 #include "model/fmn.h"
+#include "model/link.h"
 #include "model/pkt_pool.h"
 
 /* A frame in a packet buffer waiting for FMN credit to its thread. */
