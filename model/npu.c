@@ -1,9 +1,10 @@
 /* model/npu.c - builds the XLS416 model from its components, loads the
  * firmware, starts its 16 hardware threads; the host doorbell; statistics
  * accessors. */
+#include "model/npu.h"
+
 #include "model/hal_sim.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

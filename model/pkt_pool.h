@@ -5,6 +5,8 @@
  * buffer a byte lies in; it keeps the last share of itself (tx_reserve)
  * from the MAC's receive side. It counts allocations that found it empty.
  * A buffer freed twice, or a pointer that is no buffer, stops the run.
+ * Others may read free_n, count and alloc_fail; only these functions
+ * change them.
  * Calls: sim/ only. Called by: the MAC (model/mac.c), the HAL
  * (model/hal_sim.c), the DMA engine (model/dma.c, to find a request's
  * frame), the NPU builder (model/npu.c).
