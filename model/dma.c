@@ -36,7 +36,8 @@ SIM_LOG_MODULE(dma);
 #include <string.h>
 
 struct dma_job {
-	struct dma_job *next;
+	struct dma_job *next;          /* on the engine's free list */
+	struct dma_job *all_next;      /* every job the engine made, in flight or not */
 	struct dma_engine *d;
 	uint64_t cookie;
 	unsigned reply;
@@ -53,10 +54,14 @@ static void dma_on_request(struct dma_engine *d);
 static struct dma_job *job_alloc(struct dma_engine *d)
 {
 	struct dma_job *j = d->job_free;
-	if (j)
+	if (j) {
 		d->job_free = j->next;
-	else if (!(j = malloc(sizeof *j)))
-		abort();
+	} else {
+		if (!(j = malloc(sizeof *j)))
+			abort();
+		j->all_next = d->job_all;
+		d->job_all = j;
+	}
 	j->d = d;
 	return j;
 }
@@ -438,9 +443,10 @@ void dma_init(struct dma_engine *d, sim *s, const struct npu_config *cfg, struct
 void dma_release(struct dma_engine *d)
 {
 	fmn_bucket_release(&d->req);
-	while (d->job_free) {
-		struct dma_job *j = d->job_free;
-		d->job_free = j->next;
+	/* jobs still in flight when the run stopped are the engine's too */
+	while (d->job_all) {
+		struct dma_job *j = d->job_all;
+		d->job_all = j->all_next;
 		free(j);
 	}
 }

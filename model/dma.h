@@ -39,6 +39,7 @@ struct dma_engine {
 	struct fmn_slot done_q[DMA_DONE_QUEUE];
 	uint32_t done_head, done_len;
 	struct dma_job *job_free;          /* finished jobs, for reuse */
+	struct dma_job *job_all;           /* every job made, freed at release */
 	struct dma_stats st;
 };
 
