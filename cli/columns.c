@@ -137,21 +137,14 @@ const char *column_json_unit(const char *name, char *json_name, size_t len, doub
 	return !strncmp(name, "bytes_", 6) ? "bytes" : NULL;
 }
 
-int columns_check_header(const char *header, FILE *err)
+int columns_check_names(const char *const *names, unsigned n, FILE *err)
 {
 	int unknown = 0;
-	const char *p = header;
-	while (*p && *p != '\n' && *p != '\r') {
-		size_t n = strcspn(p, ",\r\n");
-		char name[128];
-		snprintf(name, sizeof name, "%.*s", (int)n, p);
-		if (!column_find(name) && !memchr(p, '.', n)) {
-			fprintf(err, "column '%s' is not in the table (cli/columns.h)\n", name);
-			unknown++;
-		}
-		p += n;
-		if (*p == ',')
-			p++;
+	for (unsigned i = 0; i < n; i++) {
+		if (column_find(names[i]) || strchr(names[i], '.'))
+			continue;
+		fprintf(err, "column '%s' is not in the table (cli/columns.h)\n", names[i]);
+		unknown++;
 	}
 	return unknown;
 }

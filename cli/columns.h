@@ -313,9 +313,8 @@ void columns_write_text(FILE *f);
  * "bytes"), or NULL when the name carries none. */
 const char *column_json_unit(const char *name, char *json_name, size_t len, double *scale);
 
-/* The results.csv header line's fields that name no column (other than
- * swept `section.key` ones): 0 if every field is known, else the count,
- * each named on err. */
-int columns_check_header(const char *header, FILE *err);
+/* Names among names[0..n) that are neither a column of the table nor a
+ * swept `section.key`: each named on err; returns their count. */
+int columns_check_names(const char *const *names, unsigned n, FILE *err);
 
 #endif
