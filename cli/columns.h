@@ -135,8 +135,8 @@ X(mac_waits_no_credit, COUNT, "count", NONE, 0, NO, r->mac.rx_waits_no_credit, \
   "back-pressure: times the MAC waited for FMN credit") \
 X(ring_full_waits, COUNT, "count", NONE, 0, NO, r->fw.ring_full_waits, \
   "back-pressure: times an rx thread waited for a free rx descriptor") \
-X(host_tx_ring_full, COUNT, "count", NONE, 0, NO, r->server.tx_ring_full, \
-  "times the server's transmit ring was full (the frame waited in the qdisc)") \
+X(host_tx_ring_full, COUNT, "frames", NONE, 0, NO, r->server.tx_ring_full, \
+  "frames the server sent that found its transmit ring full (they waited in the qdisc)") \
 X(host_qdisc_drops, COUNT, "frames", NONE, 0, NO, r->server.tx_qdisc_drops, \
   "frames the server dropped with its transmit ring and qdisc full") \
 X(host_qdisc_synack_drops, COUNT, "frames", NONE, 0, NO, r->server.tx_qdisc_synack_drops, \
@@ -144,7 +144,7 @@ X(host_qdisc_synack_drops, COUNT, "frames", NONE, 0, NO, r->server.tx_qdisc_syna
 X(host_qdisc_max, COUNT, "frames", NONE, 0, NO, r->server.tx_qdisc_max, \
   "the longest the server's qdisc got") \
 X(tx_fetches, COUNT, "count", NONE, 0, NO, r->fw.tx_fetches, \
-  "frames the tx thread fetched from host memory (`host.tx_dma`)") \
+  "host frames (ACKs, SYN-ACKs) the tx thread fetched from host memory by DMA (`host.tx_dma`)") \
 X(ack_alloc_fail, COUNT, "ACKs", NONE, 0, NO, r->fw.ack_alloc_fail, \
   "back-pressure: active ACKs not sent for want of a buffer") \
 X(client_retransmits, COUNT, "segments", NONE, 0, NO, r->client_retransmits, \
@@ -154,9 +154,9 @@ X(client_rto_timeouts, COUNT, "count", MAX, 5, EXACT, r->client_rto_timeouts, \
 X(client_fast_retransmits, COUNT, "count", NONE, 0, NO, r->client_fast_retransmits, \
   "the client's fast retransmits") \
 X(client_writes, COUNT, "count", NONE, 0, NO, r->client_writes, \
-  "the client program's write() calls") \
+  "application writes the client's test program began") \
 X(client_cwnd_restarts, COUNT, "count", NONE, 0, NO, r->client_cwnd_restarts, \
-  "the client's congestion-window restarts after idle") \
+  "client writes that found the congestion window shrunk by idleness (restarted)") \
 X(dma_requests, COUNT, "requests", NONE, 0, NO, r->dma.requests, \
   "DMA requests served") \
 X(dma_wait_p50_us, REAL3, "us", NONE, 0, NO, (double)r->dma_wait_p50_ns / 1e3, \
@@ -170,7 +170,7 @@ X(dma_depth_mean, REAL2, "requests", NONE, 0, NO, r->dma_depth_mean, \
 X(dma_depth_max, COUNT, "requests", NONE, 0, NO, r->dma.max_depth, \
   "the request buffer's largest depth") \
 X(dma_starved_connections, COUNT, "connections", NONE, 0, NO, r->dma_starved_connections, \
-  "connections whose SYN's DMA request waited at least the SYN RTO or was never served") \
+  "connections whose SYN's DMA request waited at least the SYN RTO or was never served (with `[trace] dma = on`)") \
 X(util_dma, REAL3, "fraction", MEDIAN, 6, NO, r->dma_busy, \
   "the DMA engine's busy fraction") \
 X(util_ddr, REAL3, "fraction", MEDIAN, 12, NO, r->ddr_busy, \
@@ -184,7 +184,7 @@ X(util_rx_thread_max, REAL3, "fraction", MEDIAN, 7, NO, d->rx_max, \
 X(util_rx_thread_mean, REAL3, "fraction", NONE, 0, NO, d->rx_mean, \
   "the rx threads' mean utilization") \
 X(faults_injected, COUNT, "count", NONE, 0, NO, d->faults_injected, \
-  "faults the `[faults]` section injected, both directions") \
+  "faults the `[faults]` section injected (losses, duplicates, reorderings, corruptions, link-down drops...; both directions)") \
 X(corrupt_injected, COUNT, "frames", NONE, 0, NO, d->corrupt_injected, \
   "of faults_injected, frames corrupted") \
 X(corrupt_dropped, COUNT, "frames", NONE, 0, NO, \
