@@ -728,23 +728,17 @@ static double median(double *v, unsigned n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The figures points.csv summarises, and how (a median, with the range
- * for throughput; the worst run; the word most runs name): the columns
+/* points.csv's layout: the columns of results.csv that name a sweep point
+ * (the keys with a column of their own, then the other swept keys), and
+ * the figures it summarises, and how (a median, with the range for
+ * throughput; the worst run; the word most runs name): the columns
  * cli/columns.h ranks, in rank order. */
-static const struct column *point_figures[N_COLUMNS];
-static unsigned n_point_figures;
-
-static void load_point_figures(void)
-{
-	n_point_figures = columns_points_figures(point_figures, N_COLUMNS);
-}
-
-/* The columns of results.csv that name a sweep point: the keys with a
- * column of their own, then the other swept keys. */
 struct point_columns {
 	unsigned idx[N_POINT_KEY_COLUMNS + 64];
 	unsigned n;
 	unsigned n_keys;               /* idx[0 .. n_keys): the table's KEY columns */
+	const struct column *fig[N_COLUMNS];
+	unsigned n_fig;
 };
 
 /* From the column names alone (merge has no scenario): the table's KEY
@@ -757,6 +751,7 @@ static void point_columns(const struct metrics *names, struct point_columns *pc)
 		if (columns[c].points == POINTS_KEY)
 			pc->idx[pc->n++] = metric_index(names, columns[c].name);
 	pc->n_keys = pc->n;
+	pc->n_fig = columns_points_figures(pc->fig, N_COLUMNS);
 	for (unsigned i = 0; i < names->n && pc->n < N_POINT_KEY_COLUMNS + 64; i++)
 		if (!column_find(names->m[i].name))
 			pc->idx[pc->n++] = i;
@@ -769,9 +764,9 @@ static void write_points_header(FILE *f, const struct metrics *names,
 	for (unsigned c = 0; c < pc->n; c++)
 		fprintf(f, ",%s", names->m[pc->idx[c]].name);
 	fprintf(f, ",runs");
-	for (unsigned i = 0; i < n_point_figures; i++) {
-		const char *m = point_figures[i]->name;
-		switch (point_figures[i]->points) {
+	for (unsigned i = 0; i < pc->n_fig; i++) {
+		const char *m = pc->fig[i]->name;
+		switch (pc->fig[i]->points) {
 		case POINTS_MEDIAN_RANGE:
 			fprintf(f, ",%s,%s_min,%s_max", m, m, m);
 			break;
@@ -830,10 +825,10 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 	for (unsigned r = 0; r < repeat; r++) {
 		if (read_row(out_dir, point * repeat + r, row, sizeof row) != 0)
 			return -1;
-		for (unsigned i = 0; i < n_point_figures; i++)
-			values[i * repeat + r] = point_figures[i]->points == POINTS_MOST ?
-				bound_index(row, metric_index(names, point_figures[i]->name)) :
-				row_number(row, metric_index(names, point_figures[i]->name));
+		for (unsigned i = 0; i < pc->n_fig; i++)
+			values[i * repeat + r] = pc->fig[i]->points == POINTS_MOST ?
+				bound_index(row, metric_index(names, pc->fig[i]->name)) :
+				row_number(row, metric_index(names, pc->fig[i]->name));
 		row_field(row, integrity, field, sizeof field);
 		all_ok &= !strcmp(field, "ok");
 	}
@@ -850,10 +845,10 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 	row_field(row, metric_index(names, columns[COL_mode].name), mode, sizeof mode);
 	row_field(row, metric_index(names, columns[COL_connections].name), conns, sizeof conns);
 	fprintf(f, ",%u", repeat);
-	for (unsigned i = 0; i < n_point_figures; i++) {
+	for (unsigned i = 0; i < pc->n_fig; i++) {
 		double *v = &values[i * repeat];
 		double med = median(v, repeat);   /* sorted from here on */
-		switch (point_figures[i]->points) {
+		switch (pc->fig[i]->points) {
 		case POINTS_MEDIAN_RANGE:
 			fprintf(f, ",%.4f,%.4f,%.4f", med, v[0], v[repeat - 1]);
 			if (echo)
@@ -886,7 +881,6 @@ static int write_points(const char *out_dir, unsigned runs, unsigned repeat,
 			const struct metrics *names, FILE *echo)
 {
 	char path[4096];
-	load_point_figures();
 	double *values = malloc(N_COLUMNS * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
 	struct atomic_file *af = values ? atomic_file_create(path) : NULL;
