@@ -16,8 +16,9 @@
  *   points   how points.csv summarises a point's runs: NONE (not in
  *            points.csv), KEY (names the point), MEDIAN_RANGE (median, then
  *            NAME_min and NAME_max), MEDIAN, MIN (NAME_min: the worst run's),
- *            MAX (NAME_max), MOST (the value most runs have), ALL_OK (`ok`
- *            only if every run's is; the last column)
+ *            MAX (NAME_max), MOST (the word most runs name; bound_by's
+ *            words, cli/run.c's bound_names, ties to the first), ALL_OK
+ *            (`ok` only if every run's is; the last column)
  *   rank     for MEDIAN_RANGE .. MOST: the figure's place among points.csv's
  *            figures (1 first); 0 otherwise
  *   gate     what scripts/regress.sh does with it (npusim columns --gate):
@@ -28,11 +29,16 @@
  *            (testbed_result), l (r's LRO counters), ls (r's listening
  *            socket), d (the figures run.c derives: struct derived)
  *
- * Adding a column: one X(...) line where it belongs (a new column goes at
- * the end, so that older results keep their order), with its meaning;
- * `make docs` regenerates the table in docs/SCENARIOS.md. A column the
- * gate should check gets NEAR or EXACT: regress.sh reads the list from
- * `npusim columns --gate`, the baselines need `make rebaseline`.
+ * Adding a column: one entry at the end of the list (so that older results
+ * keep their order), e.g. for a counter r->fw.foo of testbed_result
+ *   X(foo_drops, COUNT, "frames", NONE, 0, NO, r->fw.foo, \
+ *     "frames dropped because ...") \
+ * then `make docs` (docs/SCENARIOS.md's table; tests/e2e/columns.sh fails
+ * until it is run). A figure worth a points.csv summary gets a `points`
+ * and the next free rank; one the regression gate should check gets NEAR
+ * or EXACT (regress.sh reads `npusim columns --gate`; the baselines then
+ * need `make rebaseline`). tests/test_columns.c checks every entry: a unit,
+ * a meaning, a name used once, a unit that agrees with summary.json's.
  *
  * The values of the swept keys that have no column here (`section.key`)
  * follow the column RESULT_COLUMNS_SWEPT_AFTER. */
