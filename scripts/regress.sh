@@ -46,8 +46,16 @@ for s in paper-fig13 syn-starvation active-ack timeout-8k; do
 	"$npusim" run "scenarios/$s.ini" $(quick $s) -o "$out/$s" -j 2 --quiet --no-plot
 	base="tests/baselines/$s.csv"
 	if [ "$update" = "--update" ]; then
-		# the baseline's columns, read from results.csv by name
-		awk -F, -v OFS=, -v want="$base_cols" '
+		# the baseline's columns, read from results.csv by name, in the
+		# order the baseline has them (the gate's new columns appended)
+		want=$base_cols
+		[ -f "$base" ] && want=$(awk -F, -v gate="$base_cols" 'NR == 1 {
+			n = split(gate, g, ","); for (i = 1; i <= n; i++) in_gate[g[i]] = 1
+			out = ""
+			for (i = 1; i <= NF; i++) if ($i in in_gate) { out = out (out == "" ? "" : ",") $i; kept[$i] = 1 }
+			for (i = 1; i <= n; i++) if (!(g[i] in kept)) out = out "," g[i]
+			print out; exit }' "$base")
+		awk -F, -v OFS=, -v want="$want" '
 			NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; n = split(want, w, ",") }
 			{ line = $col[w[1]]; for (k = 2; k <= n; k++) line = line OFS $col[w[k]]; print line }' \
 			"$out/$s/results.csv" > "$base"
