@@ -742,8 +742,8 @@ struct point_columns {
 };
 
 /* From the column names alone (merge has no scenario): the table's KEY
- * columns, then the swept keys' columns (named section.key, none of the
- * table's) in their order. */
+ * columns, then the swept keys' columns (named section.key) in their
+ * order. */
 static void point_columns(const struct metrics *names, struct point_columns *pc)
 {
 	pc->n = 0;
@@ -753,7 +753,7 @@ static void point_columns(const struct metrics *names, struct point_columns *pc)
 	pc->n_keys = pc->n;
 	pc->n_fig = columns_points_figures(pc->fig, N_COLUMNS);
 	for (unsigned i = 0; i < names->n && pc->n < N_POINT_KEY_COLUMNS + 64; i++)
-		if (!column_find(names->m[i].name))
+		if (strchr(names->m[i].name, '.'))
 			pc->idx[pc->n++] = i;
 }
 
