@@ -20,7 +20,7 @@ $(BUILD)/cli/main.o: CPPFLAGS += -I$(BUILD)/gen
 # program's key table.
 .PHONY: docs
 docs: $(PROG)
-	$(PROG) columns --markdown > docs/SCENARIOS.columns.tmp
+	{ echo; $(PROG) columns --markdown; } > docs/SCENARIOS.columns.tmp
 	{ sed '/^<!-- columns -->$$/r docs/SCENARIOS.columns.tmp' docs/SCENARIOS.head.md; \
 	  $(PROG) keys --markdown; } > docs/SCENARIOS.md.tmp && \
 		mv docs/SCENARIOS.md.tmp docs/SCENARIOS.md && rm -f docs/SCENARIOS.columns.tmp
