@@ -38,12 +38,11 @@ unsigned columns_points_figures(const struct column **out, unsigned max)
 	return n;
 }
 
-void columns_write_gate(FILE *f, enum column_gate gate)
+void columns_write_gate(FILE *f, unsigned gates)
 {
 	int first = 1;
 	for (unsigned i = 0; i < N_COLUMNS; i++) {
-		enum column_gate g = columns[i].gate;
-		if (gate == GATE_NO ? g == GATE_NO : g != gate)
+		if (!(gates & GATE_SET(columns[i].gate)))
 			continue;
 		fprintf(f, "%s%s", first ? "" : ",", columns[i].name);
 		first = 0;

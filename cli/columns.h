@@ -304,9 +304,14 @@ const struct column *column_find(const char *name);
  * their count. */
 unsigned columns_points_figures(const struct column **out, unsigned max);
 
-/* "throughput_gbps,..." : the names of the columns with this gate role,
- * in table order; GATE_NO gives those of the baseline (ID, NEAR, EXACT). */
-void columns_write_gate(FILE *f, enum column_gate gate);
+/* A set of gate roles: GATE_SET(GATE_NEAR) | GATE_SET(GATE_EXACT)... */
+#define GATE_SET(gate) (1u << (gate))
+/* The columns the regression gate keeps in a baseline. */
+#define GATE_BASELINE (GATE_SET(GATE_ID) | GATE_SET(GATE_NEAR) | GATE_SET(GATE_EXACT))
+
+/* "throughput_gbps,...\n": the names of the columns whose gate role is in
+ * the set, in table order. */
+void columns_write_gate(FILE *f, unsigned gates);
 
 /* The docs' table (docs/SCENARIOS.md, "results.csv, column by column"). */
 void columns_write_markdown(FILE *f);

@@ -490,9 +490,9 @@ static int cmd_keys(struct cli_args *a)
 static int cmd_columns(struct cli_args *a)
 {
 	if (a->gate) {
-		enum column_gate g = !strcmp(a->gate, "id") ? GATE_ID :
-				     !strcmp(a->gate, "near") ? GATE_NEAR :
-				     !strcmp(a->gate, "exact") ? GATE_EXACT : GATE_NO;
+		unsigned g = !strcmp(a->gate, "id") ? GATE_SET(GATE_ID) :
+			     !strcmp(a->gate, "near") ? GATE_SET(GATE_NEAR) :
+			     !strcmp(a->gate, "exact") ? GATE_SET(GATE_EXACT) : GATE_BASELINE;
 		columns_write_gate(stdout, g);
 		return 0;
 	}

@@ -117,11 +117,11 @@ START_TEST(the_gate_lists_come_from_the_table)
 {
 	char buf[4096];
 	FILE *f = fmemopen(buf, sizeof buf, "w");
-	columns_write_gate(f, GATE_NEAR);
+	columns_write_gate(f, GATE_SET(GATE_NEAR));
 	fclose(f);
 	ck_assert_str_eq(buf, "throughput_gbps,syn_dma_wait_max_us,syn_overtaken_max\n");
 	f = fmemopen(buf, sizeof buf, "w");
-	columns_write_gate(f, GATE_NO);
+	columns_write_gate(f, GATE_BASELINE);
 	fclose(f);
 	ck_assert_ptr_eq(strstr(buf, "run,mode,connections,"), buf);
 	ck_assert_ptr_nonnull(strstr(buf, ",throughput_gbps,"));
