@@ -109,8 +109,8 @@ X(flush_fin, COUNT, "aggregates", NONE, 0, NO, l->flush[LRO_FLUSH_FIN], \
 X(flush_timeout, COUNT, "aggregates", NONE, 0, NO, l->flush[LRO_FLUSH_TIMEOUT], \
   "aggregates delivered by the receive timeout") \
 X(flush_other, COUNT, "aggregates", NONE, 0, NO, d->flush_other, \
-  "aggregates delivered for another reason (pass-through, held limit, SYN, data ahead, " \
-  "release, end)") \
+  "aggregates delivered for any other reason (pass-through, held limit, SYN, data ahead, " \
+  "release, end of a replay)") \
 X(acks_sent, COUNT, "ACKs", NONE, 0, NO, l->acks_sent, \
   "active ACKs sent by the NPU") \
 X(drop_duplicate, COUNT, "segments", NONE, 0, NO, l->drop[LRO_DROP_DUPLICATE], \

@@ -466,9 +466,12 @@ static void derive(const struct testbed_config *c, const struct testbed_result *
 			top = i;
 	d->bound_by = bound_names[top];
 	const struct lro_counters *l = &r->fw.lro;
-	d->flush_other = l->flush[LRO_FLUSH_PASSTHROUGH] + l->flush[LRO_FLUSH_HELD_LIMIT] +
-			 l->flush[LRO_FLUSH_SYN] + l->flush[LRO_FLUSH_AHEAD] +
-			 l->flush[LRO_FLUSH_RELEASE] + l->flush[LRO_FLUSH_END];
+	/* every reason without a column of its own, so that a new reason is
+	 * counted somewhere */
+	for (int i = 0; i < LRO_FLUSH_REASONS; i++)
+		d->flush_other += l->flush[i];
+	d->flush_other -= l->flush[LRO_FLUSH_THRESHOLD] + l->flush[LRO_FLUSH_FULL] +
+			  l->flush[LRO_FLUSH_FIN] + l->flush[LRO_FLUSH_TIMEOUT];
 	for (int dir = 0; dir < 2; dir++) {
 		d->faults_injected += faults_injected(&r->faults[dir]);
 		d->corrupt_injected += r->faults[dir].corrupted;
