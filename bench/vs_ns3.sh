@@ -26,15 +26,19 @@ trap 'rm -f "$out"' EXIT
 
 # Wall-clock figures: other processes on the machine slow both programs
 # down, not necessarily alike (docs/PERFORMANCE.md).
-if [ -r /proc/loadavg ]; then
-	awk '{ print "bench: load_average_1min " $1 " (before the runs)" }' /proc/loadavg
-fi
+loadavg() {
+	if [ -r /proc/loadavg ]; then
+		awk -v w="$1" '{ print "bench: load_average_1min " $1 " (before " w ")" }' /proc/loadavg
+	fi
+}
 
+loadavg "npusim's runs"
 "$sim_bench" "$sim_seconds" > "$out"
 cat "$out"
 npusim=$(awk '$1 == "bench:" && $2 == "data_packets_per_wall_s" { print $3 }' "$out")
 npusim_cpu=$(awk '$1 == "bench:" && $2 == "data_packets_per_cpu_s" { print $3 }' "$out")
 
+loadavg "ns-3's runs"
 "$ns3_bench" "$ns3_seconds" > "$out"
 cat "$out"
 ns3=$(awk '$1 == "bench:" && $2 == "ns3_data_packets_per_wall_s" { print $3 }' "$out")
