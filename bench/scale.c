@@ -37,6 +37,8 @@ struct point {
 	/* filled by the parent */
 	struct point_result r;
 	double child_wall;             /* fork to reap: set-up, run, tear-down */
+	double child_cpu;              /* its user + system seconds: steadier than
+				* the wall time when other jobs share the cores */
 	long peak_kib;
 };
 
@@ -105,6 +107,8 @@ static int run_point(struct point *p)
 	}
 	p->child_wall = now() - t0;
 	p->peak_kib = ru.ru_maxrss;
+	p->child_cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+		       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 	if (n != (ssize_t)sizeof p->r || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "scale: the run of %u connections, %.2f s simulated, failed (%s %d)\n",
 			p->connections, p->sim_seconds,
@@ -118,17 +122,17 @@ static int run_point(struct point *p)
 
 static void print_row(const struct point *p)
 {
-	printf("scale: | %u | %.2f | %u | %llu | %.2f | %.2f | %.1f |\n", p->connections,
+	printf("scale: | %u | %.2f | %u | %llu | %.2f | %.2f | %.2f | %.1f |\n", p->connections,
 	       p->sim_seconds, p->r.established, (unsigned long long)p->r.data_packets,
-	       p->r.wall_seconds, p->child_wall, (double)p->peak_kib / 1024.0);
+	       p->r.wall_seconds, p->child_wall, p->child_cpu, (double)p->peak_kib / 1024.0);
 }
 
 static void print_header(const char *what)
 {
 	printf("scale: %s\n", what);
 	printf("scale: | connections | simulated s | established | data packets | run wall s | "
-	       "process wall s | peak RSS MiB |\n");
-	printf("scale: |---|---|---|---|---|---|---|\n");
+	       "process wall s | process CPU s | peak RSS MiB |\n");
+	printf("scale: |---|---|---|---|---|---|---|---|\n");
 }
 
 int main(int argc, char **argv)
@@ -203,6 +207,7 @@ int main(int argc, char **argv)
 		printf("bench: scale_max_connections_peak_rss %.1f MiB (%u connections)\n",
 		       (double)hi->peak_kib / 1024.0, hi->connections);
 		printf("bench: scale_max_connections_wall %.2f s\n", hi->child_wall);
+		printf("bench: scale_max_connections_cpu %.2f s\n", hi->child_cpu);
 	}
 	if (by_time[0].r.ok && by_time[n_times - 1].r.ok)
 		printf("bench: scale_peak_rss_time_growth %.2f x (%.2f s against %.2f s simulated)\n",
