@@ -572,6 +572,11 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "synack_timer_retransmits", "%" PRIu64, ls->synack_retransmits);
 	put(ms, "acceptq_max", "%u", ls->acceptq_max);
 	put_mechanism(ms, c, r);
+	/* the safe active ACK (lro.active_ack = safe) */
+	put(ms, "acks_window_limited", "%" PRIu64, l->acks_window_limited);
+	put(ms, "acks_window_unknown", "%" PRIu64, l->acks_window_unknown);
+	put(ms, "ack_window_updates", "%" PRIu64, l->ack_window_updates);
+	put(ms, "window_update_alloc_fail", "%" PRIu64, r->fw.window_update_alloc_fail);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,
