@@ -577,6 +577,7 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "acks_window_unknown", "%" PRIu64, l->acks_window_unknown);
 	put(ms, "ack_window_updates", "%" PRIu64, l->ack_window_updates);
 	put(ms, "window_update_alloc_fail", "%" PRIu64, r->fw.window_update_alloc_fail);
+	put(ms, "flush_window", "%" PRIu64, l->flush[LRO_FLUSH_WINDOW]);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,

@@ -618,6 +618,22 @@ static void safe_ack_reset(struct lro_conn *k)
 	k->host_ack = k->host_right = k->acked = k->nextseq;
 }
 
+/* Safe active ACK: when the host's window leaves the sender no room for
+ * another segment of this size, nothing more comes until the host ACKs,
+ * and the host ACKs only what it has: the run goes now rather than at the
+ * receive timeout. */
+static void flush_if_window_full(struct lro_engine *e, struct lro_conn *k, uint32_t seg_len,
+				 struct lro_out *out)
+{
+	if (!k->window_known || !k->held)
+		return;
+	/* the room the sender sees: whole units of the window scale */
+	uint32_t room = seq_lt(k->nextseq, k->host_right) ? k->host_right - k->nextseq : 0;
+	room = room >> k->host_wscale << k->host_wscale;
+	if (room < seg_len)
+		flush_run(e, k, LRO_FLUSH_WINDOW, out);
+}
+
 /* The ACK for a segment of k: the paper's (nextseq, the configured window
  * field), or the safe one, held within the host's advertised window. */
 static void active_ack(struct lro_engine *e, struct lro_conn *k, const uint8_t *f,
@@ -940,6 +956,8 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 		else
 			break;
 	}
+	if (e->cfg.active_ack == LRO_ACK_SAFE)
+		flush_if_window_full(e, k, s->payload_len, out);
 }
 
 static void open_conn(struct lro_engine *e, struct lro_conn *k, const struct parsed *p,

@@ -88,6 +88,8 @@ enum lro_flush_reason {
 	LRO_FLUSH_AHEAD,               /* the bytes after the run reached the host earlier */
 	LRO_FLUSH_RELEASE,             /* the engine let the flow go: everything it held */
 	LRO_FLUSH_END,                 /* lro_drain_conn (the end of a replay) */
+	LRO_FLUSH_WINDOW,              /* safe active ACK: the host's window is full, the
+					* sender can send no further segment */
 	LRO_FLUSH_REASONS
 };
 

@@ -434,7 +434,8 @@ static void fill_checksums(struct replay *r, uint8_t *f, uint32_t len)
 /* ---- summary ---- */
 
 static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
-	"timeout", "passthrough", "held-limit", "syn", "ahead", "release", "end-of-capture" };
+	"timeout", "passthrough", "held-limit", "syn", "ahead", "release", "end-of-capture",
+	"window-full" };
 static const char *const pass_names[LRO_PASS_REASONS] = { "nic-mode", "not-ipv4", "not-tcp",
 	"ip-options", "fragment", "pure-ack", "rst-urg", "tcp-options", "syn", "fin",
 	"unknown-flow", "pool-exhausted", "no-ack", "jumbo", "syn-duplicate", "held-limit" };
