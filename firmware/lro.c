@@ -67,6 +67,8 @@ struct lro_conn {
 	uint32_t host_ack;             /* the host's latest ACK number */
 	uint32_t host_right;           /* host_ack + window << host_wscale */
 	uint32_t acked;                /* the highest ACK number the engine sent */
+	uint32_t adv_right;            /* the right edge its last ACK offered the sender */
+	uint32_t seg_max;              /* the flow's largest segment payload */
 	uint8_t host_wscale;           /* from the SYN-ACK */
 	uint8_t window_known;          /* the SYN-ACK was seen: host_right holds */
 };
@@ -615,7 +617,8 @@ static void safe_ack_reset(struct lro_conn *k)
 {
 	k->window_known = 0;
 	k->host_wscale = 0;
-	k->host_ack = k->host_right = k->acked = k->nextseq;
+	k->host_ack = k->host_right = k->acked = k->adv_right = k->nextseq;
+	k->seg_max = 0;
 }
 
 /* Safe active ACK: when the host's window leaves the sender no room for
@@ -649,6 +652,8 @@ static void active_ack(struct lro_engine *e, struct lro_conn *k, const uint8_t *
 		e->c.acks_window_unknown++;
 		return;
 	}
+	if (p->payload_len > k->seg_max)
+		k->seg_max = p->payload_len;
 	struct lro_safe_ack s = lro_safe_ack(k->nextseq, k->acked, k->host_right, k->host_wscale,
 					     e->cfg.ack_window);
 	if (s.limited)
@@ -656,6 +661,7 @@ static void active_ack(struct lro_engine *e, struct lro_conn *k, const uint8_t *
 	if (!s.send)
 		return;                    /* nothing new to say: the host's ACKs go on */
 	k->acked = s.ack;
+	k->adv_right = s.ack + ((uint32_t)s.window << k->host_wscale);
 	build_ack(e, f, p, s.ack, s.window, out);
 }
 
@@ -1259,11 +1265,17 @@ enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host
 	if (!seq_lt(old_right, k->host_right) || !seq_lt(h->ack, k->acked))
 		return LRO_HOST_NOTED;         /* no news, or the host's ACK tells the sender */
 	/* The window opened, but the sender has our ACK of k->acked and drops
-	 * the host's older one unread (RFC 793's SND.WL rule): repeat ours
-	 * with the new window, or a sender at the edge waits for the data
-	 * it cannot send. */
+	 * the host's older one unread (RFC 793's SND.WL rule). While the room
+	 * we last offered holds two more segments past nextseq, the sender
+	 * can go on and the ACKs of that data carry the new window; below
+	 * that it may be stuck at the edge, waiting: repeat our ACK with the
+	 * new window. */
+	uint32_t told = seq_lt(k->nextseq, k->adv_right) ? k->adv_right - k->nextseq : 0;
+	if (told >= 2u * k->seg_max)
+		return LRO_HOST_NOTED;
 	struct lro_safe_ack s = lro_safe_ack(k->acked, k->acked, k->host_right, k->host_wscale,
 					     e->cfg.ack_window);
+	k->adv_right = s.ack + ((uint32_t)s.window << k->host_wscale);
 	struct ack_fields x = {
 		.dst_mac = h->dst_mac,
 		.src_mac = h->src_mac,

@@ -976,6 +976,11 @@ START_TEST(safe_ack_stays_within_the_window_the_host_advertised)
 	ck_assert(last_ack(&ack, &win));
 	ck_assert_uint_eq(ack, 42 + 6 * 1448);
 	ck_assert_uint_eq(win, (42 + 1448 + (100u << 7) - (42 + 6 * 1448)) >> 7);
+	/* the window opens again while the sender still has room for two
+	 * segments: the ACKs of its next data will say so, no update */
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_ACK, 42 + 2 * 1448, 150, 0xff, &upd),
+			 LRO_HOST_NOTED);
+	ck_assert_uint_eq(lro_engine_counters(eng)->ack_window_updates, 1);
 	/* an older host ACK changes nothing; one that does not open the
 	 * window sends nothing */
 	ck_assert_int_eq(host_says(h, NETPKT_TCP_ACK, 42, 1000, 0xff, &upd), LRO_HOST_NOTED);
