@@ -1259,8 +1259,8 @@ enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host
 		return LRO_HOST_NOTED;         /* no window in it, or older than one seen */
 	uint32_t old_right = k->host_right;
 	k->host_ack = h->ack;
-	/* the host's latest word, even when it shrinks the window (RFC 7323
-	 * 2.4: the field may be read only with this ACK number) */
+	/* the host's latest word, even when it shrinks the window: a host
+	 * that took room back may drop what lies past its new edge */
 	k->host_right = h->ack + ((uint32_t)h->window << k->host_wscale);
 	if (!seq_lt(old_right, k->host_right) || !seq_lt(h->ack, k->acked))
 		return LRO_HOST_NOTED;         /* no news, or the host's ACK tells the sender */

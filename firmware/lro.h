@@ -282,8 +282,9 @@ enum lro_host_note {
  * ahead of the host's (the sender ignores an ACK older than one it has),
  * *update becomes a window update: the engine's ACK number with the new
  * window. Called by the tx thread on every rx thread's engine until one
- * has the flow; it writes only the descriptor's host_* fields, which the
- * rx thread only reads. */
+ * has the flow. It writes the descriptor's host_* fields, which the rx
+ * thread only reads, and, sending an update, the edge last offered; it
+ * reads what the rx thread acknowledged. */
 enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host_seg *h,
 				     struct lro_action *update);
 
