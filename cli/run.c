@@ -578,6 +578,7 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "ack_window_updates", "%" PRIu64, l->ack_window_updates);
 	put(ms, "window_update_alloc_fail", "%" PRIu64, r->fw.window_update_alloc_fail);
 	put(ms, "flush_window", "%" PRIu64, l->flush[LRO_FLUSH_WINDOW]);
+	put(ms, "pass_unacked_resend", "%" PRIu64, l->pass[LRO_PASS_UNACKED_RESEND]);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,

@@ -637,6 +637,22 @@ static void flush_if_window_full(struct lro_engine *e, struct lro_conn *k, uint3
 		flush_run(e, k, LRO_FLUSH_WINDOW, out);
 }
 
+/* Safe active ACK: the paper drops a resend of bytes the engine has as a
+ * duplicate (V.C) - right for bytes it acknowledged, which the host then
+ * has room for. Bytes it delivered without acknowledging them (past the
+ * host's edge, or in a flow whose window it does not know) the host may
+ * have dropped, and only the sender's resend can bring them: it goes to
+ * the host, which judges it. True when the frame went. */
+static bool pass_unacked_resend(struct lro_engine *e, const struct lro_conn *k, uint8_t *buf,
+				uint32_t len, const struct parsed *p, struct lro_out *out)
+{
+	if (e->cfg.active_ack != LRO_ACK_SAFE || !seq_lt(k->acked, p->seq + p->payload_len) ||
+	    !seq_lt(p->seq, k->run_start))
+		return false;
+	pass(e, out, buf, len, LRO_PASS_UNACKED_RESEND);
+	return true;
+}
+
 /* The ACK for a segment of k: the paper's (nextseq, the configured window
  * field), or the safe one, held within the host's advertised window. */
 static void active_ack(struct lro_engine *e, struct lro_conn *k, const uint8_t *f,
@@ -935,9 +951,9 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 	struct lro_seg *s = make_seg(buf, len, p);
 	s->payload_sum = p->payload_sum;  /* summed during verification */
 	bool accepted = reorder_insert(k, s);
-	if (!accepted)
+	if (!accepted && !pass_unacked_resend(e, k, buf, len, p, out))
 		drop(e, out, buf, LRO_DROP_DUPLICATE);
-	else
+	else if (accepted)
 		e->c.segments_aggregated++;
 	if (accepted && k->has_ahead && k->nextseq == k->ahead_start) {
 		/* the gap is filled: the run goes, the flow goes on past the

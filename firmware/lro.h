@@ -111,6 +111,8 @@ enum lro_pass_reason {
 	LRO_PASS_JUMBO,                /* longer than LRO_FRAME_MAX */
 	LRO_PASS_SYN_DUPLICATE,        /* a retransmitted SYN (same ISN) of a known flow */
 	LRO_PASS_HELD_LIMIT,           /* past a gap with LRO_MAX_HELD held: the flow is let go */
+	LRO_PASS_UNACKED_RESEND,       /* safe active ACK: a resend of bytes delivered but never
+					* acknowledged by the engine (the host may lack them) */
 	LRO_PASS_REASONS
 };
 

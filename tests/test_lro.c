@@ -1045,6 +1045,42 @@ START_TEST(safe_ack_across_sequence_wrap_and_without_window_scale)
 }
 END_TEST
 
+START_TEST(safe_ack_passes_resends_of_bytes_it_never_acknowledged)
+{
+	make_safe_engine();
+	struct lro_action upd;
+	uint32_t ack;
+	uint16_t win;
+	struct netpkt_tcp h = flow(1106);
+	syn(h, 0);
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_SYN | NETPKT_TCP_ACK, 1, 3000, 0xff, &upd),
+			 LRO_HOST_NOTED);
+	feed(h, 1, 1448, 1);
+	feed(h, 1 + 1448, 1448, 2);
+	/* 104 bytes of room left: no room for the sender's next segment, the
+	 * run goes to the host now rather than at the receive timeout */
+	ck_assert_ptr_nonnull(find(LRO_ACT_DELIVER));
+	ck_assert_uint_eq(find(LRO_ACT_DELIVER)->reason, LRO_FLUSH_WINDOW);
+	ck_assert_uint_eq(find(LRO_ACT_DELIVER)->n_segs, 2);
+	feed(h, 1 + 2 * 1448, 1448, 3);            /* past the edge at 3001 */
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, 3001);              /* up to the edge, no further */
+	ck_assert_uint_eq(win, 0);
+	ck_assert_uint_eq(lro_engine_counters(eng)->acks_window_limited, 1);
+	ck_assert_ptr_nonnull(find(LRO_ACT_DELIVER));
+	ck_assert_uint_eq(find(LRO_ACT_DELIVER)->n_segs, 1);
+	/* the host may have dropped the unacknowledged bytes: their resend
+	 * goes to it; a resend of acknowledged bytes is a duplicate */
+	feed(h, 1 + 2 * 1448, 1448, 4);
+	ck_assert_uint_eq(count(LRO_ACT_PASS), 1);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_UNACKED_RESEND);
+	feed(h, 1, 1448, 5);
+	ck_assert_uint_eq(count(LRO_ACT_PASS), 0);
+	ck_assert_uint_eq(count(LRO_ACT_FREE), 1);
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_DUPLICATE], 1);
+}
+END_TEST
+
 Suite *lro_suite(void)
 {
 	Suite *s = suite_create("lro");
@@ -1078,6 +1114,7 @@ Suite *lro_suite(void)
 	tcase_add_test(safe, safe_ack_arithmetic_scale_wrap_zero_window_and_shrinking);
 	tcase_add_test(safe, safe_ack_stays_within_the_window_the_host_advertised);
 	tcase_add_test(safe, safe_ack_across_sequence_wrap_and_without_window_scale);
+	tcase_add_test(safe, safe_ack_passes_resends_of_bytes_it_never_acknowledged);
 	suite_add_tcase(s, safe);
 	return s;
 }

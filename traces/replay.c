@@ -438,7 +438,8 @@ static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-l
 	"window-full" };
 static const char *const pass_names[LRO_PASS_REASONS] = { "nic-mode", "not-ipv4", "not-tcp",
 	"ip-options", "fragment", "pure-ack", "rst-urg", "tcp-options", "syn", "fin",
-	"unknown-flow", "pool-exhausted", "no-ack", "jumbo", "syn-duplicate", "held-limit" };
+	"unknown-flow", "pool-exhausted", "no-ack", "jumbo", "syn-duplicate", "held-limit",
+	"unacked-resend" };
 static const char *const drop_names[LRO_DROP_REASONS] = { "truncated", "bad-ip-csum",
 	"bad-tcp-csum", "duplicate", "held-limit", "pool-low" };
 
