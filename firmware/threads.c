@@ -9,7 +9,10 @@
  * timeout thread: scans every rx thread's descriptors for receive timeouts
  * and, with dma.lb on, forwards DMA requests round-robin from one queue per
  * rx thread (paper V.B, Fig. 10).
- * tx thread: host frames from the tx ring out through the MAC.
+ * tx thread: host frames from the tx ring out through the MAC; with the
+ * safe active ACK it first tells the engine that has the flow what the
+ * frame says about the host's window, and sends the window update the
+ * engine may ask for.
  */
 #include "firmware/firmware.h"
 
