@@ -1081,6 +1081,44 @@ START_TEST(safe_ack_passes_resends_of_bytes_it_never_acknowledged)
 }
 END_TEST
 
+START_TEST(host_segment_parser_reads_only_what_the_frame_holds)
+{
+	struct netpkt_tcp r = flow(5001);
+	r.flags = NETPKT_TCP_SYN | NETPKT_TCP_ACK;
+	r.wscale = 7;
+	r.mss = 1460;
+	r.sack_ok = 1;
+	uint8_t f[128];
+	uint32_t len = netpkt_build_tcp(f, &r, NULL, 0);
+	struct lro_host_seg h;
+	ck_assert(lro_host_seg_parse(f, len, &h));
+	ck_assert_uint_eq(h.wscale, 7);
+	ck_assert(h.has_ts);
+	ck_assert_uint_eq(h.tsval, r.tsval);
+	ck_assert_uint_eq(h.seq, r.seq + 1);          /* past the SYN */
+	/* every truncation, each in a buffer of exactly that length (ASan
+	 * sees a read past it) */
+	for (uint32_t n = 0; n < len; n++) {
+		uint8_t *t = malloc(n ? n : 1);
+		memcpy(t, f, n);
+		bool ok = lro_host_seg_parse(t, n, &h);
+		ck_assert(!ok || n >= 14 + 20 + 20);
+		free(t);
+	}
+	/* options that claim more than the header holds, or nothing */
+	uint32_t opt = 14 + 20 + 20;
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t g[128];
+		memcpy(g, f, len);
+		g[opt + 1] = (uint8_t)v;
+		g[opt + 2] = (uint8_t)(v * 7u);
+		(void)lro_host_seg_parse(g, len, &h);
+		g[14 + 20 + 12] = (uint8_t)(v & 0xf0u);   /* any data offset */
+		(void)lro_host_seg_parse(g, len, &h);
+	}
+}
+END_TEST
+
 Suite *lro_suite(void)
 {
 	Suite *s = suite_create("lro");
@@ -1115,6 +1153,7 @@ Suite *lro_suite(void)
 	tcase_add_test(safe, safe_ack_stays_within_the_window_the_host_advertised);
 	tcase_add_test(safe, safe_ack_across_sequence_wrap_and_without_window_scale);
 	tcase_add_test(safe, safe_ack_passes_resends_of_bytes_it_never_acknowledged);
+	tcase_add_test(safe, host_segment_parser_reads_only_what_the_frame_holds);
 	suite_add_tcase(s, safe);
 	return s;
 }
