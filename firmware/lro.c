@@ -1260,8 +1260,9 @@ enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host
 	if (!k)
 		return LRO_HOST_UNKNOWN_FLOW;
 	if ((h->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
-		if (h->ack != k->isn + 1u)
-			return LRO_HOST_NOTED;     /* not this incarnation's */
+		if (h->ack != k->isn + 1u || k->window_known)
+			return LRO_HOST_NOTED;     /* not this incarnation's, or resent by
+						    * the host's SYN-ACK timer: nothing new */
 		/* RFC 7323: the host scales only if both SYNs carried the
 		 * option, and sends it only if the sender's did; shifts above
 		 * 14 are read as 14. A SYN's window is never scaled. */

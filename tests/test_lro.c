@@ -1021,6 +1021,14 @@ START_TEST(safe_ack_across_sequence_wrap_and_without_window_scale)
 	ck_assert(last_ack(&ack, &win));
 	ck_assert_uint_eq(ack, seq);
 	ck_assert_uint_eq(win, ((isn + 1 + (200u << 7)) - seq) >> 7);
+	/* the host's SYN-ACK timer resends the SYN-ACK: its small unscaled
+	 * window does not take back what the host's ACK offered */
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_SYN | NETPKT_TCP_ACK, isn + 1, 5792, 7, &upd),
+			 LRO_HOST_NOTED);
+	feed(h, seq, 1448, 6);
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, seq + 1448);
+	ck_assert_uint_eq(win, ((isn + 1 + (200u << 7)) - (seq + 1448)) >> 7);
 	/* a SYN-ACK without the option: no scaling (RFC 7323) */
 	struct netpkt_tcp g = flow(1103);
 	syn(g, 7);
