@@ -63,6 +63,12 @@ struct lro_config {
 	uint32_t timeout_gap_ns;       /* GAP: the timeout while data past a gap is held */
 	uint32_t max_conns;            /* descriptors in the pool */
 	uint32_t table_buckets;        /* power of two */
+	/* aggregation policy (firmware/lro_policy.h) */
+	uint8_t policy;                /* enum lro_policy_id; LRO_POLICY_PAPER: all of the above */
+	uint32_t flush_timeout_ns;     /* other policies: 0 flushes at every lro_burst_end;
+					* else held data is flushed this long after it came
+					* (gro_flush_timeout, DPDK timer mode,
+					* tcp_lro_flush_inactive) and bursts flush nothing */
 };
 
 void lro_config_default(struct lro_config *c);
@@ -79,6 +85,12 @@ enum lro_flush_reason {
 	LRO_FLUSH_AHEAD,               /* the bytes after the run reached the host earlier */
 	LRO_FLUSH_RELEASE,             /* the engine let the flow go: everything it held */
 	LRO_FLUSH_END,                 /* lro_drain_conn (the end of a replay) */
+	/* the other policies' reasons (firmware/lro_policy.h) */
+	LRO_FLUSH_BURST_END,           /* the poll, interrupt or burst ended */
+	LRO_FLUSH_GAP,                 /* the next segment did not continue it */
+	LRO_FLUSH_MISMATCH,            /* the next segment's headers, options or size differ */
+	LRO_FLUSH_FLAGS,               /* a segment with PSH/FIN/... or a short one ended it */
+	LRO_FLUSH_EVICTED,             /* its entry was taken for a new flow */
 	LRO_FLUSH_REASONS
 };
 
@@ -100,6 +112,8 @@ enum lro_pass_reason {
 	LRO_PASS_JUMBO,                /* longer than LRO_FRAME_MAX */
 	LRO_PASS_SYN_DUPLICATE,        /* a retransmitted SYN (same ISN) of a known flow */
 	LRO_PASS_HELD_LIMIT,           /* past a gap with LRO_MAX_HELD held: the flow is let go */
+	LRO_PASS_FLAGS,                /* flags the policy never holds (CWR, ECE; PSH alone) */
+	LRO_PASS_NO_ENTRY,             /* the policy's flow entries are all taken */
 	LRO_PASS_REASONS
 };
 
@@ -143,6 +157,8 @@ struct lro_seg {
 	uint16_t window;
 	uint8_t tcp_flags;
 	uint8_t has_ts;
+	uint8_t starts_run;            /* separate_runs policies: a run begins here */
+	uint8_t queued_reason;         /* a refused frame waiting for the burst's end */
 };
 
 enum lro_action_kind {
@@ -213,5 +229,17 @@ void lro_drain_conn(struct lro_engine *e, uint32_t i, struct lro_out *out);
 void lro_release_conn(struct lro_engine *e, uint32_t i, struct lro_out *out);
 /* Segments held right now (all flows). */
 uint32_t lro_held_segments(const struct lro_engine *e);
+
+/* ---- polls and bursts (policies other than the paper's) ---- */
+/* Frames per poll, interrupt or burst of the engine's policy: Linux's NAPI
+ * weight (64), a FreeBSD driver's rx_process_limit (256), DPDK's burst
+ * (32); 0 for the paper's engine, which has no bursts. */
+uint32_t lro_burst_frames(const struct lro_engine *e);
+/* The poll, interrupt or burst ended (the receive queue ran empty, or
+ * lro_burst_frames() frames came): the policy flushes what it holds, then,
+ * for DPDK's burst mode, the frames it did not take, in arrival order.
+ * Returns true when out filled up first: call again. A no-op for the
+ * paper's policy. Call it before lro_drain_conn at the end of a replay. */
+bool lro_burst_end(struct lro_engine *e, struct lro_out *out);
 
 #endif

@@ -7,7 +7,7 @@
 BENCH_COMMON_OBJ := $(BUILD)/bench/capture.o $(BUILD)/bench/verify.o $(BUILD)/bench/engine.o
 # The engine's own objects, as built for the library; the benchmarks
 # supply the target's HAL (free cost annotations), not the simulator's.
-BENCH_ENGINE_OBJ := $(BUILD)/firmware/lro.o $(BUILD)/firmware/csum.o $(BUILD)/host/netpkt.o
+BENCH_ENGINE_OBJ := $(BUILD)/firmware/lro.o $(BUILD)/firmware/lro_policy.o $(BUILD)/firmware/csum.o $(BUILD)/host/netpkt.o
 
 BENCH_TARGETS += bench-replay
 REPLAY_BENCH := $(BUILD)/bench/replay

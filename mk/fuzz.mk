@@ -59,7 +59,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 
 # fuzz_lro brings its own (empty) cost annotations: the engine alone.
 $(FUZZ_DIR)/fuzz_lro: $(FUZZ_OBJ)/tests/fuzz/fuzz_lro.o $(FUZZ_OBJ)/firmware/lro.o \
-		$(FUZZ_OBJ)/firmware/csum.o
+		$(FUZZ_OBJ)/firmware/lro_policy.o $(FUZZ_OBJ)/firmware/csum.o
 	$(FUZZ_CC) $(FUZZ_LINK) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_pcap: $(FUZZ_OBJ)/tests/fuzz/fuzz_pcap.o $(FUZZ_LIB)
