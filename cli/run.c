@@ -572,6 +572,12 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "synack_timer_retransmits", "%" PRIu64, ls->synack_retransmits);
 	put(ms, "acceptq_max", "%u", ls->acceptq_max);
 	put_mechanism(ms, c, r);
+	/* the other aggregation policies' flushes (lro.policy): at the end of
+	 * an rx poll or burst; by their merge rules (a gap, different headers,
+	 * PSH/FIN or a short segment, an entry evicted for a new flow) */
+	put(ms, "flush_burst_end", "%" PRIu64, l->flush[LRO_FLUSH_BURST_END]);
+	put(ms, "flush_policy_rules", "%" PRIu64, l->flush[LRO_FLUSH_GAP] +
+	    l->flush[LRO_FLUSH_MISMATCH] + l->flush[LRO_FLUSH_FLAGS] + l->flush[LRO_FLUSH_EVICTED]);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,

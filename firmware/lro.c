@@ -1161,6 +1161,10 @@ static void policy_input(struct lro_engine *e, uint8_t *buf, uint32_t len,
 		}
 		policy_flush_flow(e, k, why, out);
 	}
+	if (!lro_policy_holds_alone(pol, p->flags)) {
+		policy_pass(e, out, buf, len, LRO_PASS_FLAGS);
+		return;
+	}
 	k = policy_take_entry(e, p, buf, len, out);
 	if (!k)
 		return;
@@ -1184,6 +1188,7 @@ bool lro_burst_end(struct lro_engine *e, struct lro_out *out)
 	if (e->cfg.flush_timeout_ns == 0) {
 		for (uint32_t i = 0; i < e->cfg.max_conns && e->flows_holding > 0; i++) {
 			struct lro_conn *k = &e->conns[i];
+			hal_cost(HAL_COST_TIMEOUT_SCAN, 1);   /* one descriptor looked at */
 			if (!k->in_use)
 				continue;
 			if (out->n + k->n_held > LRO_OUT_MAX)

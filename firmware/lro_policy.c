@@ -130,8 +130,11 @@ bool lro_policy_may_hold(const struct lro_policy *p, uint8_t tcp_flags, uint32_t
 {
 	if (payload_len == 0 || !(tcp_flags & LRO_TCP_ACK))
 		return false;
-	if (tcp_flags & (uint8_t)~(LRO_TCP_ACK | p->join_flags))
-		return false;
+	return (tcp_flags & (uint8_t)~(LRO_TCP_ACK | p->join_flags)) == 0;
+}
+
+bool lro_policy_holds_alone(const struct lro_policy *p, uint8_t tcp_flags)
+{
 	/* a segment that would end its aggregate at once is not held alone
 	 * (Linux: NAPI_GRO_CB(skb)->flush, the packet goes up as it is) */
 	return (tcp_flags & p->end_flags) == 0;

@@ -81,5 +81,8 @@ bool lro_policy_ends_after(const struct lro_policy *p, const struct lro_seg *fir
  * payload length decide; odd frames (IP options, fragments, unknown TCP
  * options) are refused by the engine before. */
 bool lro_policy_may_hold(const struct lro_policy *p, uint8_t tcp_flags, uint32_t payload_len);
+/* May s start an aggregate (it could join one)? Not when its flags would
+ * end it at once. */
+bool lro_policy_holds_alone(const struct lro_policy *p, uint8_t tcp_flags);
 
 #endif
