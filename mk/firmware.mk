@@ -19,6 +19,6 @@ check-firmware-target:
 			$(MIPS_CC) $(MIPS_FLAGS) -ffreestanding -c $$f -o $(MIPS_DIR)/$$(basename $$f .c).o || exit 1; \
 		done && \
 		$(MIPS_CC) $(MIPS_FLAGS) -static -o $(MIPS_DIR)/selftest tests/fw_target/selftest.c \
-			host/netpkt.c $(MIPS_DIR)/lro.o $(MIPS_DIR)/csum.o && \
+			host/netpkt.c $(MIPS_DIR)/lro.o $(MIPS_DIR)/lro_policy.o $(MIPS_DIR)/csum.o && \
 		qemu-mips64 $(MIPS_DIR)/selftest; \
 	fi
