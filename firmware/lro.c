@@ -79,6 +79,10 @@ struct lro_engine {
 	uint32_t next_serial;
 	struct lro_seg *refused_head, *refused_tail; /* DPDK burst mode: frames not taken */
 	uint32_t n_refused;
+	struct lro_queued *sorted;     /* sorts_burst: the burst's frames by (key, index) */
+	uint32_t n_sorted, sort_index; /* frames queued; arrival index of the next */
+	uint32_t sort_key;             /* flow being merged at the burst's end (sort_started) */
+	uint8_t sort_started;
 };
 
 static void policy_flush_flow(struct lro_engine *e, struct lro_conn *k,
@@ -203,6 +207,20 @@ struct parsed {
 	uint16_t sport, dport, window;
 	uint8_t flags, has_ts, other_opts;
 };
+
+/* A frame waiting for its burst to be sorted (sorts_burst policies), in
+ * its packet buffer's tail like a held segment. */
+struct lro_queued {
+	struct lro_seg seg;            /* frame, frame_len, next (a struct lro_queued) */
+	struct parsed p;
+	uint64_t now_ns;
+	uint32_t key;                  /* flow hash: the NIC's RSS flowid */
+	uint32_t index;                /* arrival order within the burst */
+	uint8_t tcp;                   /* parsed as TCP; else passed at its turn */
+	uint8_t pass_reason;
+};
+_Static_assert(sizeof(struct lro_queued) <= HAL_PKT_BUF_BYTES - LRO_FRAME_MAX,
+	       "a queued frame's record fits its buffer's tail");
 
 /* Timestamps are the only TCP option LRO keeps (paper section II): find
  * them; note any other option except NOP/EOL. */
@@ -1175,6 +1193,71 @@ static void policy_input(struct lro_engine *e, uint8_t *buf, uint32_t len,
 	policy_after_hold(e, k, s, out);
 }
 
+/* sorts_burst: the frame waits for the burst's end, in the queue sorted by
+ * (flow hash, arrival) - tcp_lro_queue_mbuf's sequence key. */
+static void sort_queue(struct lro_engine *e, uint8_t *buf, uint32_t len, const struct parsed *p,
+		       bool tcp, uint32_t why, uint64_t now_ns)
+{
+	struct lro_queued *q = (struct lro_queued *)(void *)(buf + SEG_OFFSET);
+	q->seg.frame = buf;
+	q->seg.frame_len = (uint16_t)len;
+	q->p = *p;
+	q->now_ns = now_ns;
+	q->tcp = tcp;
+	q->pass_reason = (uint8_t)why;
+	hal_cost(HAL_COST_HASH, 1);
+	q->key = tcp ? tuple_hash(p->saddr, p->daddr, p->sport, p->dport) : 0;
+	q->index = e->sort_index++;
+	struct lro_queued **pp = &e->sorted;
+	while (*pp && (*pp)->key <= q->key) {     /* equal keys: after, arrival order */
+		hal_cost(HAL_COST_LIST_STEP, 1);
+		pp = (struct lro_queued **)(void *)&(*pp)->seg.next;
+	}
+	q->seg.next = (struct lro_seg *)(void *)*pp;
+	*pp = q;
+	e->n_sorted++;
+}
+
+/* Every entry holding data goes to the host (tcp_lro_rx_done). */
+static void policy_flush_all(struct lro_engine *e, enum lro_flush_reason why, struct lro_out *out)
+{
+	for (uint32_t i = 0; i < e->cfg.max_conns && e->flows_holding > 0; i++) {
+		hal_cost(HAL_COST_TIMEOUT_SCAN, 1);    /* one descriptor looked at */
+		if (e->conns[i].in_use)
+			policy_flush_flow(e, &e->conns[i], why, out);
+	}
+}
+
+/* The sorted burst, one flow after the other, while out has room for what
+ * a frame may emit (a flush of every entry, then the frame). Returns true
+ * when frames are left. */
+static bool merge_sorted(struct lro_engine *e, struct lro_out *out)
+{
+	while (e->sorted) {
+		if (out->n + e->pol->max_flows + 4u > LRO_OUT_MAX)
+			return true;
+		struct lro_queued *q = e->sorted;
+		e->sorted = (struct lro_queued *)(void *)q->seg.next;
+		e->n_sorted--;
+		hal_cost(HAL_COST_QUEUE_OP, 1);
+		if (!e->sort_started || q->key != e->sort_key)
+			policy_flush_all(e, LRO_FLUSH_NEXT_FLOW, out);
+		e->sort_started = 1;
+		e->sort_key = q->key;
+		if (!q->tcp) {
+			/* not for LRO: what is held goes first (tcp_lro_flush_active) */
+			policy_flush_all(e, LRO_FLUSH_PASSTHROUGH, out);
+			pass(e, out, q->seg.frame, q->seg.frame_len, (enum lro_pass_reason)q->pass_reason);
+			continue;
+		}
+		struct parsed p = q->p;            /* the record is the segment's now */
+		policy_input(e, q->seg.frame, q->seg.frame_len, &p, q->now_ns, out);
+	}
+	e->sort_started = 0;
+	e->sort_index = 0;
+	return false;
+}
+
 uint32_t lro_burst_frames(const struct lro_engine *e)
 {
 	return e->pol->burst_frames;
@@ -1185,6 +1268,8 @@ bool lro_burst_end(struct lro_engine *e, struct lro_out *out)
 	out->n = 0;
 	if (e->pol->id == LRO_POLICY_PAPER)
 		return false;
+	if (merge_sorted(e, out))
+		return true;
 	if (e->cfg.flush_timeout_ns == 0) {
 		for (uint32_t i = 0; i < e->cfg.max_conns && e->flows_holding > 0; i++) {
 			struct lro_conn *k = &e->conns[i];
@@ -1227,7 +1312,12 @@ void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns
 			pass(e, out, buf, len, LRO_PASS_NIC_MODE);
 		return;
 	}
-	switch (parse(e, buf, len, &p, &why)) {
+	enum parse_result parsed = parse(e, buf, len, &p, &why);
+	if (parsed != PARSE_DROP && e->pol->sorts_burst && len <= LRO_FRAME_MAX) {
+		sort_queue(e, buf, len, &p, parsed == PARSE_TCP, why, now_ns);
+		return;
+	}
+	switch (parsed) {
 	case PARSE_DROP:
 		drop(e, out, buf, (enum lro_drop_reason)why);
 		return;
@@ -1383,7 +1473,7 @@ void lro_release_conn(struct lro_engine *e, uint32_t i, struct lro_out *out)
 
 uint32_t lro_held_segments(const struct lro_engine *e)
 {
-	uint32_t n = e->n_refused;
+	uint32_t n = e->n_refused + e->n_sorted;
 	for (uint32_t i = 0; i < e->cfg.max_conns; i++)
 		n += e->conns[i].n_held;
 	return n;

@@ -64,7 +64,9 @@ struct lro_config {
 	uint32_t max_conns;            /* descriptors in the pool */
 	uint32_t table_buckets;        /* power of two */
 	/* aggregation policy (firmware/lro_policy.h) */
-	uint8_t policy;                /* enum lro_policy_id; LRO_POLICY_PAPER: all of the above */
+	uint8_t policy;                /* enum lro_policy_id; LRO_POLICY_PAPER: all of the
+					* above; the others use neither threshold_bytes,
+					* active_ack nor the timeout_* fields */
 	uint32_t flush_timeout_ns;     /* other policies: 0 flushes at every lro_burst_end;
 					* else held data is flushed this long after it came
 					* (gro_flush_timeout, DPDK timer mode,
@@ -91,6 +93,7 @@ enum lro_flush_reason {
 	LRO_FLUSH_MISMATCH,            /* the next segment's headers, options or size differ */
 	LRO_FLUSH_FLAGS,               /* a segment with PSH/FIN/... or a short one ended it */
 	LRO_FLUSH_EVICTED,             /* its entry was taken for a new flow */
+	LRO_FLUSH_NEXT_FLOW,           /* a sorted burst moved on to the next flow */
 	LRO_FLUSH_REASONS
 };
 

@@ -49,6 +49,16 @@ static const struct lro_policy policies[LRO_POLICIES] = {
 		.join_flags = LRO_TCP_PSH, .timestamps_only = 1, .timeout_from_last = 1,
 		.max_flows = 8, .room_flush_bytes = 1500, .burst_frames = 256,
 	},
+	/* freebsd-lro with the driver queueing its frames (tcp_lro_queue_mbuf,
+	 * as mlx5 does): tcp_lro_flush_all sorts them by RSS hash type and
+	 * flowid, keeping arrival order within a flow (the sequence key's
+	 * low bits), then merges one flow after the other and flushes the
+	 * active entries whenever the flow changes (tcp_lro_rx_done). */
+	[LRO_POLICY_FREEBSD_SORTED] = {
+		.name = "freebsd-lro-sorted", .id = LRO_POLICY_FREEBSD_SORTED, .verifies_csum = 1,
+		.join_flags = LRO_TCP_PSH, .timestamps_only = 1, .timeout_from_last = 1,
+		.sorts_burst = 1, .max_flows = 8, .room_flush_bytes = 1500, .burst_frames = 256,
+	},
 	/* lib/gro/gro_tcp4.c gro_tcp4_reassemble, gro_tcp.h: flags within
 	 * ACK|PSH|FIN (VALID_GRO_TCP_FLAGS), payload > 0; the ACK is part of
 	 * the flow key and option bytes must equal the item's first packet's

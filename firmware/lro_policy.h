@@ -20,6 +20,7 @@ enum lro_policy_id {
 	LRO_POLICY_LINUX_GRO = 1,      /* net/ipv4/tcp_offload.c tcp_gro_receive, net/core/gro.c */
 	LRO_POLICY_FREEBSD_LRO = 2,    /* sys/netinet/tcp_lro.c */
 	LRO_POLICY_DPDK_GRO = 3,       /* lib/gro/gro_tcp4.c, rte_gro.c (burst mode) */
+	LRO_POLICY_FREEBSD_SORTED = 4, /* freebsd-lro with tcp_lro_queue_mbuf: bursts sorted by flow */
 	LRO_POLICIES
 };
 
@@ -53,6 +54,8 @@ struct lro_policy {
 					* segment passes untouched) */
 	uint8_t timeout_from_last;     /* flush_timeout counts from the last arrival (else
 					* from the aggregate's first) */
+	uint8_t sorts_burst;           /* frames wait for the burst's end, are sorted by flow
+					* hash (stable) and merged one flow after the other */
 	uint32_t max_flows;            /* flows holding data at once; 0: the descriptor pool */
 	uint32_t room_flush_bytes;     /* after a join, flush when less than this is left of
 					* the 64 KB IP length (0: flush only when the next
@@ -62,7 +65,8 @@ struct lro_policy {
 
 /* The policy named id (a valid enum lro_policy_id). */
 const struct lro_policy *lro_policy_get(unsigned id);
-/* enum lro_policy_id of a name (paper, linux-gro, freebsd-lro, dpdk-gro), -1 if none. */
+/* enum lro_policy_id of a name (paper, linux-gro, freebsd-lro, dpdk-gro,
+ * freebsd-lro-sorted), -1 if none. */
 int lro_policy_by_name(const char *name);
 
 /* May segment s, of the flow of the aggregate first..last, continue it

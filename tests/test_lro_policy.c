@@ -366,6 +366,41 @@ START_TEST(freebsd_lro_timestamps_rules)
 }
 END_TEST
 
+/* Ten flows interleaved, three segments each: unsorted, two flows find no
+ * entry; sorted by flow (tcp_lro_queue_mbuf), each flow merges whole. */
+START_TEST(freebsd_lro_sorted_merges_interleaved_flows_one_after_the_other)
+{
+	make_engine(LRO_POLICY_FREEBSD_LRO, 0);
+	for (uint32_t i = 0; i < 3; i++)
+		for (uint16_t f = 0; f < 10; f++)
+			feed(flow((uint16_t)(1000 + f)), i * 1000, 1000, i * 10 + f);
+	ck_assert_uint_eq(lro_engine_counters(eng)->pass[LRO_PASS_NO_ENTRY], 6);
+	teardown();
+	make_engine(LRO_POLICY_FREEBSD_SORTED, 0);
+	for (uint32_t i = 0; i < 3; i++)
+		for (uint16_t f = 0; f < 10; f++) {
+			feed(flow((uint16_t)(1000 + f)), i * 1000, 1000, i * 10 + f);
+			ck_assert_uint_eq(out.n, 0);       /* queued for the sort */
+		}
+	ck_assert_uint_eq(lro_held_segments(eng), 30);
+	burst_end();
+	ck_assert_uint_eq(out.n, 10);
+	unsigned next_flow = 0, seen = 0;
+	for (unsigned i = 0; i < out.n; i++) {
+		ck_assert_int_eq(out.a[i].kind, LRO_ACT_DELIVER);
+		ck_assert_uint_eq(out.a[i].n_segs, 3);
+		ck_assert_uint_eq(delivered_seq(&out.a[i]), 0);
+		next_flow += out.a[i].reason == LRO_FLUSH_NEXT_FLOW;
+		const uint8_t *tcp = out.a[i].segs->frame + 14 + 20;
+		seen |= 1u << ((tcp[0] << 8 | tcp[1]) - 1000);
+	}
+	ck_assert_uint_eq(next_flow, 9);               /* the last one at the burst's end */
+	ck_assert_uint_eq(seen, 0x3ffu);               /* every flow once */
+	ck_assert_uint_eq(lro_held_segments(eng), 0);
+	ck_assert_uint_eq(lro_engine_counters(eng)->pass[LRO_PASS_NO_ENTRY], 0);
+}
+END_TEST
+
 START_TEST(dpdk_gro_merges_without_checking_checksums)
 {
 	for (int pol = LRO_POLICY_LINUX_GRO; pol <= LRO_POLICY_DPDK_GRO; pol += 2) {
@@ -485,6 +520,7 @@ Suite *lro_policy_suite(void)
 	tcase_add_test(tc, linux_gro_stops_at_the_64k_ip_length);
 	tcase_add_test(tc, freebsd_lro_has_eight_entries_and_passes_the_ninth_flow);
 	tcase_add_test(tc, freebsd_lro_timestamps_rules);
+	tcase_add_test(tc, freebsd_lro_sorted_merges_interleaved_flows_one_after_the_other);
 	tcase_add_test(tc, dpdk_gro_merges_without_checking_checksums);
 	tcase_add_test(tc, dpdk_gro_keeps_runs_apart_and_joins_either_end);
 	tcase_add_test(tc, dpdk_gro_puts_refused_frames_after_the_runs);

@@ -460,7 +460,7 @@ static void fill_checksums(struct replay *r, uint8_t *f, uint32_t len)
 
 static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
 	"timeout", "passthrough", "held-limit", "syn", "ahead", "release", "end-of-capture",
-	"burst-end", "gap", "mismatch", "flags", "evicted" };
+	"burst-end", "gap", "mismatch", "flags", "evicted", "next-flow" };
 static const char *const pass_names[LRO_PASS_REASONS] = { "nic-mode", "not-ipv4", "not-tcp",
 	"ip-options", "fragment", "pure-ack", "rst-urg", "tcp-options", "syn", "fin",
 	"unknown-flow", "pool-exhausted", "no-ack", "jumbo", "syn-duplicate", "held-limit",
@@ -635,7 +635,7 @@ static int usage(const char *msg)
 			"[--no-verify-csum] [--json]\n"
 			"       [--timeout-rule paper|floor|gap] [--timeout-floor-us US] "
 			"[--timeout-gap-us US]\n"
-			"       [--policy paper|linux-gro|freebsd-lro|dpdk-gro|all] "
+			"       [--policy paper|linux-gro|freebsd-lro|freebsd-lro-sorted|dpdk-gro|all] "
 			"[--flush-timeout-us US]\n", msg);
 	return 2;
 }
@@ -1054,7 +1054,7 @@ int replay_main(int argc, char **argv)
 			int pol = lro_policy_by_name(optarg);
 			policy_all = !strcmp(optarg, "all");
 			if (pol < 0 && !policy_all)
-				return usage("--policy is paper, linux-gro, freebsd-lro, dpdk-gro or all");
+				return usage("--policy is paper, linux-gro, freebsd-lro, freebsd-lro-sorted, dpdk-gro or all");
 			cfg.policy = (uint8_t)(pol < 0 ? 0 : pol);
 			break;
 		}

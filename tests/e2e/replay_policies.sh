@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/e2e/replay_policies.sh - every aggregation policy (paper, linux-gro,
-# freebsd-lro, dpdk-gro; docs/ARCHITECTURE.md) over the real captures in
+# freebsd-lro, freebsd-lro-sorted, dpdk-gro; docs/ARCHITECTURE.md) over the real captures in
 # tests/data: each output, reassembled by sequence number, is byte for byte
 # what the receiving socket read (*.server.json); --policy all prints one
 # row per policy; the paper's output does not change with the option.
@@ -8,7 +8,7 @@ set -eu
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-policies="paper linux-gro freebsd-lro dpdk-gro"
+policies="paper linux-gro freebsd-lro freebsd-lro-sorted dpdk-gro"
 check() {   # capture dst policy-file
 	python3 tests/tools/pcap_flows.py "$3" "$2" --check "tests/data/$1.server.json" > "$t/flows" \
 		|| { cat "$t/flows"; fail "$1 $3: output differs from the ground truth"; }
@@ -39,7 +39,7 @@ for name in veth-1flow veth-4flow veth-8flow veth-loss-1flow veth-loss-4flow; do
 		check $name 10.79.0.2 "$t/$name.$pol.pcap"
 	done
 	# timer mode (gro_flush_timeout, DPDK's timer mode, FreeBSD's flush_inactive)
-	for pol in linux-gro freebsd-lro dpdk-gro; do
+	for pol in linux-gro freebsd-lro freebsd-lro-sorted dpdk-gro; do
 		"$NPUSIM" replay "tests/data/$name.pcap" -o "$t/$name.$pol.timer.pcap" --policy $pol \
 			--flush-timeout-us 50 --filter 'dst host 10.79.0.2' > /dev/null \
 			|| fail "$name $pol timer: replay"
@@ -53,7 +53,7 @@ done
 python3 - "$t/all.json" <<'PY' || fail "reorder capture: out-of-order deliveries"
 import json, sys
 rows = {r['policy']: r for r in json.load(open(sys.argv[1]))['policies']}
-assert set(rows) == {'paper', 'linux-gro', 'freebsd-lro', 'dpdk-gro'}, rows.keys()
+assert set(rows) == {'paper', 'linux-gro', 'freebsd-lro', 'freebsd-lro-sorted', 'dpdk-gro'}, rows.keys()
 assert rows['paper']['out_of_order'] == 0, rows['paper']
 assert rows['linux-gro']['out_of_order'] > 0, rows['linux-gro']
 assert rows['linux-gro']['flushes']['gap'] > 0, rows['linux-gro']
