@@ -960,11 +960,11 @@ static int replay_all_policies(const char *in, const char *out, const struct rep
 		}
 		fprintf(f, "\n  ]\n}\n");
 	} else {
-		fprintf(f, "%-12s %10s %10s %11s %10s %8s %8s %12s  %s\n", "policy", "packets-in",
+		fprintf(f, "%-18s %10s %10s %11s %10s %8s %8s %12s  %s\n", "policy", "packets-in",
 			"data-in", "packets-out", "aggregates", "seg/agg", "in/out", "out-of-order",
 			"flushes");
 		for (unsigned i = 0; i < LRO_POLICIES; i++) {
-			fprintf(f, "%-12s %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %10" PRIu64
+			fprintf(f, "%-18s %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %10" PRIu64
 				   " %8.2f %8.2f %12" PRIu64 " ", lro_policy_get(i)->name, t[i].packets_in,
 				t[i].data_in, t[i].packets_out, t[i].aggregates,
 				t[i].aggregates ? (double)t[i].segments_delivered / (double)t[i].aggregates : 0.0,
