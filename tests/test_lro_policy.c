@@ -506,6 +506,114 @@ START_TEST(timer_mode_flushes_by_age_not_by_burst)
 }
 END_TEST
 
+
+/* Every buffer comes back exactly once, whatever arrives: random frames of
+ * a few flows (in and out of order, duplicates, PSH/FIN/URG/SYN, pure ACKs,
+ * changing timestamps and ACKs, corrupted checksums) through every policy,
+ * bursts ending at random, timer flushes and drains in between. */
+static uint8_t *given[4096];
+static unsigned n_given;
+
+static void take_back(void)
+{
+	for (unsigned i = 0; i < out.n; i++) {
+		const struct lro_action *a = &out.a[i];
+		if (a->kind == LRO_ACT_ACK)
+			continue;
+		unsigned segs = 0;
+		for (const struct lro_seg *x = a->segs; a->kind == LRO_ACT_DELIVER && x; x = x->next)
+			segs++;
+		if (a->kind == LRO_ACT_DELIVER)
+			ck_assert_uint_eq(segs, a->n_segs);
+		for (const struct lro_seg *x = a->segs; ; x = x->next) {
+			const uint8_t *b = a->kind == LRO_ACT_DELIVER ? (x ? x->frame : NULL) : a->buf;
+			if (!b)
+				break;
+			unsigned j = 0;
+			while (j < n_given && given[j] != b)
+				j++;
+			ck_assert_msg(j < n_given, "a buffer came back twice or was never given");
+			given[j] = given[--n_given];
+			if (a->kind != LRO_ACT_DELIVER)
+				break;
+		}
+	}
+	ck_assert_uint_eq(lro_held_segments(eng), n_given);
+}
+
+START_TEST(every_buffer_comes_back_once_under_random_traffic)
+{
+	uint32_t rng = 12345u + (uint32_t)_i;
+#define RND() (rng = rng * 1664525u + 1013904223u, rng >> 8)
+	for (unsigned pol = 1; pol < LRO_POLICIES; pol++) {
+		for (int timer = 0; timer < 2; timer++) {
+			make_engine((enum lro_policy_id)pol, timer ? 30000u : 0u);
+			n_given = 0;
+			uint32_t next[4] = { 0, 0, 0, 0 };
+			uint64_t now = 0;
+			for (unsigned n = 0; n < 1500; n++) {
+				unsigned f = RND() % 4u;
+				struct netpkt_tcp h = flow((uint16_t)(1000 + f));
+				uint32_t r = RND() % 100u;
+				uint32_t seq = next[f], len = 1 + RND() % 1448u;
+				if (r < 10)
+					seq -= (RND() % 4u) * 1000u;   /* old or overlapping */
+				else if (r < 20)
+					seq += 1 + RND() % 5000u;      /* past a gap */
+				else
+					next[f] = seq + len;
+				uint32_t fl_bits = RND() % 100u;
+				if (fl_bits < 5)
+					h.flags |= NETPKT_TCP_PSH;
+				else if (fl_bits < 7)
+					h.flags |= NETPKT_TCP_FIN;
+				else if (fl_bits < 8)
+					h.flags |= LRO_TCP_URG;
+				else if (fl_bits < 9)
+					h.flags = NETPKT_TCP_SYN;
+				else if (fl_bits < 12)
+					len = 0;
+				h.tsval = 10 + (uint32_t)(RND() % 3u);
+				h.ack = 777 + (uint32_t)(RND() % 2u);
+				now += RND() % 3000u;
+				uint32_t flen;
+				uint8_t *b = frame(h, seq, len, &flen);
+				if (RND() % 50u == 0 && len > 0)
+					b[flen - 1] ^= 0x5a;           /* corrupted */
+				given[n_given++] = b;
+				lro_input(eng, b, flen, now, &out);
+				take_back();
+				if (RND() % 20u == 0 || n % lro_burst_frames(eng) == 0) {
+					bool more;
+					do {
+						more = lro_burst_end(eng, &out);
+						take_back();
+					} while (more);
+				}
+				if (RND() % 10u == 0)
+					for (uint32_t c = 0; c < lro_conn_capacity(eng); c++)
+						if (lro_conn_timed_out(eng, c, now)) {
+							lro_flush_conn(eng, c, LRO_FLUSH_TIMEOUT, &out);
+							take_back();
+						}
+			}
+			bool more;
+			do {
+				more = lro_burst_end(eng, &out);
+				take_back();
+			} while (more);
+			for (uint32_t c = 0; c < lro_conn_capacity(eng); c++) {
+				lro_drain_conn(eng, c, &out);
+				take_back();
+			}
+			ck_assert_uint_eq(n_given, 0);
+			teardown();
+		}
+	}
+#undef RND
+}
+END_TEST
+
 Suite *lro_policy_suite(void)
 {
 	Suite *s = suite_create("lro_policy");
@@ -525,6 +633,7 @@ Suite *lro_policy_suite(void)
 	tcase_add_test(tc, dpdk_gro_keeps_runs_apart_and_joins_either_end);
 	tcase_add_test(tc, dpdk_gro_puts_refused_frames_after_the_runs);
 	tcase_add_test(tc, timer_mode_flushes_by_age_not_by_burst);
+	tcase_add_loop_test(tc, every_buffer_comes_back_once_under_random_traffic, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
