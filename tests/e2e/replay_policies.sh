@@ -60,6 +60,13 @@ assert rows['linux-gro']['flushes']['gap'] > 0, rows['linux-gro']
 for r in rows.values():
     assert r['packets_in'] == rows['paper']['packets_in'], r
 PY
+# the scenario key lists the policies in the firmware's order (it stores
+# the index): the same order as the rows of --policy all
+"$NPUSIM" keys lro > "$t/keys" || fail "keys lro"
+key_order=$(sed -n 's/^| `policy` | `paper` |  | \([^|]*\) |.*/\1/p' "$t/keys" | tr -d ' ')
+row_order=$(awk 'NR > 1 { printf "%s%s", sep, $1; sep = "," }' "$t/table")
+[ -n "$key_order" ] && [ "$key_order" = "$row_order" ] \
+	|| fail "lro.policy lists '$key_order', the engine's order is '$row_order'"
 "$NPUSIM" replay tests/data/veth-1flow.pcap -o "$t/x.pcap" --policy bsd 2> "$t/err" \
 	&& fail "unknown policy accepted"
 grep -q -- '--policy' "$t/err" || fail "unknown policy: message"
