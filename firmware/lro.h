@@ -239,8 +239,11 @@ uint32_t lro_held_segments(const struct lro_engine *e);
  * (32); 0 for the paper's engine, which has no bursts. */
 uint32_t lro_burst_frames(const struct lro_engine *e);
 /* The poll, interrupt or burst ended (the receive queue ran empty, or
- * lro_burst_frames() frames came): the policy flushes what it holds, then,
- * for DPDK's burst mode, the frames it did not take, in arrival order.
+ * lro_burst_frames() frames came): freebsd-lro-sorted merges the frames it
+ * queued, sorted by flow; the policy flushes what it holds, then, for
+ * DPDK's burst mode, the frames it did not take, in arrival order. Until
+ * then lro_input may hold a frame without any action (it is counted by
+ * lro_held_segments).
  * Returns true when out filled up first: call again. A no-op for the
  * paper's policy. Call it before lro_drain_conn at the end of a replay. */
 bool lro_burst_end(struct lro_engine *e, struct lro_out *out);

@@ -870,13 +870,13 @@ static int replay_file(const char *in, const char *out, const struct replay_opti
 		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
 		return 2;
 	}
-	/* written under a temporary name, renamed when every write succeeded;
-	 * removed on an error or a signal */
 	if (!out) {
 		int status = replay_capture(p, in, opt, cfg, 1u << 16, NULL, summary);
 		pcap_close(p);
 		return status;
 	}
+	/* written under a temporary name, renamed when every write succeeded;
+	 * removed on an error or a signal */
 	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
 	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
