@@ -100,16 +100,16 @@ static bool frame_tuple(const uint8_t *f, uint32_t len, struct flow_stats *key,
 	if (len < 14u + 20u || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || f[23] != 6)
 		return false;
 	const uint8_t *ip = f + 14;
-	uint32_t ihl = (ip[0] & 15u) * 4u, total = csum_get16(ip + 2);
-	if ((csum_get16(ip + 6) & 0x1fffu) != 0 || ihl < 20u || 14u + ihl + 20u > len ||
+	uint32_t ihl = (ip[0] & 15u) * 4u, total = load_be16(ip + 2);
+	if ((load_be16(ip + 6) & 0x1fffu) != 0 || ihl < 20u || 14u + ihl + 20u > len ||
 	    total < ihl + 20u)
 		return false;
 	const uint8_t *tcp = ip + ihl;
 	uint32_t doff = (uint32_t)(tcp[12] >> 4) * 4u;
-	key->saddr = csum_get32(ip + 12);
-	key->daddr = csum_get32(ip + 16);
-	key->sport = csum_get16(tcp);
-	key->dport = csum_get16(tcp + 2);
+	key->saddr = load_be32(ip + 12);
+	key->daddr = load_be32(ip + 16);
+	key->sport = load_be16(tcp);
+	key->dport = load_be16(tcp + 2);
 	*payload = total > ihl + doff ? total - ihl - doff : 0;
 	return true;
 }
@@ -240,8 +240,8 @@ static bool offloaded_csum(const uint8_t *f, uint32_t len)
 		return false;
 	const uint8_t *ip = f + 14;
 	const uint8_t *tcp = ip + (ip[0] & 15u) * 4u;
-	uint16_t field = csum_get16(tcp + 16);
-	uint32_t tcp_len = csum_get16(ip + 2) - (ip[0] & 15u) * 4u;
+	uint16_t field = load_be16(tcp + 16);
+	uint32_t tcp_len = load_be16(ip + 2) - (ip[0] & 15u) * 4u;
 	return field == 0 || field == csum_fold(csum_tcp_pseudo(ip + 12, ip + 16, tcp_len));
 }
 
@@ -365,15 +365,15 @@ static uint32_t to_ethernet(struct replay *r, int dlt, const uint8_t *d, uint32_
 		if (len < 16u)
 			return 0;
 		hdr = 16;
-		proto = csum_get16(d + 14);
-		if (csum_get16(d + 4) == 6u)
+		proto = load_be16(d + 14);
+		if (load_be16(d + 4) == 6u)
 			memcpy(f + 6, d + 6, 6);
 		break;
 	case DLT_LINUX_SLL2:
 		if (len < 20u)
 			return 0;
 		hdr = 20;
-		proto = csum_get16(d);
+		proto = load_be16(d);
 		if (d[11] == 6u)
 			memcpy(f + 6, d + 12, 6);
 		break;
@@ -387,7 +387,7 @@ static uint32_t to_ethernet(struct replay *r, int dlt, const uint8_t *d, uint32_
 		memcpy(f, d, len);
 		return len;
 	}
-	csum_put16(f + 12, (uint16_t)proto);
+	store_be16(f + 12, (uint16_t)proto);
 	memcpy(f + 14, d + hdr, len - hdr);
 	return 14u + len - hdr;
 }
@@ -399,7 +399,7 @@ static uint32_t strip_vlan(struct replay *r, uint32_t len)
 	uint8_t *f = r->frame;
 	bool tagged = false;
 	while (len >= 18u) {
-		uint32_t type = csum_get16(f + 12);
+		uint32_t type = load_be16(f + 12);
 		if (type != 0x8100u && type != 0x88a8u && type != 0x9100u)
 			break;
 		memmove(f + 12, f + 16, len - 16u);
@@ -416,18 +416,18 @@ static void fill_checksums(struct replay *r, uint8_t *f, uint32_t len)
 {
 	struct flow_stats key;
 	uint32_t payload;
-	if (!frame_tuple(f, len, &key, &payload) || (csum_get16(f + 14 + 6) & 0x2000u))
+	if (!frame_tuple(f, len, &key, &payload) || (load_be16(f + 14 + 6) & 0x2000u))
 		return;                    /* not TCP, or a fragment: left alone */
 	uint8_t *ip = f + 14;
-	uint32_t ihl = (ip[0] & 15u) * 4u, total = csum_get16(ip + 2);
+	uint32_t ihl = (ip[0] & 15u) * 4u, total = load_be16(ip + 2);
 	if (14u + total > len)
 		return;
-	csum_put16(ip + 10, 0);
-	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, ihl, 0)));
+	store_be16(ip + 10, 0);
+	store_be16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, ihl, 0)));
 	uint8_t *tcp = ip + ihl;
-	csum_put16(tcp + 16, 0);
+	store_be16(tcp + 16, 0);
 	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, total - ihl);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, total - ihl, sum)));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, total - ihl, sum)));
 	r->csum_filled++;
 }
 
