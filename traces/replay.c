@@ -5,6 +5,9 @@
  * packets, and each flush is stamped with the time of the scan that found
  * it. After the last packet the scans go on until nothing can time out;
  * whatever is still held is then delivered (drained). */
+/* first: the engine's native names (traces/native_names.h) ahead of the
+ * firmware headers replay.h brings */
+#include "traces/hal_native.h"
 #include "traces/replay.h"
 
 #include <errno.h>
@@ -17,7 +20,6 @@
 #include <unistd.h>
 
 #include "firmware/csum.h"
-#include "firmware/hal.h"
 #include "firmware/lro.h"
 #include "sim/atomic_file.h"
 #include "traces/pcap_tap.h"
@@ -49,9 +51,7 @@ static const char *const size_names[REPLAY_SIZE_CLASSES] = { "1", "2-3", "4-7", 
 struct replay {
 	struct lro_engine *eng;
 	void *eng_mem;
-	uint8_t *bufs;                 /* HAL_PKT_BUF_BYTES each */
-	uint32_t *free_list;
-	uint32_t n_free, n_bufs;
+	uint32_t n_bufs;               /* the native HAL's packet buffers */
 	uint8_t *big;                  /* a frame longer than LRO_FRAME_MAX (passed through) */
 	pcap_dumper_t *out;
 	uint8_t *agg;                  /* one flattened aggregate */
@@ -71,23 +71,10 @@ struct replay {
 	uint64_t by_size[REPLAY_SIZE_CLASSES][LRO_FLUSH_REASONS];
 };
 
-static uint32_t buf_index(const struct replay *r, const uint8_t *b)
-{
-	return (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
-}
-
-static uint8_t *buf_take(struct replay *r)
-{
-	if (r->n_free == 0)
-		return NULL;
-	return r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
-}
-
 static void buf_give(struct replay *r, uint8_t *b)
 {
-	if (b == r->big)
-		return;
-	r->free_list[r->n_free++] = buf_index(r, b);
+	if (b != r->big)
+		hal_pkt_free(b);
 }
 
 /* ---- per-flow table ---- */
@@ -268,7 +255,7 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 				next = s->next;
 				memcpy(r->agg + at, s->frame + s->payload_off, s->payload_len);
 				at += s->payload_len;
-				note_hold(r, now_ns - r->arrival_ns[buf_index(r, s->frame)]);
+				note_hold(r, now_ns - r->arrival_ns[hal_native_pkt_index(s->frame)]);
 				buf_give(r, s->frame);
 			}
 			write_frame(r, r->agg, at, now_ns);
@@ -656,11 +643,12 @@ static bool replay_record(struct replay *r, const struct replay_options *opt, in
 		r->scan_base_ns = now_ns;
 	run_timeout_scans(r, now_ns);
 	r->last_ns = now_ns;
+	hal_native_set_time_ns(now_ns);
 	uint8_t *b;
 	if (len > LRO_FRAME_MAX) {
 		b = r->big;                /* passed through, never held */
 		r->jumbo++;
-	} else if (!(b = buf_take(r))) {
+	} else if (!(b = hal_pkt_alloc())) {
 		fprintf(stderr, "npusim replay: more than %u segments held at packet %" PRIu64 "\n",
 			r->n_bufs, number);
 		*status = 1;
@@ -668,7 +656,7 @@ static bool replay_record(struct replay *r, const struct replay_options *opt, in
 	}
 	memcpy(b, r->frame, len);
 	if (b != r->big)
-		r->arrival_ns[buf_index(r, b)] = now_ns;
+		r->arrival_ns[hal_native_pkt_index(b)] = now_ns;
 	if (!opt->verify_csum)
 		fill_checksums(r, b, len);
 	count_flow(r, b, len, false, false);
@@ -707,21 +695,19 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 	memset(&r, 0, sizeof r);
 	r.eng_mem = aligned_alloc(64, (lro_engine_bytes(cfg) + 63) / 64 * 64);
 	r.n_bufs = n_bufs;
-	r.bufs = aligned_alloc(64, (size_t)r.n_bufs * HAL_PKT_BUF_BYTES);
-	r.free_list = malloc(r.n_bufs * sizeof *r.free_list);
+	struct hal_native_config machine = { .pkt_buffers = n_bufs };
+	bool machine_built = hal_native_init(&machine) == 0;
 	r.agg = malloc(1u << 17);
 	r.big = malloc(REPLAY_FRAME_MAX);
 	r.frame = malloc(REPLAY_FRAME_MAX + 14u);
 	r.arrival_ns = malloc(r.n_bufs * sizeof *r.arrival_ns);
 	r.out = out;
 	int status = 0;
-	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg || !r.big || !r.frame || !r.arrival_ns) {
+	if (!r.eng_mem || !machine_built || !r.agg || !r.big || !r.frame || !r.arrival_ns) {
 		fprintf(stderr, "npusim replay: out of memory\n");
 		status = 1;
 		goto done;
 	}
-	for (uint32_t i = r.n_bufs; i-- > 0;)
-		r.free_list[r.n_free++] = i;
 	r.eng = lro_engine_init(r.eng_mem, cfg);
 
 	struct pcap_pkthdr *h;
@@ -763,8 +749,8 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 done:
 	pcap_freecode(&prog);
 	free(r.eng_mem);
-	free(r.bufs);
-	free(r.free_list);
+	if (machine_built)
+		hal_native_fini();
 	free(r.agg);
 	free(r.big);
 	free(r.frame);
