@@ -92,6 +92,7 @@ int hal_native_init(const struct hal_native_config *c)
 	nat.depth = depth;
 	nat.n_bufs = c->pkt_buffers;
 	nat.clock_hz = c->clock_hz ? c->clock_hz : 1000000000u;
+	/* (one spare line and slot: a pool of no buffers is still an allocation) */
 	nat.bufs = aligned_alloc(64, (size_t)nat.n_bufs * HAL_PKT_BUF_BYTES + 64u);
 	nat.free_list = malloc(((size_t)nat.n_bufs + 1u) * sizeof *nat.free_list);
 	nat.shm_bytes = c->shm_bytes;
