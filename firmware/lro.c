@@ -217,8 +217,8 @@ static void parse_tcp_options(const uint8_t *opt, uint32_t len, struct parsed *p
 		}
 		if (kind == 8 && opt[i + 1] == 10) {
 			p->has_ts = 1;
-			p->tsval = csum_get32(opt + i + 2);
-			p->tsecr = csum_get32(opt + i + 6);
+			p->tsval = load_be32(opt + i + 2);
+			p->tsecr = load_be32(opt + i + 6);
 		} else {
 			p->other_opts = 1;
 		}
@@ -241,7 +241,7 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	p->extent_known = 1;
 	p->tsval = 0;
 	p->tsecr = 0;
-	if (len < ETH_HLEN || csum_get16(f + 12) != ETH_P_IPV4) {
+	if (len < ETH_HLEN || load_be16(f + 12) != ETH_P_IPV4) {
 		*why = LRO_PASS_NOT_IPV4;
 		return PARSE_PASS;
 	}
@@ -252,7 +252,7 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 		return PARSE_PASS;
 	}
 	p->ip_hlen = (ip[0] & 0x0fu) * 4u;
-	uint32_t ip_total = csum_get16(ip + 2);
+	uint32_t ip_total = load_be16(ip + 2);
 	if (p->ip_hlen < 20u || ip_total < p->ip_hlen || ETH_HLEN + ip_total > len) {
 		*why = LRO_DROP_TRUNCATED;
 		return PARSE_DROP;
@@ -271,7 +271,7 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	 * (a first fragment's too) so that the flow stays consistent */
 	if (p->ip_hlen != 20u)
 		p->odd = LRO_PASS_IP_OPTIONS;
-	uint32_t frag = csum_get16(ip + 6) & 0x3fffu;  /* MF or a fragment offset */
+	uint32_t frag = load_be16(ip + 6) & 0x3fffu;  /* MF or a fragment offset */
 	p->tcp_off = ETH_HLEN + p->ip_hlen;
 	const uint8_t *tcp = f + p->tcp_off;
 	uint32_t tcp_len = ip_total - p->ip_hlen;
@@ -281,11 +281,11 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 			return PARSE_PASS;             /* no TCP header in it */
 		p->odd = LRO_PASS_FRAGMENT;
 		p->extent_known = 0;
-		p->saddr = csum_get32(ip + 12);
-		p->daddr = csum_get32(ip + 16);
-		p->sport = csum_get16(tcp);
-		p->dport = csum_get16(tcp + 2);
-		p->seq = csum_get32(tcp + 4);
+		p->saddr = load_be32(ip + 12);
+		p->daddr = load_be32(ip + 16);
+		p->sport = load_be16(tcp);
+		p->dport = load_be16(tcp + 2);
+		p->seq = load_be32(tcp + 4);
 		p->flags = tcp[13];
 		p->payload_len = tcp_len - 20u;   /* of this piece; the whole is unknown */
 		return PARSE_TCP;
@@ -309,21 +309,21 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 		*why = LRO_DROP_BAD_TCP_CSUM;
 		return PARSE_DROP;
 	}
-	p->saddr = csum_get32(ip + 12);
-	p->daddr = csum_get32(ip + 16);
-	p->sport = csum_get16(tcp);
-	p->dport = csum_get16(tcp + 2);
-	p->seq = csum_get32(tcp + 4);
-	p->ack = csum_get32(tcp + 8);
+	p->saddr = load_be32(ip + 12);
+	p->daddr = load_be32(ip + 16);
+	p->sport = load_be16(tcp);
+	p->dport = load_be16(tcp + 2);
+	p->seq = load_be32(tcp + 4);
+	p->ack = load_be32(tcp + 8);
 	p->flags = tcp[13];
-	p->window = csum_get16(tcp + 14);
+	p->window = load_be16(tcp + 14);
 	const uint8_t *opt = tcp + 20;
 	if (p->tcp_hlen == 32u && opt[0] == 1 && opt[1] == 1 && opt[2] == 8 && opt[3] == 10) {
 		/* what Linux sends on every segment: NOP, NOP, timestamps (the
 		 * loop below reads it the same way) */
 		p->has_ts = 1;
-		p->tsval = csum_get32(opt + 4);
-		p->tsecr = csum_get32(opt + 8);
+		p->tsval = load_be32(opt + 4);
+		p->tsecr = load_be32(opt + 8);
 	} else {
 		parse_tcp_options(opt, p->tcp_hlen - 20u, p);
 	}
@@ -402,12 +402,12 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 	uint8_t *ip = first->frame + ETH_HLEN;
 	uint8_t *tcp = ip + 20;
 	uint32_t tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u;
-	csum_put16(ip + 2, (uint16_t)(20u + tcp_hlen + payload));
-	csum_put16(ip + 10, 0);
-	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
-	csum_put32(tcp + 4, first->seq);
-	csum_put32(tcp + 8, last->ack);
-	csum_put16(tcp + 14, last->window);
+	store_be16(ip + 2, (uint16_t)(20u + tcp_hlen + payload));
+	store_be16(ip + 10, 0);
+	store_be16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
+	store_be32(tcp + 4, first->seq);
+	store_be32(tcp + 8, last->ack);
+	store_be16(tcp + 14, last->window);
 	tcp[13] = (uint8_t)((tcp[13] & ~TCP_PSH) | (flags_or & TCP_PSH));
 	if (first->has_ts && last->has_ts) {
 		/* the timestamp option sits where parse found it: rewrite TSecr */
@@ -418,7 +418,7 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 				continue;
 			}
 			if (opt[i] == 8 && opt[i + 1] == 10) {
-				csum_put32(opt + i + 6, last->tsecr);
+				store_be32(opt + i + 6, last->tsecr);
 				break;
 			}
 			if (opt[i] == 0 || opt[i + 1] < 2)
@@ -426,11 +426,11 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 			i += opt[i + 1];
 		}
 	}
-	csum_put16(tcp + 16, 0);
+	store_be16(tcp + 16, 0);
 	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen + payload);
 	sum = csum_partial(tcp, tcp_hlen, sum);
 	sum = csum_add_at(sum, payload_sum, 0);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(sum));
 }
 
 /* Payload bytes an aggregate headed by s can carry: its IP total length
@@ -546,36 +546,36 @@ static void write_ack(struct lro_action *a, const struct ack_fields *x)
 	memset(b, 0, sizeof a->ack_frame);
 	memcpy(b, x->dst_mac, 6);
 	memcpy(b + 6, x->src_mac, 6);
-	csum_put16(b + 12, ETH_P_IPV4);
+	store_be16(b + 12, ETH_P_IPV4);
 	uint8_t *ip = b + ETH_HLEN;
 	ip[0] = 0x45;
-	csum_put16(ip + 2, (uint16_t)(20u + tcp_hlen));
-	csum_put16(ip + 6, 0x4000);    /* DF */
+	store_be16(ip + 2, (uint16_t)(20u + tcp_hlen));
+	store_be16(ip + 6, 0x4000);    /* DF */
 	ip[8] = 64;
 	ip[9] = IPPROTO_TCP_NUM;
-	csum_put32(ip + 12, x->saddr);
-	csum_put32(ip + 16, x->daddr);
+	store_be32(ip + 12, x->saddr);
+	store_be32(ip + 16, x->daddr);
 	/* Both checksums from the field values rather than from the bytes
 	 * just written: the same sums of 16-bit words. */
 	uint32_t addrs = (x->saddr >> 16) + (x->saddr & 0xffffu) + (x->daddr >> 16) +
 			 (x->daddr & 0xffffu);
 	uint32_t ip_sum = 0x4500u + 20u + tcp_hlen + 0x4000u + (64u << 8 | IPPROTO_TCP_NUM) + addrs;
-	csum_put16(ip + 10, (uint16_t)~csum_fold(ip_sum));
+	store_be16(ip + 10, (uint16_t)~csum_fold(ip_sum));
 	uint8_t *tcp = ip + 20;
-	csum_put16(tcp, x->sport);
-	csum_put16(tcp + 2, x->dport);
-	csum_put32(tcp + 4, x->seq);
-	csum_put32(tcp + 8, x->ack);
+	store_be16(tcp, x->sport);
+	store_be16(tcp + 2, x->dport);
+	store_be32(tcp + 4, x->seq);
+	store_be32(tcp + 8, x->ack);
 	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
 	tcp[13] = TCP_ACK;
-	csum_put16(tcp + 14, x->window);
+	store_be16(tcp + 14, x->window);
 	if (x->has_ts) {
 		tcp[20] = 1;
 		tcp[21] = 1;
 		tcp[22] = 8;
 		tcp[23] = 10;
-		csum_put32(tcp + 24, x->tsval);
-		csum_put32(tcp + 28, x->tsecr);
+		store_be32(tcp + 24, x->tsval);
+		store_be32(tcp + 28, x->tsecr);
 	}
 	/* pseudo header, ports, sequence numbers, offset and flags, window,
 	 * then the timestamp option's words */
@@ -585,7 +585,7 @@ static void write_ack(struct lro_action *a, const struct ack_fields *x)
 	if (x->has_ts)
 		sum += 0x0101u + 0x080au + (x->tsval >> 16) + (x->tsval & 0xffffu) + (x->tsecr >> 16) +
 		       (x->tsecr & 0xffffu);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(sum));
 	a->len = ETH_HLEN + 20u + tcp_hlen;
 }
 
@@ -1202,12 +1202,12 @@ bool lro_host_seg_parse(const uint8_t *f, uint32_t len, struct lro_host_seg *h)
 {
 	hal_cost(HAL_COST_PARSE, 1);
 	hal_mem(1);                    /* the headers' cache line */
-	if (len < ETH_HLEN + 40u || csum_get16(f + 12) != ETH_P_IPV4)
+	if (len < ETH_HLEN + 40u || load_be16(f + 12) != ETH_P_IPV4)
 		return false;
 	const uint8_t *ip = f + ETH_HLEN;
-	uint32_t ip_hlen = (ip[0] & 0x0fu) * 4u, ip_total = csum_get16(ip + 2);
+	uint32_t ip_hlen = (ip[0] & 0x0fu) * 4u, ip_total = load_be16(ip + 2);
 	if ((ip[0] >> 4) != 4 || ip_hlen < 20u || ip[9] != IPPROTO_TCP_NUM ||
-	    (csum_get16(ip + 6) & 0x3fffu) != 0 || ip_total < ip_hlen + 20u ||
+	    (load_be16(ip + 6) & 0x3fffu) != 0 || ip_total < ip_hlen + 20u ||
 	    ETH_HLEN + ip_total > len)
 		return false;
 	const uint8_t *tcp = ip + ip_hlen;
@@ -1216,15 +1216,15 @@ bool lro_host_seg_parse(const uint8_t *f, uint32_t len, struct lro_host_seg *h)
 		return false;
 	memcpy(h->dst_mac, f, 6);
 	memcpy(h->src_mac, f + 6, 6);
-	h->saddr = csum_get32(ip + 12);
-	h->daddr = csum_get32(ip + 16);
-	h->sport = csum_get16(tcp);
-	h->dport = csum_get16(tcp + 2);
+	h->saddr = load_be32(ip + 12);
+	h->daddr = load_be32(ip + 16);
+	h->sport = load_be16(tcp);
+	h->dport = load_be16(tcp + 2);
 	h->flags = tcp[13];
-	h->seq = csum_get32(tcp + 4) + (ip_total - ip_hlen - tcp_hlen) +
+	h->seq = load_be32(tcp + 4) + (ip_total - ip_hlen - tcp_hlen) +
 		 ((h->flags & (TCP_SYN | TCP_FIN)) ? 1u : 0u);
-	h->ack = csum_get32(tcp + 8);
-	h->window = csum_get16(tcp + 14);
+	h->ack = load_be32(tcp + 8);
+	h->window = load_be16(tcp + 14);
 	h->has_ts = 0;
 	h->tsval = h->tsecr = 0;
 	h->wscale = 0xff;
@@ -1242,8 +1242,8 @@ bool lro_host_seg_parse(const uint8_t *f, uint32_t len, struct lro_host_seg *h)
 			h->wscale = opt[i + 2];
 		} else if (opt[i] == 8 && opt[i + 1] == 10) {
 			h->has_ts = 1;
-			h->tsval = csum_get32(opt + i + 2);
-			h->tsecr = csum_get32(opt + i + 6);
+			h->tsval = load_be32(opt + i + 2);
+			h->tsecr = load_be32(opt + i + 6);
 		}
 		i += opt[i + 1];
 	}
