@@ -472,7 +472,8 @@ static void derive(const struct testbed_config *c, const struct testbed_result *
 	for (int i = 0; i < LRO_FLUSH_REASONS; i++)
 		d->flush_other += l->flush[i];
 	d->flush_other -= l->flush[LRO_FLUSH_THRESHOLD] + l->flush[LRO_FLUSH_FULL] +
-			  l->flush[LRO_FLUSH_FIN] + l->flush[LRO_FLUSH_TIMEOUT];
+			  l->flush[LRO_FLUSH_FIN] + l->flush[LRO_FLUSH_TIMEOUT] +
+			  l->flush[LRO_FLUSH_WINDOW];
 	/* the other policies' (lro.policy): at the end of a poll or burst; by
 	 * their merge rules */
 	d->flush_burst_end = l->flush[LRO_FLUSH_BURST_END];

@@ -5,7 +5,6 @@
 #include "firmware/lro_policy.h"
 
 #include <string.h>
-#include "firmware/csum.h"
 #include "firmware/hal.h"
 #include "firmware/lro.h"
 

@@ -5,9 +5,11 @@
 # so, where pkg-config finds no libdpdk (Debian: dpdk-dev).
 
 BENCH_COMMON_OBJ := $(BUILD)/bench/capture.o $(BUILD)/bench/verify.o $(BUILD)/bench/engine.o
-# The engine's own objects, as built for the library; the benchmarks
-# supply the target's HAL (free cost annotations), not the simulator's.
-BENCH_ENGINE_OBJ := $(BUILD)/firmware/lro.o $(BUILD)/firmware/lro_policy.o $(BUILD)/firmware/csum.o $(BUILD)/host/netpkt.o
+# The native engine and its HAL (traces/hal_native.h: free cost
+# annotations, as on the target), as built for the traces layer; the
+# host's frame builder makes the synthetic capture.
+BENCH_ENGINE_OBJ := $(NATIVE_ENGINE_OBJ) $(BUILD)/traces/hal_native.o $(BUILD)/host/netpkt.o
+DEP_OBJ += $(BENCH_COMMON_OBJ) $(BUILD)/bench/replay.o $(BUILD)/bench/dpdk_gro/gro.o
 
 BENCH_TARGETS += bench-replay
 REPLAY_BENCH := $(BUILD)/bench/replay
@@ -25,7 +27,7 @@ GRO_BENCH := $(BUILD)/bench/dpdk_gro/gro
 DPDK_CFLAGS = $(subst -I,-isystem ,$(shell pkg-config --cflags libdpdk))
 DPDK_LIBS = $(shell pkg-config --libs libdpdk)
 
-$(BUILD)/bench/dpdk_gro/gro.o: bench/dpdk_gro/gro.c
+$(BUILD)/bench/dpdk_gro/gro.o: bench/dpdk_gro/gro.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(EXTRA_CFLAGS) -MMD -MP $(DPDK_CFLAGS) -c $< -o $@
 
@@ -48,3 +50,30 @@ timeout-rules: $(PROG)
 	@if pkg-config --exists libdpdk 2>/dev/null; then \
 		$(MAKE) --no-print-directory $(GRO_BENCH) >/dev/null; fi
 	python3 tests/tools/timeout_table.py $(PROG) $(GRO_BENCH)
+
+# The simulator's cost curves (bench/scale.c): wall time and peak memory of
+# a run (each point a child process, its getrusage ru_maxrss) against
+# connections (1 to 64,512, one client address's ports) and against
+# simulated time. docs/PERFORMANCE.md, "Cost curves". `bench-scale-quick`:
+# the small points only.
+BENCH_TARGETS += bench-scale
+SCALE_BENCH := $(BUILD)/bench/scale
+$(SCALE_BENCH): bench/scale.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLFLAGS) -O2 -o $@ bench/scale.c $(LIB) $(LDLIBS)
+
+.PHONY: bench-scale bench-scale-quick
+bench-scale: $(SCALE_BENCH)
+	$(SCALE_BENCH)
+bench-scale-quick: $(SCALE_BENCH)
+	$(SCALE_BENCH) --quick
+
+# `make bench` installs what its comparisons run against (ns-3, DPDK, perf:
+# scripts/deps.sh bench), as `make check` installs what it needs, so that a
+# fresh machine prints their figures instead of "skipped". NPUSIM_BENCH_DEPS=0
+# leaves the machine as it is (the comparisons then skip, saying so).
+NPUSIM_BENCH_DEPS ?= 1
+.PHONY: bench-deps
+bench-deps:
+	@if [ "$(NPUSIM_BENCH_DEPS)" = 1 ]; then scripts/deps.sh bench; else scripts/deps.sh; fi
+bench-ns3 bench-dpdk-gro validate timeout-rules: bench-deps
