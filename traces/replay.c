@@ -5,6 +5,9 @@
  * packets, and each flush is stamped with the time of the scan that found
  * it. After the last packet the scans go on until nothing can time out;
  * whatever is still held is then delivered (drained). */
+/* first: the engine's native names (traces/native_names.h) ahead of the
+ * firmware headers replay.h brings */
+#include "traces/hal_native.h"
 #include "traces/replay.h"
 
 #include <errno.h>
@@ -17,8 +20,8 @@
 #include <unistd.h>
 
 #include "firmware/csum.h"
-#include "firmware/hal.h"
 #include "firmware/lro.h"
+#include "firmware/lro_policy.h"
 #include "sim/atomic_file.h"
 #include "traces/pcap_tap.h"
 
@@ -40,6 +43,9 @@ struct flow_stats {
 	uint16_t sport, dport;
 	uint64_t frames_in, payload_in, frames_out, aggregates_out, payload_out;
 	uint64_t flush[LRO_FLUSH_REASONS];   /* why its aggregates ended */
+	uint64_t out_of_order;         /* data handed over after a later byte of the flow */
+	uint32_t high_end;             /* end of the highest data handed over (has_high) */
+	uint8_t has_high;
 };
 
 #define REPLAY_SIZE_CLASSES 6       /* aggregates of 1, 2-3, 4-7, 8-15, 16-31, 32+ segments */
@@ -49,9 +55,7 @@ static const char *const size_names[REPLAY_SIZE_CLASSES] = { "1", "2-3", "4-7", 
 struct replay {
 	struct lro_engine *eng;
 	void *eng_mem;
-	uint8_t *bufs;                 /* HAL_PKT_BUF_BYTES each */
-	uint32_t *free_list;
-	uint32_t n_free, n_bufs;
+	uint32_t n_bufs;               /* the native HAL's packet buffers */
 	uint8_t *big;                  /* a frame longer than LRO_FRAME_MAX (passed through) */
 	pcap_dumper_t *out;
 	uint8_t *agg;                  /* one flattened aggregate */
@@ -69,25 +73,17 @@ struct replay {
 	uint64_t *hold_ns;             /* per delivered segment: arrival to delivery */
 	uint64_t n_holds, cap_holds, holds_unrecorded;
 	uint64_t by_size[REPLAY_SIZE_CLASSES][LRO_FLUSH_REASONS];
+	uint64_t data_in;              /* packets in with TCP payload */
+	uint64_t out_of_order;         /* data frames handed over after a later byte of their flow */
+	uint32_t burst_frames;         /* the policy's poll or burst size (0: none) */
+	uint32_t in_burst;             /* frames given to the engine since the last burst end */
+	uint64_t last_frame_ns;        /* the latest frame's capture time */
 };
-
-static uint32_t buf_index(const struct replay *r, const uint8_t *b)
-{
-	return (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
-}
-
-static uint8_t *buf_take(struct replay *r)
-{
-	if (r->n_free == 0)
-		return NULL;
-	return r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
-}
 
 static void buf_give(struct replay *r, uint8_t *b)
 {
-	if (b == r->big)
-		return;
-	r->free_list[r->n_free++] = buf_index(r, b);
+	if (b != r->big)
+		hal_pkt_free(b);
 }
 
 /* ---- per-flow table ---- */
@@ -100,16 +96,16 @@ static bool frame_tuple(const uint8_t *f, uint32_t len, struct flow_stats *key,
 	if (len < 14u + 20u || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || f[23] != 6)
 		return false;
 	const uint8_t *ip = f + 14;
-	uint32_t ihl = (ip[0] & 15u) * 4u, total = csum_get16(ip + 2);
-	if ((csum_get16(ip + 6) & 0x1fffu) != 0 || ihl < 20u || 14u + ihl + 20u > len ||
+	uint32_t ihl = (ip[0] & 15u) * 4u, total = load_be16(ip + 2);
+	if ((load_be16(ip + 6) & 0x1fffu) != 0 || ihl < 20u || 14u + ihl + 20u > len ||
 	    total < ihl + 20u)
 		return false;
 	const uint8_t *tcp = ip + ihl;
 	uint32_t doff = (uint32_t)(tcp[12] >> 4) * 4u;
-	key->saddr = csum_get32(ip + 12);
-	key->daddr = csum_get32(ip + 16);
-	key->sport = csum_get16(tcp);
-	key->dport = csum_get16(tcp + 2);
+	key->saddr = load_be32(ip + 12);
+	key->daddr = load_be32(ip + 16);
+	key->sport = load_be16(tcp);
+	key->dport = load_be16(tcp + 2);
 	*payload = total > ihl + doff ? total - ihl - doff : 0;
 	return true;
 }
@@ -173,7 +169,21 @@ static void count_flow(struct replay *r, const uint8_t *f, uint32_t len, bool ou
 	if (!out) {
 		fl->frames_in++;
 		fl->payload_in += payload;
+		r->data_in += payload > 0;
 		return;
+	}
+	if (payload > 0) {
+		/* out of order: the host has a later byte of the flow already */
+		const uint8_t *tcp = f + 14u + (f[14] & 15u) * 4u;
+		uint32_t seq = load_be32(tcp + 4), end = seq + payload;
+		if (fl->has_high && (int32_t)(seq - fl->high_end) < 0 &&
+		    (int32_t)(end - fl->high_end) <= 0) {
+			fl->out_of_order++;
+			r->out_of_order++;
+		}
+		if (!fl->has_high || (int32_t)(end - fl->high_end) > 0)
+			fl->high_end = end;
+		fl->has_high = 1;
 	}
 	fl->frames_out++;
 	fl->aggregates_out += agg;
@@ -222,6 +232,8 @@ static void note_hold(struct replay *r, uint64_t ns)
 
 static void write_frame(struct replay *r, const uint8_t *data, uint32_t len, uint64_t now_ns)
 {
+	if (!r->out)
+		return;                    /* --policy all without -o: the table only */
 	struct pcap_pkthdr h;
 	h.ts.tv_sec = (time_t)(now_ns / 1000000000u);
 	h.ts.tv_usec = (suseconds_t)(now_ns % 1000000000u / 1000u);
@@ -240,8 +252,8 @@ static bool offloaded_csum(const uint8_t *f, uint32_t len)
 		return false;
 	const uint8_t *ip = f + 14;
 	const uint8_t *tcp = ip + (ip[0] & 15u) * 4u;
-	uint16_t field = csum_get16(tcp + 16);
-	uint32_t tcp_len = csum_get16(ip + 2) - (ip[0] & 15u) * 4u;
+	uint16_t field = load_be16(tcp + 16);
+	uint32_t tcp_len = load_be16(ip + 2) - (ip[0] & 15u) * 4u;
 	return field == 0 || field == csum_fold(csum_tcp_pseudo(ip + 12, ip + 16, tcp_len));
 }
 
@@ -268,7 +280,7 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 				next = s->next;
 				memcpy(r->agg + at, s->frame + s->payload_off, s->payload_len);
 				at += s->payload_len;
-				note_hold(r, now_ns - r->arrival_ns[buf_index(r, s->frame)]);
+				note_hold(r, now_ns - r->arrival_ns[hal_native_pkt_index(s->frame)]);
 				buf_give(r, s->frame);
 			}
 			write_frame(r, r->agg, at, now_ns);
@@ -365,15 +377,15 @@ static uint32_t to_ethernet(struct replay *r, int dlt, const uint8_t *d, uint32_
 		if (len < 16u)
 			return 0;
 		hdr = 16;
-		proto = csum_get16(d + 14);
-		if (csum_get16(d + 4) == 6u)
+		proto = load_be16(d + 14);
+		if (load_be16(d + 4) == 6u)
 			memcpy(f + 6, d + 6, 6);
 		break;
 	case DLT_LINUX_SLL2:
 		if (len < 20u)
 			return 0;
 		hdr = 20;
-		proto = csum_get16(d);
+		proto = load_be16(d);
 		if (d[11] == 6u)
 			memcpy(f + 6, d + 12, 6);
 		break;
@@ -387,7 +399,7 @@ static uint32_t to_ethernet(struct replay *r, int dlt, const uint8_t *d, uint32_
 		memcpy(f, d, len);
 		return len;
 	}
-	csum_put16(f + 12, (uint16_t)proto);
+	store_be16(f + 12, (uint16_t)proto);
 	memcpy(f + 14, d + hdr, len - hdr);
 	return 14u + len - hdr;
 }
@@ -399,7 +411,7 @@ static uint32_t strip_vlan(struct replay *r, uint32_t len)
 	uint8_t *f = r->frame;
 	bool tagged = false;
 	while (len >= 18u) {
-		uint32_t type = csum_get16(f + 12);
+		uint32_t type = load_be16(f + 12);
 		if (type != 0x8100u && type != 0x88a8u && type != 0x9100u)
 			break;
 		memmove(f + 12, f + 16, len - 16u);
@@ -416,18 +428,18 @@ static void fill_checksums(struct replay *r, uint8_t *f, uint32_t len)
 {
 	struct flow_stats key;
 	uint32_t payload;
-	if (!frame_tuple(f, len, &key, &payload) || (csum_get16(f + 14 + 6) & 0x2000u))
+	if (!frame_tuple(f, len, &key, &payload) || (load_be16(f + 14 + 6) & 0x2000u))
 		return;                    /* not TCP, or a fragment: left alone */
 	uint8_t *ip = f + 14;
-	uint32_t ihl = (ip[0] & 15u) * 4u, total = csum_get16(ip + 2);
+	uint32_t ihl = (ip[0] & 15u) * 4u, total = load_be16(ip + 2);
 	if (14u + total > len)
 		return;
-	csum_put16(ip + 10, 0);
-	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, ihl, 0)));
+	store_be16(ip + 10, 0);
+	store_be16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, ihl, 0)));
 	uint8_t *tcp = ip + ihl;
-	csum_put16(tcp + 16, 0);
+	store_be16(tcp + 16, 0);
 	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, total - ihl);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, total - ihl, sum)));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, total - ihl, sum)));
 	r->csum_filled++;
 }
 
@@ -519,6 +531,8 @@ static void print_summary(const struct replay *r, FILE *f)
 	fprintf(f, "flows let go: %" PRIu64 ", ranges handed over past a gap: %" PRIu64 "\n",
 		c->conns_released, c->handed_ahead);
 	fprintf(f, "active ACKs built: %" PRIu64 "\n", r->acks);
+	fprintf(f, "policy: %s; out-of-order deliveries: %" PRIu64 "\n",
+		lro_policy_get(lro_engine_config(r->eng)->policy)->name, r->out_of_order);
 	struct hold_stats h = hold_stats(r);
 	if (h.n)
 		fprintf(f, "hold time: median %.1f us, p99 %.1f us, max %.1f us (%" PRIu64
@@ -579,8 +593,9 @@ static void print_json(const struct replay *r, FILE *f, int status)
 	}
 	fprintf(f, "\n  },\n");
 	fprintf(f, "  \"flows_let_go\": %" PRIu64 ",\n  \"ranges_handed_over\": %" PRIu64
-		   ",\n  \"active_acks\": %" PRIu64 ",\n  \"flows\": [", c->conns_released,
-		c->handed_ahead, r->acks);
+		   ",\n  \"active_acks\": %" PRIu64 ",\n  \"policy\": \"%s\",\n  \"out_of_order\": %"
+		   PRIu64 ",\n  \"flows\": [", c->conns_released, c->handed_ahead, r->acks,
+		lro_policy_get(lro_engine_config(r->eng)->policy)->name, r->out_of_order);
 	for (uint32_t i = 0; i < r->n_flows; i++) {
 		const struct flow_stats *fl = &r->flows[i];
 		char name[64];
@@ -602,7 +617,9 @@ static int usage(const char *msg)
 			"[--mode lro|nic] [--threshold BYTES] [--no-active-ack] "
 			"[--no-verify-csum] [--json]\n"
 			"       [--timeout-rule paper|floor|gap] [--timeout-floor-us US] "
-			"[--timeout-gap-us US]\n", msg);
+			"[--timeout-gap-us US]\n"
+			"       [--policy paper|linux-gro|freebsd-lro|freebsd-lro-sorted|dpdk-gro|all] "
+			"[--flush-timeout-us US]\n", msg);
 	return 2;
 }
 
@@ -618,6 +635,17 @@ void replay_options_default(struct replay_options *o)
 	memset(o, 0, sizeof *o);
 	o->filter = "tcp";
 	o->verify_csum = true;
+}
+
+/* The poll or burst ended (at now_ns): the policy flushes (lro_burst_end). */
+static void end_burst(struct replay *r, uint64_t now_ns)
+{
+	r->in_burst = 0;
+	bool more;
+	do {
+		more = lro_burst_end(r->eng, &r->actions);
+		run_actions(r, now_ns);
+	} while (more);
 }
 
 /* One record of the capture, through the engine. Returns false when replay
@@ -652,13 +680,18 @@ static bool replay_record(struct replay *r, const struct replay_options *opt, in
 	}
 	if (r->in == 0)
 		r->scan_base_ns = now_ns;
+	/* a capture quiet for a scan period: a polling host would have found
+	 * its ring empty, and the poll ended after the last frame */
+	if (r->in_burst > 0 && now_ns - r->last_frame_ns > REPLAY_SCAN_PERIOD_NS)
+		end_burst(r, r->last_frame_ns);
 	run_timeout_scans(r, now_ns);
 	r->last_ns = now_ns;
+	hal_native_set_time_ns(now_ns);
 	uint8_t *b;
 	if (len > LRO_FRAME_MAX) {
 		b = r->big;                /* passed through, never held */
 		r->jumbo++;
-	} else if (!(b = buf_take(r))) {
+	} else if (!(b = hal_pkt_alloc())) {
 		fprintf(stderr, "npusim replay: more than %u segments held at packet %" PRIu64 "\n",
 			r->n_bufs, number);
 		*status = 1;
@@ -666,13 +699,16 @@ static bool replay_record(struct replay *r, const struct replay_options *opt, in
 	}
 	memcpy(b, r->frame, len);
 	if (b != r->big)
-		r->arrival_ns[buf_index(r, b)] = now_ns;
+		r->arrival_ns[hal_native_pkt_index(b)] = now_ns;
 	if (!opt->verify_csum)
 		fill_checksums(r, b, len);
 	count_flow(r, b, len, false, false);
 	r->in++;
 	lro_input(r->eng, b, len, now_ns, &r->actions);
 	run_actions(r, now_ns);
+	r->last_frame_ns = now_ns;
+	if (r->burst_frames && ++r->in_burst >= r->burst_frames)
+		end_burst(r, now_ns);         /* the budget's worth of frames */
 	return true;
 }
 
@@ -705,22 +741,21 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 	memset(&r, 0, sizeof r);
 	r.eng_mem = aligned_alloc(64, (lro_engine_bytes(cfg) + 63) / 64 * 64);
 	r.n_bufs = n_bufs;
-	r.bufs = aligned_alloc(64, (size_t)r.n_bufs * HAL_PKT_BUF_BYTES);
-	r.free_list = malloc(r.n_bufs * sizeof *r.free_list);
+	struct hal_native_config machine = { .pkt_buffers = n_bufs };
+	bool machine_built = hal_native_init(&machine) == 0;
 	r.agg = malloc(1u << 17);
 	r.big = malloc(REPLAY_FRAME_MAX);
 	r.frame = malloc(REPLAY_FRAME_MAX + 14u);
 	r.arrival_ns = malloc(r.n_bufs * sizeof *r.arrival_ns);
 	r.out = out;
 	int status = 0;
-	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg || !r.big || !r.frame || !r.arrival_ns) {
+	if (!r.eng_mem || !machine_built || !r.agg || !r.big || !r.frame || !r.arrival_ns) {
 		fprintf(stderr, "npusim replay: out of memory\n");
 		status = 1;
 		goto done;
 	}
-	for (uint32_t i = r.n_bufs; i-- > 0;)
-		r.free_list[r.n_free++] = i;
 	r.eng = lro_engine_init(r.eng_mem, cfg);
+	r.burst_frames = lro_burst_frames(r.eng);
 
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -739,6 +774,8 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 				"the %" PRIu64 " packets before it were replayed\n", name, number + 1,
 			pcap_geterr(p), number);
 	}
+	if (status == 0 && r.in_burst > 0)
+		end_burst(&r, r.last_frame_ns);
 	if (status == 0)
 		run_timeout_scans(&r, UINT64_MAX - 1u);
 	for (uint32_t i = 0; status == 0 && i < lro_conn_capacity(r.eng); i++) {
@@ -752,6 +789,18 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 				"checksums in\n", name, r.csum_offloaded);
 	if (status == 0 && (cut || r.csum_offloaded > 0 || r.skipped[SKIP_SNAPLEN] > 0))
 		status = REPLAY_INCOMPLETE;
+	if ((status == 0 || status == REPLAY_INCOMPLETE) && opt->totals) {
+		const struct lro_counters *c = lro_engine_counters(r.eng);
+		struct replay_totals *t = opt->totals;
+		memset(t, 0, sizeof *t);
+		t->packets_in = r.in;
+		t->data_in = r.data_in;
+		t->packets_out = r.out_frames;
+		t->aggregates = c->deliveries;
+		t->segments_delivered = c->delivered_segments;
+		t->out_of_order = r.out_of_order;
+		memcpy(t->flush, c->flush, sizeof t->flush);
+	}
 	if ((status == 0 || status == REPLAY_INCOMPLETE) && summary) {
 		if (opt->json)
 			print_json(&r, summary, status);
@@ -761,8 +810,8 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 done:
 	pcap_freecode(&prog);
 	free(r.eng_mem);
-	free(r.bufs);
-	free(r.free_list);
+	if (machine_built)
+		hal_native_fini();
 	free(r.agg);
 	free(r.big);
 	free(r.frame);
@@ -792,6 +841,126 @@ static int parse_us(const char *text, uint32_t *ns)
 	return 0;
 }
 
+/* One replay of the capture `in`; the output capture goes to `out` (NULL:
+ * none), the summary to `summary` (NULL: none). */
+static int replay_file(const char *in, const char *out, const struct replay_options *opt,
+		       const struct lro_config *cfg, FILE *summary)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(in, err);
+	if (!p) {
+		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
+		return 2;
+	}
+	if (!out) {
+		int status = replay_capture(p, in, opt, cfg, 1u << 16, NULL, summary);
+		pcap_close(p);
+		return status;
+	}
+	/* written under a temporary name, renamed when every write succeeded;
+	 * removed on an error or a signal */
+	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
+	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
+	int e = errno;
+	pcap_dumper_t *dump = af ? pcap_dump_atomic(dead, af) : NULL;
+	if (!dump) {
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out,
+			af ? pcap_geterr(dead) : strerror(e));
+		atomic_file_discard(af);
+		if (dead)
+			pcap_close(dead);
+		pcap_close(p);
+		return 1;
+	}
+	int status = replay_capture(p, in, opt, cfg, 1u << 16, dump, summary);
+	pcap_close(p);
+	/* an incomplete input still gives the output of what it had */
+	if (status != 0 && status != REPLAY_INCOMPLETE) {
+		pcap_dump_close(dump);
+		atomic_file_discard(af);
+	} else if (pcap_dump_atomic_close(dump, af) != 0) {
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out, strerror(errno));
+		status = 1;
+	}
+	pcap_close(dead);
+	return status;
+}
+
+/* OUT.pcap -> OUT.<policy>.pcap (or OUT.<policy> without the suffix). */
+static char *policy_output_name(const char *out, const char *policy)
+{
+	size_t n = strlen(out), keep = n;
+	if (n > 5 && !strcmp(out + n - 5, ".pcap"))
+		keep = n - 5;
+	size_t size = n + strlen(policy) + 8;
+	char *name = malloc(size);
+	if (name)
+		snprintf(name, size, "%.*s.%s%s", (int)keep, out, policy, keep < n ? ".pcap" : "");
+	return name;
+}
+
+/* --policy all: the capture once per policy, one table. */
+static int replay_all_policies(const char *in, const char *out, const struct replay_options *base,
+			       const struct lro_config *cfg)
+{
+	struct replay_totals t[LRO_POLICIES];
+	int status = 0;
+	for (unsigned i = 0; i < LRO_POLICIES; i++) {
+		struct replay_options opt = *base;
+		opt.totals = &t[i];
+		struct lro_config c = *cfg;
+		c.policy = (uint8_t)i;
+		char *name = out ? policy_output_name(out, lro_policy_get(i)->name) : NULL;
+		if (out && !name) {
+			fprintf(stderr, "npusim replay: out of memory\n");
+			return 1;
+		}
+		int st = replay_file(in, name, &opt, &c, NULL);
+		free(name);
+		if (st != 0 && st != REPLAY_INCOMPLETE)
+			return st;
+		if (st)
+			status = st;
+	}
+	FILE *f = stdout;
+	if (base->json) {
+		fprintf(f, "{\n  \"status\": %d,\n  \"policies\": [", status);
+		for (unsigned i = 0; i < LRO_POLICIES; i++) {
+			fprintf(f, "%s\n    {\"policy\": \"%s\", \"packets_in\": %" PRIu64
+				   ", \"data_segments_in\": %" PRIu64 ", \"packets_out\": %" PRIu64
+				   ", \"aggregates\": %" PRIu64 ", \"segments_per_aggregate\": %.4f"
+				   ", \"packets_in_per_out\": %.4f, \"out_of_order\": %" PRIu64
+				   ", \"flushes\": {", i ? "," : "", lro_policy_get(i)->name,
+				t[i].packets_in, t[i].data_in, t[i].packets_out, t[i].aggregates,
+				t[i].aggregates ? (double)t[i].segments_delivered / (double)t[i].aggregates : 0.0,
+				t[i].packets_out ? (double)t[i].packets_in / (double)t[i].packets_out : 0.0,
+				t[i].out_of_order);
+			for (int j = 0; j < LRO_FLUSH_REASONS; j++)
+				fprintf(f, "%s\"%s\": %" PRIu64, j ? ", " : "", flush_names[j], t[i].flush[j]);
+			fprintf(f, "}}");
+		}
+		fprintf(f, "\n  ]\n}\n");
+	} else {
+		fprintf(f, "%-18s %10s %10s %11s %10s %8s %8s %12s  %s\n", "policy", "packets-in",
+			"data-in", "packets-out", "aggregates", "seg/agg", "in/out", "out-of-order",
+			"flushes");
+		for (unsigned i = 0; i < LRO_POLICIES; i++) {
+			fprintf(f, "%-18s %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %10" PRIu64
+				   " %8.2f %8.2f %12" PRIu64 " ", lro_policy_get(i)->name, t[i].packets_in,
+				t[i].data_in, t[i].packets_out, t[i].aggregates,
+				t[i].aggregates ? (double)t[i].segments_delivered / (double)t[i].aggregates : 0.0,
+				t[i].packets_out ? (double)t[i].packets_in / (double)t[i].packets_out : 0.0,
+				t[i].out_of_order);
+			for (int j = 0; j < LRO_FLUSH_REASONS; j++)
+				if (t[i].flush[j])
+					fprintf(f, " %s=%" PRIu64, flush_names[j], t[i].flush[j]);
+			fprintf(f, "\n");
+		}
+	}
+	return status;
+}
+
 int replay_main(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL;
@@ -799,6 +968,7 @@ int replay_main(int argc, char **argv)
 	replay_options_default(&opt);
 	struct lro_config cfg;
 	replay_config_default(&cfg);
+	bool policy_all = false;
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "filter", required_argument, NULL, 'f' },
@@ -810,6 +980,8 @@ int replay_main(int argc, char **argv)
 		{ "timeout-rule", required_argument, NULL, 'r' },
 		{ "timeout-floor-us", required_argument, NULL, 'F' },
 		{ "timeout-gap-us", required_argument, NULL, 'G' },
+		{ "policy", required_argument, NULL, 'P' },
+		{ "flush-timeout-us", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	optind = 1;
@@ -860,6 +1032,18 @@ int replay_main(int argc, char **argv)
 			if (parse_us(optarg, &cfg.timeout_gap_ns) != 0)
 				return usage("--timeout-gap-us is microseconds 0..1000000");
 			break;
+		case 'P': {
+			int pol = lro_policy_by_name(optarg);
+			policy_all = !strcmp(optarg, "all");
+			if (pol < 0 && !policy_all)
+				return usage("--policy is paper, linux-gro, freebsd-lro, freebsd-lro-sorted, dpdk-gro or all");
+			cfg.policy = (uint8_t)(pol < 0 ? 0 : pol);
+			break;
+		}
+		case 'T':
+			if (parse_us(optarg, &cfg.flush_timeout_ns) != 0)
+				return usage("--flush-timeout-us is microseconds 0..1000000");
+			break;
 		default:
 			return usage("unknown option or missing value");
 		}
@@ -869,45 +1053,15 @@ int replay_main(int argc, char **argv)
 			return usage("unexpected argument");
 		in = argv[i];
 	}
-	if (!in || !out)
+	if (!in || (!out && !policy_all))
 		return usage("needs an input capture and -o OUT.pcap");
-
-	char err[PCAP_ERRBUF_SIZE];
-	pcap_t *p = pcap_open_offline(in, err);
-	if (!p) {
-		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
-		return 2;
-	}
-	/* written under a temporary name, renamed when every write succeeded;
-	 * removed on an error or a signal */
-	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
-	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
-	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
-	int e = errno;
-	pcap_dumper_t *dump = af ? pcap_dump_atomic(dead, af) : NULL;
-	if (!dump) {
-		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out,
-			af ? pcap_geterr(dead) : strerror(e));
-		atomic_file_discard(af);
-		if (dead)
-			pcap_close(dead);
-		pcap_close(p);
-		return 1;
-	}
-	int status = replay_capture(p, in, &opt, &cfg, 1u << 16, dump, stdout);
-	pcap_close(p);
-	/* an incomplete input still gives the output of what it had */
-	if (status != 0 && status != REPLAY_INCOMPLETE) {
-		pcap_dump_close(dump);
-		atomic_file_discard(af);
-	} else if (pcap_dump_atomic_close(dump, af) != 0) {
-		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out, strerror(errno));
-		status = 1;
-	}
-	pcap_close(dead);
+	int status = policy_all ? replay_all_policies(in, out, &opt, &cfg)
+				: replay_file(in, out, &opt, &cfg, stdout);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "npusim replay: cannot write the summary: %s\n", strerror(errno));
 		status = status ? status : 1;
 	}
 	return status;
 }
+
+
