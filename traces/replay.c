@@ -320,7 +320,9 @@ static uint64_t scan_at_or_after(const struct replay *r, uint64_t t)
 {
 	if (t <= r->scan_base_ns)
 		return r->scan_base_ns;
-	uint64_t periods = (t - r->scan_base_ns + REPLAY_SCAN_PERIOD_NS - 1u) / REPLAY_SCAN_PERIOD_NS;
+	/* rounded up without adding first: t may lie near UINT64_MAX */
+	uint64_t since = t - r->scan_base_ns;
+	uint64_t periods = since / REPLAY_SCAN_PERIOD_NS + (since % REPLAY_SCAN_PERIOD_NS != 0);
 	if (periods > (UINT64_MAX - r->scan_base_ns) / REPLAY_SCAN_PERIOD_NS)
 		return UINT64_MAX;
 	return r->scan_base_ns + periods * REPLAY_SCAN_PERIOD_NS;
