@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/json.h"
+#include "host/netpkt.h"
 #include "cli/plot.h"
 #include "cli/shard.h"
 #include "cli/sha256.h"
@@ -422,10 +423,11 @@ static void put_mechanism(struct metrics *ms, const struct testbed_config *c,
 		n++;
 	}
 	double rx_median = n ? median(u, n) : 0.0;   /* sorts u */
-	/* payload to wire bytes: TCP/IP headers with timestamps (52), Ethernet
-	 * header and FCS (18), preamble, SFD and gap (20) */
-	double mss = c->client.tcp.mss_bytes;
-	double wire = c->link.rate_bps ? r->throughput_gbps * 1e9 * (mss + 90.0) / mss /
+	/* payload to wire bytes: TCP/IP headers with timestamps (52, IPv6 72),
+	 * Ethernet header and FCS (18), preamble, SFD and gap (20) */
+	double ip6 = c->ip6 ? NETPKT_IP6_EXTRA : 0.0;
+	double mss = c->client.tcp.mss_bytes - ip6;
+	double wire = c->link.rate_bps ? r->throughput_gbps * 1e9 * (mss + 90.0 + ip6) / mss /
 					 (double)c->link.rate_bps : 0.0;
 	const double util[N_BOUNDS] = { wire, r->dma_busy, r->pcie_busy, r->ddr_busy,
 					n ? u[n - 1] : 0.0, lb, r->host_cpu_busy };

@@ -9,12 +9,18 @@
  *
  * Time is an argument (nanoseconds); the engine never reads a clock.
  *
+ * Both IP families: TCP over IPv4 and over IPv6 (flows keyed by their
+ * 128-bit addresses and ports). IPv6 segments with an extension header pass
+ * untouched (LRO_PASS_IPV6_EXTHDR; Linux's GRO merges only identical
+ * routing and destination-options headers, docs/ARCHITECTURE.md).
+ *
  * Nothing is lost to the engine's own limits: data held past a gap goes to
  * the host when the flow times out or holds LRO_MAX_HELD segments (the
  * host's TCP puts it in order), and a data segment passed through untouched
- * (urgent data, an unknown TCP option, IP options, a fragment, no ACK, a
- * jumbo frame) keeps the flow consistent: in order, it follows the flush of
- * the contiguous run and the flow's next expected sequence moves past it;
+ * (urgent data, an unknown TCP option, IP options, an IPv6 extension
+ * header, a fragment, no ACK, a jumbo frame) keeps the flow consistent: in
+ * order, it follows the flush of the contiguous run and the flow's next
+ * expected sequence moves past it;
  * past a gap, the engine hands the host everything it holds for the flow
  * and lets the flow go (its later frames pass untouched).
  *
@@ -34,9 +40,16 @@
 #define LRO_FRAME_MAX 1536u            /* frames are at most this long */
 #define LRO_MAX_HELD 256u              /* segments held per connection */
 #define LRO_ACK_FRAME_BYTES 66u        /* Ethernet + IPv4 + TCP with timestamps */
+#define LRO_ACK6_FRAME_BYTES 86u       /* Ethernet + IPv6 + TCP with timestamps */
 /* aggregate payload that fits a 16-bit IP total length with a 32-byte TCP
  * header (timestamps); less with a longer header */
 #define LRO_MAX_AGG_PAYLOAD (65535u - 20u - 32u)
+/* BIG TCP: the largest aggregate lro_config.max_aggregate_bytes allows
+ * (512 KiB; Linux caps GSO/GRO at 524,280: "net: limit GSO_MAX_SIZE to
+ * 524280 bytes"). Past 65,535 bytes an IPv4 aggregate has total length 0
+ * and an IPv6 one a hop-by-hop jumbo payload option (RFC 2675), as Linux's
+ * GRO writes them (docs/ARCHITECTURE.md, "IPv6 and BIG TCP"). */
+#define LRO_BIG_AGG_MAX (512u * 1024u)
 
 enum lro_mode { LRO_MODE_NIC = 0, LRO_MODE_LRO = 1 };
 
@@ -63,6 +76,8 @@ struct lro_config {
 	uint32_t timeout_gap_ns;       /* GAP: the timeout while data past a gap is held */
 	uint32_t max_conns;            /* descriptors in the pool */
 	uint32_t table_buckets;        /* power of two */
+	uint32_t max_aggregate_bytes;  /* largest aggregate IP packet (IP + TCP headers +
+					* payload): 65535 .. LRO_BIG_AGG_MAX */
 };
 
 void lro_config_default(struct lro_config *c);
@@ -85,7 +100,7 @@ enum lro_flush_reason {
 /* Why a frame went to the host untouched. */
 enum lro_pass_reason {
 	LRO_PASS_NIC_MODE,
-	LRO_PASS_NOT_IPV4,
+	LRO_PASS_NOT_IPV4,             /* neither IPv4 nor IPv6 */
 	LRO_PASS_NOT_TCP,
 	LRO_PASS_IP_OPTIONS,
 	LRO_PASS_FRAGMENT,
@@ -100,6 +115,7 @@ enum lro_pass_reason {
 	LRO_PASS_JUMBO,                /* longer than LRO_FRAME_MAX */
 	LRO_PASS_SYN_DUPLICATE,        /* a retransmitted SYN (same ISN) of a known flow */
 	LRO_PASS_HELD_LIMIT,           /* past a gap with LRO_MAX_HELD held: the flow is let go */
+	LRO_PASS_IPV6_EXTHDR,          /* IPv6 with an extension header */
 	LRO_PASS_REASONS
 };
 
@@ -159,7 +175,7 @@ struct lro_action {
 	struct lro_seg *segs;          /* DELIVER: segments, first one's headers rewritten */
 	uint32_t n_segs;               /* DELIVER */
 	uint8_t reason;                /* DELIVER: lro_flush_reason; PASS: lro_pass_reason */
-	uint8_t ack_frame[LRO_ACK_FRAME_BYTES];
+	uint8_t ack_frame[LRO_ACK6_FRAME_BYTES];
 };
 
 #define LRO_OUT_MAX (LRO_MAX_HELD + 8u)

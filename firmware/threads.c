@@ -110,6 +110,7 @@ void fw_init(void *state)
 	struct lro_config c = engine_config();
 	c.mode = hal_param("lro.mode", 1) ? LRO_MODE_LRO : LRO_MODE_NIC;
 	c.threshold_bytes = clamp(hal_param("lro.threshold", 65536), 1, 1u << 20);
+	c.max_aggregate_bytes = clamp(hal_param("lro.max_aggregate", 65535), 65535, LRO_BIG_AGG_MAX);
 	c.active_ack = hal_param("lro.active_ack", 1) != 0;
 	c.ack_window = (uint16_t)clamp(hal_param("lro.ack_window", 65535), 0, 65535);
 	c.timeout_factor = clamp(hal_param("lro.timeout_factor", 10), 1, 1000000);

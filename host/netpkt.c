@@ -1,4 +1,5 @@
-/* host/netpkt.c - building and parsing TCP/IPv4 frames on the hosts. */
+/* host/netpkt.c - building and parsing TCP/IPv4 and TCP/IPv6 frames on the
+ * hosts. */
 #include "host/netpkt.h"
 
 #include <string.h>
@@ -11,7 +12,33 @@ uint32_t netpkt_tcp_payload_offset(const struct netpkt_tcp *h)
 		olen += 4u;                    /* NOP, NOP, SACK-permitted */
 	if (h->n_sack)
 		olen += 4u + 8u * h->n_sack;
-	return 14u + 20u + 20u + olen;
+	return 14u + (h->ip6 ? 40u : 20u) + 20u + olen;
+}
+
+/* 2001:db8::/96, the documentation prefix (RFC 3849) */
+static const uint8_t ip6_prefix[12] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+void netpkt_ip6_addr(uint32_t addr, uint8_t out[16])
+{
+	memcpy(out, ip6_prefix, 12);
+	csum_put32(out + 12, addr);
+}
+
+/* The IPv6 header (RFC 8200) of a TCP segment of tcp_len bytes; returns the
+ * TCP header's place. */
+static uint8_t *build_ip6(uint8_t *b, const struct netpkt_tcp *h, uint32_t tcp_len)
+{
+	b[12] = 0x86;
+	b[13] = 0xdd;
+	uint8_t *ip = b + 14;
+	memset(ip, 0, 4);
+	ip[0] = 0x60;
+	csum_put16(ip + 4, (uint16_t)tcp_len);
+	ip[6] = 6;                     /* next header TCP */
+	ip[7] = 64;                    /* hop limit */
+	netpkt_ip6_addr(h->saddr, ip + 8);
+	netpkt_ip6_addr(h->daddr, ip + 24);
+	return ip + 40;
 }
 
 uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t *payload,
@@ -63,6 +90,31 @@ uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t 
 	uint32_t tcp_hlen = 20u + olen;
 	memcpy(b, h->dst_mac, 6);
 	memcpy(b + 6, h->src_mac, 6);
+	if (h->ip6) {
+		uint8_t *tcp = build_ip6(b, h, tcp_hlen + len);
+		const uint8_t *ip = b + 14;
+		csum_put16(tcp, h->sport);
+		csum_put16(tcp + 2, h->dport);
+		csum_put32(tcp + 4, h->seq);
+		csum_put32(tcp + 8, h->ack);
+		tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
+		tcp[13] = h->flags;
+		csum_put16(tcp + 14, h->window);
+		csum_put16(tcp + 16, 0);
+		csum_put16(tcp + 18, 0);
+		memcpy(tcp + 20, opt, olen);
+		if (len && payload != tcp + tcp_hlen)
+			memcpy(tcp + tcp_hlen, payload, len);
+		uint32_t sum = csum_tcp6_pseudo(ip + 8, ip + 24, tcp_hlen + len);
+		sum = csum_partial(tcp, tcp_hlen + len, sum);
+		csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
+		uint32_t frame = 14u + 40u + tcp_hlen + len;
+		if (frame < 60u) {
+			memset(b + frame, 0, 60u - frame);
+			frame = 60u;
+		}
+		return frame;
+	}
 	b[12] = 0x08;
 	b[13] = 0x00;
 	uint8_t *ip = b + 14;
@@ -101,32 +153,82 @@ uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t 
 	return frame;
 }
 
+/* An IPv6 frame: its TCP segment's place and length, the pseudo header's
+ * sum; -1 if it is not TCP/IPv6 from the hosts' prefix. A jumbogram (payload
+ * length 0, a hop-by-hop header holding only the jumbo payload option, RFC
+ * 2675 section 2) is taken, as a BIG TCP receiver takes it. */
+static int parse_ip6(const uint8_t *f, uint32_t len, const uint8_t **tcp, uint32_t *tcp_len,
+		     uint32_t *sum)
+{
+	const uint8_t *ip = f + 14;
+	if (len < 14u + 40u + 20u || (ip[0] >> 4) != 6 || memcmp(ip + 8, ip6_prefix, 12) != 0 ||
+	    memcmp(ip + 24, ip6_prefix, 12) != 0)
+		return -1;
+	uint32_t plen = csum_get16(ip + 4), hdr = 40u;
+	if (ip[6] == 0 && plen == 0) {
+		const uint8_t *hbh = ip + 40;
+		if (hbh[0] != 6 || hbh[1] != 0 || hbh[2] != 0xc2 || hbh[3] != 4)
+			return -1;
+		plen = csum_get32(hbh + 4);
+		if (plen <= 65535u || plen < 8u + 20u)
+			return -1;             /* RFC 2675: a jumbogram is longer */
+		hdr += 8u;
+		plen -= 8u;
+	} else if (ip[6] != 6) {
+		return -1;                     /* an extension header */
+	}
+	if (plen < 20u || 14u + hdr + plen > len)
+		return -1;
+	*tcp = ip + hdr;
+	*tcp_len = plen;
+	*sum = csum_tcp6_pseudo(ip + 8, ip + 24, plen);
+	return 0;
+}
+
 int netpkt_parse_tcp(const uint8_t *f, uint32_t len, struct netpkt_tcp *h,
 		     const uint8_t **payload, uint32_t *payload_len)
 {
-	if (len < 54 || f[12] != 0x08 || f[13] != 0x00)
+	if (len < 54)
 		return -1;
-	const uint8_t *ip = f + 14;
-	uint32_t ihl = (uint32_t)(ip[0] & 0x0fu) * 4u;
-	uint32_t total = csum_get16(ip + 2);
-	if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != 6 || total < ihl + 20 || 14 + total > len)
-		return -1;
-	if (csum_fold(csum_partial(ip, ihl, 0)) != 0xffffu)
-		return -2;
-	const uint8_t *tcp = ip + ihl;
-	uint32_t tcp_len = total - ihl;
+	const uint8_t *ip = f + 14, *tcp;
+	uint32_t tcp_len, sum;
+	int ip6 = f[12] == 0x86 && f[13] == 0xdd;
+	if (ip6) {
+		if (parse_ip6(f, len, &tcp, &tcp_len, &sum) != 0)
+			return -1;
+	} else {
+		if (f[12] != 0x08 || f[13] != 0x00)
+			return -1;
+		uint32_t ihl = (uint32_t)(ip[0] & 0x0fu) * 4u;
+		uint32_t total = csum_get16(ip + 2);
+		if (total == 0 && len - 14u > 65535u)
+			total = len - 14u;     /* BIG TCP: the length is the frame's */
+		if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != 6 || total < ihl + 20 ||
+		    14 + total > len)
+			return -1;
+		if (csum_fold(csum_partial(ip, ihl, 0)) != 0xffffu)
+			return -2;
+		tcp = ip + ihl;
+		tcp_len = total - ihl;
+		sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_len);
+	}
 	uint32_t thl = (uint32_t)(tcp[12] >> 4) * 4u;
 	if (thl < 20 || thl > tcp_len)
 		return -1;
-	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_len);
 	if (csum_fold(csum_partial(tcp, tcp_len, sum)) != 0xffffu)
 		return -2;
 	memset(h, 0, sizeof *h);
 	memcpy(h->dst_mac, f, 6);
 	memcpy(h->src_mac, f + 6, 6);
-	h->saddr = csum_get32(ip + 12);
-	h->daddr = csum_get32(ip + 16);
-	h->ip_id = csum_get16(ip + 4);
+	h->ip6 = (uint8_t)ip6;
+	if (ip6) {
+		h->saddr = csum_get32(ip + 8 + 12);
+		h->daddr = csum_get32(ip + 24 + 12);
+	} else {
+		h->saddr = csum_get32(ip + 12);
+		h->daddr = csum_get32(ip + 16);
+		h->ip_id = csum_get16(ip + 4);
+	}
 	h->sport = csum_get16(tcp);
 	h->dport = csum_get16(tcp + 2);
 	h->seq = csum_get32(tcp + 4);

@@ -437,7 +437,8 @@ static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-l
 	"timeout", "passthrough", "held-limit", "syn", "ahead", "release", "end-of-capture" };
 static const char *const pass_names[LRO_PASS_REASONS] = { "nic-mode", "not-ipv4", "not-tcp",
 	"ip-options", "fragment", "pure-ack", "rst-urg", "tcp-options", "syn", "fin",
-	"unknown-flow", "pool-exhausted", "no-ack", "jumbo", "syn-duplicate", "held-limit" };
+	"unknown-flow", "pool-exhausted", "no-ack", "jumbo", "syn-duplicate", "held-limit",
+	"ipv6-exthdr" };
 static const char *const drop_names[LRO_DROP_REASONS] = { "truncated", "bad-ip-csum",
 	"bad-tcp-csum", "duplicate", "held-limit", "pool-low" };
 

@@ -380,7 +380,8 @@ static void take_actions(struct run *r)
 			given_return(&r->given, g);
 			break;
 		case LRO_ACT_ACK:
-			CHECK(a->len == 54u || a->len == LRO_ACK_FRAME_BYTES);
+			CHECK(a->len == 54u || a->len == LRO_ACK_FRAME_BYTES || a->len == 74u ||
+			      a->len == LRO_ACK6_FRAME_BYTES);
 			CHECK(valid_ipv4_tcp(a->ack_frame, a->len));
 			break;
 		case LRO_ACT_DELIVER:
