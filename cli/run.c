@@ -574,6 +574,12 @@ static void collect_metrics(const struct scenario *sc, const struct scenario_poi
 	put(ms, "synack_timer_retransmits", "%" PRIu64, ls->synack_retransmits);
 	put(ms, "acceptq_max", "%u", ls->acceptq_max);
 	put_mechanism(ms, c, r);
+	/* IPv6 and BIG TCP: segments passed for an extension header, and the
+	 * frames (aggregates and single frames) the host took per second */
+	put(ms, "pass_ipv6_exthdr", "%" PRIu64, l->pass[LRO_PASS_IPV6_EXTHDR]);
+	double delivery_s = sim_time_to_seconds(r->last_delivery_ps);
+	put(ms, "host_frames_per_s", "%.0f",
+	    delivery_s > 0.0 ? (double)r->fw.frames_to_host / delivery_s : 0.0);
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,
