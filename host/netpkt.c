@@ -177,7 +177,7 @@ static int parse_ip6(const uint8_t *f, uint32_t len, const uint8_t **tcp, uint32
 	} else if (ip[6] != 6) {
 		return -1;                     /* an extension header */
 	}
-	if (plen < 20u || 14u + hdr + plen > len)
+	if (plen < 20u || plen > len - 14u - hdr)
 		return -1;
 	*tcp = ip + hdr;
 	*tcp_len = plen;

@@ -409,6 +409,14 @@ START_TEST(big_tcp_ipv6_aggregate_carries_a_jumbo_payload_option)
 	ck_assert_int_eq(netpkt_parse_tcp(agg, len, &got, &pl, &plen), 0);
 	ck_assert_uint_eq(plen, payload);
 	ck_assert_ptr_eq(pl, tcp + 32);
+	/* a jumbo length past the frame, or wrapping 32 bits, is not taken */
+	uint8_t *jl = agg + 14 + 40 + 4;
+	csum_put32(jl, 8 + 32 + payload + 1);
+	ck_assert_int_eq(netpkt_parse_tcp(agg, len, &got, &pl, &plen), -1);
+	csum_put32(jl, 0xfffffff0u);
+	ck_assert_int_eq(netpkt_parse_tcp(agg, len, &got, &pl, &plen), -1);
+	csum_put32(jl, 65535);         /* RFC 2675: a jumbogram is longer than 65,535 */
+	ck_assert_int_eq(netpkt_parse_tcp(agg, len, &got, &pl, &plen), -1);
 }
 END_TEST
 

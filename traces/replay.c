@@ -107,12 +107,15 @@ static bool frame_tuple6(const uint8_t *f, uint32_t len, struct flow_stats *key,
 		return false;
 	uint32_t off = 14u + 40u, plen = csum_get16(ip + 4);
 	if (ip[6] == 0 && plen == 0 && ip[40] == 6 && ip[42] == 0xc2 && ip[43] == 4) {
-		plen = csum_get32(ip + 44) - 8u;   /* RFC 2675 jumbo payload length */
+		plen = csum_get32(ip + 44);        /* RFC 2675 jumbo payload length */
+		if (plen < 8u + 20u)
+			return false;
+		plen -= 8u;
 		off += 8u;
 	} else if (ip[6] != 6) {
 		return false;
 	}
-	if (plen < 20u || off + plen > len)
+	if (plen < 20u || plen > len - off)
 		return false;
 	const uint8_t *tcp = f + off;
 	memset(key, 0, sizeof *key);
