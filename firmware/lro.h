@@ -85,7 +85,7 @@ void lro_config_default(struct lro_config *c);
 /* Why a flow's data went to the host. */
 enum lro_flush_reason {
 	LRO_FLUSH_THRESHOLD,           /* contiguous run reached the threshold */
-	LRO_FLUSH_FULL,                /* the next segment would not fit 64 KB */
+	LRO_FLUSH_FULL,                /* the next segment would not fit max_aggregate_bytes */
 	LRO_FLUSH_FIN,
 	LRO_FLUSH_TIMEOUT,
 	LRO_FLUSH_PASSTHROUGH,         /* a frame of the flow had to pass untouched */
