@@ -50,6 +50,14 @@ python3 tests/tools/pcap_flows.py "$t/v6/run-0/host.pcap" 2001:db8::a00:2 > "$t/
 	|| { cat "$t/flows"; fail "IPv6 run: the host's capture"; }
 [ "$(wc -l < "$t/flows")" -eq 2 ] && grep -q ' 1048576 ' "$t/flows" || fail "IPv6 run: flows"
 
+# the PDE spreads IPv6 flows over the rx threads by their 4-tuple hash (a
+# frame it cannot hash goes to thread 0)
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=8 --set run.ip=6 \
+	--set run.bytes_per_connection=256KiB --set trace.dma=off -o "$t/spread" --quiet --no-plot \
+	|| fail "IPv6 spread run: exit $?"
+busy=$(awk -F, '$2 == "rx" && $3 + $4 > 0.001' "$t/spread/run-0/threads.csv" | wc -l)
+[ "$busy" -ge 4 ] || fail "IPv6: 8 flows on $busy rx threads"
+
 # ---- BIG TCP on the modelled system ----
 "$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=2 --set 'run.ip=4,6' \
 	--set run.bytes_per_connection=4MiB --set lro.threshold=1MiB \
