@@ -256,9 +256,10 @@ static enum parse_result parse_first_fragment(const uint8_t *f, struct parsed *p
  * pseudo header. Extension headers are walked to the TCP header (so that a
  * segment passed through keeps its flow consistent) but never merged: the
  * frame passes as LRO_PASS_IPV6_EXTHDR, a fragment as LRO_PASS_FRAGMENT.
- * Linux's ipv6_gro_receive (net/ipv6/ip6_offload.c) merges only across
- * identical routing and destination-options headers and never a hop-by-hop
- * one; this engine merges none. */
+ * Linux's ipv6_gro_receive (net/ipv6/ip6_offload.c) steps over hop-by-hop,
+ * routing and destination-options headers and merges only segments whose
+ * headers are byte for byte the same (never across a fragment or AH header);
+ * this engine merges across none. */
 static enum parse_result parse_ip6(const uint8_t *f, uint32_t len, struct parsed *p,
 				   uint32_t *why)
 {

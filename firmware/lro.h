@@ -11,8 +11,8 @@
  *
  * Both IP families: TCP over IPv4 and over IPv6 (flows keyed by their
  * 128-bit addresses and ports). IPv6 segments with an extension header pass
- * untouched (LRO_PASS_IPV6_EXTHDR; Linux's GRO merges only identical
- * routing and destination-options headers, docs/ARCHITECTURE.md).
+ * untouched (LRO_PASS_IPV6_EXTHDR; Linux's GRO merges across identical
+ * hop-by-hop, routing and destination-options headers, docs/ARCHITECTURE.md).
  *
  * Nothing is lost to the engine's own limits: data held past a gap goes to
  * the host when the flow times out or holds LRO_MAX_HELD segments (the
