@@ -83,6 +83,41 @@ int main(void)
 		for (uint32_t k = 0; k < plen; k++)
 			CHECK(pl[k] == (uint8_t)(iss + 1 + k));
 	}
+	/* the safe active ACK: the host's SYN-ACK (scale 7) and an ACK read
+	 * from big-endian frames; the ACK stays within the host's window */
+	c.active_ack = LRO_ACK_SAFE;
+	e = lro_engine_init(mem, &c);
+	lro_input(e, bufs[4], build(4, iss, 0, 0x02), 0, &out);
+	struct netpkt_tcp r;
+	memset(&r, 0, sizeof r);
+	r.saddr = 0x0a000002;
+	r.daddr = 0x0a000001;
+	r.sport = 5001;
+	r.dport = 40000;
+	r.ack = iss + 1;
+	r.flags = 0x12;
+	r.window = 5792;
+	r.wscale = 7;
+	r.has_ts = 1;
+	static uint8_t host[128];
+	struct lro_host_seg hs;
+	static struct lro_action upd;
+	CHECK(lro_host_seg_parse(host, netpkt_build_tcp(host, &r, NULL, 0), &hs) && hs.wscale == 7);
+	CHECK(lro_note_host_seg(e, &hs, &upd) == LRO_HOST_NOTED);
+	r.flags = 0x10;
+	r.window = 20;                        /* 20 << 7 = 2,560 bytes */
+	r.wscale = 0xff;
+	CHECK(lro_host_seg_parse(host, netpkt_build_tcp(host, &r, NULL, 0), &hs));
+	CHECK(lro_note_host_seg(e, &hs, &upd) == LRO_HOST_NOTED);
+	lro_input(e, bufs[5], build(5, iss + 1, 1000, 0x10), 1, &out);
+	CHECK(out.n == 1 && out.a[0].kind == LRO_ACT_ACK);
+	if (out.n == 1) {
+		struct netpkt_tcp a;
+		const uint8_t *pl;
+		uint32_t plen;
+		CHECK(netpkt_parse_tcp(out.a[0].ack_frame, out.a[0].len, &a, &pl, &plen) == 0);
+		CHECK(a.ack == iss + 1001 && a.window == (2560 - 1000) >> 7);
+	}
 	printf("firmware self-test on this target: %s\n", failures ? "FAILED" : "ok");
 	return failures ? 1 : 0;
 }
