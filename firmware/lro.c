@@ -230,8 +230,8 @@ static void parse_tcp_options(const uint8_t *opt, uint32_t len, struct parsed *p
 		}
 		if (kind == 8 && opt[i + 1] == 10) {
 			p->has_ts = 1;
-			p->tsval = csum_get32(opt + i + 2);
-			p->tsecr = csum_get32(opt + i + 6);
+			p->tsval = load_be32(opt + i + 2);
+			p->tsecr = load_be32(opt + i + 6);
 		} else {
 			p->other_opts = 1;
 		}
@@ -253,9 +253,9 @@ static enum parse_result parse_first_fragment(const uint8_t *f, struct parsed *p
 	const uint8_t *tcp = f + p->tcp_off;
 	p->odd = LRO_PASS_FRAGMENT;
 	p->extent_known = 0;
-	p->sport = csum_get16(tcp);
-	p->dport = csum_get16(tcp + 2);
-	p->seq = csum_get32(tcp + 4);
+	p->sport = load_be16(tcp);
+	p->dport = load_be16(tcp + 2);
+	p->seq = load_be32(tcp + 4);
 	p->flags = tcp[13];
 	p->payload_len = piece_len - 20u;  /* of this piece; the whole is unknown */
 	return PARSE_TCP;
@@ -277,7 +277,7 @@ static enum parse_result parse_ip6(const uint8_t *f, uint32_t len, struct parsed
 		*why = LRO_PASS_NOT_IPV4;
 		return PARSE_PASS;
 	}
-	uint32_t plen = csum_get16(ip + 4);
+	uint32_t plen = load_be16(ip + 4);
 	if (plen == 0 && ip[6] == NEXTHDR_HOP) {
 		*why = LRO_PASS_IPV6_EXTHDR;   /* a jumbogram (RFC 2675): never on this wire */
 		return PARSE_PASS;
@@ -289,8 +289,8 @@ static enum parse_result parse_ip6(const uint8_t *f, uint32_t len, struct parsed
 	}
 	p->ip6 = 1;
 	for (int i = 0; i < 4; i++) {
-		p->saddr6[i] = csum_get32(ip + 8 + 4 * i);
-		p->daddr6[i] = csum_get32(ip + 24 + 4 * i);
+		p->saddr6[i] = load_be32(ip + 8 + 4 * i);
+		p->daddr6[i] = load_be32(ip + 24 + 4 * i);
 	}
 	/* the hash and the quick compare read one word of each address */
 	p->saddr = p->saddr6[0] ^ p->saddr6[1] ^ p->saddr6[2] ^ p->saddr6[3];
@@ -303,7 +303,7 @@ static enum parse_result parse_ip6(const uint8_t *f, uint32_t len, struct parsed
 			return PARSE_DROP;
 		}
 		if (nh == NEXTHDR_FRAGMENT) {
-			uint32_t fo = csum_get16(f + off + 2);
+			uint32_t fo = load_be16(f + off + 2);
 			*why = LRO_PASS_FRAGMENT;
 			if ((fo & 0xfff8u) != 0)
 				return PARSE_PASS;     /* no TCP header in it */
@@ -356,9 +356,9 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	p->tsecr = 0;
 	p->ip6 = 0;
 	(void)e;
-	if (len >= ETH_HLEN && csum_get16(f + 12) == ETH_P_IPV6)
+	if (len >= ETH_HLEN && load_be16(f + 12) == ETH_P_IPV6)
 		return parse_ip6(f, len, p, why);
-	if (len < ETH_HLEN || csum_get16(f + 12) != ETH_P_IPV4) {
+	if (len < ETH_HLEN || load_be16(f + 12) != ETH_P_IPV4) {
 		*why = LRO_PASS_NOT_IPV4;
 		return PARSE_PASS;
 	}
@@ -369,7 +369,7 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 		return PARSE_PASS;
 	}
 	p->ip_hlen = (ip[0] & 0x0fu) * 4u;
-	uint32_t ip_total = csum_get16(ip + 2);
+	uint32_t ip_total = load_be16(ip + 2);
 	if (p->ip_hlen < 20u || ip_total < p->ip_hlen || ETH_HLEN + ip_total > len) {
 		*why = LRO_DROP_TRUNCATED;
 		return PARSE_DROP;
@@ -388,19 +388,19 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	 * (a first fragment's too) so that the flow stays consistent */
 	if (p->ip_hlen != 20u)
 		p->odd = LRO_PASS_IP_OPTIONS;
-	uint32_t frag = csum_get16(ip + 6) & 0x3fffu;  /* MF or a fragment offset */
+	uint32_t frag = load_be16(ip + 6) & 0x3fffu;  /* MF or a fragment offset */
 	p->tcp_off = ETH_HLEN + p->ip_hlen;
 	uint32_t tcp_len = ip_total - p->ip_hlen;
 	if (frag != 0) {
 		*why = LRO_PASS_FRAGMENT;
 		if ((frag & 0x1fffu) != 0 || tcp_len < 20u)
 			return PARSE_PASS;             /* no TCP header in it */
-		p->saddr = csum_get32(ip + 12);
-		p->daddr = csum_get32(ip + 16);
+		p->saddr = load_be32(ip + 12);
+		p->daddr = load_be32(ip + 16);
 		return parse_first_fragment(f, p, tcp_len);
 	}
-	p->saddr = csum_get32(ip + 12);
-	p->daddr = csum_get32(ip + 16);
+	p->saddr = load_be32(ip + 12);
+	p->daddr = load_be32(ip + 16);
 	return parse_tcp(f, p, tcp_len, csum_tcp_pseudo(ip + 12, ip + 16, tcp_len), why);
 }
 
@@ -428,19 +428,19 @@ static enum parse_result parse_tcp(const uint8_t *f, struct parsed *p, uint32_t 
 		*why = LRO_DROP_BAD_TCP_CSUM;
 		return PARSE_DROP;
 	}
-	p->sport = csum_get16(tcp);
-	p->dport = csum_get16(tcp + 2);
-	p->seq = csum_get32(tcp + 4);
-	p->ack = csum_get32(tcp + 8);
+	p->sport = load_be16(tcp);
+	p->dport = load_be16(tcp + 2);
+	p->seq = load_be32(tcp + 4);
+	p->ack = load_be32(tcp + 8);
 	p->flags = tcp[13];
-	p->window = csum_get16(tcp + 14);
+	p->window = load_be16(tcp + 14);
 	const uint8_t *opt = tcp + 20;
 	if (p->tcp_hlen == 32u && opt[0] == 1 && opt[1] == 1 && opt[2] == 8 && opt[3] == 10) {
 		/* what Linux sends on every segment: NOP, NOP, timestamps (the
 		 * loop below reads it the same way) */
 		p->has_ts = 1;
-		p->tsval = csum_get32(opt + 4);
-		p->tsecr = csum_get32(opt + 8);
+		p->tsval = load_be32(opt + 4);
+		p->tsecr = load_be32(opt + 8);
 	} else {
 		parse_tcp_options(opt, p->tcp_hlen - 20u, p);
 	}
@@ -506,7 +506,7 @@ static uint32_t seg_end(const struct lro_seg *s)
 
 static bool frame_is_ip6(const uint8_t *frame)
 {
-	return csum_get16(frame + 12) == ETH_P_IPV6;
+	return load_be16(frame + 12) == ETH_P_IPV6;
 }
 
 /* IP header bytes of a held segment: 20 (options never merge), 40 for IPv6
@@ -542,7 +542,7 @@ static uint8_t *rebuild_ip6(struct lro_seg *first, uint32_t tcp_hlen, uint32_t p
 	uint8_t *ip = first->frame + ETH_HLEN;
 	uint32_t plen = tcp_hlen + payload;
 	if (IP6_HLEN + plen <= 65535u) {
-		csum_put16(ip + 4, (uint16_t)plen);
+		store_be16(ip + 4, (uint16_t)plen);
 		return ip + IP6_HLEN;
 	}
 	/* move the TCP header and first payload on (agg_payload_max checked
@@ -557,9 +557,9 @@ static uint8_t *rebuild_ip6(struct lro_seg *first, uint32_t tcp_hlen, uint32_t p
 	tcp[1] = 0;                    /* 8 bytes long */
 	tcp[2] = 0xc2;                 /* Jumbo Payload option */
 	tcp[3] = 4;
-	csum_put32(tcp + 4, IP6_HBH_JUMBO_LEN + plen);
+	store_be32(tcp + 4, IP6_HBH_JUMBO_LEN + plen);
 	ip[6] = NEXTHDR_HOP;
-	csum_put16(ip + 4, 0);
+	store_be16(ip + 4, 0);
 	return tcp + IP6_HBH_JUMBO_LEN;
 }
 
@@ -581,13 +581,13 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 		/* past 65,535 bytes (BIG TCP) the total length is 0, as Linux's
 		 * inet_gro_complete writes it (iph_set_totlen, Linux 6.3) */
 		uint32_t total = 20u + tcp_hlen + payload;
-		csum_put16(ip + 2, (uint16_t)(total <= 65535u ? total : 0u));
-		csum_put16(ip + 10, 0);
-		csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
+		store_be16(ip + 2, (uint16_t)(total <= 65535u ? total : 0u));
+		store_be16(ip + 10, 0);
+		store_be16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
 	}
-	csum_put32(tcp + 4, first->seq);
-	csum_put32(tcp + 8, last->ack);
-	csum_put16(tcp + 14, last->window);
+	store_be32(tcp + 4, first->seq);
+	store_be32(tcp + 8, last->ack);
+	store_be16(tcp + 14, last->window);
 	tcp[13] = (uint8_t)((tcp[13] & ~TCP_PSH) | (flags_or & TCP_PSH));
 	if (first->has_ts && last->has_ts) {
 		/* the timestamp option sits where parse found it: rewrite TSecr */
@@ -598,7 +598,7 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 				continue;
 			}
 			if (opt[i] == 8 && opt[i + 1] == 10) {
-				csum_put32(opt + i + 6, last->tsecr);
+				store_be32(opt + i + 6, last->tsecr);
 				break;
 			}
 			if (opt[i] == 0 || opt[i + 1] < 2)
@@ -606,12 +606,12 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 			i += opt[i + 1];
 		}
 	}
-	csum_put16(tcp + 16, 0);
+	store_be16(tcp + 16, 0);
 	uint32_t sum = ip6 ? csum_tcp6_pseudo(ip + 8, ip + 24, tcp_hlen + payload)
 			   : csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen + payload);
 	sum = csum_partial(tcp, tcp_hlen, sum);
 	sum = csum_add_at(sum, payload_sum, 0);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(sum));
 }
 
 /* Payload bytes an aggregate headed by s can carry: its IP packet is at
@@ -737,34 +737,34 @@ static void write_ack6(struct lro_action *a, const struct ack_fields *x)
 	memset(b, 0, sizeof a->ack_frame);
 	memcpy(b, x->dst_mac, 6);
 	memcpy(b + 6, x->src_mac, 6);
-	csum_put16(b + 12, ETH_P_IPV6);
+	store_be16(b + 12, ETH_P_IPV6);
 	uint8_t *ip = b + ETH_HLEN;
 	ip[0] = 0x60;
-	csum_put16(ip + 4, (uint16_t)tcp_hlen);
+	store_be16(ip + 4, (uint16_t)tcp_hlen);
 	ip[6] = IPPROTO_TCP_NUM;
 	ip[7] = 64;                    /* hop limit */
 	for (int i = 0; i < 4; i++) {
-		csum_put32(ip + 8 + 4 * i, x->saddr6[i]);
-		csum_put32(ip + 24 + 4 * i, x->daddr6[i]);
+		store_be32(ip + 8 + 4 * i, x->saddr6[i]);
+		store_be32(ip + 24 + 4 * i, x->daddr6[i]);
 	}
 	uint8_t *tcp = ip + IP6_HLEN;
-	csum_put16(tcp, x->sport);
-	csum_put16(tcp + 2, x->dport);
-	csum_put32(tcp + 4, x->seq);
-	csum_put32(tcp + 8, x->ack);
+	store_be16(tcp, x->sport);
+	store_be16(tcp + 2, x->dport);
+	store_be32(tcp + 4, x->seq);
+	store_be32(tcp + 8, x->ack);
 	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
 	tcp[13] = TCP_ACK;
-	csum_put16(tcp + 14, x->window);
+	store_be16(tcp + 14, x->window);
 	if (x->has_ts) {
 		tcp[20] = 1;
 		tcp[21] = 1;
 		tcp[22] = 8;
 		tcp[23] = 10;
-		csum_put32(tcp + 24, x->tsval);
-		csum_put32(tcp + 28, x->tsecr);
+		store_be32(tcp + 24, x->tsval);
+		store_be32(tcp + 28, x->tsecr);
 	}
 	uint32_t sum = csum_tcp6_pseudo(ip + 8, ip + 24, tcp_hlen);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_hlen, sum)));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_hlen, sum)));
 	a->len = ETH_HLEN + IP6_HLEN + tcp_hlen;
 }
 
@@ -783,36 +783,36 @@ static void write_ack(struct lro_action *a, const struct ack_fields *x)
 	memset(b, 0, sizeof a->ack_frame);
 	memcpy(b, x->dst_mac, 6);
 	memcpy(b + 6, x->src_mac, 6);
-	csum_put16(b + 12, ETH_P_IPV4);
+	store_be16(b + 12, ETH_P_IPV4);
 	uint8_t *ip = b + ETH_HLEN;
 	ip[0] = 0x45;
-	csum_put16(ip + 2, (uint16_t)(20u + tcp_hlen));
-	csum_put16(ip + 6, 0x4000);    /* DF */
+	store_be16(ip + 2, (uint16_t)(20u + tcp_hlen));
+	store_be16(ip + 6, 0x4000);    /* DF */
 	ip[8] = 64;
 	ip[9] = IPPROTO_TCP_NUM;
-	csum_put32(ip + 12, x->saddr);
-	csum_put32(ip + 16, x->daddr);
+	store_be32(ip + 12, x->saddr);
+	store_be32(ip + 16, x->daddr);
 	/* Both checksums from the field values rather than from the bytes
 	 * just written: the same sums of 16-bit words. */
 	uint32_t addrs = (x->saddr >> 16) + (x->saddr & 0xffffu) + (x->daddr >> 16) +
 			 (x->daddr & 0xffffu);
 	uint32_t ip_sum = 0x4500u + 20u + tcp_hlen + 0x4000u + (64u << 8 | IPPROTO_TCP_NUM) + addrs;
-	csum_put16(ip + 10, (uint16_t)~csum_fold(ip_sum));
+	store_be16(ip + 10, (uint16_t)~csum_fold(ip_sum));
 	uint8_t *tcp = ip + 20;
-	csum_put16(tcp, x->sport);
-	csum_put16(tcp + 2, x->dport);
-	csum_put32(tcp + 4, x->seq);
-	csum_put32(tcp + 8, x->ack);
+	store_be16(tcp, x->sport);
+	store_be16(tcp + 2, x->dport);
+	store_be32(tcp + 4, x->seq);
+	store_be32(tcp + 8, x->ack);
 	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
 	tcp[13] = TCP_ACK;
-	csum_put16(tcp + 14, x->window);
+	store_be16(tcp + 14, x->window);
 	if (x->has_ts) {
 		tcp[20] = 1;
 		tcp[21] = 1;
 		tcp[22] = 8;
 		tcp[23] = 10;
-		csum_put32(tcp + 24, x->tsval);
-		csum_put32(tcp + 28, x->tsecr);
+		store_be32(tcp + 24, x->tsval);
+		store_be32(tcp + 28, x->tsecr);
 	}
 	/* pseudo header, ports, sequence numbers, offset and flags, window,
 	 * then the timestamp option's words */
@@ -822,7 +822,7 @@ static void write_ack(struct lro_action *a, const struct ack_fields *x)
 	if (x->has_ts)
 		sum += 0x0101u + 0x080au + (x->tsval >> 16) + (x->tsval & 0xffffu) + (x->tsecr >> 16) +
 		       (x->tsecr & 0xffffu);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(sum));
 	a->len = ETH_HLEN + 20u + tcp_hlen;
 }
 
@@ -1449,19 +1449,19 @@ bool lro_host_seg_parse(const uint8_t *f, uint32_t len, struct lro_host_seg *h)
 		return false;
 	const uint8_t *ip = f + ETH_HLEN;
 	uint32_t ip_hlen, ip_total;
-	h->ip6 = csum_get16(f + 12) == ETH_P_IPV6;
+	h->ip6 = load_be16(f + 12) == ETH_P_IPV6;
 	if (h->ip6) {
 		/* the payload length and the fixed header count as the "total" */
 		ip_hlen = IP6_HLEN;
-		ip_total = IP6_HLEN + csum_get16(ip + 4);
+		ip_total = IP6_HLEN + load_be16(ip + 4);
 		if (len < ETH_HLEN + IP6_HLEN + 20u || (ip[0] >> 4) != 6 ||
 		    ip[6] != IPPROTO_TCP_NUM || ip_total < IP6_HLEN + 20u || ETH_HLEN + ip_total > len)
 			return false;
 	} else {
 		ip_hlen = (ip[0] & 0x0fu) * 4u;
-		ip_total = csum_get16(ip + 2);
-		if (csum_get16(f + 12) != ETH_P_IPV4 || (ip[0] >> 4) != 4 || ip_hlen < 20u ||
-		    ip[9] != IPPROTO_TCP_NUM || (csum_get16(ip + 6) & 0x3fffu) != 0 ||
+		ip_total = load_be16(ip + 2);
+		if (load_be16(f + 12) != ETH_P_IPV4 || (ip[0] >> 4) != 4 || ip_hlen < 20u ||
+		    ip[9] != IPPROTO_TCP_NUM || (load_be16(ip + 6) & 0x3fffu) != 0 ||
 		    ip_total < ip_hlen + 20u || ETH_HLEN + ip_total > len)
 			return false;
 	}
@@ -1474,22 +1474,22 @@ bool lro_host_seg_parse(const uint8_t *f, uint32_t len, struct lro_host_seg *h)
 	if (h->ip6) {
 		h->saddr = h->daddr = 0;
 		for (int i = 0; i < 4; i++) {
-			h->saddr6[i] = csum_get32(ip + 8 + 4 * i);
-			h->daddr6[i] = csum_get32(ip + 24 + 4 * i);
+			h->saddr6[i] = load_be32(ip + 8 + 4 * i);
+			h->daddr6[i] = load_be32(ip + 24 + 4 * i);
 			h->saddr ^= h->saddr6[i];   /* folded, as the flow key's */
 			h->daddr ^= h->daddr6[i];
 		}
 	} else {
-		h->saddr = csum_get32(ip + 12);
-		h->daddr = csum_get32(ip + 16);
+		h->saddr = load_be32(ip + 12);
+		h->daddr = load_be32(ip + 16);
 	}
-	h->sport = csum_get16(tcp);
-	h->dport = csum_get16(tcp + 2);
+	h->sport = load_be16(tcp);
+	h->dport = load_be16(tcp + 2);
 	h->flags = tcp[13];
-	h->seq = csum_get32(tcp + 4) + (ip_total - ip_hlen - tcp_hlen) +
+	h->seq = load_be32(tcp + 4) + (ip_total - ip_hlen - tcp_hlen) +
 		 ((h->flags & (TCP_SYN | TCP_FIN)) ? 1u : 0u);
-	h->ack = csum_get32(tcp + 8);
-	h->window = csum_get16(tcp + 14);
+	h->ack = load_be32(tcp + 8);
+	h->window = load_be16(tcp + 14);
 	h->has_ts = 0;
 	h->tsval = h->tsecr = 0;
 	h->wscale = 0xff;
@@ -1507,8 +1507,8 @@ bool lro_host_seg_parse(const uint8_t *f, uint32_t len, struct lro_host_seg *h)
 			h->wscale = opt[i + 2];
 		} else if (opt[i] == 8 && opt[i + 1] == 10) {
 			h->has_ts = 1;
-			h->tsval = csum_get32(opt + i + 2);
-			h->tsecr = csum_get32(opt + i + 6);
+			h->tsval = load_be32(opt + i + 2);
+			h->tsecr = load_be32(opt + i + 6);
 		}
 		i += opt[i + 1];
 	}

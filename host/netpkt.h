@@ -48,6 +48,14 @@ struct netpkt_tcp {
 uint32_t netpkt_tcp_payload_offset(const struct netpkt_tcp *h);
 uint32_t netpkt_build_tcp(uint8_t *buf, const struct netpkt_tcp *h, const uint8_t *payload,
 			  uint32_t len);
+
+/* The Internet checksum's ones' complement sum (RFC 1071) of len bytes read
+ * as big-endian 16-bit words (an odd last byte padded with zero), plus
+ * `sum` (a sum of such words, e.g. a pseudo header's), folded to 16 bits
+ * and not complemented: 0xffff over data that carries its right checksum,
+ * 0 only when everything summed is zero. */
+uint16_t netpkt_csum(const uint8_t *p, uint32_t len, uint64_t sum);
+
 /* Header bytes an IPv6 frame carries beyond an IPv4 one (40 - 20). */
 #define NETPKT_IP6_EXTRA 20u
 /* The 16-byte IPv6 address of a host's 32-bit address. */

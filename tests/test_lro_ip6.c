@@ -169,10 +169,10 @@ START_TEST(ipv6_segments_aggregate_with_a_right_payload_length)
 		ck_assert_ptr_nonnull(a);
 		/* the active ACK is IPv6 too, addresses swapped, checksum right */
 		ck_assert_uint_eq(a->len, LRO_ACK6_FRAME_BYTES);
-		ck_assert_uint_eq(csum_get16(a->ack_frame + 12), 0x86dd);
+		ck_assert_uint_eq(load_be16(a->ack_frame + 12), 0x86dd);
 		ck_assert_uint_eq(a->ack_frame[14 + 6], 6);
 		ck_assert_mem_eq(a->ack_frame + 14 + 8, bufs[n_bufs - 1] + 14 + 24, 16);
-		ck_assert_uint_eq(csum_get32(a->ack_frame + 14 + 40 + 8), 1 + (i + 1) * 1428);
+		ck_assert_uint_eq(load_be32(a->ack_frame + 14 + 40 + 8), 1 + (i + 1) * 1428);
 		ck_assert(tcp6_ok(a->ack_frame + 14, a->ack_frame + 54, 32));
 	}
 	const struct lro_action *d = find(LRO_ACT_DELIVER);
@@ -181,10 +181,10 @@ START_TEST(ipv6_segments_aggregate_with_a_right_payload_length)
 	uint32_t len = assemble(d);
 	ck_assert_uint_eq(len, 14 + 40 + 32 + 14280);
 	const uint8_t *ip = agg + 14;
-	ck_assert_uint_eq(csum_get16(agg + 12), 0x86dd);
-	ck_assert_uint_eq(csum_get16(ip + 4), 32 + 14280);   /* payload length */
+	ck_assert_uint_eq(load_be16(agg + 12), 0x86dd);
+	ck_assert_uint_eq(load_be16(ip + 4), 32 + 14280);   /* payload length */
 	ck_assert_uint_eq(ip[6], 6);
-	ck_assert_uint_eq(csum_get32(ip + 40 + 4), 1);       /* the first segment's seq */
+	ck_assert_uint_eq(load_be32(ip + 40 + 4), 1);       /* the first segment's seq */
 	ck_assert(tcp6_ok(ip, ip + 40, 32 + 14280));
 	assert_stream(agg + 14 + 40 + 32, 14280, 1);
 	/* the host takes it */
@@ -202,11 +202,11 @@ END_TEST
 static void set_saddr6(uint8_t *f, const uint8_t addr[16])
 {
 	uint8_t *ip = f + 14, *tcp = ip + 40;
-	uint32_t tcp_len = csum_get16(ip + 4);
+	uint32_t tcp_len = load_be16(ip + 4);
 	memcpy(ip + 8, addr, 16);
-	csum_put16(tcp + 16, 0);
+	store_be16(tcp + 16, 0);
 	uint32_t sum = csum_tcp6_pseudo(ip + 8, ip + 24, tcp_len);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_len, sum)));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_len, sum)));
 }
 
 START_TEST(ipv6_flows_are_keyed_by_their_whole_addresses)
@@ -258,7 +258,7 @@ static uint8_t *frame_with_exthdr(struct netpkt_tcp h, uint32_t seq, uint32_t le
 	uint32_t fl;
 	uint8_t *f = frame(h, seq, len, &fl);
 	uint8_t *ip = f + 14;
-	uint32_t tcp_len = csum_get16(ip + 4);
+	uint32_t tcp_len = load_be16(ip + 4);
 	memmove(ip + 48, ip + 40, tcp_len);
 	uint8_t *x = ip + 40;
 	memset(x, 0, 8);
@@ -267,7 +267,7 @@ static uint8_t *frame_with_exthdr(struct netpkt_tcp h, uint32_t seq, uint32_t le
 	x[2] = 1;                      /* PadN, 4 bytes of padding */
 	x[3] = 4;
 	ip[6] = nh;
-	csum_put16(ip + 4, (uint16_t)(tcp_len + 8));
+	store_be16(ip + 4, (uint16_t)(tcp_len + 8));
 	*flen = 14 + 48 + tcp_len;
 	/* the TCP checksum does not cover extension headers: unchanged */
 	ck_assert(tcp6_ok(ip, ip + 48, tcp_len));
@@ -306,7 +306,7 @@ START_TEST(ipv6_extension_headers_pass_through_counted_and_the_flow_goes_on)
 	const struct lro_action *d = find(LRO_ACT_DELIVER);
 	ck_assert_ptr_nonnull(d);
 	ck_assert_uint_eq(d->n_segs, 3);
-	ck_assert_uint_eq(csum_get32(d->buf + 14 + 40 + 4), 1 + 4 * 1428);
+	ck_assert_uint_eq(load_be32(d->buf + 14 + 40 + 4), 1 + 4 * 1428);
 	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_DUPLICATE], 0);
 	/* an IPv6 fragment counts as a fragment; ESP is not TCP */
 	f = frame_with_exthdr(h, 1 + 7 * 1428, 1428, 44, &fl);
@@ -332,7 +332,7 @@ START_TEST(ipv6_pseudo_header_checksum)
 		uint8_t pseudo[40] = { 0 };
 		memcpy(pseudo, s, 16);
 		memcpy(pseudo + 16, d, 16);
-		csum_put32(pseudo + 32, lens[i]);
+		store_be32(pseudo + 32, lens[i]);
 		pseudo[39] = 6;
 		ck_assert_uint_eq(csum_fold(csum_tcp6_pseudo(s, d, lens[i])),
 				  naive_fold(naive_add(pseudo, 40, 0)));
@@ -393,14 +393,14 @@ START_TEST(big_tcp_ipv6_aggregate_carries_a_jumbo_payload_option)
 	const uint8_t *ip = agg + 14, *hbh = ip + 40, *tcp = hbh + 8;
 	ck_assert_uint_eq(len, 14 + 40 + 8 + 32 + payload);
 	ck_assert_uint_le(len - 14, 512 * 1024);
-	ck_assert_uint_eq(csum_get16(ip + 4), 0);       /* payload length 0 */
+	ck_assert_uint_eq(load_be16(ip + 4), 0);       /* payload length 0 */
 	ck_assert_uint_eq(ip[6], 0);                    /* hop-by-hop header next */
 	ck_assert_uint_eq(hbh[0], 6);
 	ck_assert_uint_eq(hbh[1], 0);
 	ck_assert_uint_eq(hbh[2], 0xc2);                /* Jumbo Payload (RFC 2675) */
 	ck_assert_uint_eq(hbh[3], 4);
-	ck_assert_uint_eq(csum_get32(hbh + 4), 8 + 32 + payload);
-	ck_assert_uint_eq(csum_get32(tcp + 4), 1);
+	ck_assert_uint_eq(load_be32(hbh + 4), 8 + 32 + payload);
+	ck_assert_uint_eq(load_be32(tcp + 4), 1);
 	ck_assert(tcp6_ok(ip, tcp, 32 + payload));
 	assert_stream(tcp + 32, payload, 1);
 	struct netpkt_tcp got;
@@ -411,11 +411,11 @@ START_TEST(big_tcp_ipv6_aggregate_carries_a_jumbo_payload_option)
 	ck_assert_ptr_eq(pl, tcp + 32);
 	/* a jumbo length past the frame, or wrapping 32 bits, is not taken */
 	uint8_t *jl = agg + 14 + 40 + 4;
-	csum_put32(jl, 8 + 32 + payload + 1);
+	store_be32(jl, 8 + 32 + payload + 1);
 	ck_assert_int_eq(netpkt_parse_tcp(agg, len, &got, &pl, &plen), -1);
-	csum_put32(jl, 0xfffffff0u);
+	store_be32(jl, 0xfffffff0u);
 	ck_assert_int_eq(netpkt_parse_tcp(agg, len, &got, &pl, &plen), -1);
-	csum_put32(jl, 65535);         /* RFC 2675: a jumbogram is longer than 65,535 */
+	store_be32(jl, 65535);         /* RFC 2675: a jumbogram is longer than 65,535 */
 	ck_assert_int_eq(netpkt_parse_tcp(agg, len, &got, &pl, &plen), -1);
 }
 END_TEST
@@ -431,7 +431,7 @@ START_TEST(big_tcp_ipv4_aggregate_has_total_length_zero)
 	ck_assert_uint_le(len - 14, 512 * 1024);
 	ck_assert_uint_gt(len - 14 + 1448, 512 * 1024); /* one more would not fit */
 	const uint8_t *ip = agg + 14;
-	ck_assert_uint_eq(csum_get16(ip + 2), 0);
+	ck_assert_uint_eq(load_be16(ip + 2), 0);
 	ck_assert_uint_eq(naive_fold(naive_add(ip, 20, 0)), 0xffff);
 	uint32_t tcp_len = len - 14 - 20;
 	uint8_t pseudo[12] = { 0 };
@@ -453,7 +453,7 @@ START_TEST(big_tcp_ipv4_aggregate_has_total_length_zero)
 	d = stream_until_delivery(h, 1448, 1000);
 	ck_assert_ptr_nonnull(d);
 	ck_assert_uint_le(d->len - 14, 65535);
-	ck_assert_uint_eq(csum_get16(d->buf + 14 + 2), d->len - 14);
+	ck_assert_uint_eq(load_be16(d->buf + 14 + 2), d->len - 14);
 }
 END_TEST
 
