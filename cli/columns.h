@@ -288,6 +288,13 @@ X(flush_window, COUNT, "aggregates", NONE, 0, NO, l->flush[LRO_FLUSH_WINDOW], \
 X(pass_unacked_resend, COUNT, "segments", NONE, 0, NO, l->pass[LRO_PASS_UNACKED_RESEND], \
   "`safe`: resends of bytes the NPU had handed to the host without acknowledging them, " \
   "passed to the host (which may have dropped them) instead of dropped as duplicates") \
+X(flush_burst_end, COUNT, "aggregates", NONE, 0, NO, d->flush_burst_end, \
+  "with `lro.policy` other than `paper`: aggregates flushed at the end of an rx poll or " \
+  "burst (docs/ARCHITECTURE.md, \"Aggregation policies\")") \
+X(flush_policy_rules, COUNT, "aggregates", NONE, 0, NO, d->flush_policy_rules, \
+  "with `lro.policy` other than `paper`: aggregates ended by the policy's merge rules - a " \
+  "sequence gap, headers or options that differ, PSH/FIN or a short segment, an entry " \
+  "evicted for a new flow, a sorted poll moving on to the next flow") \
 X(pass_ipv6_exthdr, COUNT, "frames", NONE, 0, NO, l->pass[LRO_PASS_IPV6_EXTHDR], \
   "IPv6 segments passed untouched for an extension header (docs/ARCHITECTURE.md, \"IPv6 " \
   "and BIG TCP\")") \
