@@ -29,34 +29,54 @@ static void store_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* The host's own Internet checksum, written the plain way (RFC 1071,
- * section 4.1) rather than borrowed from the firmware, so that the host
- * model checks the firmware's faster arithmetic instead of sharing its
- * bugs: big-endian words summed in 64 bits, the carries folded back in at
- * the end. A 32-bit word counts as its two 16-bit halves (2^16 = 1 modulo
- * 0xffff: RFC 1071, section 2(C)); four sums side by side let the additions
- * overlap. The simulator checksums every frame twice (client and server):
- * this runs 1,500 bytes in ~70 ns where 16-bit words one at a time take
- * ~220 ns. */
+/* The host's own Internet checksum, written the plain way (RFC 1071) rather
+ * than borrowed from the firmware, so that the host model checks the
+ * firmware's faster arithmetic instead of sharing its bugs. The words are
+ * summed in the machine's own byte order and the folded sum put into network
+ * order once at the end (RFC 1071, section 2(B): the sum is independent of
+ * byte order up to that swap): 32-bit words into 64-bit sums, each counting
+ * as its two 16-bit halves (2^16 = 1 modulo 0xffff: section 2(C)), four sums
+ * side by side so the additions overlap, the carries folded back in at the
+ * end. The simulator checksums every frame twice (client and server): this
+ * runs 1,500 bytes in about half the time of the same loop on big-endian
+ * loads (a byte swap per word). */
 uint16_t netpkt_csum(const uint8_t *p, uint32_t len, uint64_t sum)
 {
 	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-	uint32_t i = 0;
+	uint32_t i = 0, w;
 	for (; i + 16u <= len; i += 16u) {
-		s0 += load_be32(p + i);
-		s1 += load_be32(p + i + 4);
-		s2 += load_be32(p + i + 8);
-		s3 += load_be32(p + i + 12);
+		memcpy(&w, p + i, 4);
+		s0 += w;
+		memcpy(&w, p + i + 4, 4);
+		s1 += w;
+		memcpy(&w, p + i + 8, 4);
+		s2 += w;
+		memcpy(&w, p + i + 12, 4);
+		s3 += w;
 	}
-	sum += s0 + s1 + s2 + s3;
-	for (; i + 4u <= len; i += 4u)
-		sum += load_be32(p + i);
+	uint64_t native = s0 + s1 + s2 + s3;
+	for (; i + 4u <= len; i += 4u) {
+		memcpy(&w, p + i, 4);
+		native += w;
+	}
+	uint16_t half;
 	if (i + 2u <= len) {
-		sum += load_be16(p + i);
+		memcpy(&half, p + i, 2);
+		native += half;
 		i += 2u;
 	}
-	if (i < len)
-		sum += (uint32_t)p[i] << 8;    /* an odd last byte, padded with zero */
+	uint8_t tail[2] = { 0, 0 };
+	if (i < len) {
+		tail[0] = p[i];    /* an odd last byte, padded with zero after it */
+		memcpy(&half, tail, 2);
+		native += half;
+	}
+	while (native >> 16)
+		native = (native & 0xffffu) + (native >> 16);
+	/* into network order: the folded sum's two bytes read big-endian */
+	half = (uint16_t)native;
+	memcpy(tail, &half, 2);
+	sum += load_be16(tail);
 	while (sum >> 16)
 		sum = (sum & 0xffffu) + (sum >> 16);
 	return (uint16_t)sum;
