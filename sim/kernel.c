@@ -47,12 +47,17 @@ sim_event_handle sim_schedule_at(sim *s, sim_time when, sim_event_fn fn, void *a
 	if (when < s->now)
 		sim_fatal("event scheduled in the past (%llu ps < now %llu ps)",
 			  (unsigned long long)when, (unsigned long long)s->now);
+	if (s->deferred && when == s->now)
+		sim_proc_queue_deferred(s);
 	return handle_of(evq_push(s->queue, when, fn, arg));
 }
 
 sim_event_handle sim_schedule_in(sim *s, sim_time delay, sim_event_fn fn, void *arg)
 {
-	return handle_of(evq_push(s->queue, sim_time_add(s->now, delay), fn, arg));
+	sim_time when = sim_time_add(s->now, delay);
+	if (s->deferred && when == s->now)
+		sim_proc_queue_deferred(s);
+	return handle_of(evq_push(s->queue, when, fn, arg));
 }
 
 int sim_cancel(sim *s, sim_event_handle h)
@@ -72,14 +77,28 @@ uint64_t sim_run_until(sim *s, sim_time end)
 	sim *outer = sim_running;
 	uint64_t start = s->executed;
 	sim_time outer_end = s->run_end;
+	int outer_in_event = s->in_event;
 	evq_event ev;
+	if (s->deferred)
+		sim_proc_queue_deferred(s);   /* a run started from an event's callback */
 	sim_running = s;
 	s->stopping = 0;
 	s->run_end = end;
-	while (!s->stopping && evq_pop_until(s->queue, end, &ev)) {
-		s->now = ev.time;
-		s->executed++;
-		ev.fn(s, ev.arg);
+	s->in_event = 0;
+	while (!s->stopping) {
+		if (s->deferred) {
+			/* a process woken by the last event, due next (process.c) */
+			s->executed++;
+			sim_proc_run_deferred(s);
+		} else if (evq_pop_until(s->queue, end, &ev)) {
+			s->now = ev.time;
+			s->executed++;
+			s->in_event = 1;
+			ev.fn(s, ev.arg);
+			s->in_event = 0;
+		} else {
+			break;
+		}
 		if (s->progress_fn && s->executed >= s->progress_next) {
 			s->progress_next = s->executed + s->progress_every;
 			s->progress_fn(s, s->progress_arg);
@@ -88,6 +107,7 @@ uint64_t sim_run_until(sim *s, sim_time end)
 	if (!s->stopping && end != SIM_TIME_MAX && end > s->now)
 		s->now = end;
 	s->run_end = outer_end;
+	s->in_event = outer_in_event;
 	sim_running = outer;
 	return s->executed - start;
 }
@@ -96,7 +116,7 @@ bool sim_quiet_until(const sim *s, sim_time t)
 {
 	/* strictly after t: an event at t itself would run before the
 	 * wait's own events, which would be scheduled after it */
-	return !s->stopping && t <= s->run_end && evq_peek_time(s->queue) > t;
+	return !s->stopping && !s->deferred && t <= s->run_end && evq_peek_time(s->queue) > t;
 }
 
 void sim_run_ahead(sim *s, sim_time t, unsigned events)
@@ -106,9 +126,15 @@ void sim_run_ahead(sim *s, sim_time t, unsigned events)
 	evq_set_time(s->queue, t);
 }
 
-void sim_stop(sim *s) { s->stopping = 1; }
+void sim_stop(sim *s)
+{
+	if (s->deferred)
+		sim_proc_queue_deferred(s);   /* the run ends before it: keep its place */
+	s->stopping = 1;
+}
+
 uint64_t sim_events_executed(const sim *s) { return s->executed; }
-size_t sim_events_pending(const sim *s) { return evq_size(s->queue); }
+size_t sim_events_pending(const sim *s) { return evq_size(s->queue) + (s->deferred != NULL); }
 
 void sim_set_progress(sim *s, uint64_t every_events, sim_progress_fn fn, void *arg)
 {
