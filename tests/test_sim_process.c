@@ -2,6 +2,7 @@
  * ping-pong, waits, park/wake, deep stacks, guard pages, signals, queues. */
 #include <check.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include "sim/sync.h"
 
@@ -110,6 +111,85 @@ START_TEST(park_until_woken_by_an_event)
 	sim_schedule_at(s, sim_us(7), waker, NULL);
 	sim_run_until(s, SIM_TIME_MAX);
 	ck_assert_str_eq(trace, "pkw");
+	sim_destroy(s);
+}
+END_TEST
+
+/* Woken from events, a process resumes exactly where its queued resumption
+ * would have run (sim/process.c resumes it without queueing when nothing
+ * else is due): after events already due now, before events scheduled for
+ * now after the wake, and after a stop. */
+static sim_proc *woken[2];
+
+static void woken_body(sim *s, void *arg)
+{
+	char c = (char)(uintptr_t)arg;
+	for (;;) {
+		sim_proc_park(s);
+		mark(c);
+	}
+}
+
+static void mark_x(sim *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+	mark('x');
+}
+
+static void wake_both_then_schedule_now(sim *s, void *arg)
+{
+	(void)arg;
+	mark('a');
+	sim_proc_wake(s, woken[0]);
+	sim_proc_wake(s, woken[1]);
+	sim_schedule_in(s, 0, mark_x, NULL);
+}
+
+static void wake_then_stop(sim *s, void *arg)
+{
+	(void)arg;
+	mark('b');
+	sim_proc_wake(s, woken[0]);
+	sim_stop(s);
+}
+
+static void wake_behind_a_due_event(sim *s, void *arg)
+{
+	(void)arg;
+	mark('c');
+	sim_proc_wake(s, woken[1]);
+}
+
+static void wake_alone(sim *s, void *arg)
+{
+	(void)arg;
+	mark('d');
+	sim_proc_wake(s, woken[0]);
+	sim_schedule_in(s, 5, mark_x, NULL);
+}
+
+START_TEST(processes_woken_by_events_resume_in_queue_order)
+{
+	sim *s = sim_create(1);
+	n_trace = 0;
+	woken[0] = sim_proc_spawn(s, "one", woken_body, (void *)(uintptr_t)'1', 0);
+	woken[1] = sim_proc_spawn(s, "two", woken_body, (void *)(uintptr_t)'2', 0);
+	sim_schedule_at(s, 10, wake_both_then_schedule_now, NULL);
+	sim_schedule_at(s, 20, wake_then_stop, NULL);
+	sim_schedule_at(s, 30, wake_behind_a_due_event, NULL);
+	sim_schedule_at(s, 30, mark_x, NULL);
+	sim_schedule_at(s, 40, wake_alone, NULL);
+	/* 2 starts; 'a', its two resumptions and 'x'; 'b', then the stop */
+	ck_assert_uint_eq(sim_run_until(s, SIM_TIME_MAX), 2 + 4 + 1);
+	ck_assert_str_eq(trace, "a12xb");
+	ck_assert_uint_eq(sim_now(s), 20);
+	ck_assert_uint_eq(sim_events_pending(s), 1 + 3);   /* the resumption, 3 events */
+	/* the stopped run's resumption first; 'x' was due at 30 before the wake */
+	ck_assert_uint_eq(sim_run_until(s, SIM_TIME_MAX), 1 + 3 + 3);
+	ck_assert_str_eq(trace, "a12xb1cx2d1x");
+	ck_assert_uint_eq(sim_now(s), 45);
+	ck_assert_uint_eq(sim_events_executed(s), 14);
 	sim_destroy(s);
 }
 END_TEST
@@ -343,6 +423,7 @@ Suite *sim_process_suite(void)
 	tcase_add_test(tc, ping_pong_between_two_processes);
 	tcase_add_test(tc, waits_resume_at_the_right_time_in_order);
 	tcase_add_test(tc, park_until_woken_by_an_event);
+	tcase_add_test(tc, processes_woken_by_events_resume_in_queue_order);
 	tcase_add_test_raise_signal(tc, waking_a_process_that_is_not_parked_is_fatal, SIGABRT);
 	tcase_add_test(tc, deep_recursion_fits_in_a_large_stack);
 #if !defined(__SANITIZE_ADDRESS__)
