@@ -1021,6 +1021,17 @@ bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns)
 	return now_ns >= lro_conn_timeout_at(e, i);
 }
 
+uint32_t lro_next_timed_out(const struct lro_engine *e, uint32_t from, uint64_t now_ns)
+{
+	const struct lro_conn *k = e->conns + from, *end = e->conns + e->cfg.max_conns;
+	for (; k < end; k++) {
+		hal_cost(HAL_COST_TIMEOUT_SCAN, 1);
+		if (holds_timed_data(k) && now_ns >= lro_conn_timeout_at(e, k->index))
+			break;
+	}
+	return (uint32_t)(k - e->conns);
+}
+
 uint64_t lro_conn_last_arrival(const struct lro_engine *e, uint32_t i)
 {
 	return e->conns[i].last_arrival_ns;
