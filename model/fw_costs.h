@@ -16,7 +16,7 @@
 	[HAL_COST_QUEUE_OP] = 122, \
 	[HAL_COST_MSG] = 128, \
 	[HAL_COST_RING] = 128, \
-	[HAL_COST_TIMEOUT_SCAN] = 43, \
+	[HAL_COST_TIMEOUT_SCAN] = 7, \
 }
 
 #endif
