@@ -6,70 +6,50 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/columns.h"
+#include "cli/csv.h"
 
 #define MAX_COLS 512
 
-/* A CSV file in memory: the header's names and each row's fields, pointers
- * into the file's text. */
+/* A results CSV file in memory, and which of its columns name a point. */
 struct table {
 	char path[4200];
 	int points;                    /* points.csv (a `runs` column) */
-	char *text;
-	char *names[MAX_COLS];
-	unsigned n_cols;
-	char **cells;                  /* row r, column c: cells[r * n_cols + c] */
-	unsigned n_rows;
+	struct csv csv;
 	int key[MAX_COLS];             /* column c names the point */
 };
 
 static void table_free(struct table *t)
 {
-	free(t->text);
-	free(t->cells);
+	csv_free(&t->csv);
 }
-
-/* Split line at commas into at most max fields; returns the count. */
-static unsigned split(char *line, char **fields, unsigned max)
-{
-	unsigned n = 0;
-	line[strcspn(line, "\r\n")] = 0;
-	for (char *p = line;; p++) {
-		if (n < max)
-			fields[n] = p;
-		n++;
-		p += strcspn(p, ",");
-		if (*p == 0)
-			break;
-		*p = 0;
-	}
-	return n;
-}
-
-static const char *const point_keys[] = { "mode", "connections", "dma_buffer", "dma_lb",
-	"active_ack", "threshold_bytes" };
 
 /* Which columns name a point: in points.csv those before `runs` but
- * `point`; in results.csv `run`, the point's keys and `section.key`. */
+ * `point`; in results.csv `run`, the point's keys (cli/columns.h) and
+ * the swept `section.key`. */
 static void mark_keys(struct table *t)
 {
 	int before_runs = 1;
-	for (unsigned c = 0; c < t->n_cols; c++) {
-		const char *n = t->names[c];
+	for (unsigned c = 0; c < t->csv.n_cols; c++) {
+		const char *n = t->csv.names[c];
 		if (t->points) {
 			if (!strcmp(n, "runs"))
 				before_runs = 0;
 			t->key[c] = before_runs && strcmp(n, "point") != 0;
 			continue;
 		}
-		t->key[c] = !strcmp(n, "run") || strchr(n, '.') != NULL;
-		for (size_t k = 0; k < sizeof point_keys / sizeof point_keys[0]; k++)
-			t->key[c] |= !strcmp(n, point_keys[k]);
+		const struct column *col = column_find(n);
+		t->key[c] = !strcmp(n, columns[COL_run].name) || strchr(n, '.') != NULL ||
+			    (col && col->points == POINTS_KEY);
 	}
 }
 
 static int table_load(struct table *t, const char *where)
 {
 	struct stat st;
+	char err[4400];
 	memset(t, 0, sizeof *t);
 	if (stat(where, &st) != 0) {
 		fprintf(stderr, "npusim compare: %s: %s\n", where, strerror(errno));
@@ -82,75 +62,34 @@ static int table_load(struct table *t, const char *where)
 	} else {
 		snprintf(t->path, sizeof t->path, "%s", where);
 	}
-	FILE *f = fopen(t->path, "rb");
-	if (!f) {
-		fprintf(stderr, "npusim compare: %s: %s (not a results folder?)\n", t->path,
-			strerror(errno));
+	if (csv_load(&t->csv, t->path, err, sizeof err) != 0) {
+		fprintf(stderr, "npusim compare: %s%s\n", err,
+			access(t->path, R_OK) == 0 ? "" : " (not a results folder?)");
 		return -1;
 	}
-	fseek(f, 0, SEEK_END);
-	long size = ftell(f);
-	rewind(f);
-	t->text = malloc((size_t)size + 1);
-	if (!t->text || fread(t->text, 1, (size_t)size, f) != (size_t)size) {
-		fclose(f);
-		fprintf(stderr, "npusim compare: cannot read %s\n", t->path);
-		return -1;
-	}
-	fclose(f);
-	t->text[size] = 0;
-	unsigned lines = 0;
-	for (char *p = t->text; *p; p++)
-		lines += *p == '\n';
-	char *save, *line = strtok_r(t->text, "\n", &save);
-	if (!line) {
-		fprintf(stderr, "npusim compare: %s is empty\n", t->path);
-		return -1;
-	}
-	t->n_cols = split(line, t->names, MAX_COLS);
-	if (t->n_cols > MAX_COLS) {
+	if (t->csv.n_cols > MAX_COLS) {
 		fprintf(stderr, "npusim compare: %s: more than %d columns\n", t->path, MAX_COLS);
 		return -1;
 	}
-	for (unsigned c = 0; c < t->n_cols; c++)
-		t->points |= !strcmp(t->names[c], "runs");
-	t->cells = calloc((size_t)(lines + 1) * t->n_cols, sizeof *t->cells);
-	if (!t->cells)
-		return -1;
-	unsigned lineno = 1;
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		lineno++;
-		if (!*line || *line == '\r')
-			continue;
-		char **row = &t->cells[(size_t)t->n_rows * t->n_cols];
-		if (split(line, row, t->n_cols) != t->n_cols) {
-			fprintf(stderr, "npusim compare: %s:%u: %u columns expected\n", t->path, lineno,
-				t->n_cols);
-			return -1;
-		}
-		t->n_rows++;
-	}
+	t->points = csv_column(&t->csv, "runs") >= 0;
 	mark_keys(t);
 	return 0;
 }
 
 static int column(const struct table *t, const char *name)
 {
-	for (unsigned c = 0; c < t->n_cols; c++)
-		if (!strcmp(t->names[c], name))
-			return (int)c;
-	return -1;
+	return csv_column(&t->csv, name);
 }
 
 static const char *cell(const struct table *t, unsigned row, int col)
 {
-	return col < 0 ? NULL : t->cells[(size_t)row * t->n_cols + (unsigned)col];
+	return col < 0 ? NULL : csv_cell(&t->csv, row, col);
 }
 
 /* Is column c the _min/_max range of another column (its median)? */
 static int range_column(const struct table *t, unsigned c)
 {
-	const char *n = t->names[c];
+	const char *n = t->csv.names[c];
 	size_t len = strlen(n);
 	if (len < 5 || (strcmp(n + len - 4, "_min") && strcmp(n + len - 4, "_max")))
 		return 0;
@@ -181,8 +120,8 @@ static int choose_metrics(const struct table *a, const struct table *b, const ch
 		}
 		return 0;
 	}
-	for (unsigned c = 0; c < a->n_cols; c++) {
-		const char *name = a->names[c];
+	for (unsigned c = 0; c < a->csv.n_cols; c++) {
+		const char *name = a->csv.names[c];
 		if (a->key[c] || range_column(a, c) || column(b, name) < 0 || !strcmp(name, "point") ||
 		    !strcmp(name, "runs") || !strcmp(name, "seed") || !strcmp(name, "port_base") ||
 		    !strcmp(name, "events"))
@@ -195,9 +134,9 @@ static int choose_metrics(const struct table *a, const struct table *b, const ch
 /* The row of b whose key columns equal row ra of a, or -1. */
 static int find_row(const struct table *a, unsigned ra, const struct table *b, const int *bcol)
 {
-	for (unsigned rb = 0; rb < b->n_rows; rb++) {
+	for (unsigned rb = 0; rb < b->csv.n_rows; rb++) {
 		int same = 1;
-		for (unsigned c = 0; c < a->n_cols && same; c++)
+		for (unsigned c = 0; c < a->csv.n_cols && same; c++)
 			if (a->key[c])
 				same = !strcmp(cell(a, ra, (int)c), cell(b, rb, bcol[c]));
 		if (same)
@@ -212,15 +151,15 @@ static void point_name(const struct table *t, unsigned row, char *out, size_t le
 {
 	size_t used = 0;
 	out[0] = 0;
-	for (unsigned c = 0; c < t->n_cols && used < len; c++) {
+	for (unsigned c = 0; c < t->csv.n_cols && used < len; c++) {
 		if (!t->key[c])
 			continue;
 		int varies = 0;
-		for (unsigned r = 1; r < t->n_rows && !varies; r++)
+		for (unsigned r = 1; r < t->csv.n_rows && !varies; r++)
 			varies = strcmp(cell(t, r, (int)c), cell(t, 0, (int)c)) != 0;
-		if (varies || t->n_rows == 1)
+		if (varies || t->csv.n_rows == 1)
 			used += (size_t)snprintf(out + used, len - used, "%s%s=%s", used ? " " : "",
-						 t->names[c], cell(t, row, (int)c));
+						 t->csv.names[c], cell(t, row, (int)c));
 	}
 	if (!out[0])
 		snprintf(out, len, "-");
@@ -259,18 +198,18 @@ int compare_results(const char *pa, const char *pb, const struct compare_options
 	if (table_load(&b, pb) != 0)
 		goto done;
 	int bcol[MAX_COLS];
-	for (unsigned c = 0; c < a.n_cols; c++) {
-		bcol[c] = column(&b, a.names[c]);
+	for (unsigned c = 0; c < a.csv.n_cols; c++) {
+		bcol[c] = column(&b, a.csv.names[c]);
 		if (a.key[c] && (bcol[c] < 0 || !b.key[bcol[c]])) {
 			fprintf(stderr, "npusim compare: %s has key column '%s', %s does not: they "
-					"are not the same sweep\n", a.path, a.names[c], b.path);
+					"are not the same sweep\n", a.path, a.csv.names[c], b.path);
 			goto done;
 		}
 	}
-	for (unsigned c = 0; c < b.n_cols; c++) {
-		if (b.key[c] && column(&a, b.names[c]) < 0) {
+	for (unsigned c = 0; c < b.csv.n_cols; c++) {
+		if (b.key[c] && column(&a, b.csv.names[c]) < 0) {
 			fprintf(stderr, "npusim compare: %s has key column '%s', %s does not: they "
-					"are not the same sweep\n", b.path, b.names[c], a.path);
+					"are not the same sweep\n", b.path, b.csv.names[c], a.path);
 			goto done;
 		}
 	}
@@ -284,8 +223,8 @@ int compare_results(const char *pa, const char *pb, const struct compare_options
 		o->tolerance * 100);
 	fprintf(out, "%-36s %-24s %26s %26s %12s %9s  %s\n", "point", "metric", "A", "B", "B-A",
 		"rel", "verdict");
-	char *b_seen = calloc(b.n_rows + 1, 1);
-	for (unsigned ra = 0; ra < a.n_rows; ra++) {
+	char *b_seen = calloc(b.csv.n_rows + 1, 1);
+	for (unsigned ra = 0; ra < a.csv.n_rows; ra++) {
 		char name[512];
 		point_name(&a, ra, name, sizeof name);
 		int rb = find_row(&a, ra, &b, bcol);
@@ -324,7 +263,7 @@ int compare_results(const char *pa, const char *pb, const struct compare_options
 					tb, diff, rel, ok ? "ok" : "FAIL");
 		}
 	}
-	for (unsigned rb = 0; rb < b.n_rows; rb++) {
+	for (unsigned rb = 0; rb < b.csv.n_rows; rb++) {
 		if (b_seen && b_seen[rb])
 			continue;
 		char name[512];
@@ -335,7 +274,7 @@ int compare_results(const char *pa, const char *pb, const struct compare_options
 	}
 	free(b_seen);
 	fprintf(out, "compare: %u values at %u point(s); %u out of tolerance, %u point(s) on one "
-		     "side only\n", compared, a.n_rows, bad, missing);
+		     "side only\n", compared, a.csv.n_rows, bad, missing);
 	status = bad || missing ? 1 : 0;
 done:
 	table_free(&a);

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/columns.h"
 #include "cli/compare.h"
+#include "cli/csv.h"
 #include "cli/merge.h"
 #include "cli/plot.h"
 #include "cli/run.h"
@@ -25,6 +27,7 @@
 enum opt_id {
 	OPT_SET = 256, OPT_OUT, OPT_JOBS, OPT_SEED, OPT_LOG, OPT_QUIET, OPT_NO_PLOT, OPT_DRY_RUN,
 	OPT_RUN, OPT_FORCE, OPT_MARKDOWN, OPT_TOLERANCE, OPT_KEYS, OPT_HELP, OPT_SHARD, OPT_RESUME,
+	OPT_GATE, OPT_CHECK,
 };
 
 struct opt_spec {
@@ -94,6 +97,15 @@ static const struct opt_spec keys_opts[] = {
 	OPTS_END
 };
 
+static const struct opt_spec columns_opts[] = {
+	{ "markdown", 0, no_argument, OPT_MARKDOWN, NULL, "the Markdown table (docs/SCENARIOS.md)" },
+	{ "gate", 0, required_argument, OPT_GATE, "ROLE",
+	  "the names regress.sh reads: id, near, exact, baseline (all three)" },
+	{ "check", 0, required_argument, OPT_CHECK, "RESULTS.csv",
+	  "exit 1 naming each column of its header the table lacks" },
+	OPTS_END
+};
+
 static const struct opt_spec compare_opts[] = {
 	{ "tolerance", 't', required_argument, OPT_TOLERANCE, "X%",
 	  "largest relative difference of a metric that passes (default 2%)" },
@@ -117,6 +129,8 @@ struct cli_args {
 	int dry_run;
 	int markdown;
 	int explicit_jobs;
+	const char *gate;              /* columns --gate */
+	const char *check;             /* columns --check */
 	struct compare_options compare;
 };
 
@@ -235,6 +249,15 @@ static int apply_option(const struct command *c, struct cli_args *a, int id, con
 	}
 	case OPT_KEYS:
 		a->compare.keys = arg;
+		break;
+	case OPT_GATE:
+		if (strcmp(arg, "id") && strcmp(arg, "near") && strcmp(arg, "exact") &&
+		    strcmp(arg, "baseline"))
+			return usage_error(c->name, "--gate takes id, near, exact or baseline, not", arg);
+		a->gate = arg;
+		break;
+	case OPT_CHECK:
+		a->check = arg;
 		break;
 	default:
 		return usage_error(c->name, "unhandled option", arg);
@@ -356,58 +379,51 @@ static int cmd_sensitivity(struct cli_args *a)
 
 static void print_demo_tables(const char *dir)
 {
-	char path[4096];
+	char path[4096], err[4400];
+	struct csv t;
 	snprintf(path, sizeof path, "%s/fig13/points.csv", dir);
-	FILE *f = fopen(path, "r");
-	if (f) {
-		char line[4096];
+	if (csv_load(&t, path, err, sizeof err) == 0) {
 		printf("\nThroughput vs connections (Gbps), the paper's Fig. 13: median over each\n"
 		       "point's runs (ephemeral ports drawn per run), with the range:\n");
 		printf("%12s %22s %22s\n", "connections", "lro", "nic");
 		char lro[128][32] = { { 0 } }, nic[128][32] = { { 0 } };
 		int conns[128], n = 0;
-		if (fgets(line, sizeof line, f)) {
-			while (fgets(line, sizeof line, f)) {
-				char mode[16];
-				int c;
-				double med, lo, hi;
-				/* point,mode,connections,dma_buffer,dma_lb,active_ack,
-				 * threshold_bytes,runs,throughput median,min,max */
-				if (sscanf(line, "%*[^,],%15[^,],%d,%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],"
-						 "%lf,%lf,%lf", mode, &c, &med, &lo, &hi) != 5)
-					continue;
-				int k;
-				for (k = 0; k < n && conns[k] != c; k++)
-					;
-				if (k == n && n < 128)
-					conns[n++] = c;
-				if (k < 128)
-					snprintf(!strcmp(mode, "lro") ? lro[k] : nic[k], sizeof lro[k],
-						 "%.2f (%.2f-%.2f)", med, lo, hi);
-			}
+		int c_mode = csv_column(&t, "mode"), c_conns = csv_column(&t, "connections"),
+		    c_med = csv_column(&t, "throughput_gbps"),
+		    c_lo = csv_column(&t, "throughput_gbps_min"),
+		    c_hi = csv_column(&t, "throughput_gbps_max");
+		for (unsigned r = 0; r < t.n_rows; r++) {
+			const char *mode = csv_cell(&t, r, c_mode);
+			int c = atoi(csv_cell(&t, r, c_conns));
+			double med = atof(csv_cell(&t, r, c_med)), lo = atof(csv_cell(&t, r, c_lo)),
+			       hi = atof(csv_cell(&t, r, c_hi));
+			int k;
+			for (k = 0; k < n && conns[k] != c; k++)
+				;
+			if (k == n && n < 128)
+				conns[n++] = c;
+			if (k < 128)
+				snprintf(!strcmp(mode, "lro") ? lro[k] : nic[k], sizeof lro[k],
+					 "%.2f (%.2f-%.2f)", med, lo, hi);
 		}
-		fclose(f);
+		csv_free(&t);
 		for (int k = 0; k < n; k++)
 			printf("%12d %22s %22s\n", conns[k], lro[k], nic[k]);
 	}
 	snprintf(path, sizeof path, "%s/syn-starvation/results.csv", dir);
-	f = fopen(path, "r");
-	if (f) {
-		char line[4096];
+	if (csv_load(&t, path, err, sizeof err) == 0) {
 		printf("\nSYN starvation, 64 connections opened together (a thread each), each\n"
 		       "sending once established (5 s of simulated time):\n");
 		printf("%-8s %-4s %12s %16s %16s\n", "buffer", "lb", "established", "not established",
 		       "SYN retransmits");
-		if (fgets(line, sizeof line, f)) {
-			while (fgets(line, sizeof line, f)) {
-				char buf[16], lb[8];
-				unsigned est, rtx, failed;
-				if (sscanf(line, "%*[^,],%*[^,],%*[^,],%15[^,],%7[^,],%*[^,],%*[^,],%*[^,],"
-						 "%*[^,],%u,%u,%u", buf, lb, &est, &rtx, &failed) == 5)
-					printf("%-8s %-4s %12u %16u %16u\n", buf, lb, est, failed, rtx);
-			}
-		}
-		fclose(f);
+		int c_buf = csv_column(&t, "dma_buffer"), c_lb = csv_column(&t, "dma_lb"),
+		    c_est = csv_column(&t, "established"), c_rtx = csv_column(&t, "syn_retransmits"),
+		    c_failed = csv_column(&t, "failed_connections");
+		for (unsigned r = 0; r < t.n_rows; r++)
+			printf("%-8s %-4s %12s %16s %16s\n", csv_cell(&t, r, c_buf),
+			       csv_cell(&t, r, c_lb), csv_cell(&t, r, c_est), csv_cell(&t, r, c_failed),
+			       csv_cell(&t, r, c_rtx));
+		csv_free(&t);
 	}
 	printf("\nPlots: %s/fig13/throughput.png, %s/syn-starvation/run-*/*.png\n", dir, dir);
 }
@@ -468,6 +484,33 @@ static int cmd_keys(struct cli_args *a)
 		scenario_write_sections(stderr);
 		return 2;
 	}
+	return 0;
+}
+
+static int cmd_columns(struct cli_args *a)
+{
+	if (a->gate) {
+		unsigned g = !strcmp(a->gate, "id") ? GATE_SET(GATE_ID) :
+			     !strcmp(a->gate, "near") ? GATE_SET(GATE_NEAR) :
+			     !strcmp(a->gate, "exact") ? GATE_SET(GATE_EXACT) : GATE_BASELINE;
+		columns_write_gate(stdout, g);
+		return 0;
+	}
+	if (a->check) {
+		char err[4400];
+		struct csv t;
+		if (csv_load(&t, a->check, err, sizeof err) != 0) {
+			fprintf(stderr, "npusim columns: %s\n", err);
+			return 2;
+		}
+		int unknown = columns_check_names((const char *const *)t.names, t.n_cols, stderr);
+		csv_free(&t);
+		return unknown ? 1 : 0;
+	}
+	if (a->markdown || !isatty(1))
+		columns_write_markdown(stdout);
+	else
+		columns_write_text(stdout);
 	return 0;
 }
 
@@ -546,6 +589,14 @@ static const struct command commands[] = {
 	  "List the scenario keys (of one section) with their default, unit and range: plain\n"
 	  "text on a terminal, Markdown otherwise or with --markdown.",
 	  keys_opts, 0, 1, cmd_keys, NULL },
+	{ "columns", "[--markdown] [--gate ROLE] [--check RESULTS.csv]",
+	  "list the results.csv columns with unit, points.csv summary and meaning",
+	  "List the columns of results.csv (cli/columns.h) with their unit, type, how\n"
+	  "points.csv summarises them, what the regression gate does with them and their\n"
+	  "meaning: plain text on a terminal, Markdown otherwise or with --markdown. --gate\n"
+	  "prints the names scripts/regress.sh reads; --check names the columns of a\n"
+	  "results.csv the table lacks.",
+	  columns_opts, 0, 0, cmd_columns, NULL },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

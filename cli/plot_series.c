@@ -1,87 +1,38 @@
 /* cli/plot_series.c - points.csv regrouped into the throughput plot's series. */
 #include "cli/plot_series.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_COLS 512
-#define MAX_ROWS 100000
+#include "cli/csv.h"
 
+#define MAX_COLS 512
+#define MAX_CATEGORIES 4096
+
+/* points.csv, and where its key columns are. */
 struct points {
-	char *text;
-	char *names[MAX_COLS];
-	unsigned n_cols, n_rows;
-	char **cells;                  /* row r, column c: cells[r * n_cols + c] */
+	struct csv csv;
 	int first_key, runs;           /* key columns: first_key .. runs - 1 */
 };
 
-static unsigned split(char *line, char **f, unsigned max)
-{
-	unsigned n = 0;
-	line[strcspn(line, "\r\n")] = 0;
-	for (char *p = line;; p++) {
-		if (n < max)
-			f[n] = p;
-		n++;
-		p += strcspn(p, ",");
-		if (!*p)
-			break;
-		*p = 0;
-	}
-	return n;
-}
-
 static int column(const struct points *t, const char *name)
 {
-	for (unsigned c = 0; c < t->n_cols; c++)
-		if (!strcmp(t->names[c], name))
-			return (int)c;
-	return -1;
+	return csv_column(&t->csv, name);
 }
 
 static const char *cell(const struct points *t, unsigned r, int c)
 {
-	return t->cells[(size_t)r * t->n_cols + (unsigned)c];
+	return csv_cell(&t->csv, r, c);
 }
 
 static int load(struct points *t, const char *path, char *err, size_t len)
 {
 	memset(t, 0, sizeof *t);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, len, "%s: %s", path, strerror(errno));
+	if (csv_load(&t->csv, path, err, len) != 0)
 		return -1;
-	}
-	fseek(f, 0, SEEK_END);
-	long size = ftell(f);
-	rewind(f);
-	t->text = malloc((size_t)size + 1);
-	size_t got = t->text ? fread(t->text, 1, (size_t)size, f) : 0;
-	fclose(f);
-	if (!t->text || got != (size_t)size) {
-		snprintf(err, len, "%s: cannot read", path);
+	if (t->csv.n_cols > MAX_COLS) {
+		snprintf(err, len, "%s: more than %d columns", path, MAX_COLS);
 		return -1;
-	}
-	t->text[size] = 0;
-	unsigned lines = 0;
-	for (char *p = t->text; *p; p++)
-		lines += *p == '\n';
-	char *save, *line = strtok_r(t->text, "\n", &save);
-	if (!line || (t->n_cols = split(line, t->names, MAX_COLS)) > MAX_COLS) {
-		snprintf(err, len, "%s: no header", path);
-		return -1;
-	}
-	t->cells = calloc((size_t)(lines + 1) * t->n_cols, sizeof *t->cells);
-	if (!t->cells)
-		return -1;
-	while ((line = strtok_r(NULL, "\n", &save)) && t->n_rows < MAX_ROWS) {
-		if (split(line, &t->cells[(size_t)t->n_rows * t->n_cols], t->n_cols) != t->n_cols) {
-			snprintf(err, len, "%s: row %u: %u columns expected", path, t->n_rows + 2,
-				 t->n_cols);
-			return -1;
-		}
-		t->n_rows++;
 	}
 	t->first_key = column(t, "point") + 1;
 	t->runs = column(t, "runs");
@@ -94,7 +45,7 @@ static int load(struct points *t, const char *path, char *err, size_t len)
 
 static int varies(const struct points *t, int c)
 {
-	for (unsigned r = 1; r < t->n_rows; r++)
+	for (unsigned r = 1; r < t->csv.n_rows; r++)
 		if (strcmp(cell(t, r, c), cell(t, 0, c)))
 			return 1;
 	return 0;
@@ -136,7 +87,7 @@ int plot_series_write(const char *points_csv, FILE *out, struct plot_series *ps,
 		if (xc < 0)
 			xc = column(&t, "connections");
 	}
-	snprintf(ps->xkey, sizeof ps->xkey, "%s", t.names[xc]);
+	snprintf(ps->xkey, sizeof ps->xkey, "%s", t.csv.names[xc]);
 	int sc[MAX_COLS];
 	unsigned n_sc = 0;
 	for (int c = t.first_key; c < t.runs; c++)
@@ -145,11 +96,11 @@ int plot_series_write(const char *points_csv, FILE *out, struct plot_series *ps,
 	size_t used = 0;
 	for (unsigned i = 0; i < n_sc && used < sizeof ps->key_title; i++)
 		used += (size_t)snprintf(ps->key_title + used, sizeof ps->key_title - used, "%s%s",
-					 i ? ", " : "", t.names[sc[i]]);
+					 i ? ", " : "", t.csv.names[sc[i]]);
 	/* numeric x: every value a number; a log axis when they span 8x */
 	double lo = 0, hi = 0, v;
-	ps->x_numeric = t.n_rows > 0;
-	for (unsigned r = 0; r < t.n_rows; r++) {
+	ps->x_numeric = t.csv.n_rows > 0;
+	for (unsigned r = 0; r < t.csv.n_rows; r++) {
 		if (!is_number(cell(&t, r, xc), &v)) {
 			ps->x_numeric = 0;
 			break;
@@ -161,11 +112,11 @@ int plot_series_write(const char *points_csv, FILE *out, struct plot_series *ps,
 	}
 	ps->logx = ps->x_numeric && lo > 0 && hi / lo >= 8;
 	/* categories keep their first-appearance order */
-	const char *cats[MAX_ROWS < 4096 ? MAX_ROWS : 4096];
+	const char *cats[MAX_CATEGORIES];
 	unsigned n_cats = 0;
 	int yc = column(&t, "throughput_gbps"), yl = column(&t, "throughput_gbps_min"),
 	    yh = column(&t, "throughput_gbps_max");
-	for (unsigned r = 0; r < t.n_rows; r++) {
+	for (unsigned r = 0; r < t.csv.n_rows; r++) {
 		char title[256];
 		title_of(&t, r, sc, n_sc, title, sizeof title);
 		unsigned s;
@@ -183,7 +134,7 @@ int plot_series_write(const char *points_csv, FILE *out, struct plot_series *ps,
 	for (unsigned s = 0; s < ps->n; s++) {
 		if (s)
 			fputs("\n\n", out);
-		for (unsigned r = 0; r < t.n_rows; r++) {
+		for (unsigned r = 0; r < t.csv.n_rows; r++) {
 			char title[256];
 			title_of(&t, r, sc, n_sc, title, sizeof title);
 			if (strcmp(title, ps->titles[s]))
@@ -210,7 +161,6 @@ int plot_series_write(const char *points_csv, FILE *out, struct plot_series *ps,
 	if (rc)
 		snprintf(err, err_len, "cannot write the plot's data");
 done:
-	free(t.text);
-	free(t.cells);
+	csv_free(&t.csv);
 	return rc;
 }

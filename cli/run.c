@@ -21,16 +21,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli/columns.h"
 #include "cli/json.h"
 #include "cli/plot.h"
 #include "cli/shard.h"
 #include "cli/sha256.h"
 #include "cli/version.h"
 #include "sim/atomic_file.h"
-
-const char *const run_csv_required[] = { "run", "mode", "connections", "dma_buffer", "dma_lb",
-	"active_ack", "threshold_bytes", "seed", "throughput_gbps", "established",
-	"syn_retransmits", "failed_connections", "integrity", NULL };
 
 static int mkdir_p(const char *path)
 {
@@ -335,13 +332,13 @@ struct metrics {
 /* The keys of a sweep point that have a results.csv column of their own,
  * under the column's name. Any other swept key gets a column named
  * section.key after `integrity`. */
-static const char *const point_key_columns[][3] = {
-	{ "run", "mode", "mode" },
-	{ "run", "connections", "connections" },
-	{ "dma", "buffer", "dma_buffer" },
-	{ "dma", "lb", "dma_lb" },
-	{ "lro", "active_ack", "active_ack" },
-	{ "lro", "threshold", "threshold_bytes" },
+static const struct { const char *section, *key; } point_key_columns[] = {
+	{ "run", "mode" },                /* COL_mode */
+	{ "run", "connections" },         /* COL_connections */
+	{ "dma", "buffer" },              /* COL_dma_buffer */
+	{ "dma", "lb" },                  /* COL_dma_lb */
+	{ "lro", "active_ack" },          /* COL_active_ack */
+	{ "lro", "threshold" },           /* COL_threshold_bytes */
 };
 #define N_POINT_KEY_COLUMNS (sizeof point_key_columns / sizeof point_key_columns[0])
 
@@ -359,8 +356,8 @@ static unsigned swept_columns(const struct scenario *sc, struct swept_column *ou
 		scenario_swept(sc, i, &section, &key);
 		int own = 0;
 		for (unsigned c = 0; c < N_POINT_KEY_COLUMNS; c++)
-			own |= !strcmp(section, point_key_columns[c][0]) &&
-			       !strcmp(key, point_key_columns[c][1]);
+			own |= !strcmp(section, point_key_columns[c].section) &&
+			       !strcmp(key, point_key_columns[c].key);
 		if (own)
 			continue;
 		out[n].section = section;
@@ -396,6 +393,22 @@ static void put(struct metrics *ms, const char *name, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A column's value as its type prints it (cli/columns.h). */
+static void put_text(struct metrics *ms, enum column_id id, const char *v)
+{
+	put(ms, columns[id].name, "%s", v);
+}
+
+static void put_count(struct metrics *ms, enum column_id id, uint64_t v)
+{
+	put(ms, columns[id].name, "%" PRIu64, v);
+}
+
+static void put_real(struct metrics *ms, enum column_id id, double v)
+{
+	put(ms, columns[id].name, "%.*f", (int)columns[id].decimals, v);
+}
+
 /* Why a run has its throughput (docs/SCENARIOS.md, "What bounds a run"):
  * the rx threads' utilization spread, how many are busy, the wire's
  * utilization, and the resource closest to saturation. */
@@ -407,171 +420,97 @@ static const char *const bound_names[] = { "wire", "dma", "pcie", "ddr", "rx_thr
 
 static double median(double *v, unsigned n);
 
-static void put_mechanism(struct metrics *ms, const struct testbed_config *c,
-			  const struct testbed_result *r)
+/* The figures results.csv's columns take from more than one counter
+ * (the `d` of cli/columns.h's expressions). */
+struct derived {
+	double rx_min, rx_median, rx_max, rx_mean;   /* the rx threads' utilizations */
+	unsigned rx_busy;              /* rx threads at least RX_BUSY_UTIL busy */
+	double wire;                   /* the fiber's utilization */
+	double lb;                     /* the timeout (and balancing) thread's */
+	const char *bound_by;
+	uint64_t flush_other;          /* flushes of the reasons without a column */
+	uint64_t faults_injected, corrupt_injected;
+};
+
+static void derive(const struct testbed_config *c, const struct testbed_result *r,
+		   struct derived *d)
 {
-	double u[NPU_THREADS], lb = 0.0;
-	unsigned n = 0, busy = 0;
+	double u[NPU_THREADS], rx_sum = 0;
+	unsigned n = 0;
+	memset(d, 0, sizeof *d);
 	for (unsigned t = 0; t < NPU_THREADS; t++) {
 		if (!strncmp(r->npu_thread_role[t], "timeout", 7))
-			lb = r->npu_thread_busy[t] + r->npu_thread_mem[t];
+			d->lb = r->npu_thread_busy[t] + r->npu_thread_mem[t];
 		if (strcmp(r->npu_thread_role[t], "rx") != 0)
 			continue;
 		u[n] = r->npu_thread_busy[t] + r->npu_thread_mem[t];
-		busy += u[n] >= RX_BUSY_UTIL;
+		rx_sum += u[n];
+		d->rx_busy += u[n] >= RX_BUSY_UTIL;
+		if (u[n] > d->rx_max)
+			d->rx_max = u[n];
 		n++;
 	}
-	double rx_median = n ? median(u, n) : 0.0;   /* sorts u */
+	d->rx_mean = n ? rx_sum / n : 0.0;
+	d->rx_median = n ? median(u, n) : 0.0;   /* sorts u */
+	d->rx_min = n ? u[0] : 0.0;
 	/* payload to wire bytes: TCP/IP headers with timestamps (52), Ethernet
 	 * header and FCS (18), preamble, SFD and gap (20) */
 	double mss = c->client.tcp.mss_bytes;
-	double wire = c->link.rate_bps ? r->throughput_gbps * 1e9 * (mss + 90.0) / mss /
-					 (double)c->link.rate_bps : 0.0;
-	const double util[N_BOUNDS] = { wire, r->dma_busy, r->pcie_busy, r->ddr_busy,
-					n ? u[n - 1] : 0.0, lb, r->host_cpu_busy };
+	d->wire = c->link.rate_bps ? r->throughput_gbps * 1e9 * (mss + 90.0) / mss /
+				     (double)c->link.rate_bps : 0.0;
+	const double util[N_BOUNDS] = { d->wire, r->dma_busy, r->pcie_busy, r->ddr_busy,
+					n ? u[n - 1] : 0.0, d->lb, r->host_cpu_busy };
 	unsigned top = 0;
 	for (unsigned i = 1; i < N_BOUNDS; i++)
 		if (util[i] > util[top])
 			top = i;
-	put(ms, "util_rx_thread_min", "%.3f", n ? u[0] : 0.0);
-	put(ms, "util_rx_thread_median", "%.3f", rx_median);
-	put(ms, "rx_threads_busy", "%u", busy);
-	put(ms, "util_wire", "%.3f", wire);
-	put(ms, "util_timeout_thread", "%.3f", lb);
-	put(ms, "bound_by", "%s", bound_names[top]);
+	d->bound_by = bound_names[top];
+	const struct lro_counters *l = &r->fw.lro;
+	/* every reason without a column of its own, so that a new reason is
+	 * counted somewhere */
+	for (int i = 0; i < LRO_FLUSH_REASONS; i++)
+		d->flush_other += l->flush[i];
+	d->flush_other -= l->flush[LRO_FLUSH_THRESHOLD] + l->flush[LRO_FLUSH_FULL] +
+			  l->flush[LRO_FLUSH_FIN] + l->flush[LRO_FLUSH_TIMEOUT];
+	for (int dir = 0; dir < 2; dir++) {
+		d->faults_injected += faults_injected(&r->faults[dir]);
+		d->corrupt_injected += r->faults[dir].corrupted;
+	}
+}
+
+/* results.csv's row: every column of cli/columns.h in its order, the swept
+ * keys without a column of their own after RESULT_COLUMNS_SWEPT_AFTER. */
+#define PUT_TEXT(id, v) put_text(ms, id, (v))
+#define PUT_COUNT(id, v) put_count(ms, id, (uint64_t)(v))
+#define PUT_REAL2(id, v) put_real(ms, id, (double)(v))
+#define PUT_REAL3 PUT_REAL2
+#define PUT_REAL4 PUT_REAL2
+#define PUT_REAL6 PUT_REAL2
+#define PUT_REAL9 PUT_REAL2
+#define PUT_COLUMN(name, type, unit, points, rank, gate, value, meaning) \
+	PUT_##type(COL_##name, value);                                  \
+	if (COL_##name == RESULT_COLUMNS_SWEPT_AFTER)                   \
+		put_swept(ms, sc, p);
+
+static void put_swept(struct metrics *ms, const struct scenario *sc,
+		      const struct scenario_point *p)
+{
+	struct swept_column swept[64];
+	unsigned n_swept = swept_columns(sc, swept);
+	for (unsigned i = 0; i < n_swept; i++)
+		put(ms, swept[i].name, "%s", scenario_value(sc, p, swept[i].section, swept[i].key));
 }
 
 static void collect_metrics(const struct scenario *sc, const struct scenario_point *p,
 			    const struct testbed_config *c, const struct testbed_result *r,
 			    struct metrics *ms)
 {
-	ms->n = 0;
-	put(ms, "run", "%u", p->run);
-	put(ms, "mode", "%s", scenario_value(sc, p, "run", "mode"));
-	put(ms, "connections", "%s", scenario_value(sc, p, "run", "connections"));
-	put(ms, "dma_buffer", "%s", scenario_value(sc, p, "dma", "buffer"));
-	put(ms, "dma_lb", "%s", scenario_value(sc, p, "dma", "lb"));
-	put(ms, "active_ack", "%s", scenario_value(sc, p, "lro", "active_ack"));
-	put(ms, "threshold_bytes", "%s", scenario_value(sc, p, "lro", "threshold"));
-	put(ms, "seed", "%" PRIu64, p->seed);
-	put(ms, "throughput_gbps", "%.4f", r->throughput_gbps);
-	put(ms, "established", "%u", r->established);
-	put(ms, "syn_retransmits", "%u", r->syn_retransmits);
-	put(ms, "failed_connections", "%u", r->failed_connections);
-	put(ms, "integrity", "%s", r->integrity_ok ? "ok" : "FAIL");
-	struct swept_column swept[64];
-	unsigned n_swept = swept_columns(sc, swept);
-	for (unsigned i = 0; i < n_swept; i++)
-		put(ms, swept[i].name, "%s", scenario_value(sc, p, swept[i].section, swept[i].key));
-	put(ms, "port_base", "%u", c->client.port_base);  /* resolved, if `random` */
-	put(ms, "established_after_syn_retransmit", "%u", r->established_after_syn_retransmit);
-	put(ms, "completed", "%u", r->completed);
-	put(ms, "bytes_received", "%" PRIu64, r->bytes_received);
-	put(ms, "sim_seconds", "%.6f", sim_time_to_seconds(r->sim_end_ps));
-	put(ms, "last_delivery_s", "%.9f", sim_time_to_seconds(r->last_delivery_ps));
 	const struct lro_counters *l = &r->fw.lro;
-	put(ms, "lro_segments", "%" PRIu64, l->segments_aggregated);
-	put(ms, "lro_deliveries", "%" PRIu64, l->deliveries);
-	put(ms, "aggregation_ratio", "%.2f",
-	    l->deliveries ? (double)l->delivered_segments / (double)l->deliveries : 0.0);
-	put(ms, "frames_to_host", "%" PRIu64, r->fw.frames_to_host);
-	put(ms, "flush_threshold", "%" PRIu64, l->flush[LRO_FLUSH_THRESHOLD] + l->flush[LRO_FLUSH_FULL]);
-	put(ms, "flush_fin", "%" PRIu64, l->flush[LRO_FLUSH_FIN]);
-	put(ms, "flush_timeout", "%" PRIu64, l->flush[LRO_FLUSH_TIMEOUT]);
-	put(ms, "flush_other", "%" PRIu64, l->flush[LRO_FLUSH_PASSTHROUGH] +
-	    l->flush[LRO_FLUSH_HELD_LIMIT] + l->flush[LRO_FLUSH_SYN] + l->flush[LRO_FLUSH_AHEAD] +
-	    l->flush[LRO_FLUSH_RELEASE] + l->flush[LRO_FLUSH_END]);
-	put(ms, "acks_sent", "%" PRIu64, l->acks_sent);
-	put(ms, "drop_duplicate", "%" PRIu64, l->drop[LRO_DROP_DUPLICATE]);
-	put(ms, "drop_held_limit", "%" PRIu64, l->drop[LRO_DROP_HELD_LIMIT]);
-	put(ms, "drop_pool_low", "%" PRIu64, l->drop[LRO_DROP_POOL_LOW]);
-	put(ms, "pool_low_signals", "%" PRIu64, r->fw.pool_low_signals);
-	put(ms, "drop_bad_csum", "%" PRIu64, l->drop[LRO_DROP_BAD_IP_CSUM] + l->drop[LRO_DROP_BAD_TCP_CSUM]);
-	put(ms, "drop_truncated", "%" PRIu64, l->drop[LRO_DROP_TRUNCATED]);
-	put(ms, "pass_pool_exhausted", "%" PRIu64, l->pass[LRO_PASS_POOL_EXHAUSTED]);
-	put(ms, "mac_fifo_drops", "%" PRIu64, r->mac.rx_drop_fifo_full);
-	put(ms, "host_rmem_drops", "%" PRIu64, r->host_rmem_drops);
-	put(ms, "lost_after_ack_bytes", "%" PRIu64, r->lost_after_ack_bytes);
-	/* back-pressure: how often each resource ran out (waits, not losses) */
-	put(ms, "mac_waits_no_buffer", "%" PRIu64, r->mac.rx_waits_no_buffer);
-	put(ms, "mac_waits_no_credit", "%" PRIu64, r->mac.rx_waits_no_credit);
-	put(ms, "ring_full_waits", "%" PRIu64, r->fw.ring_full_waits);
-	/* the host's transmit ring was full: the frame waited in the qdisc,
-	 * or, the qdisc full too, was dropped */
-	put(ms, "host_tx_ring_full", "%" PRIu64, r->server.tx_ring_full);
-	put(ms, "host_qdisc_drops", "%" PRIu64, r->server.tx_qdisc_drops);
-	put(ms, "host_qdisc_synack_drops", "%" PRIu64, r->server.tx_qdisc_synack_drops);
-	put(ms, "host_qdisc_max", "%u", r->server.tx_qdisc_max);
-	put(ms, "tx_fetches", "%" PRIu64, r->fw.tx_fetches);
-	put(ms, "ack_alloc_fail", "%" PRIu64, r->fw.ack_alloc_fail);
-	put(ms, "client_retransmits", "%" PRIu64, r->client_retransmits);
-	put(ms, "client_rto_timeouts", "%" PRIu64, r->client_rto_timeouts);
-	put(ms, "client_fast_retransmits", "%" PRIu64, r->client_fast_retransmits);
-	put(ms, "client_writes", "%" PRIu64, r->client_writes);
-	put(ms, "client_cwnd_restarts", "%" PRIu64, r->client_cwnd_restarts);
-	put(ms, "dma_requests", "%" PRIu64, r->dma.requests);
-	put(ms, "dma_wait_p50_us", "%.3f", (double)r->dma_wait_p50_ns / 1e3);
-	put(ms, "dma_wait_p99_us", "%.3f", (double)r->dma_wait_p99_ns / 1e3);
-	put(ms, "dma_wait_max_us", "%.3f", (double)r->dma_wait_max_ns / 1e3);
-	put(ms, "dma_depth_mean", "%.2f", r->dma_depth_mean);
-	put(ms, "dma_depth_max", "%u", r->dma.max_depth);
-	put(ms, "dma_starved_connections", "%u", r->dma_starved_connections);
-	put(ms, "util_dma", "%.3f", r->dma_busy);
-	put(ms, "util_ddr", "%.3f", r->ddr_busy);
-	put(ms, "util_pcie", "%.3f", r->pcie_busy);
-	put(ms, "util_host_cpu", "%.3f", r->host_cpu_busy);
-	double rx_max = 0, rx_mean = 0;
-	unsigned rx_n = 0;
-	for (unsigned t = 0; t < NPU_THREADS; t++) {
-		if (strcmp(r->npu_thread_role[t], "rx") != 0)
-			continue;
-		double u = r->npu_thread_busy[t] + r->npu_thread_mem[t];
-		rx_mean += u;
-		rx_n++;
-		if (u > rx_max)
-			rx_max = u;
-	}
-	put(ms, "util_rx_thread_max", "%.3f", rx_max);
-	put(ms, "util_rx_thread_mean", "%.3f", rx_n ? rx_mean / rx_n : 0.0);
-	uint64_t injected = 0, corrupted = 0;
-	for (int d = 0; d < 2; d++) {
-		injected += faults_injected(&r->faults[d]);
-		corrupted += r->faults[d].corrupted;
-	}
-	put(ms, "faults_injected", "%" PRIu64, injected);
-	put(ms, "corrupt_injected", "%" PRIu64, corrupted);
-	put(ms, "corrupt_dropped", "%" PRIu64, l->drop[LRO_DROP_BAD_IP_CSUM] +
-	    l->drop[LRO_DROP_BAD_TCP_CSUM] + r->client.drop_bad_frame);
-	put(ms, "events", "%" PRIu64, r->events);
-	/* SACK, D-SACK and the undoing of needless reductions (tcp.* keys) */
-	put(ms, "client_sack_blocks", "%" PRIu64, r->client_sack_blocks);
-	put(ms, "client_dsacks", "%" PRIu64, r->client_dsacks);
-	put(ms, "client_undos", "%" PRIu64, r->client_undos);
-	put(ms, "client_frto_spurious", "%" PRIu64, r->client_frto_spurious);
-	put(ms, "host_sack_acks", "%" PRIu64, r->host_sack_acks);
-	put(ms, "host_dsack_acks", "%" PRIu64, r->host_dsack_acks);
-	/* each server core's busy share (host.cores, host.irq_affinity) */
-	put(ms, "util_host_core0", "%.3f", r->host_core_busy[0]);
-	put(ms, "util_host_core1", "%.3f", r->host_core_busy[1]);
-	put(ms, "util_host_core2", "%.3f", r->host_core_busy[2]);
-	put(ms, "util_host_core3", "%.3f", r->host_core_busy[3]);
-	/* SYN starvation: the client's SYNs in the DMA request buffer
-	 * (retransmissions included; never served: waiting until the end) */
-	put(ms, "syn_dma_wait_max_us", "%.3f", sim_time_to_us(r->dma.syn.wait_max_ps));
-	put(ms, "syn_overtaken_max", "%u", r->dma.syn.overtaken_max);
-	put(ms, "never_attempted", "%u", r->never_attempted);
-	put(ms, "syn_dma_requests", "%" PRIu64, r->dma.syn.requests + r->dma.syn.never_served);
-	put(ms, "syn_dma_never_served", "%" PRIu64, r->dma.syn.never_served);
-	put(ms, "synack_dma_wait_max_us", "%.3f", sim_time_to_us(r->dma.synack.wait_max_ps));
-	put(ms, "synack_overtaken_max", "%u", r->dma.synack.overtaken_max);
 	const struct listen_stats *ls = &r->listen;
-	put(ms, "listen_syn_drops", "%" PRIu64, ls->verdicts[LISTEN_DROP_SYNQ_FULL] +
-	    ls->verdicts[LISTEN_DROP_SYN_ACCEPTQ_FULL]);
-	put(ms, "listen_ack_drops", "%" PRIu64, ls->verdicts[LISTEN_DROP_ACK_ACCEPTQ_FULL]);
-	put(ms, "listen_cookies", "%" PRIu64, ls->verdicts[LISTEN_COOKIE]);
-	put(ms, "synack_timer_retransmits", "%" PRIu64, ls->synack_retransmits);
-	put(ms, "acceptq_max", "%u", ls->acceptq_max);
-	put_mechanism(ms, c, r);
+	struct derived dv, *d = &dv;
+	derive(c, r, d);
+	ms->n = 0;
+	RESULT_COLUMNS(PUT_COLUMN)
 }
 
 static int write_run_files(const char *dir, const struct testbed_result *r,
@@ -600,30 +539,16 @@ static int write_run_files(const char *dir, const struct testbed_result *r,
  * (the threshold's "64KiB"). */
 static void json_write_metric(FILE *f, const char *name, const char *value, double number)
 {
-	static const struct { const char *suffix, *base; double scale; const char *unit; } units[] = {
-		{ "_gbps", "_bps", 1e9, "bit/s" },
-		{ "_us", "_s", 1e-6, "s" },
-		{ "_s", "_s", 1, "s" },
-		{ "_seconds", "_seconds", 1, "s" },
-		{ "_bytes", "_bytes", 1, "bytes" },
-	};
 	char json_name[128];
 	char *end;
 	double v = isnan(number) ? strtod(value, &end) : number;
 	int numeric = !isnan(number) || (end != value && *end == 0 && isfinite(v));
-	snprintf(json_name, sizeof json_name, "%s", name);
-	const char *unit = NULL;
-	size_t nl = strlen(name);
-	for (size_t u = 0; numeric && u < sizeof units / sizeof units[0] && !unit; u++) {
-		size_t sl = strlen(units[u].suffix);
-		if (nl > sl && !strcmp(name + nl - sl, units[u].suffix)) {
-			snprintf(json_name + nl - sl, sizeof json_name - (nl - sl), "%s", units[u].base);
-			v *= units[u].scale;
-			unit = units[u].unit;
-		}
-	}
-	if (numeric && !unit && !strncmp(name, "bytes_", 6))
-		unit = "bytes";
+	double scale;
+	const char *unit = column_json_unit(name, json_name, sizeof json_name, &scale);
+	if (!numeric)
+		snprintf(json_name, sizeof json_name, "%s", name);
+	else if (unit)
+		v *= scale;
 	json_write_string(f, json_name);
 	fputs(": ", f);
 	if (!numeric) {
@@ -806,42 +731,33 @@ static double median(double *v, unsigned n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The figures points.csv summarises, and how: a median (with the range for
- * throughput), the worst run, or the best. */
-enum summary { MEDIAN, MEDIAN_RANGE, MAX, MIN, MOST_BOUND };
-static const struct { const char *metric; enum summary how; } point_figures[] = {
-	{ "throughput_gbps", MEDIAN_RANGE },
-	{ "established", MIN },
-	{ "failed_connections", MAX },
-	{ "syn_retransmits", MAX },
-	{ "client_rto_timeouts", MAX },
-	{ "util_dma", MEDIAN },
-	{ "util_rx_thread_max", MEDIAN },
-	{ "util_pcie", MEDIAN },
-	{ "util_host_cpu", MEDIAN },
-	{ "util_rx_thread_median", MEDIAN },
-	{ "rx_threads_busy", MEDIAN },
-	{ "util_ddr", MEDIAN },
-	{ "bound_by", MOST_BOUND },
-};
-#define N_POINT_FIGURES (sizeof point_figures / sizeof point_figures[0])
-/* The columns of results.csv that name a sweep point: the keys with a
- * column of their own, then the other swept keys. */
+/* points.csv's layout: the columns of results.csv that name a sweep point
+ * (the keys with a column of their own, then the other swept keys), and
+ * the figures it summarises, and how (a median, with the range for
+ * throughput; the worst run; the word most runs name): the columns
+ * cli/columns.h ranks, in rank order. */
 struct point_columns {
 	unsigned idx[N_POINT_KEY_COLUMNS + 64];
 	unsigned n;
+	unsigned n_keys;               /* idx[0 .. n_keys): the table's KEY columns */
+	const struct column *fig[N_COLUMNS];
+	unsigned n_fig;
 };
 
-/* From the column names alone (merge has no scenario): the swept keys'
- * columns are those between `integrity` and `port_base`. */
+/* From the column names alone (merge has no scenario): the table's KEY
+ * columns, then the swept keys' columns (named section.key) in their
+ * order. */
 static void point_columns(const struct metrics *names, struct point_columns *pc)
 {
 	pc->n = 0;
-	for (unsigned c = 0; c < N_POINT_KEY_COLUMNS; c++)
-		pc->idx[pc->n++] = metric_index(names, point_key_columns[c][2]);
-	unsigned last = metric_index(names, "port_base");
-	for (unsigned i = metric_index(names, "integrity") + 1; i < last && pc->n < 70; i++)
-		pc->idx[pc->n++] = i;
+	for (unsigned c = 0; c < N_COLUMNS; c++)
+		if (columns[c].points == POINTS_KEY)
+			pc->idx[pc->n++] = metric_index(names, columns[c].name);
+	pc->n_keys = pc->n;
+	pc->n_fig = columns_points_figures(pc->fig, N_COLUMNS);
+	for (unsigned i = 0; i < names->n && pc->n < N_POINT_KEY_COLUMNS + 64; i++)
+		if (strchr(names->m[i].name, '.'))
+			pc->idx[pc->n++] = i;
 }
 
 static void write_points_header(FILE *f, const struct metrics *names,
@@ -851,24 +767,26 @@ static void write_points_header(FILE *f, const struct metrics *names,
 	for (unsigned c = 0; c < pc->n; c++)
 		fprintf(f, ",%s", names->m[pc->idx[c]].name);
 	fprintf(f, ",runs");
-	for (unsigned i = 0; i < N_POINT_FIGURES; i++) {
-		const char *m = point_figures[i].metric;
-		switch (point_figures[i].how) {
-		case MEDIAN_RANGE:
+	for (unsigned i = 0; i < pc->n_fig; i++) {
+		const char *m = pc->fig[i]->name;
+		switch (pc->fig[i]->points) {
+		case POINTS_MEDIAN_RANGE:
 			fprintf(f, ",%s,%s_min,%s_max", m, m, m);
 			break;
-		case MEDIAN:
+		case POINTS_MEDIAN:
 			fprintf(f, ",%s", m);
 			break;
-		case MAX:
+		case POINTS_MAX:
 			fprintf(f, ",%s_max", m);
 			break;
-		case MIN:
+		case POINTS_MIN:
 			fprintf(f, ",%s_min", m);
 			break;
-		case MOST_BOUND:
+		case POINTS_MOST:
 			fprintf(f, ",%s", m);
 			break;
+		default:
+			break;   /* ranked columns have one of the above */
 		}
 	}
 	fprintf(f, ",integrity\n");
@@ -910,10 +828,10 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 	for (unsigned r = 0; r < repeat; r++) {
 		if (read_row(out_dir, point * repeat + r, row, sizeof row) != 0)
 			return -1;
-		for (unsigned i = 0; i < N_POINT_FIGURES; i++)
-			values[i * repeat + r] = point_figures[i].how == MOST_BOUND ?
-				bound_index(row, metric_index(names, point_figures[i].metric)) :
-				row_number(row, metric_index(names, point_figures[i].metric));
+		for (unsigned i = 0; i < pc->n_fig; i++)
+			values[i * repeat + r] = pc->fig[i]->points == POINTS_MOST ?
+				bound_index(row, metric_index(names, pc->fig[i]->name)) :
+				row_number(row, metric_index(names, pc->fig[i]->name));
 		row_field(row, integrity, field, sizeof field);
 		all_ok &= !strcmp(field, "ok");
 	}
@@ -922,36 +840,38 @@ static int write_point(FILE *f, FILE *echo, const char *out_dir, const struct me
 	for (unsigned c = 0; c < pc->n; c++) {
 		row_field(row, pc->idx[c], name, sizeof name);
 		fprintf(f, ",%s", name);
-		if (c >= N_POINT_KEY_COLUMNS && used < sizeof swept)
+		if (c >= pc->n_keys && used < sizeof swept)
 			used += (size_t)snprintf(swept + used, sizeof swept - used, " %s=%s",
 						 names->m[pc->idx[c]].name, name);
 	}
 	char mode[64], conns[64];
-	row_field(row, pc->idx[0], mode, sizeof mode);
-	row_field(row, pc->idx[1], conns, sizeof conns);
+	row_field(row, metric_index(names, columns[COL_mode].name), mode, sizeof mode);
+	row_field(row, metric_index(names, columns[COL_connections].name), conns, sizeof conns);
 	fprintf(f, ",%u", repeat);
-	for (unsigned i = 0; i < N_POINT_FIGURES; i++) {
+	for (unsigned i = 0; i < pc->n_fig; i++) {
 		double *v = &values[i * repeat];
 		double med = median(v, repeat);   /* sorted from here on */
-		switch (point_figures[i].how) {
-		case MEDIAN_RANGE:
+		switch (pc->fig[i]->points) {
+		case POINTS_MEDIAN_RANGE:
 			fprintf(f, ",%.4f,%.4f,%.4f", med, v[0], v[repeat - 1]);
 			if (echo)
 				fprintf(echo, "point %u: %s %s conns%s -> %.4f Gbps median of %u runs "
 					"(%.4f-%.4f)\n", point, mode, conns, swept, med, repeat, v[0],
 					v[repeat - 1]);
 			break;
-		case MEDIAN:
+		case POINTS_MEDIAN:
 			fprintf(f, ",%.3f", med);
 			break;
-		case MAX:
+		case POINTS_MAX:
 			fprintf(f, ",%.0f", v[repeat - 1]);
 			break;
-		case MIN:
+		case POINTS_MIN:
 			fprintf(f, ",%.0f", v[0]);
 			break;
-		case MOST_BOUND:
+		case POINTS_MOST:
 			fprintf(f, ",%s", most_bound(v, repeat));
+			break;
+		default:
 			break;
 		}
 	}
@@ -964,7 +884,7 @@ static int write_points(const char *out_dir, unsigned runs, unsigned repeat,
 			const struct metrics *names, FILE *echo)
 {
 	char path[4096];
-	double *values = malloc(N_POINT_FIGURES * repeat * sizeof *values);
+	double *values = malloc(N_COLUMNS * repeat * sizeof *values);
 	snprintf(path, sizeof path, "%s/points.csv", out_dir);
 	struct atomic_file *af = values ? atomic_file_create(path) : NULL;
 	if (!af) {

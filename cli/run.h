@@ -63,7 +63,4 @@ int run_mkdir_p(const char *path);
  * status. */
 int run_dry(const struct scenario *sc, const struct run_options *o, FILE *out);
 
-/* The fixed first columns of results.csv. */
-extern const char *const run_csv_required[];
-
 #endif

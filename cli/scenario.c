@@ -1022,9 +1022,8 @@ int scenario_set(struct scenario *sc, const char *assignment, char *err, size_t 
 	} else {
 		*eq = 0;
 		*dot = 0;
-		char origin[300];
-		snprintf(origin, sizeof origin, "--set %.120s.%.120s", trim(tmp), trim(dot + 1));
-		rc = assign(sc, trim(tmp), trim(dot + 1), trim(eq + 1), origin, err, err_len);
+		/* the messages name section.key themselves; the origin says where */
+		rc = assign(sc, trim(tmp), trim(dot + 1), trim(eq + 1), "--set", err, err_len);
 	}
 	free(tmp);
 	return rc;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli/csv.h"
 #include "cli/plot.h"
 #include "sim/atomic_file.h"
 #include "sim/rng.h"
@@ -551,102 +552,17 @@ out:
 
 /* ---- the analysis ---- */
 
-/* A CSV file of simple fields (no quoting: the program's own files). */
-struct table {
-	char **cells;                   /* rows x cols */
-	unsigned rows, cols;
-	char *buf;
-};
-
-static void table_free(struct table *t)
+static int column(const struct csv *t, const char *name, const char *path)
 {
-	free(t->cells);
-	free(t->buf);
-	memset(t, 0, sizeof *t);
+	int c = csv_column(t, name);
+	if (c < 0)
+		fprintf(stderr, "npusim: %s has no column %s\n", path, name);
+	return c;
 }
 
-static int table_read(struct table *t, const char *path)
+static const char *cell(const struct csv *t, unsigned row, unsigned col)
 {
-	memset(t, 0, sizeof *t);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "npusim: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	size_t size = 0, cap = 0;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (size + n + 1 > cap) {
-			cap = (size + n + 1) * 2;
-			char *nb = realloc(t->buf, cap);
-			if (!nb) {
-				fclose(f);
-				table_free(t);
-				return -1;
-			}
-			t->buf = nb;
-		}
-		memcpy(t->buf + size, chunk, n);
-		size += n;
-	}
-	fclose(f);
-	if (!t->buf)
-		return -1;
-	t->buf[size] = 0;
-	unsigned lines = 0, fields = 1;
-	for (char *p = t->buf; *p; p++) {
-		lines += *p == '\n';
-		fields += *p == ',' || *p == '\n';
-	}
-	t->cells = calloc(fields, sizeof *t->cells);
-	if (!t->cells) {
-		table_free(t);
-		return -1;
-	}
-	unsigned cell = 0;
-	for (char *line = t->buf; *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = 0;
-		unsigned c = 0;
-		for (char *p = line;; c++) {
-			t->cells[cell++] = p;
-			char *comma = strchr(p, ',');
-			if (!comma)
-				break;
-			*comma = 0;
-			p = comma + 1;
-		}
-		if (t->rows == 0)
-			t->cols = c + 1;
-		if (c + 1 != t->cols) {
-			fprintf(stderr, "npusim: %s:%u: %u fields, the header has %u\n", path,
-				t->rows + 1, c + 1, t->cols);
-			table_free(t);
-			return -1;
-		}
-		t->rows++;
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-	(void)lines;
-	return 0;
-}
-
-static const char *cell(const struct table *t, unsigned row, unsigned col)
-{
-	return t->cells[row * t->cols + col];
-}
-
-static int column(const struct table *t, const char *name, const char *path)
-{
-	for (unsigned c = 0; c < t->cols; c++)
-		if (!strcmp(cell(t, 0, c), name))
-			return (int)c;
-	fprintf(stderr, "npusim: %s has no column %s\n", path, name);
-	return -1;
+	return csv_cell(t, row, (int)col);
 }
 
 enum output { PLATEAU, LRO_1, NIC_LEVEL, KNEE, STARVATION, N_OUTPUTS };
@@ -711,7 +627,7 @@ struct analysis {
 };
 
 /* Reads the design and results; fills a->y and the elementary effects. */
-static int analyze_tables(struct analysis *a, const struct table *dt, const struct table *rt,
+static int analyze_tables(struct analysis *a, const struct csv *dt, const struct csv *rt,
 			  const char *dpath, const char *rpath)
 {
 	int c_run = column(dt, "run", dpath), c_point = column(dt, "point", dpath),
@@ -725,17 +641,18 @@ static int analyze_tables(struct analysis *a, const struct table *dt, const stru
 	    c_role < 0 || c_conns < 0 || c_plateau < 0 || c_step < 0 || r_run < 0 ||
 	    r_thr < 0 || r_est < 0)
 		return -1;
-	if (dt->rows != rt->rows) {
-		fprintf(stderr, "npusim: %s has %u runs, %s %u\n", dpath, dt->rows - 1, rpath,
-			rt->rows - 1);
+	if (dt->n_rows != rt->n_rows || dt->n_rows == 0) {
+		fprintf(stderr, "npusim: %s has %u runs, %s %u\n", dpath, dt->n_rows, rpath,
+			rt->n_rows);
 		return -1;
 	}
-	a->k = dt->cols - (unsigned)c_plateau - 1;
+	/* the design file's parameters: its columns after `plateau` */
+	a->k = dt->n_cols - (unsigned)c_plateau - 1;
 	if (a->k > MAX_PARAMS || a->k == 0)
 		return -1;
 	for (unsigned i = 0; i < a->k; i++)
-		snprintf(a->params[i], sizeof a->params[i], "%s", cell(dt, 0, (unsigned)c_plateau + 1 + i));
-	a->n_points = (unsigned)atoi(cell(dt, dt->rows - 1, (unsigned)c_point)) + 1;
+		snprintf(a->params[i], sizeof a->params[i], "%s", dt->names[c_plateau + 1 + (int)i]);
+	a->n_points = (unsigned)atoi(cell(dt, dt->n_rows - 1, (unsigned)c_point)) + 1;
 	a->y = calloc(a->n_points, sizeof *a->y);
 	if (!a->y)
 		return -1;
@@ -745,10 +662,10 @@ static int analyze_tables(struct analysis *a, const struct table *dt, const stru
 	struct point_runs pr;
 	memset(&pr, 0, sizeof pr);
 	int prev_point = -1, prev_morris = -1;
-	for (unsigned row = 1; row < dt->rows; row++) {
+	for (unsigned row = 0; row < dt->n_rows; row++) {
 		if (strcmp(cell(dt, row, (unsigned)c_run), cell(rt, row, (unsigned)r_run)) != 0) {
 			fprintf(stderr, "npusim: %s and %s list different runs at line %u\n", dpath,
-				rpath, row + 1);
+				rpath, row + 2);
 			return -1;
 		}
 		int point = atoi(cell(dt, row, (unsigned)c_point));
@@ -764,7 +681,7 @@ static int analyze_tables(struct analysis *a, const struct table *dt, const stru
 		} else {
 			pr.established = atof(cell(rt, row, (unsigned)r_est));
 		}
-		int last = row + 1 == dt->rows || atoi(cell(dt, row + 1, (unsigned)c_point)) != point;
+		int last = row + 1 == dt->n_rows || atoi(cell(dt, row + 1, (unsigned)c_point)) != point;
 		if (!last)
 			continue;
 		/* the point's runs are all read */
@@ -888,15 +805,19 @@ static int write_tornado(const struct analysis *a, const char *dir, int o)
 int sensitivity_analyze(const char *out_dir, int quiet, int plot)
 {
 	char dpath[4096], rpath[4096];
-	struct table dt, rt;
+	struct csv dt, rt;
+	char err[4400];
 	struct analysis a;
 	memset(&a, 0, sizeof a);
 	snprintf(dpath, sizeof dpath, "%s/%s", out_dir, design_file);
 	snprintf(rpath, sizeof rpath, "%s/results.csv", out_dir);
-	if (table_read(&dt, dpath) != 0)
+	if (csv_load(&dt, dpath, err, sizeof err) != 0) {
+		fprintf(stderr, "npusim: %s\n", err);
 		return -1;
-	if (table_read(&rt, rpath) != 0) {
-		table_free(&dt);
+	}
+	if (csv_load(&rt, rpath, err, sizeof err) != 0) {
+		fprintf(stderr, "npusim: %s\n", err);
+		csv_free(&dt);
 		return -1;
 	}
 	int rc = analyze_tables(&a, &dt, &rt, dpath, rpath);
@@ -904,8 +825,8 @@ int sensitivity_analyze(const char *out_dir, int quiet, int plot)
 		rc = write_sensitivity_csv(&a, out_dir);
 	for (int o = 0; rc == 0 && o < N_OUTPUTS; o++)
 		rc = write_tornado(&a, out_dir, o);
-	table_free(&dt);
-	table_free(&rt);
+	csv_free(&dt);
+	csv_free(&rt);
 	free(a.y);
 	if (rc != 0)
 		return -1;

@@ -67,50 +67,65 @@ struct lro_config {
 
 void lro_config_default(struct lro_config *c);
 
+/* The reasons below are X-macro lists, X(ID, "name"), so that each
+ * reason's enum value and its name (in reports: traces/replay.c) are
+ * written once and cannot drift apart. LRO_REASON_NAME expands an entry
+ * to its name, for an array indexed by the enum. */
+#define LRO_REASON_ENUM_FLUSH(id, name) LRO_FLUSH_##id,
+#define LRO_REASON_ENUM_PASS(id, name) LRO_PASS_##id,
+#define LRO_REASON_ENUM_DROP(id, name) LRO_DROP_##id,
+#define LRO_REASON_NAME(id, name) name,
+
 /* Why a flow's data went to the host. */
+#define LRO_FLUSH_REASON_LIST(X) \
+	X(THRESHOLD, "threshold")      /* contiguous run reached the threshold */ \
+	X(FULL, "64KB-limit")          /* the next segment would not fit 64 KB */ \
+	X(FIN, "fin") \
+	X(TIMEOUT, "timeout") \
+	X(PASSTHROUGH, "passthrough")  /* a frame of the flow had to pass untouched */ \
+	X(HELD_LIMIT, "held-limit")    /* too many segments held */ \
+	X(SYN, "syn")                  /* a new SYN reused the flow */ \
+	X(AHEAD, "ahead")              /* the bytes after the run reached the host earlier */ \
+	X(RELEASE, "release")          /* the engine let the flow go: everything it held */ \
+	X(END, "end-of-capture")       /* lro_drain_conn (the end of a replay) */
 enum lro_flush_reason {
-	LRO_FLUSH_THRESHOLD,           /* contiguous run reached the threshold */
-	LRO_FLUSH_FULL,                /* the next segment would not fit 64 KB */
-	LRO_FLUSH_FIN,
-	LRO_FLUSH_TIMEOUT,
-	LRO_FLUSH_PASSTHROUGH,         /* a frame of the flow had to pass untouched */
-	LRO_FLUSH_HELD_LIMIT,          /* too many segments held */
-	LRO_FLUSH_SYN,                 /* a new SYN reused the flow */
-	LRO_FLUSH_AHEAD,               /* the bytes after the run reached the host earlier */
-	LRO_FLUSH_RELEASE,             /* the engine let the flow go: everything it held */
-	LRO_FLUSH_END,                 /* lro_drain_conn (the end of a replay) */
+	LRO_FLUSH_REASON_LIST(LRO_REASON_ENUM_FLUSH)
 	LRO_FLUSH_REASONS
 };
 
 /* Why a frame went to the host untouched. */
+#define LRO_PASS_REASON_LIST(X) \
+	X(NIC_MODE, "nic-mode") \
+	X(NOT_IPV4, "not-ipv4") \
+	X(NOT_TCP, "not-tcp") \
+	X(IP_OPTIONS, "ip-options") \
+	X(FRAGMENT, "fragment") \
+	X(PURE_ACK, "pure-ack") \
+	X(RST_URG, "rst-urg") \
+	X(TCP_OPTIONS, "tcp-options") \
+	X(SYN, "syn") \
+	X(FIN, "fin") \
+	X(UNKNOWN_FLOW, "unknown-flow") \
+	X(POOL_EXHAUSTED, "pool-exhausted") \
+	X(NO_ACK, "no-ack")            /* data without ACK (as Linux's inet_lro) */ \
+	X(JUMBO, "jumbo")              /* longer than LRO_FRAME_MAX */ \
+	X(SYN_DUPLICATE, "syn-duplicate") /* a retransmitted SYN (same ISN) of a known flow */ \
+	X(HELD_LIMIT, "held-limit")    /* past a gap with LRO_MAX_HELD held: the flow is let go */
 enum lro_pass_reason {
-	LRO_PASS_NIC_MODE,
-	LRO_PASS_NOT_IPV4,
-	LRO_PASS_NOT_TCP,
-	LRO_PASS_IP_OPTIONS,
-	LRO_PASS_FRAGMENT,
-	LRO_PASS_PURE_ACK,
-	LRO_PASS_RST_URG,
-	LRO_PASS_TCP_OPTIONS,
-	LRO_PASS_SYN,
-	LRO_PASS_FIN,
-	LRO_PASS_UNKNOWN_FLOW,
-	LRO_PASS_POOL_EXHAUSTED,
-	LRO_PASS_NO_ACK,               /* data without ACK (as Linux's inet_lro) */
-	LRO_PASS_JUMBO,                /* longer than LRO_FRAME_MAX */
-	LRO_PASS_SYN_DUPLICATE,        /* a retransmitted SYN (same ISN) of a known flow */
-	LRO_PASS_HELD_LIMIT,           /* past a gap with LRO_MAX_HELD held: the flow is let go */
+	LRO_PASS_REASON_LIST(LRO_REASON_ENUM_PASS)
 	LRO_PASS_REASONS
 };
 
 /* Why a frame was dropped (its buffer is returned with LRO_ACT_FREE). */
+#define LRO_DROP_REASON_LIST(X) \
+	X(TRUNCATED, "truncated")      /* shorter than its headers claim */ \
+	X(BAD_IP_CSUM, "bad-ip-csum") \
+	X(BAD_TCP_CSUM, "bad-tcp-csum") \
+	X(DUPLICATE, "duplicate")      /* all its bytes were accepted, held or given to the host */ \
+	X(HELD_LIMIT, "held-limit")    /* no longer happens (LRO_PASS_HELD_LIMIT); kept for results.csv */ \
+	X(POOL_LOW, "pool-low")        /* held past a gap when buffers ran low */
 enum lro_drop_reason {
-	LRO_DROP_TRUNCATED,            /* shorter than its headers claim */
-	LRO_DROP_BAD_IP_CSUM,
-	LRO_DROP_BAD_TCP_CSUM,
-	LRO_DROP_DUPLICATE,            /* all its bytes were accepted, held or given to the host */
-	LRO_DROP_HELD_LIMIT,           /* no longer happens (LRO_PASS_HELD_LIMIT); kept for results.csv */
-	LRO_DROP_POOL_LOW,             /* held past a gap when buffers ran low */
+	LRO_DROP_REASON_LIST(LRO_REASON_ENUM_DROP)
 	LRO_DROP_REASONS
 };
 

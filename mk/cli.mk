@@ -15,11 +15,15 @@ $(BUILD)/gen/cli/demo_scenarios.h: $(DEMO_INI) mk/cli.mk
 $(BUILD)/cli/main.o: $(BUILD)/gen/cli/demo_scenarios.h
 $(BUILD)/cli/main.o: CPPFLAGS += -I$(BUILD)/gen
 
-# docs/SCENARIOS.md = its hand-written head + the program's key table.
+# docs/SCENARIOS.md = its hand-written head, the program's results.csv
+# column table (cli/columns.h) after its `<!-- columns -->` line, and the
+# program's key table.
 .PHONY: docs
 docs: $(PROG)
-	{ cat docs/SCENARIOS.head.md; $(PROG) keys --markdown; } > docs/SCENARIOS.md.tmp && \
-		mv docs/SCENARIOS.md.tmp docs/SCENARIOS.md
+	{ echo; $(PROG) columns --markdown; } > docs/SCENARIOS.columns.tmp
+	{ sed '/^<!-- columns -->$$/r docs/SCENARIOS.columns.tmp' docs/SCENARIOS.head.md; \
+	  $(PROG) keys --markdown; } > docs/SCENARIOS.md.tmp && \
+		mv docs/SCENARIOS.md.tmp docs/SCENARIOS.md && rm -f docs/SCENARIOS.columns.tmp
 
 # The regression gate (scripts/regress.sh): part of `make check` at its
 # quick size; `make rebaseline` rewrites tests/baselines/ for review.

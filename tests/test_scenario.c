@@ -182,7 +182,7 @@ START_TEST(overrides_replace_file_values_and_sweeps)
 	ck_assert_int_eq(scenario_set(&sc, "lro.active_ack=off,on", err, sizeof err), 0);
 	ck_assert_uint_eq(scenario_runs(&sc), 2);
 	ck_assert_int_eq(scenario_set(&sc, "run.bogus=1", err, sizeof err), -1);
-	ck_assert_ptr_nonnull(strstr(err, "--set run.bogus: unknown key"));
+	ck_assert_ptr_nonnull(strstr(err, "--set: unknown key 'bogus' in [run]"));
 	ck_assert_int_eq(scenario_set(&sc, "nosuchform", err, sizeof err), -1);
 }
 END_TEST

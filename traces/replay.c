@@ -433,13 +433,11 @@ static void fill_checksums(struct replay *r, uint8_t *f, uint32_t len)
 
 /* ---- summary ---- */
 
-static const char *const flush_names[LRO_FLUSH_REASONS] = { "threshold", "64KB-limit", "fin",
-	"timeout", "passthrough", "held-limit", "syn", "ahead", "release", "end-of-capture" };
-static const char *const pass_names[LRO_PASS_REASONS] = { "nic-mode", "not-ipv4", "not-tcp",
-	"ip-options", "fragment", "pure-ack", "rst-urg", "tcp-options", "syn", "fin",
-	"unknown-flow", "pool-exhausted", "no-ack", "jumbo", "syn-duplicate", "held-limit" };
-static const char *const drop_names[LRO_DROP_REASONS] = { "truncated", "bad-ip-csum",
-	"bad-tcp-csum", "duplicate", "held-limit", "pool-low" };
+static const char *const flush_names[LRO_FLUSH_REASONS] = {
+	LRO_FLUSH_REASON_LIST(LRO_REASON_NAME)
+};
+static const char *const pass_names[LRO_PASS_REASONS] = { LRO_PASS_REASON_LIST(LRO_REASON_NAME) };
+static const char *const drop_names[LRO_DROP_REASONS] = { LRO_DROP_REASON_LIST(LRO_REASON_NAME) };
 
 static void print_counts(FILE *f, const char *title, const char *const *names,
 			 const uint64_t *v, int n)
