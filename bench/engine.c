@@ -45,6 +45,16 @@ double bench_cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+void bench_print_loadavg(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l1;
+	if (f && fscanf(f, "%lf", &l1) == 1)
+		printf("bench: load_average_1min %.2f (before the runs)\n", l1);
+	if (f)
+		fclose(f);
+}
+
 static void run_free(struct run *r)
 {
 	free(r->mem);

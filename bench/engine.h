@@ -45,4 +45,8 @@ double bench_now(void);
 /* The calling thread's CPU time, seconds. */
 double bench_cpu_now(void);
 
+/* Prints "bench: load_average_1min L (before the runs)" from /proc/loadavg:
+ * wall-clock figures depend on what else the machine runs. */
+void bench_print_loadavg(void);
+
 #endif

@@ -116,9 +116,21 @@ static double ucontext_switches(unsigned rounds)
 	return 2.0 * rounds / (now_s() - t0);
 }
 
+/* The machine's load before the runs: wall-clock figures depend on it. */
+static void print_loadavg(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l1;
+	if (f && fscanf(f, "%lf", &l1) == 1)
+		printf("bench: load_average_1min %.2f (before the runs)\n", l1);
+	if (f)
+		fclose(f);
+}
+
 int main(void)
 {
 	double v[5];
+	print_loadavg();
 	unsigned sizes[2] = { 1000, 65536 };
 	for (int s = 0; s < 2; s++) {
 		for (int i = 0; i < 5; i++)

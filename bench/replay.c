@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 	if (write_path && capture_write(&c, write_path) != 0)
 		return 1;
 	printf("replay: capture: %s; %zu frames, %.1f MB\n", c.name, c.n, (double)c.data_bytes / 1e6);
+	bench_print_loadavg();
 
 	struct verify *v = verify_new(&c);
 	struct verify_report rep;

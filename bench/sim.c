@@ -23,9 +23,21 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The machine's load before the runs: wall-clock figures depend on it. */
+static void print_loadavg(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l1;
+	if (f && fscanf(f, "%lf", &l1) == 1)
+		printf("bench: load_average_1min %.2f (before the runs)\n", l1);
+	if (f)
+		fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	double sim_s = argc > 1 ? atof(argv[1]) : 0.5;
+	print_loadavg();
 	double rate[3], evs[3], pkts[3], evpp[3], pkts_cpu[3];
 	for (int rep = 0; rep < 3; rep++) {
 		struct testbed_config c;

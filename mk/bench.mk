@@ -48,3 +48,30 @@ timeout-rules: $(PROG)
 	@if pkg-config --exists libdpdk 2>/dev/null; then \
 		$(MAKE) --no-print-directory $(GRO_BENCH) >/dev/null; fi
 	python3 tests/tools/timeout_table.py $(PROG) $(GRO_BENCH)
+
+# The simulator's cost curves (bench/scale.c): wall time and peak memory of
+# a run (each point a child process, its getrusage ru_maxrss) against
+# connections (1 to 64,512, one client address's ports) and against
+# simulated time. docs/PERFORMANCE.md, "Cost curves". `bench-scale-quick`:
+# the small points only.
+BENCH_TARGETS += bench-scale
+SCALE_BENCH := $(BUILD)/bench/scale
+$(SCALE_BENCH): bench/scale.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLFLAGS) -O2 -o $@ bench/scale.c $(LIB) $(LDLIBS)
+
+.PHONY: bench-scale bench-scale-quick
+bench-scale: $(SCALE_BENCH)
+	$(SCALE_BENCH)
+bench-scale-quick: $(SCALE_BENCH)
+	$(SCALE_BENCH) --quick
+
+# `make bench` installs what its comparisons run against (ns-3, DPDK, perf:
+# scripts/deps.sh bench), as `make check` installs what it needs, so that a
+# fresh machine prints their figures instead of "skipped". NPUSIM_BENCH_DEPS=0
+# leaves the machine as it is (the comparisons then skip, saying so).
+NPUSIM_BENCH_DEPS ?= 1
+.PHONY: bench-deps
+bench-deps:
+	@if [ "$(NPUSIM_BENCH_DEPS)" = 1 ]; then scripts/deps.sh bench; else scripts/deps.sh; fi
+bench-ns3 bench-dpdk-gro validate timeout-rules: bench-deps

@@ -1,7 +1,8 @@
 #!/bin/sh
-# scripts/deps.sh [capture|slurm] - make sure the Debian packages npusim needs are
+# scripts/deps.sh [capture|slurm|bench] - make sure the Debian packages npusim needs are
 # installed (with `capture`: also what remaking the veth captures takes; with `slurm`:
-# only those `make check-slurm` needs). As root: installs what is missing with apt-get
+# only those `make check-slurm` needs; with `bench`, or NPUSIM_BENCH_DEPS=1 in the
+# environment: also what `make bench`'s comparisons run against). As root: installs what is missing with apt-get
 # (after one apt-get update).
 # Otherwise: prints the exact command to run and fails.
 set -eu
@@ -19,6 +20,14 @@ required="$required clang libclang-rt-14-dev"
 # column of `make timeout-rules`.
 if [ "${1:-}" = capture ]; then
 	required="$required iproute2 ethtool tcpdump nftables dpdk-dev"
+fi
+
+# `scripts/deps.sh bench` (what `make bench` runs): the comparisons' other
+# programs - ns-3 (bench-ns3, validate), DPDK's GRO library (bench-dpdk-gro) -
+# and perf for the profiles of docs/PERFORMANCE.md. Without them those
+# targets would print "skipped" instead of their figures.
+if [ "${1:-}" = bench ] || [ "${NPUSIM_BENCH_DEPS:-0}" = 1 ]; then
+	required="$required libns3-dev dpdk-dev linux-perf"
 fi
 
 # `make check-slurm`: a real Slurm (controller, node daemon, sbatch) and its
