@@ -41,13 +41,27 @@ PKG_LIBS   := $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 LDLIBS     += $(PKG_LIBS) -lm
 
-# One library holds every module; the program and the tests link it.
-LIB_DIRS := sim model firmware host traces cli
-LIB_SRC  := $(filter-out cli/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
-LIB_ASM  := $(wildcard sim/*.S)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_ASM:%.S=$(BUILD)/%.o)
-LIB      := $(BUILD)/libnpusim.a
-PROG     := $(BUILD)/npusim
+# The layers, bottom up (docs/ARCHITECTURE.md, "Layers"; `make
+# check-layers` checks their includes). Each is one archive, and programs
+# link them from the top down: a call from a layer into one linked before
+# it finds no definition, and the link fails. The firmware comes before
+# the model because model/hal_sim.c implements the firmware's HAL.
+LAYERS     := sim model firmware host traces cli
+LINK_ORDER := cli traces host firmware model sim
+layer_src   = $(filter-out cli/main.c,$(wildcard $(1)/*.c))
+LIB_SRC    := $(foreach l,$(LAYERS),$(call layer_src,$(l)))
+LIB_ASM    := $(wildcard sim/*.S)
+# The native engine: the firmware's LRO engine built again under the names
+# of traces/native_names.h, calling traces/hal_native.c (part of traces).
+NATIVE_ENGINE_SRC := firmware/lro.c firmware/csum.c
+NATIVE_ENGINE_OBJ := $(NATIVE_ENGINE_SRC:%.c=$(BUILD)/native/%.o)
+layer_obj   = $(patsubst %.c,$(BUILD)/%.o,$(call layer_src,$(1))) \
+	$(patsubst %.S,$(BUILD)/%.o,$(wildcard $(1)/*.S)) \
+	$(if $(filter traces,$(1)),$(NATIVE_ENGINE_OBJ))
+LIB_OBJ    := $(foreach l,$(LAYERS),$(call layer_obj,$(l)))
+# Every layer's archive, in link order.
+LIB        := $(foreach l,$(LINK_ORDER),$(BUILD)/lib$(l).a)
+PROG       := $(BUILD)/npusim
 
 # Check suites: tests/test_<name>.c defines `Suite *<name>_suite(void)`;
 # the runner's list is generated from the file names.
@@ -60,17 +74,39 @@ TEST_LIST   := $(BUILD)/gen/suites.inc
 .PHONY: all check demo sanitize bench install clean deps unit e2e regress rebaseline
 all: $(PROG)
 
-$(BUILD)/%.o: %.c
+# $(call write_if_changed,TEXT) as a recipe: the target holds TEXT, and is
+# rewritten only when TEXT changes (so what depends on it is rebuilt only
+# then).
+define write_if_changed
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(subst ','\'',$(1))' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+endef
+
+# The compile command's flags: every object depends on them, so changing
+# CFLAGS, OPT, LTO, SIM_CORO, ... rebuilds what they change.
+FLAGS_STAMP := $(BUILD)/flags.stamp
+.PHONY: FORCE
+$(FLAGS_STAMP): FORCE
+	$(call write_if_changed,$(FLAGS_TEXT))
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.o: %.S
+$(BUILD)/native/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLFLAGS) -include traces/native_names.h -c $< -o $@
+
+$(BUILD)/%.o: %.S $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
 
-$(LIB): $(LIB_OBJ)
-	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+define layer_archive
+$(BUILD)/lib$(1).a: $(call layer_obj,$(1))
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_archive,$(l))))
 
 $(PROG): $(BUILD)/cli/main.o $(LIB)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -79,7 +115,7 @@ $(TEST_LIST): $(TEST_SRC) Makefile
 	@mkdir -p $(dir $@)
 	@printf '%s\n' $(foreach n,$(TEST_NAMES),'SUITE($(n))') > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/tests/check_main.o: tests/check_main.c $(TEST_LIST)
+$(BUILD)/tests/check_main.o: tests/check_main.c $(TEST_LIST) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLFLAGS) -I$(BUILD)/gen -c $< -o $@
 
@@ -126,9 +162,10 @@ clean:
 	rm -rf build
 
 # Extra checks contributed by mk/*.mk fragments append to CHECK_EXTRA and
-# BENCH_TARGETS.
+# BENCH_TARGETS; the objects they compile with -MMD, to DEP_OBJ.
 CHECK_EXTRA   :=
 BENCH_TARGETS :=
+DEP_OBJ       := $(LIB_OBJ) $(BUILD)/cli/main.o $(TEST_OBJ)
 -include $(sort $(wildcard mk/*.mk))
 
 .PHONY: check-extra
@@ -136,4 +173,9 @@ check-extra: $(CHECK_EXTRA)
 
 bench: $(BENCH_TARGETS)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# The flags stamp's text, taken after every fragment has added its flags
+# (and as a simple variable: a target's own CPPFLAGS must not reach it).
+FLAGS_TEXT := $(CC) $(ALLFLAGS) $(PKG_CFLAGS)
+
+# The header dependencies of the objects this build makes.
+-include $(sort $(DEP_OBJ:.o=.d))

@@ -1,4 +1,8 @@
-/* bench/engine.c - the LRO engine natively over a capture in memory. */
+/* bench/engine.c - the LRO engine natively over a capture in memory, on
+ * the native HAL (traces/hal_native.h): its packet pool, cost annotations
+ * free as on the target. */
+/* first: the engine's native names ahead of the firmware headers */
+#include "traces/hal_native.h"
 #include "bench/engine.h"
 
 #include <stdio.h>
@@ -6,12 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "firmware/hal.h"
 #include "firmware/lro.h"
-
-/* The target's HAL: the engine's cost annotations are free. */
-void hal_cost(enum hal_cost op, uint32_t count) { (void)op; (void)count; }
-void hal_mem(uint32_t count) { (void)count; }
 
 #define N_BUFS (1u << 16)
 /* About the buffers the engine keeps busy on the bulk capture (16 flows
@@ -23,10 +22,8 @@ static volatile unsigned copy_sink;
 struct run {
 	struct lro_config cfg;
 	void *mem;
-	struct lro_engine *eng;
-	uint8_t *bufs;                 /* N_BUFS x HAL_PKT_BUF_BYTES */
-	uint32_t *free_list;           /* LIFO: the last buffer freed is reused first */
-	uint32_t n_free;
+	struct lro_engine *eng;        /* its N_BUFS packet buffers: the native HAL's pool */
+	bool machine_built;
 	uint8_t *agg;                  /* one flattened aggregate (verification) */
 	struct lro_out out;
 };
@@ -58,8 +55,8 @@ void bench_print_loadavg(void)
 static void run_free(struct run *r)
 {
 	free(r->mem);
-	free(r->bufs);
-	free(r->free_list);
+	if (r->machine_built)
+		hal_native_fini();
 	free(r->agg);
 }
 
@@ -71,10 +68,10 @@ static int run_init(struct run *r)
 	r->cfg.max_conns = 4096;
 	r->cfg.table_buckets = 1024;
 	r->mem = aligned_alloc(64, (lro_engine_bytes(&r->cfg) + 63u) / 64u * 64u);
-	r->bufs = aligned_alloc(64, (size_t)N_BUFS * HAL_PKT_BUF_BYTES);
-	r->free_list = malloc(N_BUFS * sizeof *r->free_list);
+	struct hal_native_config machine = { .pkt_buffers = N_BUFS };
+	r->machine_built = hal_native_init(&machine) == 0;
 	r->agg = malloc(1u << 17);
-	if (!r->mem || !r->bufs || !r->free_list || !r->agg) {
+	if (!r->mem || !r->machine_built || !r->agg) {
 		run_free(r);
 		fprintf(stderr, "bench: out of memory\n");
 		return -1;
@@ -86,9 +83,7 @@ static int run_init(struct run *r)
 static void run_reset(struct run *r)
 {
 	r->eng = lro_engine_init(r->mem, &r->cfg);
-	r->n_free = 0;
-	for (uint32_t i = N_BUFS; i-- > 0;)
-		r->free_list[r->n_free++] = i;
+	hal_native_pool_reset();
 }
 
 /* Asks for the lines of a frame in its packet buffer ahead of use: the
@@ -98,11 +93,6 @@ static inline void prefetch_frame(const uint8_t *p, uint32_t len)
 {
 	for (uint32_t at = 0; at < len; at += 64u)
 		__builtin_prefetch(p + at);
-}
-
-static inline void buf_give(struct run *r, uint8_t *b)
-{
-	r->free_list[r->n_free++] = (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
 }
 
 static void verify_deliver(struct run *r, const struct lro_action *a, struct verify *v)
@@ -130,16 +120,16 @@ static void carry_out(struct run *r, struct verify *v)
 				verify_deliver(r, a, v);
 			for (struct lro_seg *s = a->segs, *next; s; s = next) {
 				next = s->next;
-				buf_give(r, s->frame);
+				hal_pkt_free(s->frame);
 			}
 			break;
 		case LRO_ACT_PASS:
 			if (v)
 				verify_output(v, a->buf, a->len, 1);
-			buf_give(r, a->buf);
+			hal_pkt_free(a->buf);
 			break;
 		case LRO_ACT_FREE:
-			buf_give(r, a->buf);
+			hal_pkt_free(a->buf);
 			break;
 		case LRO_ACT_ACK:
 			break;
@@ -148,14 +138,14 @@ static void carry_out(struct run *r, struct verify *v)
 }
 
 /* Takes a buffer from the pool and copies frame i into it: the NIC's DMA. */
-static uint8_t *place(struct run *r, const struct capture *c, size_t i)
+static uint8_t *place(const struct capture *c, size_t i)
 {
-	if (r->n_free == 0) {
+	uint8_t *b = hal_pkt_alloc();
+	if (!b) {
 		fprintf(stderr, "bench: more than %u segments held at frame %zu\n", N_BUFS, i + 1);
 		return NULL;
 	}
 	const struct capture_frame *f = &c->frames[i];
-	uint8_t *b = r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
 	capture_prefetch(c, i + CAPTURE_PREFETCH_AHEAD);
 	memcpy(b, c->data + f->off, f->len);
 	return b;
@@ -166,13 +156,13 @@ static uint8_t *place(struct run *r, const struct capture *c, size_t i)
  * the copy's stores to reach the cache. */
 static int run_pass(struct run *r, const struct capture *c, struct verify *v)
 {
-	uint8_t *next = c->n ? place(r, c, 0) : NULL;
+	uint8_t *next = c->n ? place(c, 0) : NULL;
 	for (size_t i = 0; i < c->n; i++) {
 		uint8_t *b = next;
 		if (!b)
 			return -1;
 		if (i + 1 < c->n)
-			next = place(r, c, i + 1);
+			next = place(c, i + 1);
 		lro_input(r->eng, b, c->frames[i].len, c->frames[i].ts_ns, &r->out);
 		carry_out(r, v);
 	}
@@ -211,14 +201,14 @@ static int run_pass_placed(struct run *r, const struct capture *c, struct engine
 	static uint8_t *placed[PLACED_BATCH];
 	for (size_t i = 0; i < c->n; i += PLACED_BATCH) {
 		size_t n = c->n - i < PLACED_BATCH ? c->n - i : PLACED_BATCH;
-		if (r->n_free < n) {
+		if (hal_pkt_free_count() < n) {
 			fprintf(stderr, "bench: more than %u segments held at frame %zu\n",
 				N_BUFS - PLACED_BATCH, i + 1);
 			return -1;
 		}
 		for (size_t j = 0; j < n; j++) {
 			const struct capture_frame *f = &c->frames[i + j];
-			placed[j] = r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
+			placed[j] = hal_pkt_alloc();
 			memcpy(placed[j], c->data + f->off, f->len);
 		}
 		struct timing t = timing_start();
@@ -258,11 +248,16 @@ static int pass_whole(struct run *r, const struct capture *c, struct engine_spee
 
 static int pass_copies(struct run *r, const struct capture *c, struct engine_speed *s)
 {
+	static uint8_t *ring[COPY_RING];
+	(void)r;
+	hal_native_pool_reset();
+	for (unsigned i = 0; i < COPY_RING; i++)
+		ring[i] = hal_pkt_alloc();
 	unsigned last = 0;
 	struct timing t = timing_start();
 	for (size_t i = 0; i < c->n; i++) {
 		const struct capture_frame *f = &c->frames[i];
-		uint8_t *b = r->bufs + (i % COPY_RING) * HAL_PKT_BUF_BYTES;
+		uint8_t *b = ring[i % COPY_RING];
 		capture_prefetch(c, i + CAPTURE_PREFETCH_AHEAD);
 		memcpy(b, c->data + f->off, f->len);
 		last += b[f->len - 1];

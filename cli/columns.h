@@ -61,7 +61,7 @@ X(dma_buffer, TEXT, "word", KEY, 0, ID, scenario_value(sc, p, "dma", "buffer"), 
 X(dma_lb, TEXT, "word", KEY, 0, ID, scenario_value(sc, p, "dma", "lb"), \
   "the timeout thread's round-robin DMA load balancing, `on` or `off`") \
 X(active_ack, TEXT, "word", KEY, 0, ID, scenario_value(sc, p, "lro", "active_ack"), \
-  "the NPU's active ACK, `on` or `off`") \
+  "the NPU's active ACK, `off`, `on` (the paper's) or `safe` (within the host's window)") \
 X(threshold_bytes, TEXT, "bytes", KEY, 0, ID, scenario_value(sc, p, "lro", "threshold"), \
   "the LRO flush threshold as the scenario writes it (`64KiB`); summary.json has the bytes") \
 X(seed, COUNT, "number", NONE, 0, ID, p->seed, \
@@ -269,7 +269,24 @@ X(bound_by, TEXT, "word", MOST, 13, NO, d->bound_by, \
   "`rx_threads` (the busiest rx thread), `lb_thread` (`util_timeout_thread`) and " \
   "`host_cpu`: the one with the highest utilization (ties go in that order). It names what " \
   "a run is nearest to running out of; docs/CALIBRATION.md, \"Fig. 13: the mechanism\", " \
-  "reads it along the paper's curve")
+  "reads it along the paper's curve") \
+X(acks_window_limited, COUNT, "segments", NONE, 0, NO, l->acks_window_limited, \
+  "`lro.active_ack = safe`: segments whose active ACK the host's advertised window held " \
+  "short of nextseq (none sent, or one up to the window's edge)") \
+X(acks_window_unknown, COUNT, "segments", NONE, 0, NO, l->acks_window_unknown, \
+  "`safe`: segments not acknowledged because the flow's window scale is unknown (its " \
+  "SYN-ACK was not seen)") \
+X(ack_window_updates, COUNT, "ACKs", NONE, 0, NO, l->ack_window_updates, \
+  "`safe`: ACKs the tx thread sent because a host ACK opened the window while the NPU's " \
+  "ACKs ran ahead of the host's (the sender drops the host's older ACK unread)") \
+X(window_update_alloc_fail, COUNT, "ACKs", NONE, 0, NO, r->fw.window_update_alloc_fail, \
+  "`safe`: window updates not sent for want of a packet buffer") \
+X(flush_window, COUNT, "aggregates", NONE, 0, NO, l->flush[LRO_FLUSH_WINDOW], \
+  "`safe`: aggregates delivered because the host's window left the sender no room for " \
+  "another segment (instead of at the receive timeout)") \
+X(pass_unacked_resend, COUNT, "segments", NONE, 0, NO, l->pass[LRO_PASS_UNACKED_RESEND], \
+  "`safe`: resends of bytes the NPU had handed to the host without acknowledging them, " \
+  "passed to the host (which may have dropped them) instead of dropped as duplicates")
 
 enum column_id {
 #define COLUMN_ID(name, type, unit, points, rank, gate, value, meaning) COL_##name,

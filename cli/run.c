@@ -471,7 +471,8 @@ static void derive(const struct testbed_config *c, const struct testbed_result *
 	for (int i = 0; i < LRO_FLUSH_REASONS; i++)
 		d->flush_other += l->flush[i];
 	d->flush_other -= l->flush[LRO_FLUSH_THRESHOLD] + l->flush[LRO_FLUSH_FULL] +
-			  l->flush[LRO_FLUSH_FIN] + l->flush[LRO_FLUSH_TIMEOUT];
+			  l->flush[LRO_FLUSH_FIN] + l->flush[LRO_FLUSH_TIMEOUT] +
+			  l->flush[LRO_FLUSH_WINDOW];
 	for (int dir = 0; dir < 2; dir++) {
 		d->faults_injected += faults_injected(&r->faults[dir]);
 		d->corrupt_injected += r->faults[dir].corrupted;

@@ -49,7 +49,7 @@ static const struct scenario_key keys[] = {
 	{ "run", "time_limit", T_TIME, "30s", 1e-6, 1e6, NULL, "s", "stop the run at this simulated time", S_TIME, TB(time_limit_ps) },
 
 	{ "lro", "threshold", T_BYTES, "64KiB", 1, 1048576, NULL, "bytes", "flush a flow's contiguous run at this size", S_U32, TB(lro_threshold_bytes) },
-	{ "lro", "active_ack", T_BOOL, "on", 0, 1, NULL, "", "NPU ACKs every accepted segment (paper V.C)", S_U32, TB(lro_active_ack) },
+	{ "lro", "active_ack", T_ENUM, "on", 0, 0, "off|on|safe", "", "the NPU ACKs every accepted segment (paper V.C): off - only the host's ACKs; on - the paper's, up to nextseq with window field ack_window; safe - never past the window the host advertised, learned from its own segments on the tx path (docs/ARCHITECTURE.md); 1/0 (and the other on/off words) read as on/off", S_U32, TB(lro_active_ack) },
 	{ "lro", "ack_window", T_INT, "65535", 0, 65535, NULL, "", "raw window field of active ACKs: the sender reads it shifted left by the host's window scale (7), so 65535 means 8 MB", S_U32, TB(lro_ack_window) },
 	{ "lro", "active_ack_window", T_ENUM, "scaled", 0, 0, "scaled|unscaled", "", "scaled: ack_window is the field as written (the paper's 0xFFFF); unscaled: the field is ack_window >> the host's window scale, so the sender sees ack_window bytes", S_ENUM, TB(lro_ack_window_unscaled) },
 	{ "lro", "timeout_factor", T_INT, "10", 1, 1000000, NULL, "", "receive timeout after factor x average interval", S_U32, TB(lro_timeout_factor) },
@@ -353,7 +353,24 @@ static int parse_with_units(const char *s, const struct unit *u, int unit_option
 	return -1;
 }
 
-/* The index of word s (any case) among k's enums, or -1. */
+/* A switch's word in any case: 1 for on, true, yes, 1; 0 for off, false,
+ * no, 0; -1 for anything else. */
+static int switch_word(const char *s)
+{
+	static const char *const on[] = { "on", "true", "yes", "1" },
+			  *const off[] = { "off", "false", "no", "0" };
+	for (int i = 0; i < 4; i++) {
+		if (!strcasecmp(s, on[i]))
+			return 1;
+		if (!strcasecmp(s, off[i]))
+			return 0;
+	}
+	return -1;
+}
+
+/* The index of word s (any case) among k's enums, or -1. An enum whose
+ * first words are off|on (a switch grown a third setting: lro.active_ack)
+ * also takes the switch's words, so that older files still read. */
 static int enum_index(const struct scenario_key *k, const char *s)
 {
 	const char *e = k->enums;
@@ -364,6 +381,8 @@ static int enum_index(const struct scenario_key *k, const char *s)
 			return i;
 		e += len + (bar ? 1 : 0);
 	}
+	if (strncmp(k->enums, "off|on|", 7) == 0)
+		return switch_word(s);
 	return -1;
 }
 
@@ -380,13 +399,10 @@ static int parse_value(const struct scenario_key *k, const char *s, double *out,
 		return 0;
 	case T_BOOL: {
 		/* words in any case: on, On, ON */
-		static const char *const on[] = { "on", "true", "yes", "1" },
-				  *const off[] = { "off", "false", "no", "0" };
-		for (int i = 0; i < 4; i++) {
-			if (!strcasecmp(s, on[i]) || !strcasecmp(s, off[i])) {
-				*out = !strcasecmp(s, on[i]);
-				return 0;
-			}
+		int w = switch_word(s);
+		if (w >= 0) {
+			*out = w;
+			return 0;
 		}
 		char hint[64];
 		suggest_word(s, "on|off|true|false|yes|no", hint, sizeof hint);
@@ -517,9 +533,18 @@ static char *canonical(const struct scenario_key *k, const char *tok)
 		abort();
 	if (k->type == T_ENUM) {
 		const char *e = k->enums;
-		for (int i = enum_index(k, tok); i > 0; i--)
+		int i = enum_index(k, tok);
+		for (int j = i; j > 0; j--)
 			e = strchr(e, '|') + 1;
-		memcpy(c, e, strlen(tok));      /* same length, as it matched */
+		size_t len = strcspn(e, "|");
+		if (len != strlen(tok)) {      /* a switch's word for off/on */
+			free(c);
+			c = strndup(e, len);
+			if (!c)
+				abort();
+		} else {
+			memcpy(c, e, len);     /* same length, as it matched */
+		}
 	} else if (k->type == T_BOOL || (k->type == T_INT && k->enums && !strcasecmp(tok, k->enums))) {
 		for (char *p = c; *p; p++)
 			*p = (char)tolower((unsigned char)*p);

@@ -282,8 +282,8 @@ uint32_t csum_add_at(uint32_t a, uint32_t b, uint32_t offset)
 uint32_t csum_tcp_pseudo(const uint8_t *saddr, const uint8_t *daddr, uint32_t tcp_len)
 {
 	uint32_t sum = 0;
-	sum += csum_get16(saddr) + csum_get16(saddr + 2);
-	sum += csum_get16(daddr) + csum_get16(daddr + 2);
+	sum += load_be16(saddr) + load_be16(saddr + 2);
+	sum += load_be16(daddr) + load_be16(daddr + 2);
 	sum += 6;                      /* protocol TCP */
 	sum += tcp_len;
 	return sum;

@@ -39,23 +39,23 @@ static inline bool csum_ip20_ok(const uint8_t *ip)
 	return s == 0xffffu;
 }
 
-static inline uint16_t csum_get16(const uint8_t *p)
+static inline uint16_t load_be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static inline uint32_t csum_get32(const uint8_t *p)
+static inline uint32_t load_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static inline void csum_put16(uint8_t *p, uint16_t v)
+static inline void store_be16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
-static inline void csum_put32(uint8_t *p, uint32_t v)
+static inline void store_be32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);
 	p[1] = (uint8_t)(v >> 16);

@@ -7,7 +7,7 @@
  *
  * Parameters (hal_param names, defaults):
  *   lro.mode 1 (0 = plain NIC, 1 = LRO)   lro.threshold 65536 (bytes)
- *   lro.active_ack 1                      lro.ack_window 65535
+ *   lro.active_ack 1 (0 off, 1 on, 2 safe) lro.ack_window 65535
  *   lro.timeout_factor 10                 lro.conns 64 (descriptors per rx thread)
  *   dma.lb 1 (requests go through the timeout thread, round-robin)
  *   rx.threads 13                         ring.rx_entries 256, ring.tx_entries 256
@@ -36,6 +36,7 @@ struct fw_counters {
 	uint64_t tx_frames;            /* host frames sent by the tx thread */
 	uint64_t tx_alloc_fail;        /* host frames that waited for a buffer */
 	uint64_t tx_fetches;           /* host frames fetched from host memory by DMA */
+	uint64_t window_update_alloc_fail; /* safe active ACK's window update dropped: no buffer */
 	uint64_t timeouts_sent;        /* timeout messages to rx threads */
 	uint64_t timeouts_deferred;    /* rx thread's bucket full: next scan */
 	uint64_t pool_low_signals;     /* release requests (buffers ran low) */

@@ -62,6 +62,15 @@ struct lro_conn {
 	uint32_t ahead_start, ahead_end; /* handed to the host past a gap (has_ahead) */
 	uint8_t has_ahead;
 	uint8_t in_use;
+	/* the safe active ACK: the host's window, written by the tx thread
+	 * (lro_note_host_seg); acked, by the rx thread */
+	uint32_t host_ack;             /* the host's latest ACK number */
+	uint32_t host_right;           /* host_ack + window << host_wscale */
+	uint32_t acked;                /* the highest ACK number the engine sent */
+	uint32_t adv_right;            /* the right edge its last ACK offered the sender */
+	uint32_t seg_max;              /* the flow's largest segment payload */
+	uint8_t host_wscale;           /* from the SYN-ACK */
+	uint8_t window_known;          /* the SYN-ACK was seen: host_right holds */
 };
 
 struct lro_engine {
@@ -208,8 +217,8 @@ static void parse_tcp_options(const uint8_t *opt, uint32_t len, struct parsed *p
 		}
 		if (kind == 8 && opt[i + 1] == 10) {
 			p->has_ts = 1;
-			p->tsval = csum_get32(opt + i + 2);
-			p->tsecr = csum_get32(opt + i + 6);
+			p->tsval = load_be32(opt + i + 2);
+			p->tsecr = load_be32(opt + i + 6);
 		} else {
 			p->other_opts = 1;
 		}
@@ -232,7 +241,7 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	p->extent_known = 1;
 	p->tsval = 0;
 	p->tsecr = 0;
-	if (len < ETH_HLEN || csum_get16(f + 12) != ETH_P_IPV4) {
+	if (len < ETH_HLEN || load_be16(f + 12) != ETH_P_IPV4) {
 		*why = LRO_PASS_NOT_IPV4;
 		return PARSE_PASS;
 	}
@@ -243,7 +252,7 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 		return PARSE_PASS;
 	}
 	p->ip_hlen = (ip[0] & 0x0fu) * 4u;
-	uint32_t ip_total = csum_get16(ip + 2);
+	uint32_t ip_total = load_be16(ip + 2);
 	if (p->ip_hlen < 20u || ip_total < p->ip_hlen || ETH_HLEN + ip_total > len) {
 		*why = LRO_DROP_TRUNCATED;
 		return PARSE_DROP;
@@ -262,7 +271,7 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	 * (a first fragment's too) so that the flow stays consistent */
 	if (p->ip_hlen != 20u)
 		p->odd = LRO_PASS_IP_OPTIONS;
-	uint32_t frag = csum_get16(ip + 6) & 0x3fffu;  /* MF or a fragment offset */
+	uint32_t frag = load_be16(ip + 6) & 0x3fffu;  /* MF or a fragment offset */
 	p->tcp_off = ETH_HLEN + p->ip_hlen;
 	const uint8_t *tcp = f + p->tcp_off;
 	uint32_t tcp_len = ip_total - p->ip_hlen;
@@ -272,11 +281,11 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 			return PARSE_PASS;             /* no TCP header in it */
 		p->odd = LRO_PASS_FRAGMENT;
 		p->extent_known = 0;
-		p->saddr = csum_get32(ip + 12);
-		p->daddr = csum_get32(ip + 16);
-		p->sport = csum_get16(tcp);
-		p->dport = csum_get16(tcp + 2);
-		p->seq = csum_get32(tcp + 4);
+		p->saddr = load_be32(ip + 12);
+		p->daddr = load_be32(ip + 16);
+		p->sport = load_be16(tcp);
+		p->dport = load_be16(tcp + 2);
+		p->seq = load_be32(tcp + 4);
 		p->flags = tcp[13];
 		p->payload_len = tcp_len - 20u;   /* of this piece; the whole is unknown */
 		return PARSE_TCP;
@@ -300,21 +309,21 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 		*why = LRO_DROP_BAD_TCP_CSUM;
 		return PARSE_DROP;
 	}
-	p->saddr = csum_get32(ip + 12);
-	p->daddr = csum_get32(ip + 16);
-	p->sport = csum_get16(tcp);
-	p->dport = csum_get16(tcp + 2);
-	p->seq = csum_get32(tcp + 4);
-	p->ack = csum_get32(tcp + 8);
+	p->saddr = load_be32(ip + 12);
+	p->daddr = load_be32(ip + 16);
+	p->sport = load_be16(tcp);
+	p->dport = load_be16(tcp + 2);
+	p->seq = load_be32(tcp + 4);
+	p->ack = load_be32(tcp + 8);
 	p->flags = tcp[13];
-	p->window = csum_get16(tcp + 14);
+	p->window = load_be16(tcp + 14);
 	const uint8_t *opt = tcp + 20;
 	if (p->tcp_hlen == 32u && opt[0] == 1 && opt[1] == 1 && opt[2] == 8 && opt[3] == 10) {
 		/* what Linux sends on every segment: NOP, NOP, timestamps (the
 		 * loop below reads it the same way) */
 		p->has_ts = 1;
-		p->tsval = csum_get32(opt + 4);
-		p->tsecr = csum_get32(opt + 8);
+		p->tsval = load_be32(opt + 4);
+		p->tsecr = load_be32(opt + 8);
 	} else {
 		parse_tcp_options(opt, p->tcp_hlen - 20u, p);
 	}
@@ -393,12 +402,12 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 	uint8_t *ip = first->frame + ETH_HLEN;
 	uint8_t *tcp = ip + 20;
 	uint32_t tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u;
-	csum_put16(ip + 2, (uint16_t)(20u + tcp_hlen + payload));
-	csum_put16(ip + 10, 0);
-	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
-	csum_put32(tcp + 4, first->seq);
-	csum_put32(tcp + 8, last->ack);
-	csum_put16(tcp + 14, last->window);
+	store_be16(ip + 2, (uint16_t)(20u + tcp_hlen + payload));
+	store_be16(ip + 10, 0);
+	store_be16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
+	store_be32(tcp + 4, first->seq);
+	store_be32(tcp + 8, last->ack);
+	store_be16(tcp + 14, last->window);
 	tcp[13] = (uint8_t)((tcp[13] & ~TCP_PSH) | (flags_or & TCP_PSH));
 	if (first->has_ts && last->has_ts) {
 		/* the timestamp option sits where parse found it: rewrite TSecr */
@@ -409,7 +418,7 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 				continue;
 			}
 			if (opt[i] == 8 && opt[i + 1] == 10) {
-				csum_put32(opt + i + 6, last->tsecr);
+				store_be32(opt + i + 6, last->tsecr);
 				break;
 			}
 			if (opt[i] == 0 || opt[i + 1] < 2)
@@ -417,11 +426,11 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 			i += opt[i + 1];
 		}
 	}
-	csum_put16(tcp + 16, 0);
+	store_be16(tcp + 16, 0);
 	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen + payload);
 	sum = csum_partial(tcp, tcp_hlen, sum);
 	sum = csum_add_at(sum, payload_sum, 0);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(sum));
 }
 
 /* Payload bytes an aggregate headed by s can carry: its IP total length
@@ -515,61 +524,162 @@ static void drain(struct lro_engine *e, struct lro_conn *k, enum lro_flush_reaso
 
 /* ---- active ACK (paper V.C) ---- */
 
-static void build_ack(struct lro_engine *e, const uint8_t *f, const struct parsed *p,
-		      uint32_t ack_seq, struct lro_out *out)
+/* What an ACK the engine sends says. */
+struct ack_fields {
+	const uint8_t *dst_mac, *src_mac;
+	uint32_t saddr, daddr;         /* the receiver's (the host's), the sender's */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint16_t window;
+	uint8_t has_ts;
+	uint32_t tsval, tsecr;
+};
+
+static void write_ack(struct lro_action *a, const struct ack_fields *x)
 {
 	hal_cost(HAL_COST_ACK_BUILD, 1);
-	struct lro_action *a = emit(out, LRO_ACT_ACK);
+	a->kind = LRO_ACT_ACK;
+	a->segs = NULL;
+	a->n_segs = 0;
 	uint8_t *b = a->ack_frame;
-	uint32_t tcp_hlen = p->has_ts ? 32u : 20u;
+	uint32_t tcp_hlen = x->has_ts ? 32u : 20u;
 	/* builtins: fixed-size copies, not calls (see load64 in csum.c) */
 	__builtin_memset(b, 0, sizeof a->ack_frame);
-	__builtin_memcpy(b, f + 6, 6);           /* back to the sender's MAC */
-	__builtin_memcpy(b + 6, f, 6);
-	csum_put16(b + 12, ETH_P_IPV4);
+	__builtin_memcpy(b, x->dst_mac, 6);
+	__builtin_memcpy(b + 6, x->src_mac, 6);
+	store_be16(b + 12, ETH_P_IPV4);
 	uint8_t *ip = b + ETH_HLEN;
 	ip[0] = 0x45;
-	csum_put16(ip + 2, (uint16_t)(20u + tcp_hlen));
-	csum_put16(ip + 6, 0x4000);    /* DF */
+	store_be16(ip + 2, (uint16_t)(20u + tcp_hlen));
+	store_be16(ip + 6, 0x4000);    /* DF */
 	ip[8] = 64;
 	ip[9] = IPPROTO_TCP_NUM;
-	csum_put32(ip + 12, p->daddr);
-	csum_put32(ip + 16, p->saddr);
+	store_be32(ip + 12, x->saddr);
+	store_be32(ip + 16, x->daddr);
 	/* Both checksums from the field values rather than from the bytes
 	 * just written: the same sums of 16-bit words. */
-	uint32_t addrs = (p->saddr >> 16) + (p->saddr & 0xffffu) + (p->daddr >> 16) +
-			 (p->daddr & 0xffffu);
+	uint32_t addrs = (x->saddr >> 16) + (x->saddr & 0xffffu) + (x->daddr >> 16) +
+			 (x->daddr & 0xffffu);
 	uint32_t ip_sum = 0x4500u + 20u + tcp_hlen + 0x4000u + (64u << 8 | IPPROTO_TCP_NUM) + addrs;
-	csum_put16(ip + 10, (uint16_t)~csum_fold(ip_sum));
+	store_be16(ip + 10, (uint16_t)~csum_fold(ip_sum));
 	uint8_t *tcp = ip + 20;
-	csum_put16(tcp, p->dport);
-	csum_put16(tcp + 2, p->sport);
-	csum_put32(tcp + 4, p->ack);   /* the receiver's next sequence, as the sender sees it */
-	csum_put32(tcp + 8, ack_seq);
+	store_be16(tcp, x->sport);
+	store_be16(tcp + 2, x->dport);
+	store_be32(tcp + 4, x->seq);
+	store_be32(tcp + 8, x->ack);
 	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
 	tcp[13] = TCP_ACK;
-	csum_put16(tcp + 14, e->cfg.ack_window);
-	if (p->has_ts) {
-		/* TSval: the host's latest, as the sender echoed it; TSecr: the
-		 * sender's, so its RTT estimate stays sane. */
+	store_be16(tcp + 14, x->window);
+	if (x->has_ts) {
 		tcp[20] = 1;
 		tcp[21] = 1;
 		tcp[22] = 8;
 		tcp[23] = 10;
-		csum_put32(tcp + 24, p->tsecr);
-		csum_put32(tcp + 28, p->tsval);
+		store_be32(tcp + 24, x->tsval);
+		store_be32(tcp + 28, x->tsecr);
 	}
 	/* pseudo header, ports, sequence numbers, offset and flags, window,
 	 * then the timestamp option's words */
-	uint32_t sum = addrs + IPPROTO_TCP_NUM + tcp_hlen + p->sport + p->dport + (p->ack >> 16) +
-		       (p->ack & 0xffffu) + (ack_seq >> 16) + (ack_seq & 0xffffu) +
-		       ((tcp_hlen / 4u) << 12 | TCP_ACK) + e->cfg.ack_window;
-	if (p->has_ts)
-		sum += 0x0101u + 0x080au + (p->tsecr >> 16) + (p->tsecr & 0xffffu) + (p->tsval >> 16) +
-		       (p->tsval & 0xffffu);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(sum));
+	uint32_t sum = addrs + IPPROTO_TCP_NUM + tcp_hlen + x->sport + x->dport + (x->seq >> 16) +
+		       (x->seq & 0xffffu) + (x->ack >> 16) + (x->ack & 0xffffu) +
+		       ((tcp_hlen / 4u) << 12 | TCP_ACK) + x->window;
+	if (x->has_ts)
+		sum += 0x0101u + 0x080au + (x->tsval >> 16) + (x->tsval & 0xffffu) + (x->tsecr >> 16) +
+		       (x->tsecr & 0xffffu);
+	store_be16(tcp + 16, (uint16_t)~csum_fold(sum));
 	a->len = ETH_HLEN + 20u + tcp_hlen;
+}
+
+/* An ACK of ack_seq for the sender of frame f (parsed as p). */
+static void build_ack(struct lro_engine *e, const uint8_t *f, const struct parsed *p,
+		      uint32_t ack_seq, uint16_t window, struct lro_out *out)
+{
+	struct ack_fields x = {
+		.dst_mac = f + 6,          /* back to the sender's MAC */
+		.src_mac = f,
+		.saddr = p->daddr,
+		.daddr = p->saddr,
+		.sport = p->dport,
+		.dport = p->sport,
+		.seq = p->ack,             /* the receiver's next sequence, as the sender sees it */
+		.ack = ack_seq,
+		.window = window,
+		.has_ts = p->has_ts,
+		/* TSval: the host's latest, as the sender echoed it; TSecr: the
+		 * sender's, so its RTT estimate stays sane. */
+		.tsval = p->tsecr,
+		.tsecr = p->tsval,
+	};
+	write_ack(emit(out, LRO_ACT_ACK), &x);
 	e->c.acks_sent++;
+}
+
+static void safe_ack_reset(struct lro_conn *k)
+{
+	k->window_known = 0;
+	k->host_wscale = 0;
+	k->host_ack = k->host_right = k->acked = k->adv_right = k->nextseq;
+	k->seg_max = 0;
+}
+
+/* Safe active ACK: when the host's window leaves the sender no room for
+ * another segment of this size, nothing more comes until the host ACKs,
+ * and the host ACKs only what it has: the run goes now rather than at the
+ * receive timeout. */
+static void flush_if_window_full(struct lro_engine *e, struct lro_conn *k, uint32_t seg_len,
+				 struct lro_out *out)
+{
+	if (!k->window_known || !k->held)
+		return;
+	/* the room the sender sees: whole units of the window scale */
+	uint32_t room = seq_lt(k->nextseq, k->host_right) ? k->host_right - k->nextseq : 0;
+	room = room >> k->host_wscale << k->host_wscale;
+	if (room < seg_len)
+		flush_run(e, k, LRO_FLUSH_WINDOW, out);
+}
+
+/* Safe active ACK: the paper drops a resend of bytes the engine has as a
+ * duplicate (V.C) - right for bytes it acknowledged, which the host then
+ * has room for. Bytes it delivered without acknowledging them (past the
+ * host's edge, or in a flow whose window it does not know) the host may
+ * have dropped, and only the sender's resend can bring them: it goes to
+ * the host, which judges it. True when the frame went. */
+static bool pass_unacked_resend(struct lro_engine *e, const struct lro_conn *k, uint8_t *buf,
+				uint32_t len, const struct parsed *p, struct lro_out *out)
+{
+	if (e->cfg.active_ack != LRO_ACK_SAFE || !seq_lt(k->acked, p->seq + p->payload_len) ||
+	    !seq_lt(p->seq, k->run_start))
+		return false;
+	pass(e, out, buf, len, LRO_PASS_UNACKED_RESEND);
+	return true;
+}
+
+/* The ACK for a segment of k: the paper's (nextseq, the configured window
+ * field), or the safe one, held within the host's advertised window. */
+static void active_ack(struct lro_engine *e, struct lro_conn *k, const uint8_t *f,
+		       const struct parsed *p, struct lro_out *out)
+{
+	if (e->cfg.active_ack != LRO_ACK_SAFE) {
+		build_ack(e, f, p, k->nextseq, e->cfg.ack_window, out);
+		return;
+	}
+	if (!k->window_known) {
+		/* no SYN-ACK seen, so no window scale: any window field could
+		 * offer more than the host does; the host's ACKs pace the flow */
+		e->c.acks_window_unknown++;
+		return;
+	}
+	if (p->payload_len > k->seg_max)
+		k->seg_max = p->payload_len;
+	struct lro_safe_ack s = lro_safe_ack(k->nextseq, k->acked, k->host_right, k->host_wscale,
+					     e->cfg.ack_window);
+	if (s.limited)
+		e->c.acks_window_limited++;
+	if (!s.send)
+		return;                    /* nothing new to say: the host's ACKs go on */
+	k->acked = s.ack;
+	k->adv_right = s.ack + ((uint32_t)s.window << k->host_wscale);
+	build_ack(e, f, p, s.ack, s.window, out);
 }
 
 /* ---- reorder (Algorithms 1-3, with trimming of partial overlaps) ---- */
@@ -842,9 +952,9 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 	struct lro_seg *s = make_seg(buf, len, p);
 	s->payload_sum = p->payload_sum;  /* summed during verification */
 	bool accepted = reorder_insert(k, s);
-	if (!accepted)
+	if (!accepted && !pass_unacked_resend(e, k, buf, len, p, out))
 		drop(e, out, buf, LRO_DROP_DUPLICATE);
-	else
+	else if (accepted)
 		e->c.segments_aggregated++;
 	if (accepted && k->has_ahead && k->nextseq == k->ahead_start) {
 		/* the gap is filled: the run goes, the flow goes on past the
@@ -854,8 +964,8 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 	} else if (accepted && k->has_ahead && seq_lt(k->ahead_start, k->nextseq)) {
 		k->has_ahead = 0;              /* a segment spanning the range carried it again */
 	}
-	if (e->cfg.active_ack)
-		build_ack(e, buf, p, k->nextseq, out);
+	if (e->cfg.active_ack != LRO_ACK_OFF)
+		active_ack(e, k, buf, p, out);
 	if (!accepted)
 		return;
 	/* Rebuild when the run reaches the threshold, or when the next segment
@@ -869,6 +979,8 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 		else
 			break;
 	}
+	if (e->cfg.active_ack == LRO_ACK_SAFE)
+		flush_if_window_full(e, k, s->payload_len, out);
 }
 
 static void open_conn(struct lro_engine *e, struct lro_conn *k, const struct parsed *p,
@@ -901,6 +1013,7 @@ static void open_conn(struct lro_engine *e, struct lro_conn *k, const struct par
 	}
 	k->isn = p->seq;
 	k->nextseq = k->run_start = p->seq + 1u + p->payload_len;
+	safe_ack_reset(k);
 	k->held = NULL;
 	k->n_held = 0;
 	k->n_recent = 0;
@@ -1074,4 +1187,139 @@ uint32_t lro_held_segments(const struct lro_engine *e)
 	for (uint32_t i = 0; i < e->cfg.max_conns; i++)
 		n += e->conns[i].n_held;
 	return n;
+}
+
+/* ---- the safe active ACK: the host's window (lro.h) ---- */
+
+struct lro_safe_ack lro_safe_ack(uint32_t nextseq, uint32_t acked, uint32_t right, uint8_t scale,
+				 uint16_t max_field)
+{
+	struct lro_safe_ack s;
+	if (seq_le(nextseq, right))
+		s.ack = nextseq;
+	else
+		s.ack = seq_lt(acked, right) ? right : acked;  /* never back before acked */
+	s.limited = s.ack != nextseq;
+	/* an ACK of nextseq goes even without progress (a duplicate segment:
+	 * the sender may have lost the last one); a limited one only with */
+	s.send = !s.limited || seq_lt(acked, s.ack);
+	uint32_t room = seq_lt(s.ack, right) ? (right - s.ack) >> scale : 0;
+	if (room > max_field)
+		room = max_field;
+	s.window = (uint16_t)room;
+	return s;
+}
+
+bool lro_host_seg_parse(const uint8_t *f, uint32_t len, struct lro_host_seg *h)
+{
+	hal_cost(HAL_COST_PARSE, 1);
+	hal_mem(1);                    /* the headers' cache line */
+	if (len < ETH_HLEN + 40u || load_be16(f + 12) != ETH_P_IPV4)
+		return false;
+	const uint8_t *ip = f + ETH_HLEN;
+	uint32_t ip_hlen = (ip[0] & 0x0fu) * 4u, ip_total = load_be16(ip + 2);
+	if ((ip[0] >> 4) != 4 || ip_hlen < 20u || ip[9] != IPPROTO_TCP_NUM ||
+	    (load_be16(ip + 6) & 0x3fffu) != 0 || ip_total < ip_hlen + 20u ||
+	    ETH_HLEN + ip_total > len)
+		return false;
+	const uint8_t *tcp = ip + ip_hlen;
+	uint32_t tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u;
+	if (tcp_hlen < 20u || ip_hlen + tcp_hlen > ip_total)
+		return false;
+	__builtin_memcpy(h->dst_mac, f, 6);  /* builtins: see load64 in csum.c */
+	__builtin_memcpy(h->src_mac, f + 6, 6);
+	h->saddr = load_be32(ip + 12);
+	h->daddr = load_be32(ip + 16);
+	h->sport = load_be16(tcp);
+	h->dport = load_be16(tcp + 2);
+	h->flags = tcp[13];
+	h->seq = load_be32(tcp + 4) + (ip_total - ip_hlen - tcp_hlen) +
+		 ((h->flags & (TCP_SYN | TCP_FIN)) ? 1u : 0u);
+	h->ack = load_be32(tcp + 8);
+	h->window = load_be16(tcp + 14);
+	h->has_ts = 0;
+	h->tsval = h->tsecr = 0;
+	h->wscale = 0xff;
+	const uint8_t *opt = tcp + 20;
+	for (uint32_t i = 0, n = tcp_hlen - 20u; i < n;) {
+		if (opt[i] == 0)
+			break;
+		if (opt[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || opt[i + 1] < 2 || i + opt[i + 1] > n)
+			break;                 /* malformed: what came before stands */
+		if (opt[i] == 3 && opt[i + 1] == 3) {
+			h->wscale = opt[i + 2];
+		} else if (opt[i] == 8 && opt[i + 1] == 10) {
+			h->has_ts = 1;
+			h->tsval = load_be32(opt + i + 2);
+			h->tsecr = load_be32(opt + i + 6);
+		}
+		i += opt[i + 1];
+	}
+	return true;
+}
+
+enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host_seg *h,
+				     struct lro_action *update)
+{
+	/* the flow as the engine keys it: the sender's side first */
+	struct parsed key = { .saddr = h->daddr, .daddr = h->saddr, .sport = h->dport,
+			      .dport = h->sport };
+	struct lro_conn *k = lookup(e, &key);
+	if (!k)
+		return LRO_HOST_UNKNOWN_FLOW;
+	if ((h->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+		if (h->ack != k->isn + 1u || k->window_known)
+			return LRO_HOST_NOTED;     /* not this incarnation's, or resent by
+						    * the host's SYN-ACK timer: nothing new */
+		/* RFC 7323: the host scales only if both SYNs carried the
+		 * option, and sends it only if the sender's did; shifts above
+		 * 14 are read as 14. A SYN's window is never scaled. */
+		k->host_wscale = h->wscale == 0xff ? 0 : h->wscale > 14u ? 14u : h->wscale;
+		k->host_ack = h->ack;
+		k->host_right = h->ack + h->window;
+		k->window_known = 1;
+		return LRO_HOST_NOTED;
+	}
+	if (!(h->flags & TCP_ACK) || !k->window_known || seq_lt(h->ack, k->host_ack))
+		return LRO_HOST_NOTED;         /* no window in it, or older than one seen */
+	uint32_t old_right = k->host_right;
+	k->host_ack = h->ack;
+	/* the host's latest word, even when it shrinks the window: a host
+	 * that took room back may drop what lies past its new edge */
+	k->host_right = h->ack + ((uint32_t)h->window << k->host_wscale);
+	if (!seq_lt(old_right, k->host_right) || !seq_lt(h->ack, k->acked))
+		return LRO_HOST_NOTED;         /* no news, or the host's ACK tells the sender */
+	/* The window opened, but the sender has our ACK of k->acked and drops
+	 * the host's older one unread (RFC 793's SND.WL rule). While the room
+	 * we last offered holds two more segments past nextseq, the sender
+	 * can go on and the ACKs of that data carry the new window; below
+	 * that it may be stuck at the edge, waiting: repeat our ACK with the
+	 * new window. */
+	uint32_t told = seq_lt(k->nextseq, k->adv_right) ? k->adv_right - k->nextseq : 0;
+	if (told >= 2u * k->seg_max)
+		return LRO_HOST_NOTED;
+	struct lro_safe_ack s = lro_safe_ack(k->acked, k->acked, k->host_right, k->host_wscale,
+					     e->cfg.ack_window);
+	k->adv_right = s.ack + ((uint32_t)s.window << k->host_wscale);
+	struct ack_fields x = {
+		.dst_mac = h->dst_mac,
+		.src_mac = h->src_mac,
+		.saddr = h->saddr,
+		.daddr = h->daddr,
+		.sport = h->sport,
+		.dport = h->dport,
+		.seq = h->seq,
+		.ack = s.ack,
+		.window = s.window,
+		.has_ts = h->has_ts,
+		.tsval = h->tsval,
+		.tsecr = h->tsecr,
+	};
+	write_ack(update, &x);
+	e->c.ack_window_updates++;
+	return LRO_HOST_WINDOW_UPDATE;
 }

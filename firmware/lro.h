@@ -40,6 +40,15 @@
 
 enum lro_mode { LRO_MODE_NIC = 0, LRO_MODE_LRO = 1 };
 
+/* Whether and how far the engine acknowledges data itself (paper V.C). */
+enum lro_active_ack {
+	LRO_ACK_OFF = 0,               /* only the host's own ACKs */
+	LRO_ACK_ON = 1,                /* the paper's: nextseq, window field ack_window */
+	LRO_ACK_SAFE = 2,              /* never past the window the host advertised
+					* (lro_note_host_seg; docs/ARCHITECTURE.md) */
+	LRO_ACK_MODES
+};
+
 /* When a flow's receive timer runs out (docs/PERFORMANCE.md compares them
  * on real captures). Each names how long a flow holding a contiguous run
  * may go without a segment before the run goes to the host. */
@@ -55,8 +64,8 @@ enum lro_timeout_rule {
 struct lro_config {
 	enum lro_mode mode;
 	uint32_t threshold_bytes;      /* flush when the contiguous run reaches it */
-	bool active_ack;               /* ACK every accepted segment (paper V.C) */
-	uint16_t ack_window;           /* raw window field of active ACKs */
+	uint8_t active_ack;            /* enum lro_active_ack */
+	uint16_t ack_window;           /* raw window field of active ACKs (SAFE: at most) */
 	uint32_t timeout_factor;       /* timed out after factor x average interval */
 	uint8_t timeout_rule;          /* enum lro_timeout_rule */
 	uint32_t timeout_floor_ns;     /* FLOOR, GAP: the shortest timeout */
@@ -87,7 +96,8 @@ void lro_config_default(struct lro_config *c);
 	X(SYN, "syn")                  /* a new SYN reused the flow */ \
 	X(AHEAD, "ahead")              /* the bytes after the run reached the host earlier */ \
 	X(RELEASE, "release")          /* the engine let the flow go: everything it held */ \
-	X(END, "end-of-capture")       /* lro_drain_conn (the end of a replay) */
+	X(END, "end-of-capture")       /* lro_drain_conn (the end of a replay) */ \
+	X(WINDOW, "window-full")       /* safe ACK: the host's window is full */
 enum lro_flush_reason {
 	LRO_FLUSH_REASON_LIST(LRO_REASON_ENUM_FLUSH)
 	LRO_FLUSH_REASONS
@@ -110,7 +120,8 @@ enum lro_flush_reason {
 	X(NO_ACK, "no-ack")            /* data without ACK (as Linux's inet_lro) */ \
 	X(JUMBO, "jumbo")              /* longer than LRO_FRAME_MAX */ \
 	X(SYN_DUPLICATE, "syn-duplicate") /* a retransmitted SYN (same ISN) of a known flow */ \
-	X(HELD_LIMIT, "held-limit")    /* past a gap with LRO_MAX_HELD held: the flow is let go */
+	X(HELD_LIMIT, "held-limit")    /* past a gap with LRO_MAX_HELD held: the flow is let go */ \
+	X(UNACKED_RESEND, "unacked-resend") /* safe ACK: resend of bytes delivered, never ACKed */
 enum lro_pass_reason {
 	LRO_PASS_REASON_LIST(LRO_REASON_ENUM_PASS)
 	LRO_PASS_REASONS
@@ -142,6 +153,10 @@ struct lro_counters {
 	uint64_t flush[LRO_FLUSH_REASONS];
 	uint64_t pass[LRO_PASS_REASONS];
 	uint64_t drop[LRO_DROP_REASONS];
+	/* the safe active ACK (LRO_ACK_SAFE) */
+	uint64_t acks_window_limited;  /* segments whose ACK the host's window held short of nextseq */
+	uint64_t acks_window_unknown;  /* segments not ACKed: the flow's window scale is unknown */
+	uint64_t ack_window_updates;   /* ACKs sent because the host's window opened */
 };
 
 /* A held segment: lives in the tail of its packet buffer. */
@@ -232,5 +247,64 @@ void lro_drain_conn(struct lro_engine *e, uint32_t i, struct lro_out *out);
 void lro_release_conn(struct lro_engine *e, uint32_t i, struct lro_out *out);
 /* Segments held right now (all flows). */
 uint32_t lro_held_segments(const struct lro_engine *e);
+
+/* ---- the safe active ACK (LRO_ACK_SAFE) ----
+ *
+ * The engine learns each flow's receive window from the segments the host
+ * sends back through the NPU (the tx path): the window scale from the
+ * SYN-ACK, then every ACK's ack number and window. Its active ACKs never
+ * acknowledge past the host's advertised right edge (host ACK + window <<
+ * scale) and their window field reaches at most that edge: what the NPU
+ * holds and has in flight to the host for the flow lies below its own
+ * ACK, so the room it offers is the host's advertised room minus those
+ * bytes. A flow whose SYN-ACK the engine did not see gets no active ACK
+ * (the host's own ACKs pace it). */
+
+/* The arithmetic, modulo 2^32: the flow's contiguous data ends at nextseq,
+ * the engine last acknowledged acked, the host advertised bytes up to
+ * right with window scale `scale`. The ACK names nextseq when that lies
+ * within right, else it does not go beyond right (nor back before acked);
+ * its window field is (right - ack) >> scale, rounded down so that the
+ * sender's right edge never passes right, and at most max_field. */
+struct lro_safe_ack {
+	uint32_t ack;                  /* the ACK number to send */
+	uint16_t window;               /* its window field */
+	uint8_t limited;               /* the host's window held it short of nextseq */
+	uint8_t send;                  /* false: limited and no progress past acked */
+};
+struct lro_safe_ack lro_safe_ack(uint32_t nextseq, uint32_t acked, uint32_t right, uint8_t scale,
+				 uint16_t max_field);
+
+/* A TCP segment the host sent, as the safe active ACK reads it. */
+struct lro_host_seg {
+	uint8_t dst_mac[6], src_mac[6];
+	uint32_t saddr, daddr;         /* the host's, the peer's */
+	uint16_t sport, dport;
+	uint32_t seq, ack;             /* seq: after the segment's data and FIN */
+	uint32_t tsval, tsecr;
+	uint16_t window;               /* the raw field */
+	uint8_t flags;
+	uint8_t has_ts;
+	uint8_t wscale;                /* the window-scale option, 0xff: none */
+};
+/* Reads an Ethernet/IPv4/TCP frame the host sent; false if it is not one
+ * (the host's checksums are not verified: the frame came over PCIe). */
+bool lro_host_seg_parse(const uint8_t *frame, uint32_t len, struct lro_host_seg *h);
+
+enum lro_host_note {
+	LRO_HOST_UNKNOWN_FLOW,         /* no descriptor of this engine has the flow */
+	LRO_HOST_NOTED,                /* the flow's window state is up to date */
+	LRO_HOST_WINDOW_UPDATE,        /* and *update holds an ACK for the sender */
+};
+/* Notes what the host's segment h says about its receive window in the
+ * flow's descriptor. When the window opened while the engine's ACKs run
+ * ahead of the host's (the sender ignores an ACK older than one it has),
+ * *update becomes a window update: the engine's ACK number with the new
+ * window. Called by the tx thread on every rx thread's engine until one
+ * has the flow. It writes the descriptor's host_* fields, which the rx
+ * thread only reads, and, sending an update, the edge last offered; it
+ * reads what the rx thread acknowledged. */
+enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host_seg *h,
+				     struct lro_action *update);
 
 #endif

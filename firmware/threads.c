@@ -9,7 +9,10 @@
  * timeout thread: scans every rx thread's descriptors for receive timeouts
  * and, with dma.lb on, forwards DMA requests round-robin from one queue per
  * rx thread (paper V.B, Fig. 10).
- * tx thread: host frames from the tx ring out through the MAC.
+ * tx thread: host frames from the tx ring out through the MAC; with the
+ * safe active ACK it first tells the engine that has the flow what the
+ * frame says about the host's window, and sends the window update the
+ * engine may ask for.
  */
 #include "firmware/firmware.h"
 
@@ -59,6 +62,9 @@ struct fw_state {
 	struct nic_tx_slot *tx_slots;
 	struct dma_lb balancer;        /* its queues (timeout thread) */
 	uint64_t tx_frames, tx_alloc_fail, tx_fetches;
+	uint32_t safe_ack;             /* lro.active_ack = safe: the tx thread reads host windows */
+	uint64_t window_update_alloc_fail;
+	struct lro_action window_update; /* the tx thread's window update */
 	_Alignas(64) uint8_t rx_mem[];  /* rx_threads x rx_stride */
 };
 
@@ -110,7 +116,9 @@ void fw_init(void *state)
 	struct lro_config c = engine_config();
 	c.mode = hal_param("lro.mode", 1) ? LRO_MODE_LRO : LRO_MODE_NIC;
 	c.threshold_bytes = clamp(hal_param("lro.threshold", 65536), 1, 1u << 20);
-	c.active_ack = hal_param("lro.active_ack", 1) != 0;
+	c.active_ack = (uint8_t)clamp(hal_param("lro.active_ack", LRO_ACK_ON), LRO_ACK_OFF,
+				      LRO_ACK_MODES - 1);
+	fw->safe_ack = c.active_ack == LRO_ACK_SAFE;
 	c.ack_window = (uint16_t)clamp(hal_param("lro.ack_window", 65535), 0, 65535);
 	c.timeout_factor = clamp(hal_param("lro.timeout_factor", 10), 1, 1000000);
 	c.timeout_rule = (uint8_t)clamp(hal_param("lro.timeout_rule", LRO_TIMEOUT_PAPER), 0,
@@ -480,6 +488,37 @@ static void timeout_main(struct fw_state *fw)
 
 /* ---- tx thread ---- */
 
+/* The safe active ACK: tell the engine that has the flow what the host's
+ * segment says about its window (its rx thread is not known here: the
+ * PDE's hash chose it, so every engine is asked until one has the flow).
+ * True when the engine asks for a window update (fw->window_update). */
+static bool observe_host_frame(struct fw_state *fw, const uint8_t *b, uint32_t len)
+{
+	struct lro_host_seg h;
+	if (!lro_host_seg_parse(b, len, &h))
+		return false;
+	enum lro_host_note r = LRO_HOST_UNKNOWN_FLOW;
+	for (unsigned t = 0; t < fw->rx_threads && r == LRO_HOST_UNKNOWN_FLOW; t++)
+		r = lro_note_host_seg(rx_of(fw, t)->eng, &h, &fw->window_update);
+	return r == LRO_HOST_WINDOW_UPDATE;
+}
+
+/* The window update goes out after the host's frame that opened it. */
+static void send_window_update(struct fw_state *fw)
+{
+	uint8_t *u = hal_pkt_alloc();
+	if (!u) {
+		fw->window_update_alloc_fail++;
+		return;                    /* the next host ACK brings another */
+	}
+	memcpy(u, fw->window_update.ack_frame, fw->window_update.len);
+	struct hal_msg m = { .code = HAL_MSG_TX_FRAME, .words = 2 };
+	m.w[0] = hal_addr_of(u);
+	m.w[1] = fw->window_update.len;
+	hal_cost(HAL_COST_MSG, 1);
+	hal_fmn_send(hal_station_mac_tx(), &m);
+}
+
 /* Copy a frame the driver left in host memory into buffer b with the DMA
  * engine, and wait for it. The request goes straight to the engine (the
  * balancer queues only the rx threads' requests, paper V.B), so with a
@@ -530,10 +569,14 @@ static void tx_main(struct fw_state *fw)
 				memcpy(b, (const void *)s->frame, len);
 				hal_mem((len + 31u) / 32u);
 			}
+			/* read before the MAC owns (and frees) the buffer */
+			bool update = fw->safe_ack && observe_host_frame(fw, b, len);
 			struct hal_msg out = { .code = HAL_MSG_TX_FRAME, .words = 2 };
 			out.w[0] = hal_addr_of(b);
 			out.w[1] = len;
 			hal_fmn_send(hal_station_mac_tx(), &out);
+			if (update)
+				send_window_update(fw);
 			s->flags = 0;
 			i++;
 			fw->shm->tx_consumed = nic_le32(i);
@@ -587,6 +630,9 @@ void fw_counters(const void *state, struct fw_counters *o)
 			o->lro.pass[i] += c->pass[i];
 		for (int i = 0; i < LRO_DROP_REASONS; i++)
 			o->lro.drop[i] += c->drop[i];
+		o->lro.acks_window_limited += c->acks_window_limited;
+		o->lro.acks_window_unknown += c->acks_window_unknown;
+		o->lro.ack_window_updates += c->ack_window_updates;
 		o->dma_requests += rx->dma_requests;
 		o->ring_full_waits += rx->ring_full_waits;
 		o->frames_to_host += rx->frames_to_host;
@@ -599,6 +645,7 @@ void fw_counters(const void *state, struct fw_counters *o)
 	o->tx_frames = fw->tx_frames;
 	o->tx_alloc_fail = fw->tx_alloc_fail;
 	o->tx_fetches = fw->tx_fetches;
+	o->window_update_alloc_fail = fw->window_update_alloc_fail;
 	o->lb_forwarded = fw->balancer.forwarded;
 	o->lb_queue_max = fw->balancer.deepest;
 }

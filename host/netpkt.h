@@ -40,6 +40,13 @@ uint32_t netpkt_tcp_payload_offset(const struct netpkt_tcp *h);
 uint32_t netpkt_build_tcp(uint8_t *buf, const struct netpkt_tcp *h, const uint8_t *payload,
 			  uint32_t len);
 
+/* The Internet checksum's ones' complement sum (RFC 1071) of len bytes read
+ * as big-endian 16-bit words (an odd last byte padded with zero), plus
+ * `sum` (a sum of such words, e.g. a pseudo header's), folded to 16 bits
+ * and not complemented: 0xffff over data that carries its right checksum,
+ * 0 only when everything summed is zero. */
+uint16_t netpkt_csum(const uint8_t *p, uint32_t len, uint64_t sum);
+
 /* Parses a frame. Returns 0 for a valid TCP/IPv4 frame, -1 if it is not
  * one, -2 if a checksum is wrong (then h is undefined). The payload is
  * returned in place. */

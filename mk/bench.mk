@@ -5,9 +5,11 @@
 # so, where pkg-config finds no libdpdk (Debian: dpdk-dev).
 
 BENCH_COMMON_OBJ := $(BUILD)/bench/capture.o $(BUILD)/bench/verify.o $(BUILD)/bench/engine.o
-# The engine's own objects, as built for the library; the benchmarks
-# supply the target's HAL (free cost annotations), not the simulator's.
-BENCH_ENGINE_OBJ := $(BUILD)/firmware/lro.o $(BUILD)/firmware/csum.o $(BUILD)/host/netpkt.o
+# The native engine and its HAL (traces/hal_native.h: free cost
+# annotations, as on the target), as built for the traces layer; the
+# host's frame builder makes the synthetic capture.
+BENCH_ENGINE_OBJ := $(NATIVE_ENGINE_OBJ) $(BUILD)/traces/hal_native.o $(BUILD)/host/netpkt.o
+DEP_OBJ += $(BENCH_COMMON_OBJ) $(BUILD)/bench/replay.o $(BUILD)/bench/dpdk_gro/gro.o
 
 BENCH_TARGETS += bench-replay
 REPLAY_BENCH := $(BUILD)/bench/replay
@@ -25,7 +27,7 @@ GRO_BENCH := $(BUILD)/bench/dpdk_gro/gro
 DPDK_CFLAGS = $(subst -I,-isystem ,$(shell pkg-config --cflags libdpdk))
 DPDK_LIBS = $(shell pkg-config --libs libdpdk)
 
-$(BUILD)/bench/dpdk_gro/gro.o: bench/dpdk_gro/gro.c
+$(BUILD)/bench/dpdk_gro/gro.o: bench/dpdk_gro/gro.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(EXTRA_CFLAGS) -MMD -MP $(DPDK_CFLAGS) -c $< -o $@
 

@@ -19,7 +19,10 @@ FUZZ_FLAGS := -std=c11 $(WARN) -Wno-unknown-warning-option -O1 -g -fno-omit-fram
 	$(FUZZ_SAN) -fsanitize=fuzzer-no-link $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP
 FUZZ_LINK  := $(FUZZ_SAN) -fsanitize=fuzzer
 FUZZ_LIB   := $(FUZZ_DIR)/libnpusim.a
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_OBJ)/%.o) $(LIB_ASM:%.S=$(FUZZ_OBJ)/%.o)
+FUZZ_NATIVE_OBJ := $(NATIVE_ENGINE_SRC:%.c=$(FUZZ_OBJ)/native/%.o)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_OBJ)/%.o) $(LIB_ASM:%.S=$(FUZZ_OBJ)/%.o) $(FUZZ_NATIVE_OBJ)
+FUZZ_STAMP := $(FUZZ_DIR)/flags.stamp
+DEP_OBJ += $(FUZZ_LIB_OBJ) $(FUZZ_NAMES:%=$(FUZZ_OBJ)/tests/fuzz/fuzz_%.o)
 
 # max input length per harness: room for a full 64 KB aggregate (of 60-byte
 # TCP headers for fuzz_lro); the whole captures among the pcap seeds are
@@ -38,28 +41,34 @@ FUZZ_OPTS = -max_len=$(FUZZ_MAX_LEN_$*) -timeout=$(FUZZ_TIMEOUT) -print_final_st
 # (libFuzzer and the sanitizers keep their own copy of stderr)
 FUZZ_QUIET_pcap := -close_fd_mask=2
 
-$(FUZZ_OBJ)/%.o: %.c
+# (taken now: a target's own FUZZ_FLAGS must not reach the stamp)
+FUZZ_STAMP_TEXT := $(FUZZ_CC) $(FUZZ_FLAGS)
+$(FUZZ_STAMP): FORCE
+	$(call write_if_changed,$(FUZZ_STAMP_TEXT))
+
+$(FUZZ_OBJ)/%.o: %.c $(FUZZ_STAMP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -c $< -o $@
+
+# the native engine (traces/native_names.h), as for the normal build
+$(FUZZ_OBJ)/native/%.o: %.c $(FUZZ_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -include traces/native_names.h -c $< -o $@
 
 # cli/version.c includes the generated revision header
 $(FUZZ_OBJ)/cli/version.o: $(BUILD)/gen/cli/revision.h
 $(FUZZ_OBJ)/cli/version.o: FUZZ_FLAGS += -I$(BUILD)/gen
 
-$(FUZZ_OBJ)/%.o: %.S
+$(FUZZ_OBJ)/%.o: %.S $(FUZZ_STAMP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -c $< -o $@
-
-# the program's generated revision (mk/cli.mk), as for the normal build
-$(FUZZ_OBJ)/cli/version.o: $(BUILD)/gen/cli/revision.h
-$(FUZZ_OBJ)/cli/version.o: FUZZ_FLAGS += -I$(BUILD)/gen
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-# fuzz_lro brings its own (empty) cost annotations: the engine alone.
-$(FUZZ_DIR)/fuzz_lro: $(FUZZ_OBJ)/tests/fuzz/fuzz_lro.o $(FUZZ_OBJ)/firmware/lro.o \
-		$(FUZZ_OBJ)/firmware/csum.o
+# fuzz_lro: the native engine on the native HAL, alone.
+$(FUZZ_DIR)/fuzz_lro: $(FUZZ_OBJ)/tests/fuzz/fuzz_lro.o $(FUZZ_NATIVE_OBJ) \
+		$(FUZZ_OBJ)/traces/hal_native.o
 	$(FUZZ_CC) $(FUZZ_LINK) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_pcap: $(FUZZ_OBJ)/tests/fuzz/fuzz_pcap.o $(FUZZ_LIB)

@@ -4,7 +4,7 @@
  * annotations accumulate on it and are paid - compute on the shared core,
  * then the DRAM stalls - before anything the thread does that the rest of
  * the machine can see. With no simulated thread running (the engine used
- * natively by `npusim replay`), annotations are free.
+ * without a simulated NPU, as the unit tests do), annotations are free.
  */
 #include "model/npu_internal.h"
 #include "sim/log.h"

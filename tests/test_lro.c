@@ -824,6 +824,309 @@ START_TEST(csum_ip20_ok_agrees_with_the_naive_sum)
 }
 END_TEST
 
+/* ---- the safe active ACK (lro.active_ack = safe) ---- */
+
+START_TEST(safe_ack_arithmetic_scale_wrap_zero_window_and_shrinking)
+{
+	/* scale: the field is rounded down, so the sender's edge stays within */
+	struct lro_safe_ack a = lro_safe_ack(1000, 0, 1000 + (300u << 7) + 100, 7, 0xffff);
+	ck_assert(a.send && !a.limited);
+	ck_assert_uint_eq(a.ack, 1000);
+	ck_assert_uint_eq(a.window, 300);
+	ck_assert_uint_le(a.ack + ((uint32_t)a.window << 7), 1000 + (300u << 7) + 100);
+	/* wrap-around: nextseq and the right edge on either side of 2^32 */
+	a = lro_safe_ack(0x00000100u, 0xffffff00u, 0x00010100u, 2, 0xffff);
+	ck_assert(a.send && !a.limited);
+	ck_assert_uint_eq(a.ack, 0x100);
+	ck_assert_uint_eq(a.window, 0x10000u >> 2);
+	a = lro_safe_ack(0x00000100u, 0xffffff00u, 0xfffffff0u, 0, 0xffff);
+	ck_assert(a.send && a.limited);            /* nextseq is past the edge */
+	ck_assert_uint_eq(a.ack, 0xfffffff0u);
+	ck_assert_uint_eq(a.window, 0);
+	/* zero window: the ACK of nextseq goes, with field 0 */
+	a = lro_safe_ack(5000, 4000, 5000, 7, 0xffff);
+	ck_assert(a.send && !a.limited);
+	ck_assert_uint_eq(a.ack, 5000);
+	ck_assert_uint_eq(a.window, 0);
+	/* less than 2^scale left: still 0, never a byte past the edge */
+	a = lro_safe_ack(5000, 4000, 5127, 7, 0xffff);
+	ck_assert_uint_eq(a.window, 0);
+	/* the edge reached: nothing new to acknowledge, nothing sent */
+	a = lro_safe_ack(6000, 5000, 5000, 7, 0xffff);
+	ck_assert(!a.send && a.limited);
+	/* the window shrank below what was acknowledged: never back */
+	a = lro_safe_ack(9000, 8000, 7000, 7, 0xffff);
+	ck_assert(!a.send && a.limited);
+	ck_assert_uint_eq(a.ack, 8000);
+	ck_assert_uint_eq(a.window, 0);
+	/* the field: at most 16 bits, at most the configured one */
+	a = lro_safe_ack(0, 0, 1u << 24, 0, 0xffff);
+	ck_assert_uint_eq(a.window, 0xffff);
+	a = lro_safe_ack(0, 0, 1u << 24, 7, 511);
+	ck_assert_uint_eq(a.window, 511);
+}
+END_TEST
+
+static void make_safe_engine(void)
+{
+	struct lro_config c;
+	lro_config_default(&c);
+	c.active_ack = LRO_ACK_SAFE;
+	c.threshold_bytes = 1u << 20;              /* nothing delivered: only ACKs */
+	c.max_conns = 8;
+	c.table_buckets = 16;
+	free(eng_mem);
+	eng_mem = aligned_alloc(64, (lro_engine_bytes(&c) + 63) / 64 * 64);
+	eng = lro_engine_init(eng_mem, &c);
+}
+
+/* A segment the host sends on flow h (h as the client sends it). */
+static enum lro_host_note host_says(struct netpkt_tcp h, uint8_t flags, uint32_t ack,
+				    uint16_t window, uint8_t wscale, struct lro_action *update)
+{
+	struct netpkt_tcp r;
+	memset(&r, 0, sizeof r);
+	memcpy(r.src_mac, h.dst_mac, 6);
+	memcpy(r.dst_mac, h.src_mac, 6);
+	r.saddr = h.daddr;
+	r.daddr = h.saddr;
+	r.sport = h.dport;
+	r.dport = h.sport;
+	r.seq = h.ack;
+	r.ack = ack;
+	r.window = window;
+	r.flags = flags;
+	r.has_ts = 1;
+	r.tsval = 99;
+	r.tsecr = 98;
+	r.wscale = wscale;
+	if (flags & NETPKT_TCP_SYN)
+		r.seq--;                           /* the SYN's own number */
+	uint8_t f[128];
+	uint32_t len = netpkt_build_tcp(f, &r, NULL, 0);
+	struct lro_host_seg hs;
+	ck_assert(lro_host_seg_parse(f, len, &hs));
+	return lro_note_host_seg(eng, &hs, update);
+}
+
+/* The ACK of the last input: its ack number and window field. */
+static int last_ack(uint32_t *ack, uint16_t *window)
+{
+	const struct lro_action *a = find(LRO_ACT_ACK);
+	if (!a)
+		return 0;
+	struct netpkt_tcp p;
+	const uint8_t *pl;
+	uint32_t plen;
+	ck_assert_int_eq(netpkt_parse_tcp(a->ack_frame, a->len, &p, &pl, &plen), 0);
+	ck_assert(checksums_ok(a->ack_frame, a->len));
+	*ack = p.ack;
+	*window = p.window;
+	return 1;
+}
+
+START_TEST(safe_ack_stays_within_the_window_the_host_advertised)
+{
+	make_safe_engine();
+	struct netpkt_tcp h = flow(1101);
+	struct lro_action upd;
+	uint32_t ack;
+	uint16_t win;
+	syn(h, 41);
+	/* before the SYN-ACK the scale is unknown: no active ACK */
+	feed(h, 42, 1448, 1);
+	ck_assert(!last_ack(&ack, &win));
+	ck_assert_uint_eq(lro_engine_counters(eng)->acks_window_unknown, 1);
+	/* SYN-ACK: scale 7, 5,792 bytes from 42 (a SYN's window is not scaled) */
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_SYN | NETPKT_TCP_ACK, 42, 5792, 7, &upd),
+			 LRO_HOST_NOTED);
+	feed(h, 42 + 1448, 1448, 2);
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, 42 + 2 * 1448);
+	ck_assert_uint_eq(win, (5792 - 2 * 1448) >> 7);
+	feed(h, 42 + 2 * 1448, 1448, 3);
+	feed(h, 42 + 3 * 1448, 1448, 4);
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, 42 + 4 * 1448);     /* exactly the edge */
+	ck_assert_uint_eq(win, 0);
+	/* past the edge (the sender broke the window): no ACK beyond it */
+	feed(h, 42 + 4 * 1448, 1448, 5);
+	ck_assert(!last_ack(&ack, &win));
+	ck_assert_uint_eq(lro_engine_counters(eng)->acks_window_limited, 1);
+	/* the host's ACK opens the window: it acknowledges less than the
+	 * engine did, so the sender would drop it; the engine repeats its
+	 * own ACK with the new window */
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_ACK, 42 + 1448, 100, 0xff, &upd),
+			 LRO_HOST_WINDOW_UPDATE);
+	struct netpkt_tcp p;
+	const uint8_t *pl;
+	uint32_t plen;
+	ck_assert_int_eq(netpkt_parse_tcp(upd.ack_frame, upd.len, &p, &pl, &plen), 0);
+	ck_assert(checksums_ok(upd.ack_frame, upd.len));
+	ck_assert_uint_eq(p.saddr, h.daddr);
+	ck_assert_uint_eq(p.sport, h.dport);
+	ck_assert_uint_eq(p.dport, h.sport);
+	ck_assert_uint_eq(p.ack, 42 + 4 * 1448);
+	ck_assert_uint_eq(p.window, (42 + 1448 + (100u << 7) - (42 + 4 * 1448)) >> 7);
+	ck_assert_uint_eq(p.tsval, 99);
+	ck_assert_uint_eq(p.tsecr, 98);
+	ck_assert_uint_eq(lro_engine_counters(eng)->ack_window_updates, 1);
+	/* the held segment past the old edge is now inside: ACKed */
+	feed(h, 42 + 5 * 1448, 1448, 6);
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, 42 + 6 * 1448);
+	ck_assert_uint_eq(win, (42 + 1448 + (100u << 7) - (42 + 6 * 1448)) >> 7);
+	/* the window opens again while the sender still has room for two
+	 * segments: the ACKs of its next data will say so, no update */
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_ACK, 42 + 2 * 1448, 150, 0xff, &upd),
+			 LRO_HOST_NOTED);
+	ck_assert_uint_eq(lro_engine_counters(eng)->ack_window_updates, 1);
+	/* an older host ACK changes nothing; one that does not open the
+	 * window sends nothing */
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_ACK, 42, 1000, 0xff, &upd), LRO_HOST_NOTED);
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_ACK, 42 + 1448, 100, 0xff, &upd), LRO_HOST_NOTED);
+	/* the host shrinks its window to nothing past its ACK: the engine
+	 * follows (and never takes back what it acknowledged) */
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_ACK, 42 + 2 * 1448, 0, 0xff, &upd), LRO_HOST_NOTED);
+	feed(h, 42 + 6 * 1448, 1448, 7);
+	ck_assert(!last_ack(&ack, &win));
+	/* the host caught up with the engine: its own ACK tells the sender,
+	 * no update */
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_ACK, 42 + 7 * 1448, 200, 0xff, &upd),
+			 LRO_HOST_NOTED);
+	feed(h, 42 + 7 * 1448, 1448, 8);
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, 42 + 8 * 1448);
+	ck_assert_uint_eq(win, (42 + 7 * 1448 + (200u << 7) - (42 + 8 * 1448)) >> 7);
+}
+END_TEST
+
+START_TEST(safe_ack_across_sequence_wrap_and_without_window_scale)
+{
+	make_safe_engine();
+	struct lro_action upd;
+	uint32_t ack;
+	uint16_t win;
+	/* the sequence space wraps inside the window */
+	struct netpkt_tcp h = flow(1102);
+	uint32_t isn = 0xfffff000u;
+	syn(h, isn);
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_SYN | NETPKT_TCP_ACK, isn + 1, 5792, 7, &upd),
+			 LRO_HOST_NOTED);
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_ACK, isn + 1, 200, 0xff, &upd), LRO_HOST_NOTED);
+	uint32_t seq = isn + 1;
+	for (int i = 0; i < 5; i++, seq += 1448)
+		feed(h, seq, 1448, (uint64_t)i);
+	ck_assert_uint_lt(seq, isn);               /* wrapped */
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, seq);
+	ck_assert_uint_eq(win, ((isn + 1 + (200u << 7)) - seq) >> 7);
+	/* the host's SYN-ACK timer resends the SYN-ACK: its small unscaled
+	 * window does not take back what the host's ACK offered */
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_SYN | NETPKT_TCP_ACK, isn + 1, 5792, 7, &upd),
+			 LRO_HOST_NOTED);
+	feed(h, seq, 1448, 6);
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, seq + 1448);
+	ck_assert_uint_eq(win, ((isn + 1 + (200u << 7)) - (seq + 1448)) >> 7);
+	/* a SYN-ACK without the option: no scaling (RFC 7323) */
+	struct netpkt_tcp g = flow(1103);
+	syn(g, 7);
+	ck_assert_int_eq(host_says(g, NETPKT_TCP_SYN | NETPKT_TCP_ACK, 8, 5792, 0xff, &upd),
+			 LRO_HOST_NOTED);
+	ck_assert_int_eq(host_says(g, NETPKT_TCP_ACK, 8, 3000, 0xff, &upd), LRO_HOST_NOTED);
+	feed(g, 8, 1448, 1);
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, 8 + 1448);
+	ck_assert_uint_eq(win, 3000 - 1448);
+	/* a flow the engine does not have */
+	struct netpkt_tcp u = flow(1104);
+	ck_assert_int_eq(host_says(u, NETPKT_TCP_ACK, 1, 100, 0xff, &upd), LRO_HOST_UNKNOWN_FLOW);
+	/* a SYN-ACK of another incarnation (not acknowledging this SYN) is
+	 * not taken */
+	struct netpkt_tcp v = flow(1105);
+	syn(v, 500);
+	ck_assert_int_eq(host_says(v, NETPKT_TCP_SYN | NETPKT_TCP_ACK, 77, 5792, 7, &upd),
+			 LRO_HOST_NOTED);
+	feed(v, 501, 1448, 1);
+	ck_assert(!last_ack(&ack, &win));
+}
+END_TEST
+
+START_TEST(safe_ack_passes_resends_of_bytes_it_never_acknowledged)
+{
+	make_safe_engine();
+	struct lro_action upd;
+	uint32_t ack;
+	uint16_t win;
+	struct netpkt_tcp h = flow(1106);
+	syn(h, 0);
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_SYN | NETPKT_TCP_ACK, 1, 3000, 0xff, &upd),
+			 LRO_HOST_NOTED);
+	feed(h, 1, 1448, 1);
+	feed(h, 1 + 1448, 1448, 2);
+	/* 104 bytes of room left: no room for the sender's next segment, the
+	 * run goes to the host now rather than at the receive timeout */
+	ck_assert_ptr_nonnull(find(LRO_ACT_DELIVER));
+	ck_assert_uint_eq(find(LRO_ACT_DELIVER)->reason, LRO_FLUSH_WINDOW);
+	ck_assert_uint_eq(find(LRO_ACT_DELIVER)->n_segs, 2);
+	feed(h, 1 + 2 * 1448, 1448, 3);            /* past the edge at 3001 */
+	ck_assert(last_ack(&ack, &win));
+	ck_assert_uint_eq(ack, 3001);              /* up to the edge, no further */
+	ck_assert_uint_eq(win, 0);
+	ck_assert_uint_eq(lro_engine_counters(eng)->acks_window_limited, 1);
+	ck_assert_ptr_nonnull(find(LRO_ACT_DELIVER));
+	ck_assert_uint_eq(find(LRO_ACT_DELIVER)->n_segs, 1);
+	/* the host may have dropped the unacknowledged bytes: their resend
+	 * goes to it; a resend of acknowledged bytes is a duplicate */
+	feed(h, 1 + 2 * 1448, 1448, 4);
+	ck_assert_uint_eq(count(LRO_ACT_PASS), 1);
+	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_UNACKED_RESEND);
+	feed(h, 1, 1448, 5);
+	ck_assert_uint_eq(count(LRO_ACT_PASS), 0);
+	ck_assert_uint_eq(count(LRO_ACT_FREE), 1);
+	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_DUPLICATE], 1);
+}
+END_TEST
+
+START_TEST(host_segment_parser_reads_only_what_the_frame_holds)
+{
+	struct netpkt_tcp r = flow(5001);
+	r.flags = NETPKT_TCP_SYN | NETPKT_TCP_ACK;
+	r.wscale = 7;
+	r.mss = 1460;
+	r.sack_ok = 1;
+	uint8_t f[128];
+	uint32_t len = netpkt_build_tcp(f, &r, NULL, 0);
+	struct lro_host_seg h;
+	ck_assert(lro_host_seg_parse(f, len, &h));
+	ck_assert_uint_eq(h.wscale, 7);
+	ck_assert(h.has_ts);
+	ck_assert_uint_eq(h.tsval, r.tsval);
+	ck_assert_uint_eq(h.seq, r.seq + 1);          /* past the SYN */
+	/* every truncation, each in a buffer of exactly that length (ASan
+	 * sees a read past it) */
+	for (uint32_t n = 0; n < len; n++) {
+		uint8_t *t = malloc(n ? n : 1);
+		memcpy(t, f, n);
+		bool ok = lro_host_seg_parse(t, n, &h);
+		ck_assert(!ok || n >= 14 + 20 + 20);
+		free(t);
+	}
+	/* options that claim more than the header holds, or nothing */
+	uint32_t opt = 14 + 20 + 20;
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t g[128];
+		memcpy(g, f, len);
+		g[opt + 1] = (uint8_t)v;
+		g[opt + 2] = (uint8_t)(v * 7u);
+		(void)lro_host_seg_parse(g, len, &h);
+		g[14 + 20 + 12] = (uint8_t)(v & 0xf0u);   /* any data offset */
+		(void)lro_host_seg_parse(g, len, &h);
+	}
+}
+END_TEST
+
 Suite *lro_suite(void)
 {
 	Suite *s = suite_create("lro");
@@ -852,5 +1155,13 @@ Suite *lro_suite(void)
 	tcase_add_test(tc, csum_partial_equals_the_naive_sum_past_a_vector_block);
 	tcase_add_test(tc, csum_ip20_ok_agrees_with_the_naive_sum);
 	suite_add_tcase(s, tc);
+	TCase *safe = tcase_create("safe_ack");
+	tcase_add_checked_fixture(safe, NULL, teardown);
+	tcase_add_test(safe, safe_ack_arithmetic_scale_wrap_zero_window_and_shrinking);
+	tcase_add_test(safe, safe_ack_stays_within_the_window_the_host_advertised);
+	tcase_add_test(safe, safe_ack_across_sequence_wrap_and_without_window_scale);
+	tcase_add_test(safe, safe_ack_passes_resends_of_bytes_it_never_acknowledged);
+	tcase_add_test(safe, host_segment_parser_reads_only_what_the_frame_holds);
+	suite_add_tcase(s, safe);
 	return s;
 }

@@ -181,6 +181,17 @@ START_TEST(overrides_replace_file_values_and_sweeps)
 	ck_assert_uint_eq(scenario_runs(&sc), 1);
 	ck_assert_int_eq(scenario_set(&sc, "lro.active_ack=off,on", err, sizeof err), 0);
 	ck_assert_uint_eq(scenario_runs(&sc), 2);
+	/* a switch grown a third setting still reads the switch's words */
+	ck_assert_int_eq(scenario_set(&sc, "lro.active_ack=1,0,safe", err, sizeof err), 0);
+	ck_assert_uint_eq(scenario_runs(&sc), 3);
+	struct scenario_point ap;
+	scenario_point(&sc, 0, &ap);
+	ck_assert_str_eq(scenario_value(&sc, &ap, "lro", "active_ack"), "on");
+	scenario_point(&sc, 1, &ap);
+	ck_assert_str_eq(scenario_value(&sc, &ap, "lro", "active_ack"), "off");
+	ck_assert_int_eq(scenario_set(&sc, "lro.active_ack=sometimes", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "off|on|safe"));
+	ck_assert_int_eq(scenario_set(&sc, "lro.active_ack=off,on", err, sizeof err), 0);
 	ck_assert_int_eq(scenario_set(&sc, "run.bogus=1", err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "--set: unknown key 'bogus' in [run]"));
 	ck_assert_int_eq(scenario_set(&sc, "nosuchform", err, sizeof err), -1);

@@ -5,6 +5,9 @@
  * packets, and each flush is stamped with the time of the scan that found
  * it. After the last packet the scans go on until nothing can time out;
  * whatever is still held is then delivered (drained). */
+/* first: the engine's native names (traces/native_names.h) ahead of the
+ * firmware headers replay.h brings */
+#include "traces/hal_native.h"
 #include "traces/replay.h"
 
 #include <errno.h>
@@ -17,7 +20,6 @@
 #include <unistd.h>
 
 #include "firmware/csum.h"
-#include "firmware/hal.h"
 #include "firmware/lro.h"
 #include "sim/atomic_file.h"
 #include "traces/pcap_tap.h"
@@ -49,9 +51,7 @@ static const char *const size_names[REPLAY_SIZE_CLASSES] = { "1", "2-3", "4-7", 
 struct replay {
 	struct lro_engine *eng;
 	void *eng_mem;
-	uint8_t *bufs;                 /* HAL_PKT_BUF_BYTES each */
-	uint32_t *free_list;
-	uint32_t n_free, n_bufs;
+	uint32_t n_bufs;               /* the native HAL's packet buffers */
 	uint8_t *big;                  /* a frame longer than LRO_FRAME_MAX (passed through) */
 	pcap_dumper_t *out;
 	uint8_t *agg;                  /* one flattened aggregate */
@@ -71,23 +71,10 @@ struct replay {
 	uint64_t by_size[REPLAY_SIZE_CLASSES][LRO_FLUSH_REASONS];
 };
 
-static uint32_t buf_index(const struct replay *r, const uint8_t *b)
-{
-	return (uint32_t)((size_t)(b - r->bufs) / HAL_PKT_BUF_BYTES);
-}
-
-static uint8_t *buf_take(struct replay *r)
-{
-	if (r->n_free == 0)
-		return NULL;
-	return r->bufs + (size_t)r->free_list[--r->n_free] * HAL_PKT_BUF_BYTES;
-}
-
 static void buf_give(struct replay *r, uint8_t *b)
 {
-	if (b == r->big)
-		return;
-	r->free_list[r->n_free++] = buf_index(r, b);
+	if (b != r->big)
+		hal_pkt_free(b);
 }
 
 /* ---- per-flow table ---- */
@@ -100,16 +87,16 @@ static bool frame_tuple(const uint8_t *f, uint32_t len, struct flow_stats *key,
 	if (len < 14u + 20u || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || f[23] != 6)
 		return false;
 	const uint8_t *ip = f + 14;
-	uint32_t ihl = (ip[0] & 15u) * 4u, total = csum_get16(ip + 2);
-	if ((csum_get16(ip + 6) & 0x1fffu) != 0 || ihl < 20u || 14u + ihl + 20u > len ||
+	uint32_t ihl = (ip[0] & 15u) * 4u, total = load_be16(ip + 2);
+	if ((load_be16(ip + 6) & 0x1fffu) != 0 || ihl < 20u || 14u + ihl + 20u > len ||
 	    total < ihl + 20u)
 		return false;
 	const uint8_t *tcp = ip + ihl;
 	uint32_t doff = (uint32_t)(tcp[12] >> 4) * 4u;
-	key->saddr = csum_get32(ip + 12);
-	key->daddr = csum_get32(ip + 16);
-	key->sport = csum_get16(tcp);
-	key->dport = csum_get16(tcp + 2);
+	key->saddr = load_be32(ip + 12);
+	key->daddr = load_be32(ip + 16);
+	key->sport = load_be16(tcp);
+	key->dport = load_be16(tcp + 2);
 	*payload = total > ihl + doff ? total - ihl - doff : 0;
 	return true;
 }
@@ -240,8 +227,8 @@ static bool offloaded_csum(const uint8_t *f, uint32_t len)
 		return false;
 	const uint8_t *ip = f + 14;
 	const uint8_t *tcp = ip + (ip[0] & 15u) * 4u;
-	uint16_t field = csum_get16(tcp + 16);
-	uint32_t tcp_len = csum_get16(ip + 2) - (ip[0] & 15u) * 4u;
+	uint16_t field = load_be16(tcp + 16);
+	uint32_t tcp_len = load_be16(ip + 2) - (ip[0] & 15u) * 4u;
 	return field == 0 || field == csum_fold(csum_tcp_pseudo(ip + 12, ip + 16, tcp_len));
 }
 
@@ -268,7 +255,7 @@ static void run_actions(struct replay *r, uint64_t now_ns)
 				next = s->next;
 				memcpy(r->agg + at, s->frame + s->payload_off, s->payload_len);
 				at += s->payload_len;
-				note_hold(r, now_ns - r->arrival_ns[buf_index(r, s->frame)]);
+				note_hold(r, now_ns - r->arrival_ns[hal_native_pkt_index(s->frame)]);
 				buf_give(r, s->frame);
 			}
 			write_frame(r, r->agg, at, now_ns);
@@ -365,15 +352,15 @@ static uint32_t to_ethernet(struct replay *r, int dlt, const uint8_t *d, uint32_
 		if (len < 16u)
 			return 0;
 		hdr = 16;
-		proto = csum_get16(d + 14);
-		if (csum_get16(d + 4) == 6u)
+		proto = load_be16(d + 14);
+		if (load_be16(d + 4) == 6u)
 			memcpy(f + 6, d + 6, 6);
 		break;
 	case DLT_LINUX_SLL2:
 		if (len < 20u)
 			return 0;
 		hdr = 20;
-		proto = csum_get16(d);
+		proto = load_be16(d);
 		if (d[11] == 6u)
 			memcpy(f + 6, d + 12, 6);
 		break;
@@ -387,7 +374,7 @@ static uint32_t to_ethernet(struct replay *r, int dlt, const uint8_t *d, uint32_
 		memcpy(f, d, len);
 		return len;
 	}
-	csum_put16(f + 12, (uint16_t)proto);
+	store_be16(f + 12, (uint16_t)proto);
 	memcpy(f + 14, d + hdr, len - hdr);
 	return 14u + len - hdr;
 }
@@ -399,7 +386,7 @@ static uint32_t strip_vlan(struct replay *r, uint32_t len)
 	uint8_t *f = r->frame;
 	bool tagged = false;
 	while (len >= 18u) {
-		uint32_t type = csum_get16(f + 12);
+		uint32_t type = load_be16(f + 12);
 		if (type != 0x8100u && type != 0x88a8u && type != 0x9100u)
 			break;
 		memmove(f + 12, f + 16, len - 16u);
@@ -416,18 +403,18 @@ static void fill_checksums(struct replay *r, uint8_t *f, uint32_t len)
 {
 	struct flow_stats key;
 	uint32_t payload;
-	if (!frame_tuple(f, len, &key, &payload) || (csum_get16(f + 14 + 6) & 0x2000u))
+	if (!frame_tuple(f, len, &key, &payload) || (load_be16(f + 14 + 6) & 0x2000u))
 		return;                    /* not TCP, or a fragment: left alone */
 	uint8_t *ip = f + 14;
-	uint32_t ihl = (ip[0] & 15u) * 4u, total = csum_get16(ip + 2);
+	uint32_t ihl = (ip[0] & 15u) * 4u, total = load_be16(ip + 2);
 	if (14u + total > len)
 		return;
-	csum_put16(ip + 10, 0);
-	csum_put16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, ihl, 0)));
+	store_be16(ip + 10, 0);
+	store_be16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, ihl, 0)));
 	uint8_t *tcp = ip + ihl;
-	csum_put16(tcp + 16, 0);
+	store_be16(tcp + 16, 0);
 	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, total - ihl);
-	csum_put16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, total - ihl, sum)));
+	store_be16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, total - ihl, sum)));
 	r->csum_filled++;
 }
 
@@ -654,11 +641,12 @@ static bool replay_record(struct replay *r, const struct replay_options *opt, in
 		r->scan_base_ns = now_ns;
 	run_timeout_scans(r, now_ns);
 	r->last_ns = now_ns;
+	hal_native_set_time_ns(now_ns);
 	uint8_t *b;
 	if (len > LRO_FRAME_MAX) {
 		b = r->big;                /* passed through, never held */
 		r->jumbo++;
-	} else if (!(b = buf_take(r))) {
+	} else if (!(b = hal_pkt_alloc())) {
 		fprintf(stderr, "npusim replay: more than %u segments held at packet %" PRIu64 "\n",
 			r->n_bufs, number);
 		*status = 1;
@@ -666,7 +654,7 @@ static bool replay_record(struct replay *r, const struct replay_options *opt, in
 	}
 	memcpy(b, r->frame, len);
 	if (b != r->big)
-		r->arrival_ns[buf_index(r, b)] = now_ns;
+		r->arrival_ns[hal_native_pkt_index(b)] = now_ns;
 	if (!opt->verify_csum)
 		fill_checksums(r, b, len);
 	count_flow(r, b, len, false, false);
@@ -705,21 +693,19 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 	memset(&r, 0, sizeof r);
 	r.eng_mem = aligned_alloc(64, (lro_engine_bytes(cfg) + 63) / 64 * 64);
 	r.n_bufs = n_bufs;
-	r.bufs = aligned_alloc(64, (size_t)r.n_bufs * HAL_PKT_BUF_BYTES);
-	r.free_list = malloc(r.n_bufs * sizeof *r.free_list);
+	struct hal_native_config machine = { .pkt_buffers = n_bufs };
+	bool machine_built = hal_native_init(&machine) == 0;
 	r.agg = malloc(1u << 17);
 	r.big = malloc(REPLAY_FRAME_MAX);
 	r.frame = malloc(REPLAY_FRAME_MAX + 14u);
 	r.arrival_ns = malloc(r.n_bufs * sizeof *r.arrival_ns);
 	r.out = out;
 	int status = 0;
-	if (!r.eng_mem || !r.bufs || !r.free_list || !r.agg || !r.big || !r.frame || !r.arrival_ns) {
+	if (!r.eng_mem || !machine_built || !r.agg || !r.big || !r.frame || !r.arrival_ns) {
 		fprintf(stderr, "npusim replay: out of memory\n");
 		status = 1;
 		goto done;
 	}
-	for (uint32_t i = r.n_bufs; i-- > 0;)
-		r.free_list[r.n_free++] = i;
 	r.eng = lro_engine_init(r.eng_mem, cfg);
 
 	struct pcap_pkthdr *h;
@@ -761,8 +747,8 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 done:
 	pcap_freecode(&prog);
 	free(r.eng_mem);
-	free(r.bufs);
-	free(r.free_list);
+	if (machine_built)
+		hal_native_fini();
 	free(r.agg);
 	free(r.big);
 	free(r.frame);

@@ -72,7 +72,7 @@ assert isinstance(res["established"], int) and res["integrity"] == "ok"
 assert res["dma_wait_p50_s"]["unit"] == "s" and res["dma_wait_p50_s"]["value"] < 1e-3
 assert sc["run.time_limit"] == {"value": 5, "unit": "s"}, sc["run.time_limit"]
 assert sc["run.bytes_per_connection"] == {"value": 204800, "unit": "bytes"}
-assert sc["lro.active_ack"] is True and sc["run.mode"] == "lro" and sc["run.connections"] == 1
+assert sc["lro.active_ack"] == "on" and sc["run.mode"] == "lro" and sc["run.connections"] == 1
 assert sc["lro.pool_low"] == 0.06 and sc["lro.timeout_factor"] == 5
 PY
 
