@@ -53,7 +53,7 @@ LIB_SRC    := $(foreach l,$(LAYERS),$(call layer_src,$(l)))
 LIB_ASM    := $(wildcard sim/*.S)
 # The native engine: the firmware's LRO engine built again under the names
 # of traces/native_names.h, calling traces/hal_native.c (part of traces).
-NATIVE_ENGINE_SRC := firmware/lro.c firmware/csum.c
+NATIVE_ENGINE_SRC := firmware/lro.c firmware/lro_policy.c firmware/csum.c
 NATIVE_ENGINE_OBJ := $(NATIVE_ENGINE_SRC:%.c=$(BUILD)/native/%.o)
 layer_obj   = $(patsubst %.c,$(BUILD)/%.o,$(call layer_src,$(1))) \
 	$(patsubst %.S,$(BUILD)/%.o,$(wildcard $(1)/*.S)) \

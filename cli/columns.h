@@ -286,7 +286,14 @@ X(flush_window, COUNT, "aggregates", NONE, 0, NO, l->flush[LRO_FLUSH_WINDOW], \
   "another segment (instead of at the receive timeout)") \
 X(pass_unacked_resend, COUNT, "segments", NONE, 0, NO, l->pass[LRO_PASS_UNACKED_RESEND], \
   "`safe`: resends of bytes the NPU had handed to the host without acknowledging them, " \
-  "passed to the host (which may have dropped them) instead of dropped as duplicates")
+  "passed to the host (which may have dropped them) instead of dropped as duplicates") \
+X(flush_burst_end, COUNT, "aggregates", NONE, 0, NO, d->flush_burst_end, \
+  "with `lro.policy` other than `paper`: aggregates flushed at the end of an rx poll or " \
+  "burst (docs/ARCHITECTURE.md, \"Aggregation policies\")") \
+X(flush_policy_rules, COUNT, "aggregates", NONE, 0, NO, d->flush_policy_rules, \
+  "with `lro.policy` other than `paper`: aggregates ended by the policy's merge rules - a " \
+  "sequence gap, headers or options that differ, PSH/FIN or a short segment, an entry " \
+  "evicted for a new flow, a sorted poll moving on to the next flow")
 
 enum column_id {
 #define COLUMN_ID(name, type, unit, points, rank, gate, value, meaning) COL_##name,

@@ -533,7 +533,7 @@ static const struct command commands[] = {
 	  demo_opts, 0, 0, cmd_demo, NULL },
 	{ "replay", "IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic] [--threshold BYTES]\n"
 		    "                     [--no-active-ack] [--no-verify-csum] [--json]\n"
-		    "                     [--timeout-rule paper|floor|gap]",
+		    "                     [--timeout-rule paper|floor|gap] [--policy P|all]",
 	  "run the LRO engine over a capture, write what the host receives",
 	  "Run the LRO engine natively over a capture and write what the host would receive\n"
 	  "(aggregates and pass-through frames) to OUT.pcap.\n\n"
@@ -545,6 +545,10 @@ static const struct command commands[] = {
 	  "      --timeout-rule R     the receive-timeout rule: paper (default), floor, gap\n"
 	  "      --timeout-floor-us US  the floor and gap rules' shortest timeout (100)\n"
 	  "      --timeout-gap-us US  the gap rule's timeout while data past a gap is held (1000)\n"
+	  "      --policy P           aggregation policy: paper (default), linux-gro, freebsd-lro,\n"
+	  "                           freebsd-lro-sorted, dpdk-gro; all: once per policy, one\n"
+	  "                           table (-o OUT.pcap optional, written as OUT.<policy>.pcap)\n"
+	  "      --flush-timeout-us US  other policies: hold across polls, flush at this age\n"
 	  "      --no-verify-csum     fill checksums in (a sender-side capture with offload)\n"
 	  "      --json               the summary as JSON\n\n"
 	  "Takes Ethernet (802.1Q/QinQ tags removed), Linux cooked SLL/SLL2 and raw-IP captures.\n"

@@ -429,6 +429,7 @@ struct derived {
 	double lb;                     /* the timeout (and balancing) thread's */
 	const char *bound_by;
 	uint64_t flush_other;          /* flushes of the reasons without a column */
+	uint64_t flush_burst_end, flush_policy_rules;  /* lro.policy's flushes */
 	uint64_t faults_injected, corrupt_injected;
 };
 
@@ -473,6 +474,13 @@ static void derive(const struct testbed_config *c, const struct testbed_result *
 	d->flush_other -= l->flush[LRO_FLUSH_THRESHOLD] + l->flush[LRO_FLUSH_FULL] +
 			  l->flush[LRO_FLUSH_FIN] + l->flush[LRO_FLUSH_TIMEOUT] +
 			  l->flush[LRO_FLUSH_WINDOW];
+	/* the other policies' (lro.policy): at the end of a poll or burst; by
+	 * their merge rules */
+	d->flush_burst_end = l->flush[LRO_FLUSH_BURST_END];
+	d->flush_policy_rules = l->flush[LRO_FLUSH_GAP] + l->flush[LRO_FLUSH_MISMATCH] +
+				l->flush[LRO_FLUSH_FLAGS] + l->flush[LRO_FLUSH_EVICTED] +
+				l->flush[LRO_FLUSH_NEXT_FLOW];
+	d->flush_other -= d->flush_burst_end + d->flush_policy_rules;
 	for (int dir = 0; dir < 2; dir++) {
 		d->faults_injected += faults_injected(&r->faults[dir]);
 		d->corrupt_injected += r->faults[dir].corrupted;

@@ -57,6 +57,9 @@ static const struct scenario_key keys[] = {
 	{ "lro", "timeout_floor", T_TIME, "100us", 0, 1, NULL, "s", "the shortest receive timeout of the floor and gap rules", S_TIME, TB(lro_timeout_floor_ps) },
 	{ "lro", "timeout_gap", T_TIME, "1ms", 0, 1, NULL, "s", "the gap rule's receive timeout while data past a sequence gap is held", S_TIME, TB(lro_timeout_gap_ps) },
 	{ "lro", "pool_low", T_RATIO, "6%", 0, 0.5, NULL, "", "free packet buffers below this share: rx threads release held data", S_DOUBLE, TB(lro_pool_low) },
+	/* lro.policy: the names in enum lro_policy_id order (firmware/lro_policy.h) */
+	{ "lro", "policy", T_ENUM, "paper", 0, 0, "paper|linux-gro|freebsd-lro|dpdk-gro|freebsd-lro-sorted", "", "aggregation policy of the engine: the paper's (reorder buffer, threshold, adaptive timeout, active ACK) or the rules of Linux GRO, FreeBSD tcp_lro (-sorted: frames sorted by flow per poll, tcp_lro_queue_mbuf) or DPDK GRO (no active ACK; flush at the end of each rx poll; docs/ARCHITECTURE.md, Aggregation policies)", S_U32, TB(lro_policy) },
+	{ "lro", "policy_flush_timeout", T_TIME, "0", 0, 1, NULL, "s", "policies other than paper: 0 flushes held data at the end of every rx poll or burst; more holds it across polls until it is this old (Linux gro_flush_timeout, DPDK timer mode, FreeBSD tcp_lro_flush_inactive)", S_TIME, TB(lro_flush_timeout_ps) },
 	{ "lro", "conns", T_INT, "64", 1, 1024, NULL, "", "connection descriptors per rx thread", S_U32, TB(lro_conns) },
 	{ "lro", "timeout_period", T_INT, "20000", 100, 1e8, NULL, "cycles", "idle time of the timeout thread between scans", S_U32, TB(timeout_period_cycles) },
 

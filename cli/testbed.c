@@ -238,6 +238,8 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 		{ "lro.timeout_gap_ns", c->lro_timeout_gap_ps / 1000u },
 		{ "lro.conns", c->lro_conns },
 		{ "lro.pool_low_permille", (uint64_t)(c->lro_pool_low * 1000.0 + 0.5) },
+		{ "lro.policy", c->lro_policy },
+		{ "lro.flush_timeout_ns", c->lro_flush_timeout_ps / 1000u },
 		{ "dma.lb", c->dma_lb },
 		{ "dma.lb_window", c->dma_lb_window },
 		{ "rx.threads", c->npu.rx_threads },

@@ -26,6 +26,8 @@ struct testbed_config {
 	sim_time lro_timeout_gap_ps;
 	uint32_t lro_conns;
 	double lro_pool_low;           /* share of the packet buffers */
+	uint32_t lro_policy;           /* enum lro_policy_id (firmware/lro_policy.h) */
+	sim_time lro_flush_timeout_ps; /* the other policies' flush timer (0: at burst ends) */
 	uint32_t dma_lb;
 	uint32_t dma_lb_window;
 	uint32_t ring_rx_entries;

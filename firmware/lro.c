@@ -26,6 +26,7 @@
 #include <string.h>
 #include "firmware/csum.h"
 #include "firmware/hal.h"
+#include "firmware/lro_policy.h"
 
 #define ETH_HLEN 14u
 #define ETH_P_IPV4 0x0800u
@@ -71,6 +72,9 @@ struct lro_conn {
 	uint32_t seg_max;              /* the flow's largest segment payload */
 	uint8_t host_wscale;           /* from the SYN-ACK */
 	uint8_t window_known;          /* the SYN-ACK was seen: host_right holds */
+	/* other policies: an entry lives while it holds an aggregate */
+	uint64_t held_since_ns;        /* arrival of the aggregate's first segment */
+	uint32_t serial;               /* order in which entries started: the oldest is evicted */
 };
 
 struct lro_engine {
@@ -79,7 +83,19 @@ struct lro_engine {
 	struct lro_conn *conns;
 	struct lro_conn **table;
 	struct lro_conn *free_head, *free_tail;
+	const struct lro_policy *pol;  /* its decision rules (firmware/lro_policy.h) */
+	uint32_t flows_holding;        /* other policies: entries holding an aggregate */
+	uint32_t next_serial;
+	struct lro_seg *refused_head, *refused_tail; /* DPDK burst mode: frames not taken */
+	uint32_t n_refused;
+	struct lro_queued *sorted;     /* sorts_burst: the burst's frames by (key, index) */
+	uint32_t n_sorted, sort_index; /* frames queued; arrival index of the next */
+	uint32_t sort_key;             /* flow being merged at the burst's end (sort_started) */
+	uint8_t sort_started;
 };
+
+static void policy_flush_flow(struct lro_engine *e, struct lro_conn *k,
+			      enum lro_flush_reason why, struct lro_out *out);
 
 /* Sequence comparison modulo 2^32 (RFC 793). */
 static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
@@ -97,6 +113,8 @@ void lro_config_default(struct lro_config *c)
 	c->timeout_gap_ns = 1000000;
 	c->max_conns = 256;
 	c->table_buckets = 256;
+	c->policy = LRO_POLICY_PAPER;
+	c->flush_timeout_ns = 0;
 }
 
 static size_t align8(size_t n)
@@ -138,6 +156,7 @@ struct lro_engine *lro_engine_init(void *mem, const struct lro_config *c)
 	struct lro_engine *e = (struct lro_engine *)p;
 	p += align8(sizeof *e);
 	e->cfg = *c;
+	e->pol = lro_policy_get(c->policy);
 	e->conns = (struct lro_conn *)p;
 	p += align8(c->max_conns * sizeof(struct lro_conn));
 	e->table = (struct lro_conn **)p;
@@ -197,6 +216,20 @@ struct parsed {
 	uint16_t sport, dport, window;
 	uint8_t flags, has_ts, other_opts;
 };
+
+/* A frame waiting for its burst to be sorted (sorts_burst policies), in
+ * its packet buffer's tail like a held segment. */
+struct lro_queued {
+	struct lro_seg seg;            /* frame, frame_len, next (a struct lro_queued) */
+	struct parsed p;
+	uint64_t now_ns;
+	uint32_t key;                  /* flow hash: the NIC's RSS flowid */
+	uint32_t index;                /* arrival order within the burst */
+	uint8_t tcp;                   /* parsed as TCP; else passed at its turn */
+	uint8_t pass_reason;
+};
+_Static_assert(sizeof(struct lro_queued) <= HAL_PKT_BUF_BYTES - LRO_FRAME_MAX,
+	       "a queued frame's record fits its buffer's tail");
 
 /* Timestamps are the only TCP option LRO keeps (paper section II): find
  * them; note any other option except NOP/EOL. */
@@ -305,7 +338,8 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	sum = csum_partial(tcp, p->tcp_hlen, sum);
 	p->payload_sum = csum_partial(f + p->payload_off, p->payload_len, 0);
 	sum = csum_add_at(sum, p->payload_sum, 0);
-	if (csum_fold(sum) != 0xffffu) {
+	/* (DPDK's GRO checks no checksum: the policy says) */
+	if (csum_fold(sum) != 0xffffu && e->pol->verifies_csum) {
 		*why = LRO_DROP_BAD_TCP_CSUM;
 		return PARSE_DROP;
 	}
@@ -327,7 +361,6 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	} else {
 		parse_tcp_options(opt, p->tcp_hlen - 20u, p);
 	}
-	(void)e;
 	return PARSE_TCP;
 }
 
@@ -396,7 +429,7 @@ static uint32_t seg_hdr_len(const struct lro_seg *s)
  * the last, IP total length, both checksums recomputed. The payload's sum
  * comes from the per-segment sums kept since verification. */
 static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_t payload,
-			    uint32_t payload_sum, uint8_t flags_or)
+			    uint32_t payload_sum, uint8_t flags_or, bool latest_tsval)
 {
 	hal_cost(HAL_COST_HEADER_REWRITE, 1);
 	uint8_t *ip = first->frame + ETH_HLEN;
@@ -418,6 +451,8 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 				continue;
 			}
 			if (opt[i] == 8 && opt[i + 1] == 10) {
+				if (latest_tsval)      /* FreeBSD's tcp_lro: the latest TSval */
+					store_be32(opt + i + 2, last->tsval);
 				store_be32(opt + i + 6, last->tsecr);
 				break;
 			}
@@ -460,7 +495,7 @@ static void deliver_head(struct lro_engine *e, struct lro_conn *k, enum lro_flus
 	uint32_t payload = first->payload_len, n = 1, max = agg_payload_max(first);
 	uint32_t sum = first->payload_sum;
 	uint8_t flags_or = first->tcp_flags;
-	while (last->next && last->next->seq == seg_end(last) &&
+	while (last->next && last->next->seq == seg_end(last) && !last->next->starts_run &&
 	       payload + last->next->payload_len <= max) {
 		hal_cost(HAL_COST_LIST_STEP, 1);
 		struct lro_seg *s = last->next;
@@ -477,7 +512,9 @@ static void deliver_head(struct lro_engine *e, struct lro_conn *k, enum lro_flus
 		k->n_recent = 0;
 	if (seq_lt(k->run_start, seg_end(last)))
 		k->run_start = seg_end(last);
-	rebuild_headers(first, last, payload, sum, flags_or);
+	/* DPDK leaves a packet that merged with nothing untouched */
+	if (n > 1 || e->pol->verifies_csum)
+		rebuild_headers(first, last, payload, sum, flags_or, e->pol->timestamps_only);
 
 	struct lro_action *a = emit(out, LRO_ACT_DELIVER);
 	a->buf = first->frame;
@@ -504,6 +541,10 @@ void lro_drain_conn(struct lro_engine *e, uint32_t i, struct lro_out *out)
 	struct lro_conn *k = &e->conns[i];
 	if (!k->in_use)
 		return;
+	if (e->pol->id != LRO_POLICY_PAPER) {
+		policy_flush_flow(e, k, LRO_FLUSH_END, out);
+		return;
+	}
 	while (k->held) {
 		k->run_start = k->held->seq;  /* past a gap: give up on the missing bytes */
 		deliver_head(e, k, LRO_FLUSH_END, out);
@@ -822,6 +863,8 @@ static struct lro_seg *make_seg(uint8_t *buf, uint32_t len, const struct parsed 
 	s->tcp_flags = p->flags;
 	s->payload_off = (uint16_t)p->payload_off;
 	s->payload_len = (uint16_t)p->payload_len;
+	s->starts_run = 0;
+	s->queued_reason = 0;
 	return s;
 }
 
@@ -1022,6 +1065,350 @@ static void open_conn(struct lro_engine *e, struct lro_conn *k, const struct par
 	pass(e, out, buf, len, LRO_PASS_SYN);
 }
 
+/* ---- the other policies (firmware/lro_policy.h): Linux GRO, FreeBSD LRO,
+ * DPDK GRO ----
+ * An entry (descriptor) lives while its flow holds an aggregate: taken for
+ * the flow's first held segment, returned when the last goes to the host.
+ * Its held list is one contiguous run (Linux, FreeBSD) or several runs in
+ * the order they started, each marked starts_run (DPDK's items); nothing
+ * is held past a gap to be filled, no segment is dropped as a duplicate
+ * (the host's TCP judges), and no ACK is built (the host's TCP ACKs). */
+
+/* A frame the policy does not take: to the host now, or, in DPDK's burst
+ * mode, after the burst's runs (rte_gro_reassemble_burst puts the packets
+ * it did not process after the flushed ones). */
+static void policy_pass(struct lro_engine *e, struct lro_out *out, uint8_t *buf, uint32_t len,
+			enum lro_pass_reason why)
+{
+	if (!e->pol->queues_refused || e->cfg.flush_timeout_ns != 0 || len > LRO_FRAME_MAX) {
+		pass(e, out, buf, len, why);
+		return;
+	}
+	hal_cost(HAL_COST_QUEUE_OP, 1);
+	struct lro_seg *s = (struct lro_seg *)(void *)(buf + SEG_OFFSET);
+	s->next = NULL;
+	s->frame = buf;
+	s->frame_len = (uint16_t)len;
+	s->queued_reason = (uint8_t)why;
+	if (e->refused_tail)
+		e->refused_tail->next = s;
+	else
+		e->refused_head = s;
+	e->refused_tail = s;
+	e->n_refused++;
+	e->c.pass[why]++;
+}
+
+/* Everything k holds goes to the host, run by run; the entry is free again. */
+static void policy_flush_flow(struct lro_engine *e, struct lro_conn *k, enum lro_flush_reason why,
+			      struct lro_out *out)
+{
+	while (k->held) {
+		k->run_start = k->held->seq;
+		deliver_head(e, k, why, out);
+	}
+	e->flows_holding--;
+	conn_free(e, k);
+}
+
+/* The entry that started first (Linux's gro_flush_oldest). */
+static struct lro_conn *policy_oldest(struct lro_engine *e)
+{
+	struct lro_conn *oldest = NULL;
+	for (uint32_t i = 0; i < e->cfg.max_conns; i++) {
+		struct lro_conn *k = &e->conns[i];
+		if (!k->in_use)
+			continue;
+		hal_cost(HAL_COST_LIST_STEP, 1);
+		if (!oldest || (int32_t)(k->serial - oldest->serial) < 0)
+			oldest = k;
+	}
+	return oldest;
+}
+
+/* An entry for s's flow, or NULL (then s has been passed). */
+static struct lro_conn *policy_take_entry(struct lro_engine *e, const struct parsed *p,
+					  uint8_t *buf, uint32_t len, struct lro_out *out)
+{
+	const struct lro_policy *pol = e->pol;
+	if (pol->max_flows && e->flows_holding >= pol->max_flows) {
+		if (!pol->evicts_oldest) {
+			policy_pass(e, out, buf, len, LRO_PASS_NO_ENTRY);  /* TCP_LRO_NO_ENTRIES */
+			return NULL;
+		}
+		policy_flush_flow(e, policy_oldest(e), LRO_FLUSH_EVICTED, out);
+	}
+	struct lro_conn *k = free_queue_take(e);
+	if (!k) {
+		policy_pass(e, out, buf, len, LRO_PASS_POOL_EXHAUSTED);
+		return NULL;
+	}
+	hal_cost(HAL_COST_DESC, 1);
+	struct lro_conn **b = bucket_of(e, p);
+	k->hash_next = *b;
+	*b = k;
+	k->saddr = p->saddr;
+	k->daddr = p->daddr;
+	k->sport = p->sport;
+	k->dport = p->dport;
+	k->in_use = 1;
+	k->held = k->tail = NULL;
+	k->n_held = 0;
+	k->n_recent = 0;
+	k->has_ahead = 0;
+	k->serial = e->next_serial++;
+	e->flows_holding++;
+	e->c.conns_opened++;
+	return k;
+}
+
+/* Payload bytes of the run headed by h, and its last segment. */
+static uint32_t run_extent(struct lro_seg *h, struct lro_seg **last)
+{
+	uint32_t bytes = h->payload_len;
+	struct lro_seg *x = h;
+	while (x->next && !x->next->starts_run) {
+		hal_cost(HAL_COST_LIST_STEP, 1);
+		x = x->next;
+		bytes += x->payload_len;
+	}
+	*last = x;
+	return bytes;
+}
+
+static void note_held(struct lro_engine *e, struct lro_conn *k, struct lro_seg *s,
+		      uint64_t now_ns)
+{
+	k->n_held++;
+	k->recent[k->n_recent++ % LRO_RECENT] = s;
+	k->last_arrival_ns = now_ns;
+	e->c.segments_aggregated++;
+}
+
+/* s joins a run of k if the policy lets it; else *why says what stopped
+ * the last run. */
+static bool policy_join(struct lro_engine *e, struct lro_conn *k, struct lro_seg *s,
+			uint64_t now_ns, enum lro_flush_reason *why)
+{
+	const struct lro_policy *pol = e->pol;
+	struct lro_seg *prev = NULL;
+	for (struct lro_seg *h = k->held; h;) {
+		struct lro_seg *last;
+		uint32_t bytes = run_extent(h, &last);
+		uint32_t max = agg_payload_max(h);
+		if (lro_policy_may_append(pol, h, last, bytes, max, s)) {
+			s->next = last->next;
+			last->next = s;
+			if (k->tail == last)
+				k->tail = s;
+			note_held(e, k, s, now_ns);
+			return true;
+		}
+		if (lro_policy_may_prepend(pol, h, bytes, max, s)) {
+			s->next = h;
+			s->starts_run = 1;
+			h->starts_run = 0;
+			if (prev)
+				prev->next = s;
+			else
+				k->held = s;
+			note_held(e, k, s, now_ns);
+			return true;
+		}
+		*why = s->seq != seg_end(last) ? LRO_FLUSH_GAP :
+		       bytes + s->payload_len > max ? LRO_FLUSH_FULL : LRO_FLUSH_MISMATCH;
+		prev = last;
+		h = last->next;
+	}
+	return false;
+}
+
+/* After s joined or started an aggregate of k: does it end there? */
+static void policy_after_hold(struct lro_engine *e, struct lro_conn *k, struct lro_seg *s,
+			      struct lro_out *out)
+{
+	const struct lro_policy *pol = e->pol;
+	if (pol->separate_runs)
+		return;                        /* DPDK flushes only by burst or timer */
+	if (lro_policy_ends_after(pol, k->held, s)) {
+		policy_flush_flow(e, k, LRO_FLUSH_FLAGS, out);
+		return;
+	}
+	uint32_t ip_len = seg_hdr_len(k->held) - ETH_HLEN + (seg_end(k->tail) - k->held->seq);
+	if (pol->room_flush_bytes && ip_len > 65535u - pol->room_flush_bytes)
+		policy_flush_flow(e, k, LRO_FLUSH_FULL, out);
+}
+
+/* Why the policy will not hold a parsed TCP segment (LRO_PASS_REASONS: it may). */
+static enum lro_pass_reason policy_refusal(const struct lro_policy *pol, const struct parsed *p)
+{
+	if (p->odd != LRO_PASS_REASONS)
+		return (enum lro_pass_reason)p->odd;
+	if (p->flags & LRO_TCP_SYN)
+		return LRO_PASS_SYN;
+	if (p->flags & (LRO_TCP_RST | LRO_TCP_URG))
+		return LRO_PASS_RST_URG;
+	if (p->payload_len == 0)
+		return (p->flags & LRO_TCP_FIN) ? LRO_PASS_FIN : LRO_PASS_PURE_ACK;
+	if (!(p->flags & LRO_TCP_ACK))
+		return LRO_PASS_NO_ACK;
+	if (pol->timestamps_only && p->other_opts)
+		return LRO_PASS_TCP_OPTIONS;
+	if ((p->flags & LRO_TCP_FIN) && !(pol->join_flags & LRO_TCP_FIN))
+		return LRO_PASS_FIN;
+	if (!lro_policy_may_hold(pol, p->flags, p->payload_len))
+		return LRO_PASS_FLAGS;
+	return LRO_PASS_REASONS;
+}
+
+static void policy_input(struct lro_engine *e, uint8_t *buf, uint32_t len,
+			 const struct parsed *p, uint64_t now_ns, struct lro_out *out)
+{
+	const struct lro_policy *pol = e->pol;
+	struct lro_conn *k = lookup(e, p);
+	enum lro_pass_reason refused = policy_refusal(pol, p);
+	if (refused != LRO_PASS_REASONS) {
+		/* Linux: the flags or length differ, the held packet goes first;
+		 * FreeBSD: force_flush; DPDK: the items wait for the burst end */
+		if (k && !pol->queues_refused)
+			policy_flush_flow(e, k, LRO_FLUSH_PASSTHROUGH, out);
+		policy_pass(e, out, buf, len, refused);
+		return;
+	}
+	struct lro_seg *s = make_seg(buf, len, p);
+	s->payload_sum = p->payload_sum;
+	if (k) {
+		enum lro_flush_reason why = LRO_FLUSH_GAP;
+		if (policy_join(e, k, s, now_ns, &why)) {
+			policy_after_hold(e, k, s, out);
+			return;
+		}
+		if (pol->separate_runs) {
+			/* a new item at the end of the flow's chain */
+			s->starts_run = 1;
+			k->tail->next = s;
+			k->tail = s;
+			note_held(e, k, s, now_ns);
+			return;
+		}
+		policy_flush_flow(e, k, why, out);
+	}
+	if (!lro_policy_holds_alone(pol, p->flags)) {
+		policy_pass(e, out, buf, len, LRO_PASS_FLAGS);
+		return;
+	}
+	k = policy_take_entry(e, p, buf, len, out);
+	if (!k)
+		return;
+	s->starts_run = 1;
+	k->held = k->tail = s;
+	k->held_since_ns = now_ns;
+	note_held(e, k, s, now_ns);
+	policy_after_hold(e, k, s, out);
+}
+
+/* sorts_burst: the frame waits for the burst's end, in the queue sorted by
+ * (flow hash, arrival) - tcp_lro_queue_mbuf's sequence key. */
+static void sort_queue(struct lro_engine *e, uint8_t *buf, uint32_t len, const struct parsed *p,
+		       bool tcp, uint32_t why, uint64_t now_ns)
+{
+	struct lro_queued *q = (struct lro_queued *)(void *)(buf + SEG_OFFSET);
+	q->seg.frame = buf;
+	q->seg.frame_len = (uint16_t)len;
+	q->p = *p;
+	q->now_ns = now_ns;
+	q->tcp = tcp;
+	q->pass_reason = (uint8_t)why;
+	hal_cost(HAL_COST_HASH, 1);
+	q->key = tcp ? tuple_hash(p->saddr, p->daddr, p->sport, p->dport) : 0;
+	q->index = e->sort_index++;
+	struct lro_queued **pp = &e->sorted;
+	while (*pp && (*pp)->key <= q->key) {     /* equal keys: after, arrival order */
+		hal_cost(HAL_COST_LIST_STEP, 1);
+		pp = (struct lro_queued **)(void *)&(*pp)->seg.next;
+	}
+	q->seg.next = (struct lro_seg *)(void *)*pp;
+	*pp = q;
+	e->n_sorted++;
+}
+
+/* Every entry holding data goes to the host (tcp_lro_rx_done). */
+static void policy_flush_all(struct lro_engine *e, enum lro_flush_reason why, struct lro_out *out)
+{
+	for (uint32_t i = 0; i < e->cfg.max_conns && e->flows_holding > 0; i++) {
+		hal_cost(HAL_COST_TIMEOUT_SCAN, 1);    /* one descriptor looked at */
+		if (e->conns[i].in_use)
+			policy_flush_flow(e, &e->conns[i], why, out);
+	}
+}
+
+/* The sorted burst, one flow after the other, while out has room for what
+ * a frame may emit (a flush of every entry, then the frame). Returns true
+ * when frames are left. */
+static bool merge_sorted(struct lro_engine *e, struct lro_out *out)
+{
+	while (e->sorted) {
+		if (out->n + e->pol->max_flows + 4u > LRO_OUT_MAX)
+			return true;
+		struct lro_queued *q = e->sorted;
+		e->sorted = (struct lro_queued *)(void *)q->seg.next;
+		e->n_sorted--;
+		hal_cost(HAL_COST_QUEUE_OP, 1);
+		if (!e->sort_started || q->key != e->sort_key)
+			policy_flush_all(e, LRO_FLUSH_NEXT_FLOW, out);
+		e->sort_started = 1;
+		e->sort_key = q->key;
+		if (!q->tcp) {
+			/* not for LRO: what is held goes first (tcp_lro_flush_active) */
+			policy_flush_all(e, LRO_FLUSH_PASSTHROUGH, out);
+			pass(e, out, q->seg.frame, q->seg.frame_len, (enum lro_pass_reason)q->pass_reason);
+			continue;
+		}
+		struct parsed p = q->p;            /* the record is the segment's now */
+		policy_input(e, q->seg.frame, q->seg.frame_len, &p, q->now_ns, out);
+	}
+	e->sort_started = 0;
+	e->sort_index = 0;
+	return false;
+}
+
+uint32_t lro_burst_frames(const struct lro_engine *e)
+{
+	return e->pol->burst_frames;
+}
+
+bool lro_burst_end(struct lro_engine *e, struct lro_out *out)
+{
+	out->n = 0;
+	if (e->pol->id == LRO_POLICY_PAPER)
+		return false;
+	if (merge_sorted(e, out))
+		return true;
+	if (e->cfg.flush_timeout_ns == 0) {
+		for (uint32_t i = 0; i < e->cfg.max_conns && e->flows_holding > 0; i++) {
+			struct lro_conn *k = &e->conns[i];
+			hal_cost(HAL_COST_TIMEOUT_SCAN, 1);   /* one descriptor looked at */
+			if (!k->in_use)
+				continue;
+			if (out->n + k->n_held > LRO_OUT_MAX)
+				return true;
+			policy_flush_flow(e, k, LRO_FLUSH_BURST_END, out);
+		}
+	}
+	while (e->refused_head) {
+		if (out->n >= LRO_OUT_MAX)
+			return true;
+		struct lro_seg *s = e->refused_head;
+		e->refused_head = s->next;
+		if (!e->refused_head)
+			e->refused_tail = NULL;
+		e->n_refused--;
+		hal_cost(HAL_COST_QUEUE_OP, 1);
+		emit_buf(out, LRO_ACT_PASS, s->frame, s->frame_len, s->queued_reason);
+	}
+	return false;
+}
+
 void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns,
 	       struct lro_out *out)
 {
@@ -1039,15 +1426,27 @@ void lro_input(struct lro_engine *e, uint8_t *buf, uint32_t len, uint64_t now_ns
 			pass(e, out, buf, len, LRO_PASS_NIC_MODE);
 		return;
 	}
-	switch (parse(e, buf, len, &p, &why)) {
+	enum parse_result parsed = parse(e, buf, len, &p, &why);
+	if (parsed != PARSE_DROP && e->pol->sorts_burst && len <= LRO_FRAME_MAX) {
+		sort_queue(e, buf, len, &p, parsed == PARSE_TCP, why, now_ns);
+		return;
+	}
+	switch (parsed) {
 	case PARSE_DROP:
 		drop(e, out, buf, (enum lro_drop_reason)why);
 		return;
 	case PARSE_PASS:
-		pass(e, out, buf, len, (enum lro_pass_reason)why);
+		if (e->pol->id != LRO_POLICY_PAPER)
+			policy_pass(e, out, buf, len, (enum lro_pass_reason)why);
+		else
+			pass(e, out, buf, len, (enum lro_pass_reason)why);
 		return;
 	case PARSE_TCP:
 		break;
+	}
+	if (e->pol->id != LRO_POLICY_PAPER) {
+		policy_input(e, buf, len, &p, now_ns, out);
+		return;
 	}
 	struct lro_conn *k = lookup(e, &p);
 	if (p.flags & TCP_SYN) {
@@ -1118,6 +1517,13 @@ uint64_t lro_conn_timeout_at(const struct lro_engine *e, uint32_t i)
 	const struct lro_conn *k = &e->conns[i];
 	if (!holds_timed_data(k))
 		return UINT64_MAX;
+	if (e->pol->id != LRO_POLICY_PAPER) {
+		/* the policy's flush timer; without one, burst ends flush */
+		uint64_t since = e->pol->timeout_from_last ? k->last_arrival_ns : k->held_since_ns;
+		if (e->cfg.flush_timeout_ns == 0)
+			return UINT64_MAX;
+		return since + e->cfg.flush_timeout_ns;
+	}
 	/* idle > wait  <=>  now >= last + wait + 1 */
 	uint64_t wait = timeout_wait_ns(&e->cfg, k);
 	if (wait >= UINT64_MAX - 1u - k->last_arrival_ns)
@@ -1156,6 +1562,10 @@ void lro_flush_conn(struct lro_engine *e, uint32_t i, enum lro_flush_reason why,
 	out->n = 0;
 	if (i >= e->cfg.max_conns || !e->conns[i].in_use)
 		return;
+	if (e->pol->id != LRO_POLICY_PAPER) {
+		policy_flush_flow(e, &e->conns[i], why, out);
+		return;
+	}
 	hand_over(e, &e->conns[i], why, out);
 }
 
@@ -1165,6 +1575,11 @@ void lro_release_conn(struct lro_engine *e, uint32_t i, struct lro_out *out)
 	if (i >= e->cfg.max_conns || !e->conns[i].in_use)
 		return;
 	struct lro_conn *k = &e->conns[i];
+	if (e->pol->id != LRO_POLICY_PAPER) {
+		/* nothing is held past a gap waiting to be filled: hand it over */
+		policy_flush_flow(e, k, LRO_FLUSH_RELEASE, out);
+		return;
+	}
 	struct lro_seg **link = &k->held, *kept = NULL;
 	while (*link && seq_lt((*link)->seq, k->nextseq)) {
 		kept = *link;
@@ -1183,7 +1598,7 @@ void lro_release_conn(struct lro_engine *e, uint32_t i, struct lro_out *out)
 
 uint32_t lro_held_segments(const struct lro_engine *e)
 {
-	uint32_t n = 0;
+	uint32_t n = e->n_refused + e->n_sorted;
 	for (uint32_t i = 0; i < e->cfg.max_conns; i++)
 		n += e->conns[i].n_held;
 	return n;

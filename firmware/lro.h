@@ -72,6 +72,14 @@ struct lro_config {
 	uint32_t timeout_gap_ns;       /* GAP: the timeout while data past a gap is held */
 	uint32_t max_conns;            /* descriptors in the pool */
 	uint32_t table_buckets;        /* power of two */
+	/* aggregation policy (firmware/lro_policy.h) */
+	uint8_t policy;                /* enum lro_policy_id; LRO_POLICY_PAPER: all of the
+					* above; the others use neither threshold_bytes,
+					* active_ack nor the timeout_* fields */
+	uint32_t flush_timeout_ns;     /* other policies: 0 flushes at every lro_burst_end;
+					* else held data is flushed this long after it came
+					* (gro_flush_timeout, DPDK timer mode,
+					* tcp_lro_flush_inactive) and bursts flush nothing */
 };
 
 void lro_config_default(struct lro_config *c);
@@ -97,7 +105,14 @@ void lro_config_default(struct lro_config *c);
 	X(AHEAD, "ahead")              /* the bytes after the run reached the host earlier */ \
 	X(RELEASE, "release")          /* the engine let the flow go: everything it held */ \
 	X(END, "end-of-capture")       /* lro_drain_conn (the end of a replay) */ \
-	X(WINDOW, "window-full")       /* safe ACK: the host's window is full */
+	X(WINDOW, "window-full")       /* safe ACK: the host's window is full */ \
+	/* the other policies' reasons (firmware/lro_policy.h) */ \
+	X(BURST_END, "burst-end")      /* the poll, interrupt or burst ended */ \
+	X(GAP, "gap")                  /* the next segment did not continue it */ \
+	X(MISMATCH, "mismatch")        /* the next segment's headers, options or size differ */ \
+	X(FLAGS, "flags")              /* a segment with PSH/FIN/... or a short one ended it */ \
+	X(EVICTED, "evicted")          /* its entry was taken for a new flow */ \
+	X(NEXT_FLOW, "next-flow")      /* a sorted burst moved on to the next flow */
 enum lro_flush_reason {
 	LRO_FLUSH_REASON_LIST(LRO_REASON_ENUM_FLUSH)
 	LRO_FLUSH_REASONS
@@ -121,7 +136,9 @@ enum lro_flush_reason {
 	X(JUMBO, "jumbo")              /* longer than LRO_FRAME_MAX */ \
 	X(SYN_DUPLICATE, "syn-duplicate") /* a retransmitted SYN (same ISN) of a known flow */ \
 	X(HELD_LIMIT, "held-limit")    /* past a gap with LRO_MAX_HELD held: the flow is let go */ \
-	X(UNACKED_RESEND, "unacked-resend") /* safe ACK: resend of bytes delivered, never ACKed */
+	X(UNACKED_RESEND, "unacked-resend") /* safe ACK: resend of bytes delivered, never ACKed */ \
+	X(FLAGS, "flags")              /* flags the policy never holds (CWR, ECE; PSH alone) */ \
+	X(NO_ENTRY, "no-entry")        /* the policy's flow entries are all taken */
 enum lro_pass_reason {
 	LRO_PASS_REASON_LIST(LRO_REASON_ENUM_PASS)
 	LRO_PASS_REASONS
@@ -173,6 +190,8 @@ struct lro_seg {
 	uint16_t window;
 	uint8_t tcp_flags;
 	uint8_t has_ts;
+	uint8_t starts_run;            /* separate_runs policies: a run begins here */
+	uint8_t queued_reason;         /* a refused frame waiting for the burst's end */
 };
 
 enum lro_action_kind {
@@ -306,5 +325,20 @@ enum lro_host_note {
  * reads what the rx thread acknowledged. */
 enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host_seg *h,
 				     struct lro_action *update);
+
+/* ---- polls and bursts (policies other than the paper's) ---- */
+/* Frames per poll, interrupt or burst of the engine's policy: Linux's NAPI
+ * weight (64), a FreeBSD driver's rx_process_limit (256), DPDK's burst
+ * (32); 0 for the paper's engine, which has no bursts. */
+uint32_t lro_burst_frames(const struct lro_engine *e);
+/* The poll, interrupt or burst ended (the receive queue ran empty, or
+ * lro_burst_frames() frames came): freebsd-lro-sorted merges the frames it
+ * queued, sorted by flow; the policy flushes what it holds, then, for
+ * DPDK's burst mode, the frames it did not take, in arrival order. Until
+ * then lro_input may hold a frame without any action (it is counted by
+ * lro_held_segments).
+ * Returns true when out filled up first: call again. A no-op for the
+ * paper's policy. Call it before lro_drain_conn at the end of a replay. */
+bool lro_burst_end(struct lro_engine *e, struct lro_out *out);
 
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 #include "firmware/dma_lb.h"
 #include "firmware/hal.h"
+#include "firmware/lro_policy.h"
 #include "firmware/nic_abi.h"
 
 #define FW_MAX_CONNS 1024u
@@ -126,6 +127,8 @@ void fw_init(void *state)
 	c.timeout_floor_ns = clamp(hal_param("lro.timeout_floor_ns", c.timeout_floor_ns), 0,
 				   1000000000u);
 	c.timeout_gap_ns = clamp(hal_param("lro.timeout_gap_ns", c.timeout_gap_ns), 0, 1000000000u);
+	c.policy = (uint8_t)clamp(hal_param("lro.policy", LRO_POLICY_PAPER), 0, LRO_POLICIES - 1);
+	c.flush_timeout_ns = clamp(hal_param("lro.flush_timeout_ns", 0), 0, 1000000000u);
 	uint32_t conns = clamp(hal_param("lro.conns", 64), 1, FW_MAX_CONNS);
 	for (unsigned i = 0; i < fw->rx_threads; i++) {
 		struct fw_rx *rx = rx_of(fw, i);
@@ -368,14 +371,39 @@ static void handle_message(struct fw_state *fw, unsigned me, const struct hal_ms
 	}
 }
 
+/* The poll or burst is over: the policy flushes what it holds
+ * (lro_burst_end; nothing for the paper's engine). */
+static void end_burst(struct fw_state *fw, unsigned me)
+{
+	struct fw_rx *rx = rx_of(fw, me);
+	bool more;
+	do {
+		more = lro_burst_end(rx->eng, &rx->out);
+		run_actions(fw, me, &rx->out);
+	} while (more);
+}
+
 static void rx_main(struct fw_state *fw, unsigned me)
 {
 	struct fw_rx *rx = rx_of(fw, me);
-	(void)rx;
+	/* Policies with polls (Linux's NAPI, FreeBSD's interrupt, DPDK's
+	 * burst): a poll ends when the receive bucket is empty or after the
+	 * policy's budget of frames. The paper's engine has none. */
+	uint32_t budget = lro_burst_frames(rx->eng), in_burst = 0;
 	for (;;) {
 		struct hal_msg m;
-		hal_fmn_recv(&m);
+		if (budget == 0 || in_burst == 0) {
+			hal_fmn_recv(&m);
+		} else if (!hal_fmn_try_recv(&m)) {
+			end_burst(fw, me);
+			in_burst = 0;
+			hal_fmn_recv(&m);
+		}
 		handle_message(fw, me, &m);
+		if (budget && m.code == HAL_MSG_RX_FRAME && ++in_burst >= budget) {
+			end_burst(fw, me);
+			in_burst = 0;
+		}
 	}
 }
 

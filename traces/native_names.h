@@ -1,6 +1,6 @@
 /* traces/native_names.h - the names of the native engine.
  *
- * The firmware's LRO engine (firmware/lro.c, firmware/csum.c) is built
+ * The firmware's LRO engine (firmware/lro.c, lro_policy.c, csum.c) is built
  * twice: for the simulated NPU, calling model/hal_sim.c, and natively,
  * calling traces/hal_native.c. One program (npusim: run and replay; the
  * test runner) holds both, so the native build carries its external names
@@ -34,6 +34,17 @@
 #define lro_safe_ack native_lro_safe_ack
 #define lro_host_seg_parse native_lro_host_seg_parse
 #define lro_note_host_seg native_lro_note_host_seg
+#define lro_burst_end native_lro_burst_end
+#define lro_burst_frames native_lro_burst_frames
+
+/* firmware/lro_policy.h */
+#define lro_policy_get native_lro_policy_get
+#define lro_policy_by_name native_lro_policy_by_name
+#define lro_policy_may_append native_lro_policy_may_append
+#define lro_policy_may_prepend native_lro_policy_may_prepend
+#define lro_policy_ends_after native_lro_policy_ends_after
+#define lro_policy_may_hold native_lro_policy_may_hold
+#define lro_policy_holds_alone native_lro_policy_holds_alone
 
 /* firmware/csum.h */
 #define csum_add_at native_csum_add_at

@@ -21,6 +21,7 @@
 
 #include "firmware/csum.h"
 #include "firmware/lro.h"
+#include "firmware/lro_policy.h"
 #include "sim/atomic_file.h"
 #include "traces/pcap_tap.h"
 
@@ -42,6 +43,9 @@ struct flow_stats {
 	uint16_t sport, dport;
 	uint64_t frames_in, payload_in, frames_out, aggregates_out, payload_out;
 	uint64_t flush[LRO_FLUSH_REASONS];   /* why its aggregates ended */
+	uint64_t out_of_order;         /* data handed over after a later byte of the flow */
+	uint32_t high_end;             /* end of the highest data handed over (has_high) */
+	uint8_t has_high;
 };
 
 #define REPLAY_SIZE_CLASSES 6       /* aggregates of 1, 2-3, 4-7, 8-15, 16-31, 32+ segments */
@@ -69,6 +73,11 @@ struct replay {
 	uint64_t *hold_ns;             /* per delivered segment: arrival to delivery */
 	uint64_t n_holds, cap_holds, holds_unrecorded;
 	uint64_t by_size[REPLAY_SIZE_CLASSES][LRO_FLUSH_REASONS];
+	uint64_t data_in;              /* packets in with TCP payload */
+	uint64_t out_of_order;         /* data frames handed over after a later byte of their flow */
+	uint32_t burst_frames;         /* the policy's poll or burst size (0: none) */
+	uint32_t in_burst;             /* frames given to the engine since the last burst end */
+	uint64_t last_frame_ns;        /* the latest frame's capture time */
 };
 
 static void buf_give(struct replay *r, uint8_t *b)
@@ -160,7 +169,21 @@ static void count_flow(struct replay *r, const uint8_t *f, uint32_t len, bool ou
 	if (!out) {
 		fl->frames_in++;
 		fl->payload_in += payload;
+		r->data_in += payload > 0;
 		return;
+	}
+	if (payload > 0) {
+		/* out of order: the host has a later byte of the flow already */
+		const uint8_t *tcp = f + 14u + (f[14] & 15u) * 4u;
+		uint32_t seq = load_be32(tcp + 4), end = seq + payload;
+		if (fl->has_high && (int32_t)(seq - fl->high_end) < 0 &&
+		    (int32_t)(end - fl->high_end) <= 0) {
+			fl->out_of_order++;
+			r->out_of_order++;
+		}
+		if (!fl->has_high || (int32_t)(end - fl->high_end) > 0)
+			fl->high_end = end;
+		fl->has_high = 1;
 	}
 	fl->frames_out++;
 	fl->aggregates_out += agg;
@@ -209,6 +232,8 @@ static void note_hold(struct replay *r, uint64_t ns)
 
 static void write_frame(struct replay *r, const uint8_t *data, uint32_t len, uint64_t now_ns)
 {
+	if (!r->out)
+		return;                    /* --policy all without -o: the table only */
 	struct pcap_pkthdr h;
 	h.ts.tv_sec = (time_t)(now_ns / 1000000000u);
 	h.ts.tv_usec = (suseconds_t)(now_ns % 1000000000u / 1000u);
@@ -295,7 +320,9 @@ static uint64_t scan_at_or_after(const struct replay *r, uint64_t t)
 {
 	if (t <= r->scan_base_ns)
 		return r->scan_base_ns;
-	uint64_t periods = (t - r->scan_base_ns + REPLAY_SCAN_PERIOD_NS - 1u) / REPLAY_SCAN_PERIOD_NS;
+	/* rounded up without adding first: t may lie near UINT64_MAX */
+	uint64_t since = t - r->scan_base_ns;
+	uint64_t periods = since / REPLAY_SCAN_PERIOD_NS + (since % REPLAY_SCAN_PERIOD_NS != 0);
 	if (periods > (UINT64_MAX - r->scan_base_ns) / REPLAY_SCAN_PERIOD_NS)
 		return UINT64_MAX;
 	return r->scan_base_ns + periods * REPLAY_SCAN_PERIOD_NS;
@@ -506,6 +533,8 @@ static void print_summary(const struct replay *r, FILE *f)
 	fprintf(f, "flows let go: %" PRIu64 ", ranges handed over past a gap: %" PRIu64 "\n",
 		c->conns_released, c->handed_ahead);
 	fprintf(f, "active ACKs built: %" PRIu64 "\n", r->acks);
+	fprintf(f, "policy: %s; out-of-order deliveries: %" PRIu64 "\n",
+		lro_policy_get(lro_engine_config(r->eng)->policy)->name, r->out_of_order);
 	struct hold_stats h = hold_stats(r);
 	if (h.n)
 		fprintf(f, "hold time: median %.1f us, p99 %.1f us, max %.1f us (%" PRIu64
@@ -566,8 +595,9 @@ static void print_json(const struct replay *r, FILE *f, int status)
 	}
 	fprintf(f, "\n  },\n");
 	fprintf(f, "  \"flows_let_go\": %" PRIu64 ",\n  \"ranges_handed_over\": %" PRIu64
-		   ",\n  \"active_acks\": %" PRIu64 ",\n  \"flows\": [", c->conns_released,
-		c->handed_ahead, r->acks);
+		   ",\n  \"active_acks\": %" PRIu64 ",\n  \"policy\": \"%s\",\n  \"out_of_order\": %"
+		   PRIu64 ",\n  \"flows\": [", c->conns_released, c->handed_ahead, r->acks,
+		lro_policy_get(lro_engine_config(r->eng)->policy)->name, r->out_of_order);
 	for (uint32_t i = 0; i < r->n_flows; i++) {
 		const struct flow_stats *fl = &r->flows[i];
 		char name[64];
@@ -589,7 +619,9 @@ static int usage(const char *msg)
 			"[--mode lro|nic] [--threshold BYTES] [--no-active-ack] "
 			"[--no-verify-csum] [--json]\n"
 			"       [--timeout-rule paper|floor|gap] [--timeout-floor-us US] "
-			"[--timeout-gap-us US]\n", msg);
+			"[--timeout-gap-us US]\n"
+			"       [--policy paper|linux-gro|freebsd-lro|freebsd-lro-sorted|dpdk-gro|all] "
+			"[--flush-timeout-us US]\n", msg);
 	return 2;
 }
 
@@ -605,6 +637,17 @@ void replay_options_default(struct replay_options *o)
 	memset(o, 0, sizeof *o);
 	o->filter = "tcp";
 	o->verify_csum = true;
+}
+
+/* The poll or burst ended (at now_ns): the policy flushes (lro_burst_end). */
+static void end_burst(struct replay *r, uint64_t now_ns)
+{
+	r->in_burst = 0;
+	bool more;
+	do {
+		more = lro_burst_end(r->eng, &r->actions);
+		run_actions(r, now_ns);
+	} while (more);
 }
 
 /* One record of the capture, through the engine. Returns false when replay
@@ -639,6 +682,10 @@ static bool replay_record(struct replay *r, const struct replay_options *opt, in
 	}
 	if (r->in == 0)
 		r->scan_base_ns = now_ns;
+	/* a capture quiet for a scan period: a polling host would have found
+	 * its ring empty, and the poll ended after the last frame */
+	if (r->in_burst > 0 && now_ns - r->last_frame_ns > REPLAY_SCAN_PERIOD_NS)
+		end_burst(r, r->last_frame_ns);
 	run_timeout_scans(r, now_ns);
 	r->last_ns = now_ns;
 	hal_native_set_time_ns(now_ns);
@@ -661,6 +708,9 @@ static bool replay_record(struct replay *r, const struct replay_options *opt, in
 	r->in++;
 	lro_input(r->eng, b, len, now_ns, &r->actions);
 	run_actions(r, now_ns);
+	r->last_frame_ns = now_ns;
+	if (r->burst_frames && ++r->in_burst >= r->burst_frames)
+		end_burst(r, now_ns);         /* the budget's worth of frames */
 	return true;
 }
 
@@ -707,6 +757,7 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 		goto done;
 	}
 	r.eng = lro_engine_init(r.eng_mem, cfg);
+	r.burst_frames = lro_burst_frames(r.eng);
 
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -725,6 +776,8 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 				"the %" PRIu64 " packets before it were replayed\n", name, number + 1,
 			pcap_geterr(p), number);
 	}
+	if (status == 0 && r.in_burst > 0)
+		end_burst(&r, r.last_frame_ns);
 	if (status == 0)
 		run_timeout_scans(&r, UINT64_MAX - 1u);
 	for (uint32_t i = 0; status == 0 && i < lro_conn_capacity(r.eng); i++) {
@@ -738,6 +791,18 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 				"checksums in\n", name, r.csum_offloaded);
 	if (status == 0 && (cut || r.csum_offloaded > 0 || r.skipped[SKIP_SNAPLEN] > 0))
 		status = REPLAY_INCOMPLETE;
+	if ((status == 0 || status == REPLAY_INCOMPLETE) && opt->totals) {
+		const struct lro_counters *c = lro_engine_counters(r.eng);
+		struct replay_totals *t = opt->totals;
+		memset(t, 0, sizeof *t);
+		t->packets_in = r.in;
+		t->data_in = r.data_in;
+		t->packets_out = r.out_frames;
+		t->aggregates = c->deliveries;
+		t->segments_delivered = c->delivered_segments;
+		t->out_of_order = r.out_of_order;
+		memcpy(t->flush, c->flush, sizeof t->flush);
+	}
 	if ((status == 0 || status == REPLAY_INCOMPLETE) && summary) {
 		if (opt->json)
 			print_json(&r, summary, status);
@@ -778,6 +843,126 @@ static int parse_us(const char *text, uint32_t *ns)
 	return 0;
 }
 
+/* One replay of the capture `in`; the output capture goes to `out` (NULL:
+ * none), the summary to `summary` (NULL: none). */
+static int replay_file(const char *in, const char *out, const struct replay_options *opt,
+		       const struct lro_config *cfg, FILE *summary)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(in, err);
+	if (!p) {
+		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
+		return 2;
+	}
+	if (!out) {
+		int status = replay_capture(p, in, opt, cfg, 1u << 16, NULL, summary);
+		pcap_close(p);
+		return status;
+	}
+	/* written under a temporary name, renamed when every write succeeded;
+	 * removed on an error or a signal */
+	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
+	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
+	int e = errno;
+	pcap_dumper_t *dump = af ? pcap_dump_atomic(dead, af) : NULL;
+	if (!dump) {
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out,
+			af ? pcap_geterr(dead) : strerror(e));
+		atomic_file_discard(af);
+		if (dead)
+			pcap_close(dead);
+		pcap_close(p);
+		return 1;
+	}
+	int status = replay_capture(p, in, opt, cfg, 1u << 16, dump, summary);
+	pcap_close(p);
+	/* an incomplete input still gives the output of what it had */
+	if (status != 0 && status != REPLAY_INCOMPLETE) {
+		pcap_dump_close(dump);
+		atomic_file_discard(af);
+	} else if (pcap_dump_atomic_close(dump, af) != 0) {
+		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out, strerror(errno));
+		status = 1;
+	}
+	pcap_close(dead);
+	return status;
+}
+
+/* OUT.pcap -> OUT.<policy>.pcap (or OUT.<policy> without the suffix). */
+static char *policy_output_name(const char *out, const char *policy)
+{
+	size_t n = strlen(out), keep = n;
+	if (n > 5 && !strcmp(out + n - 5, ".pcap"))
+		keep = n - 5;
+	size_t size = n + strlen(policy) + 8;
+	char *name = malloc(size);
+	if (name)
+		snprintf(name, size, "%.*s.%s%s", (int)keep, out, policy, keep < n ? ".pcap" : "");
+	return name;
+}
+
+/* --policy all: the capture once per policy, one table. */
+static int replay_all_policies(const char *in, const char *out, const struct replay_options *base,
+			       const struct lro_config *cfg)
+{
+	struct replay_totals t[LRO_POLICIES];
+	int status = 0;
+	for (unsigned i = 0; i < LRO_POLICIES; i++) {
+		struct replay_options opt = *base;
+		opt.totals = &t[i];
+		struct lro_config c = *cfg;
+		c.policy = (uint8_t)i;
+		char *name = out ? policy_output_name(out, lro_policy_get(i)->name) : NULL;
+		if (out && !name) {
+			fprintf(stderr, "npusim replay: out of memory\n");
+			return 1;
+		}
+		int st = replay_file(in, name, &opt, &c, NULL);
+		free(name);
+		if (st != 0 && st != REPLAY_INCOMPLETE)
+			return st;
+		if (st)
+			status = st;
+	}
+	FILE *f = stdout;
+	if (base->json) {
+		fprintf(f, "{\n  \"status\": %d,\n  \"policies\": [", status);
+		for (unsigned i = 0; i < LRO_POLICIES; i++) {
+			fprintf(f, "%s\n    {\"policy\": \"%s\", \"packets_in\": %" PRIu64
+				   ", \"data_segments_in\": %" PRIu64 ", \"packets_out\": %" PRIu64
+				   ", \"aggregates\": %" PRIu64 ", \"segments_per_aggregate\": %.4f"
+				   ", \"packets_in_per_out\": %.4f, \"out_of_order\": %" PRIu64
+				   ", \"flushes\": {", i ? "," : "", lro_policy_get(i)->name,
+				t[i].packets_in, t[i].data_in, t[i].packets_out, t[i].aggregates,
+				t[i].aggregates ? (double)t[i].segments_delivered / (double)t[i].aggregates : 0.0,
+				t[i].packets_out ? (double)t[i].packets_in / (double)t[i].packets_out : 0.0,
+				t[i].out_of_order);
+			for (int j = 0; j < LRO_FLUSH_REASONS; j++)
+				fprintf(f, "%s\"%s\": %" PRIu64, j ? ", " : "", flush_names[j], t[i].flush[j]);
+			fprintf(f, "}}");
+		}
+		fprintf(f, "\n  ]\n}\n");
+	} else {
+		fprintf(f, "%-18s %10s %10s %11s %10s %8s %8s %12s  %s\n", "policy", "packets-in",
+			"data-in", "packets-out", "aggregates", "seg/agg", "in/out", "out-of-order",
+			"flushes");
+		for (unsigned i = 0; i < LRO_POLICIES; i++) {
+			fprintf(f, "%-18s %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %10" PRIu64
+				   " %8.2f %8.2f %12" PRIu64 " ", lro_policy_get(i)->name, t[i].packets_in,
+				t[i].data_in, t[i].packets_out, t[i].aggregates,
+				t[i].aggregates ? (double)t[i].segments_delivered / (double)t[i].aggregates : 0.0,
+				t[i].packets_out ? (double)t[i].packets_in / (double)t[i].packets_out : 0.0,
+				t[i].out_of_order);
+			for (int j = 0; j < LRO_FLUSH_REASONS; j++)
+				if (t[i].flush[j])
+					fprintf(f, " %s=%" PRIu64, flush_names[j], t[i].flush[j]);
+			fprintf(f, "\n");
+		}
+	}
+	return status;
+}
+
 int replay_main(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL;
@@ -785,6 +970,7 @@ int replay_main(int argc, char **argv)
 	replay_options_default(&opt);
 	struct lro_config cfg;
 	replay_config_default(&cfg);
+	bool policy_all = false;
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "filter", required_argument, NULL, 'f' },
@@ -796,6 +982,8 @@ int replay_main(int argc, char **argv)
 		{ "timeout-rule", required_argument, NULL, 'r' },
 		{ "timeout-floor-us", required_argument, NULL, 'F' },
 		{ "timeout-gap-us", required_argument, NULL, 'G' },
+		{ "policy", required_argument, NULL, 'P' },
+		{ "flush-timeout-us", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	optind = 1;
@@ -846,6 +1034,18 @@ int replay_main(int argc, char **argv)
 			if (parse_us(optarg, &cfg.timeout_gap_ns) != 0)
 				return usage("--timeout-gap-us is microseconds 0..1000000");
 			break;
+		case 'P': {
+			int pol = lro_policy_by_name(optarg);
+			policy_all = !strcmp(optarg, "all");
+			if (pol < 0 && !policy_all)
+				return usage("--policy is paper, linux-gro, freebsd-lro, freebsd-lro-sorted, dpdk-gro or all");
+			cfg.policy = (uint8_t)(pol < 0 ? 0 : pol);
+			break;
+		}
+		case 'T':
+			if (parse_us(optarg, &cfg.flush_timeout_ns) != 0)
+				return usage("--flush-timeout-us is microseconds 0..1000000");
+			break;
 		default:
 			return usage("unknown option or missing value");
 		}
@@ -855,45 +1055,15 @@ int replay_main(int argc, char **argv)
 			return usage("unexpected argument");
 		in = argv[i];
 	}
-	if (!in || !out)
+	if (!in || (!out && !policy_all))
 		return usage("needs an input capture and -o OUT.pcap");
-
-	char err[PCAP_ERRBUF_SIZE];
-	pcap_t *p = pcap_open_offline(in, err);
-	if (!p) {
-		fprintf(stderr, "npusim replay: %s: %s\n", in, err);
-		return 2;
-	}
-	/* written under a temporary name, renamed when every write succeeded;
-	 * removed on an error or a signal */
-	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
-	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
-	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
-	int e = errno;
-	pcap_dumper_t *dump = af ? pcap_dump_atomic(dead, af) : NULL;
-	if (!dump) {
-		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out,
-			af ? pcap_geterr(dead) : strerror(e));
-		atomic_file_discard(af);
-		if (dead)
-			pcap_close(dead);
-		pcap_close(p);
-		return 1;
-	}
-	int status = replay_capture(p, in, &opt, &cfg, 1u << 16, dump, stdout);
-	pcap_close(p);
-	/* an incomplete input still gives the output of what it had */
-	if (status != 0 && status != REPLAY_INCOMPLETE) {
-		pcap_dump_close(dump);
-		atomic_file_discard(af);
-	} else if (pcap_dump_atomic_close(dump, af) != 0) {
-		fprintf(stderr, "npusim replay: cannot write %s: %s\n", out, strerror(errno));
-		status = 1;
-	}
-	pcap_close(dead);
+	int status = policy_all ? replay_all_policies(in, out, &opt, &cfg)
+				: replay_file(in, out, &opt, &cfg, stdout);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "npusim replay: cannot write the summary: %s\n", strerror(errno));
 		status = status ? status : 1;
 	}
 	return status;
 }
+
+

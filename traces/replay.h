@@ -17,7 +17,9 @@
 /* npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]
  *                [--threshold BYTES] [--no-active-ack] [--no-verify-csum] [--json]
  *                [--timeout-rule paper|floor|gap] [--timeout-floor-us US]
- *                [--timeout-gap-us US]
+ *                [--timeout-gap-us US] [--policy P|all] [--flush-timeout-us US]
+ * --policy all replays the capture once per policy and prints one table
+ * (OUT.pcap, if given, becomes OUT.<policy>.pcap for each).
  * argv[0] is the command's name; options as getopt_long takes them.
  * Returns the exit status: 0 ok; 1 the output is written but the input was
  * not all replayed (REPLAY_INCOMPLETE: a capture cut short, frames cut by
@@ -27,10 +29,18 @@ int replay_main(int argc, char **argv);
 
 #define REPLAY_INCOMPLETE 1
 
+/* What one replay did, for the --policy all table. */
+struct replay_totals {
+	uint64_t packets_in, data_in, packets_out, aggregates, segments_delivered;
+	uint64_t out_of_order;         /* data frames handed over after a later byte of their flow */
+	uint64_t flush[LRO_FLUSH_REASONS];
+};
+
 struct replay_options {
 	const char *filter;            /* BPF, applied to the untagged Ethernet frame */
 	bool verify_csum;              /* false: fill checksums in (--no-verify-csum) */
 	bool json;                     /* the summary as JSON */
+	struct replay_totals *totals;  /* filled in when not NULL */
 };
 void replay_options_default(struct replay_options *o);
 
@@ -46,6 +56,11 @@ void replay_config_default(struct lro_config *cfg);
 int replay_capture(pcap_t *in, const char *name, const struct replay_options *opt,
 		   const struct lro_config *cfg, uint32_t n_bufs, pcap_dumper_t *out,
 		   FILE *summary);
+
+/* Bursts: with a policy other than the paper's, the engine's poll or burst
+ * ends (lro_burst_end) after lro_burst_frames() frames, when the capture is
+ * quiet for REPLAY_SCAN_PERIOD_NS (the host would find its ring empty), and
+ * after the last packet. */
 
 /* enum lro_timeout_rule of a rule's name (paper, floor, gap), -1 if none. */
 int replay_timeout_rule(const char *name);
