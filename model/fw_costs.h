@@ -5,12 +5,12 @@
 
 /* cycles per firmware operation, in enum hal_cost order */
 #define FW_COSTS_CYCLES { \
-	[HAL_COST_PARSE] = 718, \
+	[HAL_COST_PARSE] = 726, \
 	[HAL_COST_HASH] = 27, \
 	[HAL_COST_HASH_PROBE] = 13, \
 	[HAL_COST_LIST_STEP] = 9, \
 	[HAL_COST_CSUM_8B] = 6, \
-	[HAL_COST_HEADER_REWRITE] = 1951, \
+	[HAL_COST_HEADER_REWRITE] = 2048, \
 	[HAL_COST_DESC] = 40, \
 	[HAL_COST_ACK_BUILD] = 389, \
 	[HAL_COST_QUEUE_OP] = 122, \
