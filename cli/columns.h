@@ -103,7 +103,8 @@ X(frames_to_host, COUNT, "descriptors", NONE, 0, NO, r->fw.frames_to_host, \
   "rx descriptors published to the host") \
 X(flush_threshold, COUNT, "aggregates", NONE, 0, NO, \
   l->flush[LRO_FLUSH_THRESHOLD] + l->flush[LRO_FLUSH_FULL], \
-  "aggregates delivered because the run reached the threshold or the 64 KB limit") \
+  "aggregates delivered because the run reached the threshold or the 64 KB limit " \
+  "(`lro.max_aggregate`)") \
 X(flush_fin, COUNT, "aggregates", NONE, 0, NO, l->flush[LRO_FLUSH_FIN], \
   "aggregates delivered because of a FIN") \
 X(flush_timeout, COUNT, "aggregates", NONE, 0, NO, l->flush[LRO_FLUSH_TIMEOUT], \
@@ -260,7 +261,7 @@ X(rx_threads_busy, COUNT, "threads", MEDIAN, 11, NO, d->rx_busy, \
   "rx threads at least 80 % busy, so that a burst finds them short of time") \
 X(util_wire, REAL3, "fraction", NONE, 0, NO, d->wire, \
   "the fiber's utilization: the throughput with each 1,448-byte payload's 90 bytes of " \
-  "headers, FCS, preamble and gap, over `link.rate`") \
+  "headers, FCS, preamble and gap (over IPv6, 1,428 bytes and 110), over `link.rate`") \
 X(util_timeout_thread, REAL3, "fraction", NONE, 0, NO, d->lb, \
   "the timeout thread's utilization: its receive-timeout scans and, with `dma.lb = on`, the " \
   "DMA balancer's queue work (paper V.B: the same thread)") \
@@ -293,7 +294,16 @@ X(flush_burst_end, COUNT, "aggregates", NONE, 0, NO, d->flush_burst_end, \
 X(flush_policy_rules, COUNT, "aggregates", NONE, 0, NO, d->flush_policy_rules, \
   "with `lro.policy` other than `paper`: aggregates ended by the policy's merge rules - a " \
   "sequence gap, headers or options that differ, PSH/FIN or a short segment, an entry " \
-  "evicted for a new flow, a sorted poll moving on to the next flow")
+  "evicted for a new flow, a sorted poll moving on to the next flow") \
+X(pass_ipv6_exthdr, COUNT, "frames", NONE, 0, NO, l->pass[LRO_PASS_IPV6_EXTHDR], \
+  "IPv6 segments passed untouched for an extension header (docs/ARCHITECTURE.md, \"IPv6 " \
+  "and BIG TCP\")") \
+X(host_frames_per_second, REAL2, "frames/s", NONE, 0, NO, \
+  r->last_delivery_ps ? (double)r->fw.frames_to_host / sim_time_to_seconds(r->last_delivery_ps) \
+		      : 0.0, \
+  "frames the host took (aggregates and single frames: `frames_to_host`) per second up to " \
+  "the last delivery: what larger aggregates (`lro.max_aggregate`, BIG TCP) save the " \
+  "host's per-packet path")
 
 enum column_id {
 #define COLUMN_ID(name, type, unit, points, rank, gate, value, meaning) COL_##name,

@@ -532,7 +532,7 @@ static const struct command commands[] = {
 	  "summary table; the scenarios are built in (scenarios/demo-*.ini).",
 	  demo_opts, 0, 0, cmd_demo, NULL },
 	{ "replay", "IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic] [--threshold BYTES]\n"
-		    "                     [--no-active-ack] [--no-verify-csum] [--json]\n"
+		    "                     [--max-aggregate BYTES] [--no-active-ack] [--no-verify-csum] [--json]\n"
 		    "                     [--timeout-rule paper|floor|gap] [--policy P|all]",
 	  "run the LRO engine over a capture, write what the host receives",
 	  "Run the LRO engine natively over a capture and write what the host would receive\n"
@@ -541,6 +541,8 @@ static const struct command commands[] = {
 	  "      --filter BPF         the frames given to the engine (default tcp)\n"
 	  "      --mode lro|nic       LRO, or pass every frame through\n"
 	  "      --threshold BYTES    flush a flow's contiguous run at this size\n"
+	  "      --max-aggregate BYTES  largest aggregate IP packet, 65535 (default) to 524288\n"
+	  "                           (BIG TCP; an aggregate past 262144 bytes is recorded cut)\n"
 	  "      --no-active-ack      no ACKs from the engine\n"
 	  "      --timeout-rule R     the receive-timeout rule: paper (default), floor, gap\n"
 	  "      --timeout-floor-us US  the floor and gap rules' shortest timeout (100)\n"
@@ -551,7 +553,8 @@ static const struct command commands[] = {
 	  "      --flush-timeout-us US  other policies: hold across polls, flush at this age\n"
 	  "      --no-verify-csum     fill checksums in (a sender-side capture with offload)\n"
 	  "      --json               the summary as JSON\n\n"
-	  "Takes Ethernet (802.1Q/QinQ tags removed), Linux cooked SLL/SLL2 and raw-IP captures.\n"
+	  "Takes Ethernet (802.1Q/QinQ tags removed), Linux cooked SLL/SLL2 and raw-IP captures,\n"
+	  "TCP over IPv4 and IPv6.\n"
 	  "Exit 1: the output is written but the input was not all replayed (a capture cut\n"
 	  "mid-record, frames cut by the snaplen, offloaded checksums), or it could not be written.",
 	  NULL, 0, 0, NULL, replay_main },

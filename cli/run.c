@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "cli/columns.h"
 #include "cli/json.h"
+#include "host/netpkt.h"
 #include "cli/plot.h"
 #include "cli/shard.h"
 #include "cli/sha256.h"
@@ -454,10 +455,11 @@ static void derive(const struct testbed_config *c, const struct testbed_result *
 	d->rx_mean = n ? rx_sum / n : 0.0;
 	d->rx_median = n ? median(u, n) : 0.0;   /* sorts u */
 	d->rx_min = n ? u[0] : 0.0;
-	/* payload to wire bytes: TCP/IP headers with timestamps (52), Ethernet
-	 * header and FCS (18), preamble, SFD and gap (20) */
-	double mss = c->client.tcp.mss_bytes;
-	d->wire = c->link.rate_bps ? r->throughput_gbps * 1e9 * (mss + 90.0) / mss /
+	/* payload to wire bytes: TCP/IP headers with timestamps (52, IPv6 72),
+	 * Ethernet header and FCS (18), preamble, SFD and gap (20) */
+	double ip6 = c->ip6 ? NETPKT_IP6_EXTRA : 0.0;
+	double mss = c->client.tcp.mss_bytes - ip6;
+	d->wire = c->link.rate_bps ? r->throughput_gbps * 1e9 * (mss + 90.0 + ip6) / mss /
 				     (double)c->link.rate_bps : 0.0;
 	const double util[N_BOUNDS] = { d->wire, r->dma_busy, r->pcie_busy, r->ddr_busy,
 					n ? u[n - 1] : 0.0, d->lb, r->host_cpu_busy };

@@ -41,6 +41,7 @@ static const struct scenario_key keys[] = {
 	{ "run", "repeat", T_INT, "1", 1, 1000, NULL, "", "runs per sweep point, seeds derived from seed", S_NONE, 0 },
 	{ "run", "connections", T_INT, "1", 1, 10000, NULL, "", "TCP connections the client opens", S_U32, TB(client.connections) },
 	{ "run", "mode", T_ENUM, "lro", 0, 0, "nic|lro", "", "firmware mode: plain NIC or LRO", S_U32, TB(lro_mode) },
+	{ "run", "ip", T_ENUM, "4", 0, 0, "4|6", "", "IP version the hosts speak: 6 puts a 40-byte IPv6 header (2001:db8::/96 addresses) where IPv4's 20 bytes were, so each segment carries 20 bytes less (client.mss - 20: 1428 at MTU 1500)", S_U32, TB(ip6) },
 	{ "run", "connect", T_ENUM, "all-then-send", 0, 0, "sequential|all-then-send|simultaneous", "", "client connect pattern (see docs/ARCHITECTURE.md)", S_ENUM, TB(client.pattern) },
 	{ "run", "bytes_per_connection", T_BYTES, "4MiB", 1, 2147483647, NULL, "bytes", "bytes each connection sends", S_U64, TB(client.bytes_per_connection) },
 	{ "run", "write_size", T_BYTES, "0", 0, 2147483647, NULL, "bytes", "the test program's write size (0: all bytes in one write)", S_U64, TB(client.tcp.write_bytes) },
@@ -49,6 +50,7 @@ static const struct scenario_key keys[] = {
 	{ "run", "time_limit", T_TIME, "30s", 1e-6, 1e6, NULL, "s", "stop the run at this simulated time", S_TIME, TB(time_limit_ps) },
 
 	{ "lro", "threshold", T_BYTES, "64KiB", 1, 1048576, NULL, "bytes", "flush a flow's contiguous run at this size", S_U32, TB(lro_threshold_bytes) },
+	{ "lro", "max_aggregate", T_BYTES, "65535", 65535, 524288, NULL, "bytes", "largest aggregate IP packet (headers included). Past 65535 is BIG TCP: IPv4 total length 0, IPv6 a hop-by-hop jumbo payload option, as Linux's GRO writes them; the host's rx buffers grow to fit", S_U32, TB(lro_max_aggregate_bytes) },
 	{ "lro", "active_ack", T_ENUM, "on", 0, 0, "off|on|safe", "", "the NPU ACKs every accepted segment (paper V.C): off - only the host's ACKs; on - the paper's, up to nextseq with window field ack_window; safe - never past the window the host advertised, learned from its own segments on the tx path (docs/ARCHITECTURE.md); 1/0 (and the other on/off words) read as on/off", S_U32, TB(lro_active_ack) },
 	{ "lro", "ack_window", T_INT, "65535", 0, 65535, NULL, "", "raw window field of active ACKs: the sender reads it shifted left by the host's window scale (7), so 65535 means 8 MB", S_U32, TB(lro_ack_window) },
 	{ "lro", "active_ack_window", T_ENUM, "scaled", 0, 0, "scaled|unscaled", "", "scaled: ack_window is the field as written (the paper's 0xFFFF); unscaled: the field is ack_window >> the host's window scale, so the sender sees ack_window bytes", S_ENUM, TB(lro_ack_window_unscaled) },
@@ -1153,6 +1155,12 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 	c->server.tcp.sack = (uint8_t)(c->client.tcp.sack != 0);   /* both hosts' sysctl */
 	if (!strcmp(scenario_value(sc, p, "client", "port_base"), "random"))
 		c->client.port_base = client_ephemeral_port_start(p->seed, c->client.connections);
+	if (c->ip6 && c->lro_policy != 0) {
+		/* the other policies' merge rules read IPv4 header offsets */
+		snprintf(err, err_len, "run.ip = 6 works with lro.policy = paper only (lro.policy = %s)",
+			 scenario_value(sc, p, "lro", "policy"));
+		return -1;
+	}
 	if ((uint32_t)c->client.port_base + c->client.connections > 65536u) {
 		snprintf(err, err_len, "client.port_base %u + run.connections %u passes port 65535",
 			 c->client.port_base, c->client.connections);

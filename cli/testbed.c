@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli/dma_report.h"
+#include "host/netpkt.h"
 #include "sim/atomic_file.h"
 #include "sim/vcd.h"
 #include "traces/pcap_tap.h"
@@ -20,6 +21,7 @@ void testbed_config_default(struct testbed_config *c)
 	c->time_limit_ps = sim_s(30);
 	c->lro_mode = 1;
 	c->lro_threshold_bytes = 65536;
+	c->lro_max_aggregate_bytes = 65535;
 	c->lro_active_ack = 1;
 	c->lro_ack_window = 65535;
 	c->lro_timeout_factor = 10;
@@ -61,13 +63,20 @@ struct testbed {
 
 static const struct npu_program firmware = { fw_state_bytes, fw_init, fw_thread_main };
 
-/* The client's connection whose TCP/IPv4 frame starts at f (len bytes
- * readable), or -1; *syn says whether it is a SYN. */
+/* The client's connection whose TCP frame (IPv4, or IPv6 with at most a
+ * BIG TCP jumbo header) starts at f (len bytes readable), or -1; *syn says
+ * whether it is a SYN. */
 static int32_t conn_of_frame(const struct testbed *tb, const uint8_t *f, uint32_t len, int *syn)
 {
-	if (len < 54 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || f[23] != 6)
-		return -2;                 /* not a TCP/IPv4 frame */
-	uint32_t ihl = (uint32_t)(f[14] & 0x0fu) * 4u;
+	uint32_t ihl;
+	if (len >= 54 && f[12] == 0x86 && f[13] == 0xdd && (f[14] >> 4) == 6 &&
+	    (f[20] == 6 || f[20] == 0)) {
+		ihl = f[20] == 6 ? 40u : 48u;  /* 48: the hop-by-hop jumbo header */
+	} else if (len >= 54 && f[12] == 0x08 && f[13] == 0x00 && (f[14] >> 4) == 4 && f[23] == 6) {
+		ihl = (uint32_t)(f[14] & 0x0fu) * 4u;
+	} else {
+		return -2;                 /* not a TCP frame */
+	}
 	if (ihl < 20 || 14 + ihl + 14 > len)
 		return -2;
 	const uint8_t *tcp = f + 14 + ihl;
@@ -230,6 +239,7 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 	const struct npu_param params[] = {
 		{ "lro.mode", c->lro_mode },
 		{ "lro.threshold", c->lro_threshold_bytes },
+		{ "lro.max_aggregate", c->lro_max_aggregate_bytes },
 		{ "lro.active_ack", c->lro_active_ack },
 		{ "lro.ack_window", active_ack_window_field(c) },
 		{ "lro.timeout_factor", c->lro_timeout_factor },
@@ -251,16 +261,32 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 	tb->s = sim_create(c->seed);
 	tb->pool = frame_pool_create();
 	tb->link = link_create(tb->s, tb->pool, &c->link);
-	tb->pcie = pcie_create(tb->s, &c->pcie);
+	/* BIG TCP: each rx descriptor's buffer takes the largest aggregate
+	 * and its Ethernet header, in whole pages; the server's RAM grows to
+	 * hold them all */
+	struct server_config sc = c->server;
+	struct pcie_config pc = c->pcie;
+	uint64_t buf = ((uint64_t)c->lro_max_aggregate_bytes + 14u + 4095u) & ~(uint64_t)4095u;
+	if (buf > sc.rx_buf_bytes) {
+		sc.rx_buf_bytes = (uint32_t)buf;
+		uint64_t need = buf * c->npu.rx_threads * c->ring_rx_entries + (64u << 20);
+		if (need > pc.host_mem_bytes)
+			pc.host_mem_bytes = need;
+	}
+	tb->pcie = pcie_create(tb->s, &pc);
 	struct npu_config npu = c->npu;
 	npu.tx_thread = npu.rx_threads;        /* the firmware's role layout */
 	npu.pde = c->lro_mode ? PDE_HASH : PDE_ROUND_ROBIN;
 	tb->npu = npu_create(tb->s, tb->pool, tb->link, tb->pcie, &npu, &firmware, kept,
 			     sizeof kept / sizeof kept[0]);
-	struct server_config sc = c->server;
 	sc.client_port_base = c->client.port_base;   /* one setting, both ends */
 	tb->server = server_create(tb->s, &sc, tb->pcie, c->seed, c->client.connections);
-	tb->client = client_create(tb->s, &c->client, tb->link, tb->pool, c->seed);
+	struct client_config cc = c->client;
+	if (c->ip6) {
+		cc.ip6 = 1;
+		cc.tcp.mss_bytes -= NETPKT_IP6_EXTRA;   /* the same MTU, a longer header */
+	}
+	tb->client = client_create(tb->s, &cc, tb->link, tb->pool, c->seed);
 	static const char *const stream[2] = { "faults.client-to-npu", "faults.npu-to-client" };
 	for (int d = 0; d < 2; d++) {
 		if (faults_dir_init(&tb->faults[d], &c->faults[d], c->seed, stream[d]) != 0) {

@@ -17,6 +17,8 @@ struct testbed_config {
 	/* firmware parameters */
 	uint32_t lro_mode;             /* 0 plain NIC, 1 LRO */
 	uint32_t lro_threshold_bytes;
+	uint32_t lro_max_aggregate_bytes; /* an aggregate's IP packet: 65535, more is BIG TCP */
+	uint32_t ip6;                  /* 1: the hosts speak IPv6 (run.ip = 6) */
 	uint32_t lro_active_ack;
 	uint32_t lro_ack_window;
 	int lro_ack_window_unscaled;   /* 1: lro_ack_window >> the host's window scale */

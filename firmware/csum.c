@@ -288,3 +288,14 @@ uint32_t csum_tcp_pseudo(const uint8_t *saddr, const uint8_t *daddr, uint32_t tc
 	sum += tcp_len;
 	return sum;
 }
+
+uint32_t csum_tcp6_pseudo(const uint8_t *saddr, const uint8_t *daddr, uint32_t tcp_len)
+{
+	uint32_t sum = 0;
+	for (int i = 0; i < 16; i += 2)
+		sum += load_be16(saddr + i) + load_be16(daddr + i);
+	sum += tcp_len >> 16;
+	sum += tcp_len & 0xffffu;
+	sum += 6;                      /* next header TCP */
+	return sum;
+}

@@ -19,6 +19,10 @@ uint16_t csum_fold(uint32_t sum);
 uint32_t csum_add_at(uint32_t a, uint32_t b, uint32_t offset);
 /* Sum of the TCP/IPv4 pseudo header (addresses as read from the header). */
 uint32_t csum_tcp_pseudo(const uint8_t *saddr, const uint8_t *daddr, uint32_t tcp_len);
+/* Sum of the TCP/IPv6 pseudo header (RFC 8200 section 8.1: 16-byte
+ * addresses as read from the header, a 32-bit upper-layer length, next
+ * header TCP): what the TCP checksum covers instead of the IPv4 one. */
+uint32_t csum_tcp6_pseudo(const uint8_t *saddr, const uint8_t *daddr, uint32_t tcp_len);
 
 /* True when the 20 bytes at ip sum to 0xffff (an IPv4 header without
  * options whose checksum is right). The sum is taken in native order: a

@@ -12,6 +12,7 @@
  *   dma.lb 1 (requests go through the timeout thread, round-robin)
  *   rx.threads 13                         ring.rx_entries 256, ring.tx_entries 256
  *   timeout.period_cycles 20000 (idle time between timeout scans)
+ *   lro.max_aggregate 65535 (an aggregate's IP packet, up to 524288: BIG TCP)
  */
 #ifndef FIRMWARE_FIRMWARE_H
 #define FIRMWARE_FIRMWARE_H

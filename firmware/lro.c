@@ -30,6 +30,14 @@
 
 #define ETH_HLEN 14u
 #define ETH_P_IPV4 0x0800u
+#define ETH_P_IPV6 0x86ddu
+#define IP6_HLEN 40u
+#define IP6_HBH_JUMBO_LEN 8u           /* hop-by-hop header with a jumbo payload option */
+#define NEXTHDR_HOP 0u
+#define NEXTHDR_ROUTING 43u
+#define NEXTHDR_FRAGMENT 44u
+#define NEXTHDR_AH 51u
+#define NEXTHDR_DEST 60u
 #define IPPROTO_TCP_NUM 6u
 #define TCP_FIN 0x01u
 #define TCP_SYN 0x02u
@@ -46,8 +54,10 @@
 struct lro_conn {
 	struct lro_conn *hash_next;
 	struct lro_conn *free_next;
-	uint32_t saddr, daddr;         /* host-order copies of the 4-tuple */
+	uint32_t saddr, daddr;         /* host-order copies of the 4-tuple (IPv6: folded) */
 	uint16_t sport, dport;
+	uint32_t saddr6[4], daddr6[4]; /* IPv6: the whole addresses */
+	uint8_t ip6;                   /* an IPv6 flow */
 	uint32_t index;
 	uint32_t nextseq;              /* end of the accepted contiguous data */
 	uint32_t run_start;            /* first accepted byte not yet delivered */
@@ -115,6 +125,7 @@ void lro_config_default(struct lro_config *c)
 	c->table_buckets = 256;
 	c->policy = LRO_POLICY_PAPER;
 	c->flush_timeout_ns = 0;
+	c->max_aggregate_bytes = 65535;
 }
 
 static size_t align8(size_t n)
@@ -212,6 +223,8 @@ struct parsed {
 	uint32_t odd;                  /* LRO_PASS_REASONS, or why the frame may not be merged */
 	uint8_t extent_known;          /* payload_len is the segment's (not a fragment's) */
 	uint32_t saddr, daddr, seq, ack, tsval, tsecr;
+	uint32_t saddr6[4], daddr6[4]; /* IPv6: the addresses; saddr, daddr fold them */
+	uint8_t ip6;                   /* an IPv6 frame */
 	uint32_t payload_sum;          /* ones' complement sum of the payload */
 	uint16_t sport, dport, window;
 	uint8_t flags, has_ts, other_opts;
@@ -261,6 +274,106 @@ static void parse_tcp_options(const uint8_t *opt, uint32_t len, struct parsed *p
 
 enum parse_result { PARSE_TCP, PARSE_PASS, PARSE_DROP };
 
+static enum parse_result parse_tcp(const struct lro_engine *e, const uint8_t *f,
+				   struct parsed *p, uint32_t tcp_len, uint32_t sum, uint32_t *why);
+
+/* A first fragment's TCP header (at p->tcp_off, piece_len bytes of TCP in
+ * it): enough of it to keep the flow consistent; where its data ends is
+ * unknown. */
+static enum parse_result parse_first_fragment(const uint8_t *f, struct parsed *p,
+					      uint32_t piece_len)
+{
+	const uint8_t *tcp = f + p->tcp_off;
+	p->odd = LRO_PASS_FRAGMENT;
+	p->extent_known = 0;
+	p->sport = load_be16(tcp);
+	p->dport = load_be16(tcp + 2);
+	p->seq = load_be32(tcp + 4);
+	p->flags = tcp[13];
+	p->payload_len = piece_len - 20u;  /* of this piece; the whole is unknown */
+	return PARSE_TCP;
+}
+
+/* IPv6 (RFC 8200): no header checksum; the TCP checksum covers the IPv6
+ * pseudo header. Extension headers are walked to the TCP header (so that a
+ * segment passed through keeps its flow consistent) but never merged: the
+ * frame passes as LRO_PASS_IPV6_EXTHDR, a fragment as LRO_PASS_FRAGMENT.
+ * Linux's ipv6_gro_receive (net/ipv6/ip6_offload.c) steps over hop-by-hop,
+ * routing and destination-options headers and merges only segments whose
+ * headers are byte for byte the same (never across a fragment or AH header);
+ * this engine merges across none. */
+static enum parse_result parse_ip6(const struct lro_engine *e, const uint8_t *f, uint32_t len,
+				   struct parsed *p, uint32_t *why)
+{
+	const uint8_t *ip = f + ETH_HLEN;
+	if (len < ETH_HLEN + IP6_HLEN || (ip[0] >> 4) != 6) {
+		*why = LRO_PASS_NOT_IPV4;
+		return PARSE_PASS;
+	}
+	uint32_t plen = load_be16(ip + 4);
+	if (plen == 0 && ip[6] == NEXTHDR_HOP) {
+		*why = LRO_PASS_IPV6_EXTHDR;   /* a jumbogram (RFC 2675): never on this wire */
+		return PARSE_PASS;
+	}
+	uint32_t end = ETH_HLEN + IP6_HLEN + plen;
+	if (end > len) {
+		*why = LRO_DROP_TRUNCATED;
+		return PARSE_DROP;
+	}
+	p->ip6 = 1;
+	for (int i = 0; i < 4; i++) {
+		p->saddr6[i] = load_be32(ip + 8 + 4 * i);
+		p->daddr6[i] = load_be32(ip + 24 + 4 * i);
+	}
+	/* the hash and the quick compare read one word of each address */
+	p->saddr = p->saddr6[0] ^ p->saddr6[1] ^ p->saddr6[2] ^ p->saddr6[3];
+	p->daddr = p->daddr6[0] ^ p->daddr6[1] ^ p->daddr6[2] ^ p->daddr6[3];
+	uint32_t nh = ip[6], off = ETH_HLEN + IP6_HLEN;
+	bool first_fragment = false;
+	while (nh != IPPROTO_TCP_NUM) {
+		if (off + 8u > end) {
+			*why = LRO_DROP_TRUNCATED;
+			return PARSE_DROP;
+		}
+		if (nh == NEXTHDR_FRAGMENT) {
+			uint32_t fo = load_be16(f + off + 2);
+			*why = LRO_PASS_FRAGMENT;
+			if ((fo & 0xfff8u) != 0)
+				return PARSE_PASS;     /* no TCP header in it */
+			first_fragment = (fo & 1u) != 0;
+			p->odd = LRO_PASS_FRAGMENT;
+			nh = f[off];
+			off += 8u;
+			continue;
+		}
+		if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING && nh != NEXTHDR_DEST &&
+		    nh != NEXTHDR_AH) {
+			*why = LRO_PASS_NOT_TCP;   /* ESP, no next header, another protocol */
+			return PARSE_PASS;
+		}
+		uint32_t hl = nh == NEXTHDR_AH ? (f[off + 1] + 2u) * 4u : (f[off + 1] + 1u) * 8u;
+		if (off + hl > end) {
+			*why = LRO_DROP_TRUNCATED;
+			return PARSE_DROP;
+		}
+		if (p->odd != LRO_PASS_FRAGMENT)
+			p->odd = LRO_PASS_IPV6_EXTHDR;
+		nh = f[off];
+		off += hl;
+	}
+	p->ip_off = ETH_HLEN;
+	p->ip_hlen = off - ETH_HLEN;
+	p->tcp_off = off;
+	uint32_t tcp_len = end - off;
+	if (first_fragment) {
+		*why = LRO_PASS_FRAGMENT;
+		if (tcp_len < 20u)
+			return PARSE_PASS;
+		return parse_first_fragment(f, p, tcp_len);
+	}
+	return parse_tcp(e, f, p, tcp_len, csum_tcp6_pseudo(ip + 8, ip + 24, tcp_len), why);
+}
+
 static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t len,
 			       struct parsed *p, uint32_t *why)
 {
@@ -274,6 +387,9 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	p->extent_known = 1;
 	p->tsval = 0;
 	p->tsecr = 0;
+	p->ip6 = 0;
+	if (len >= ETH_HLEN && load_be16(f + 12) == ETH_P_IPV6)
+		return parse_ip6(e, f, len, p, why);
 	if (len < ETH_HLEN || load_be16(f + 12) != ETH_P_IPV4) {
 		*why = LRO_PASS_NOT_IPV4;
 		return PARSE_PASS;
@@ -306,23 +422,26 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 		p->odd = LRO_PASS_IP_OPTIONS;
 	uint32_t frag = load_be16(ip + 6) & 0x3fffu;  /* MF or a fragment offset */
 	p->tcp_off = ETH_HLEN + p->ip_hlen;
-	const uint8_t *tcp = f + p->tcp_off;
 	uint32_t tcp_len = ip_total - p->ip_hlen;
 	if (frag != 0) {
 		*why = LRO_PASS_FRAGMENT;
 		if ((frag & 0x1fffu) != 0 || tcp_len < 20u)
 			return PARSE_PASS;             /* no TCP header in it */
-		p->odd = LRO_PASS_FRAGMENT;
-		p->extent_known = 0;
 		p->saddr = load_be32(ip + 12);
 		p->daddr = load_be32(ip + 16);
-		p->sport = load_be16(tcp);
-		p->dport = load_be16(tcp + 2);
-		p->seq = load_be32(tcp + 4);
-		p->flags = tcp[13];
-		p->payload_len = tcp_len - 20u;   /* of this piece; the whole is unknown */
-		return PARSE_TCP;
+		return parse_first_fragment(f, p, tcp_len);
 	}
+	p->saddr = load_be32(ip + 12);
+	p->daddr = load_be32(ip + 16);
+	return parse_tcp(e, f, p, tcp_len, csum_tcp_pseudo(ip + 12, ip + 16, tcp_len), why);
+}
+
+/* The TCP header at p->tcp_off, tcp_len bytes with what follows it; sum is
+ * the pseudo header's (either family). */
+static enum parse_result parse_tcp(const struct lro_engine *e, const uint8_t *f,
+				   struct parsed *p, uint32_t tcp_len, uint32_t sum, uint32_t *why)
+{
+	const uint8_t *tcp = f + p->tcp_off;
 	if (tcp_len < 20u || (p->tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u) < 20u ||
 	    p->tcp_hlen > tcp_len) {
 		*why = LRO_DROP_TRUNCATED;
@@ -334,7 +453,6 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 	 * lines of the payload, which are not in cache on arrival. */
 	hal_cost(HAL_COST_CSUM_8B, (tcp_len + 7u) / 8u);
 	hal_mem((p->payload_len + 31u) / 32u);
-	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_len);
 	sum = csum_partial(tcp, p->tcp_hlen, sum);
 	p->payload_sum = csum_partial(f + p->payload_off, p->payload_len, 0);
 	sum = csum_add_at(sum, p->payload_sum, 0);
@@ -343,8 +461,6 @@ static enum parse_result parse(struct lro_engine *e, const uint8_t *f, uint32_t 
 		*why = LRO_DROP_BAD_TCP_CSUM;
 		return PARSE_DROP;
 	}
-	p->saddr = load_be32(ip + 12);
-	p->daddr = load_be32(ip + 16);
 	p->sport = load_be16(tcp);
 	p->dport = load_be16(tcp + 2);
 	p->seq = load_be32(tcp + 4);
@@ -387,7 +503,9 @@ static struct lro_conn *lookup(struct lro_engine *e, const struct parsed *p)
 		hal_cost(HAL_COST_HASH_PROBE, 1);
 		hal_mem(1);
 		if (k->saddr == p->saddr && k->daddr == p->daddr && k->sport == p->sport &&
-		    k->dport == p->dport)
+		    k->dport == p->dport && k->ip6 == p->ip6 &&
+		    (!p->ip6 || (!memcmp(k->saddr6, p->saddr6, sizeof k->saddr6) &&
+				 !memcmp(k->daddr6, p->daddr6, sizeof k->daddr6))))
 			return k;
 	}
 	return NULL;
@@ -419,9 +537,63 @@ static uint32_t seg_end(const struct lro_seg *s)
 	return s->seq + s->payload_len;
 }
 
+static bool frame_is_ip6(const uint8_t *frame)
+{
+	return load_be16(frame + 12) == ETH_P_IPV6;
+}
+
+/* IP header bytes of a held segment: 20 (options never merge), 40 for IPv6
+ * (extension headers never merge), 48 once a BIG TCP rebuild put the
+ * jumbo payload option in. */
+static uint32_t seg_ip_hlen(const struct lro_seg *s)
+{
+	if (!frame_is_ip6(s->frame))
+		return 20u;
+	return s->frame[ETH_HLEN + 6u] == NEXTHDR_HOP ? IP6_HLEN + IP6_HBH_JUMBO_LEN : IP6_HLEN;
+}
+
 static uint32_t seg_hdr_len(const struct lro_seg *s)
 {
-	return ETH_HLEN + 20u + (uint32_t)(s->frame[ETH_HLEN + 20u + 12u] >> 4) * 4u;
+	uint32_t ip_hlen = seg_ip_hlen(s);
+	return ETH_HLEN + ip_hlen + (uint32_t)(s->frame[ETH_HLEN + ip_hlen + 12u] >> 4) * 4u;
+}
+
+/* True when the hop-by-hop jumbo header fits in front of s's TCP header:
+ * the TCP header and payload move 8 bytes on, within the frame's room. */
+static bool hbh_fits(const struct lro_seg *s)
+{
+	return (uint32_t)s->payload_off + s->payload_len + IP6_HBH_JUMBO_LEN <= SEG_OFFSET;
+}
+
+/* IPv6: payload length, or past 65,535 bytes the jumbo payload option
+ * (RFC 2675) in a hop-by-hop header with payload length 0, as Linux's
+ * ipv6_gro_complete writes a BIG TCP aggregate (commit 81fbc812132c
+ * "ipv6/gro: insert temporary HBH/jumbo header", Linux 5.19). Returns the
+ * TCP header. */
+static uint8_t *rebuild_ip6(struct lro_seg *first, uint32_t tcp_hlen, uint32_t payload)
+{
+	uint8_t *ip = first->frame + ETH_HLEN;
+	uint32_t plen = tcp_hlen + payload;
+	if (IP6_HLEN + plen <= 65535u) {
+		store_be16(ip + 4, (uint16_t)plen);
+		return ip + IP6_HLEN;
+	}
+	/* move the TCP header and first payload on (agg_payload_max checked
+	 * hbh_fits), one 8-byte copy step per 8 bytes */
+	uint8_t *tcp = ip + IP6_HLEN;
+	uint32_t moved = first->payload_off + first->payload_len - (ETH_HLEN + IP6_HLEN);
+	hal_cost(HAL_COST_CSUM_8B, (moved + 7u) / 8u);
+	memmove(tcp + IP6_HBH_JUMBO_LEN, tcp, moved);
+	first->payload_off = (uint16_t)(first->payload_off + IP6_HBH_JUMBO_LEN);
+	first->frame_len = (uint16_t)(first->frame_len + IP6_HBH_JUMBO_LEN);
+	tcp[0] = ip[6];                /* the hop-by-hop header's next header: TCP */
+	tcp[1] = 0;                    /* 8 bytes long */
+	tcp[2] = 0xc2;                 /* Jumbo Payload option */
+	tcp[3] = 4;
+	store_be32(tcp + 4, IP6_HBH_JUMBO_LEN + plen);
+	ip[6] = NEXTHDR_HOP;
+	store_be16(ip + 4, 0);
+	return tcp + IP6_HBH_JUMBO_LEN;
 }
 
 /* Rebuild the headers of the first segment for the aggregate (paper IV.D):
@@ -433,11 +605,19 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 {
 	hal_cost(HAL_COST_HEADER_REWRITE, 1);
 	uint8_t *ip = first->frame + ETH_HLEN;
-	uint8_t *tcp = ip + 20;
+	bool ip6 = frame_is_ip6(first->frame);
+	uint8_t *tcp = ip + (ip6 ? IP6_HLEN : 20u);
 	uint32_t tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u;
-	store_be16(ip + 2, (uint16_t)(20u + tcp_hlen + payload));
-	store_be16(ip + 10, 0);
-	store_be16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
+	if (ip6) {
+		tcp = rebuild_ip6(first, tcp_hlen, payload);
+	} else {
+		/* past 65,535 bytes (BIG TCP) the total length is 0, as Linux's
+		 * inet_gro_complete writes it (iph_set_totlen, Linux 6.3) */
+		uint32_t total = 20u + tcp_hlen + payload;
+		store_be16(ip + 2, (uint16_t)(total <= 65535u ? total : 0u));
+		store_be16(ip + 10, 0);
+		store_be16(ip + 10, (uint16_t)~csum_fold(csum_partial(ip, 20, 0)));
+	}
 	store_be32(tcp + 4, first->seq);
 	store_be32(tcp + 8, last->ack);
 	store_be16(tcp + 14, last->window);
@@ -462,18 +642,29 @@ static void rebuild_headers(struct lro_seg *first, struct lro_seg *last, uint32_
 		}
 	}
 	store_be16(tcp + 16, 0);
-	uint32_t sum = csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen + payload);
+	uint32_t sum = ip6 ? csum_tcp6_pseudo(ip + 8, ip + 24, tcp_hlen + payload)
+			   : csum_tcp_pseudo(ip + 12, ip + 16, tcp_hlen + payload);
 	sum = csum_partial(tcp, tcp_hlen, sum);
 	sum = csum_add_at(sum, payload_sum, 0);
 	store_be16(tcp + 16, (uint16_t)~csum_fold(sum));
 }
 
-/* Payload bytes an aggregate headed by s can carry: its IP total length
- * is 16 bits. LRO_MAX_AGG_PAYLOAD with the usual 32-byte TCP header; a
- * longer one (timestamps padded with NOPs) leaves less. */
-static uint32_t agg_payload_max(const struct lro_seg *s)
+/* Payload bytes an aggregate headed by s can carry: its IP packet is at
+ * most 65,535 bytes (LRO_MAX_AGG_PAYLOAD with IPv4 and the usual 32-byte
+ * TCP header; a longer one leaves less), or with BIG TCP
+ * max_aggregate_bytes, IPv6's 8-byte jumbo header included (an IPv6 head
+ * frame with no room to take it stays at 65,535). */
+static uint32_t agg_payload_max(const struct lro_engine *e, const struct lro_seg *s)
 {
-	return 65535u - (seg_hdr_len(s) - ETH_HLEN);
+	uint32_t ip_tcp = seg_hdr_len(s) - ETH_HLEN, max = e->cfg.max_aggregate_bytes;
+	if (max <= 65535u)
+		return 65535u - ip_tcp;
+	if (frame_is_ip6(s->frame)) {
+		if (!hbh_fits(s))
+			return 65535u - ip_tcp;
+		ip_tcp += IP6_HBH_JUMBO_LEN;
+	}
+	return max - ip_tcp;
 }
 
 /* Hand the host up to agg_payload_max() bytes from the head of k's list,
@@ -492,7 +683,7 @@ static void deliver_head(struct lro_engine *e, struct lro_conn *k, enum lro_flus
 	__builtin_prefetch(k->held->frame);
 	__builtin_prefetch(k->held->frame + 64);
 	struct lro_seg *first = k->held, *last = first;
-	uint32_t payload = first->payload_len, n = 1, max = agg_payload_max(first);
+	uint32_t payload = first->payload_len, n = 1, max = agg_payload_max(e, first);
 	uint32_t sum = first->payload_sum;
 	uint8_t flags_or = first->tcp_flags;
 	while (last->next && last->next->seq == seg_end(last) && !last->next->starts_run &&
@@ -569,6 +760,8 @@ static void drain(struct lro_engine *e, struct lro_conn *k, enum lro_flush_reaso
 struct ack_fields {
 	const uint8_t *dst_mac, *src_mac;
 	uint32_t saddr, daddr;         /* the receiver's (the host's), the sender's */
+	uint8_t ip6;                   /* IPv6: the addresses are saddr6, daddr6 */
+	const uint32_t *saddr6, *daddr6;
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint16_t window;
@@ -576,12 +769,56 @@ struct ack_fields {
 	uint32_t tsval, tsecr;
 };
 
+/* The ACK of an IPv6 flow: the same TCP header behind an IPv6 header, its
+ * checksum over the IPv6 pseudo header (no IP header checksum). */
+static void write_ack6(struct lro_action *a, const struct ack_fields *x)
+{
+	uint8_t *b = a->ack_frame;
+	uint32_t tcp_hlen = x->has_ts ? 32u : 20u;
+	memset(b, 0, sizeof a->ack_frame);
+	memcpy(b, x->dst_mac, 6);
+	memcpy(b + 6, x->src_mac, 6);
+	store_be16(b + 12, ETH_P_IPV6);
+	uint8_t *ip = b + ETH_HLEN;
+	ip[0] = 0x60;
+	store_be16(ip + 4, (uint16_t)tcp_hlen);
+	ip[6] = IPPROTO_TCP_NUM;
+	ip[7] = 64;                    /* hop limit */
+	for (int i = 0; i < 4; i++) {
+		store_be32(ip + 8 + 4 * i, x->saddr6[i]);
+		store_be32(ip + 24 + 4 * i, x->daddr6[i]);
+	}
+	uint8_t *tcp = ip + IP6_HLEN;
+	store_be16(tcp, x->sport);
+	store_be16(tcp + 2, x->dport);
+	store_be32(tcp + 4, x->seq);
+	store_be32(tcp + 8, x->ack);
+	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
+	tcp[13] = TCP_ACK;
+	store_be16(tcp + 14, x->window);
+	if (x->has_ts) {
+		tcp[20] = 1;
+		tcp[21] = 1;
+		tcp[22] = 8;
+		tcp[23] = 10;
+		store_be32(tcp + 24, x->tsval);
+		store_be32(tcp + 28, x->tsecr);
+	}
+	uint32_t sum = csum_tcp6_pseudo(ip + 8, ip + 24, tcp_hlen);
+	store_be16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_hlen, sum)));
+	a->len = ETH_HLEN + IP6_HLEN + tcp_hlen;
+}
+
 static void write_ack(struct lro_action *a, const struct ack_fields *x)
 {
 	hal_cost(HAL_COST_ACK_BUILD, 1);
 	a->kind = LRO_ACT_ACK;
 	a->segs = NULL;
 	a->n_segs = 0;
+	if (x->ip6) {
+		write_ack6(a, x);
+		return;
+	}
 	uint8_t *b = a->ack_frame;
 	uint32_t tcp_hlen = x->has_ts ? 32u : 20u;
 	/* builtins: fixed-size copies, not calls (see load64 in csum.c) */
@@ -640,6 +877,9 @@ static void build_ack(struct lro_engine *e, const uint8_t *f, const struct parse
 		.src_mac = f,
 		.saddr = p->daddr,
 		.daddr = p->saddr,
+		.ip6 = p->ip6,
+		.saddr6 = p->daddr6,
+		.daddr6 = p->saddr6,
 		.sport = p->dport,
 		.dport = p->sport,
 		.seq = p->ack,             /* the receiver's next sequence, as the sender sees it */
@@ -1017,7 +1257,7 @@ static void accept_data(struct lro_engine *e, struct lro_conn *k, uint8_t *buf, 
 		uint32_t run = run_bytes(k);
 		if (run >= e->cfg.threshold_bytes)
 			deliver_head(e, k, LRO_FLUSH_THRESHOLD, out);
-		else if (run > 0 && run + s->payload_len > agg_payload_max(k->held))
+		else if (run > 0 && run + s->payload_len > agg_payload_max(e, k->held))
 			deliver_head(e, k, LRO_FLUSH_FULL, out);
 		else
 			break;
@@ -1051,6 +1291,9 @@ static void open_conn(struct lro_engine *e, struct lro_conn *k, const struct par
 		k->daddr = p->daddr;
 		k->sport = p->sport;
 		k->dport = p->dport;
+		k->ip6 = p->ip6;
+		memcpy(k->saddr6, p->saddr6, sizeof k->saddr6);
+		memcpy(k->daddr6, p->daddr6, sizeof k->daddr6);
 		k->in_use = 1;
 		e->c.conns_opened++;
 	}
@@ -1195,7 +1438,7 @@ static bool policy_join(struct lro_engine *e, struct lro_conn *k, struct lro_seg
 	for (struct lro_seg *h = k->held; h;) {
 		struct lro_seg *last;
 		uint32_t bytes = run_extent(h, &last);
-		uint32_t max = agg_payload_max(h);
+		uint32_t max = agg_payload_max(e, h);
 		if (lro_policy_may_append(pol, h, last, bytes, max, s)) {
 			s->next = last->next;
 			last->next = s;
@@ -1629,22 +1872,44 @@ bool lro_host_seg_parse(const uint8_t *f, uint32_t len, struct lro_host_seg *h)
 {
 	hal_cost(HAL_COST_PARSE, 1);
 	hal_mem(1);                    /* the headers' cache line */
-	if (len < ETH_HLEN + 40u || load_be16(f + 12) != ETH_P_IPV4)
+	if (len < ETH_HLEN + 40u)
 		return false;
 	const uint8_t *ip = f + ETH_HLEN;
-	uint32_t ip_hlen = (ip[0] & 0x0fu) * 4u, ip_total = load_be16(ip + 2);
-	if ((ip[0] >> 4) != 4 || ip_hlen < 20u || ip[9] != IPPROTO_TCP_NUM ||
-	    (load_be16(ip + 6) & 0x3fffu) != 0 || ip_total < ip_hlen + 20u ||
-	    ETH_HLEN + ip_total > len)
-		return false;
+	uint32_t ip_hlen, ip_total;
+	h->ip6 = load_be16(f + 12) == ETH_P_IPV6;
+	if (h->ip6) {
+		/* the payload length and the fixed header count as the "total" */
+		ip_hlen = IP6_HLEN;
+		ip_total = IP6_HLEN + load_be16(ip + 4);
+		if (len < ETH_HLEN + IP6_HLEN + 20u || (ip[0] >> 4) != 6 ||
+		    ip[6] != IPPROTO_TCP_NUM || ip_total < IP6_HLEN + 20u || ETH_HLEN + ip_total > len)
+			return false;
+	} else {
+		ip_hlen = (ip[0] & 0x0fu) * 4u;
+		ip_total = load_be16(ip + 2);
+		if (load_be16(f + 12) != ETH_P_IPV4 || (ip[0] >> 4) != 4 || ip_hlen < 20u ||
+		    ip[9] != IPPROTO_TCP_NUM || (load_be16(ip + 6) & 0x3fffu) != 0 ||
+		    ip_total < ip_hlen + 20u || ETH_HLEN + ip_total > len)
+			return false;
+	}
 	const uint8_t *tcp = ip + ip_hlen;
 	uint32_t tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u;
 	if (tcp_hlen < 20u || ip_hlen + tcp_hlen > ip_total)
 		return false;
 	__builtin_memcpy(h->dst_mac, f, 6);  /* builtins: see load64 in csum.c */
 	__builtin_memcpy(h->src_mac, f + 6, 6);
-	h->saddr = load_be32(ip + 12);
-	h->daddr = load_be32(ip + 16);
+	if (h->ip6) {
+		h->saddr = h->daddr = 0;
+		for (int i = 0; i < 4; i++) {
+			h->saddr6[i] = load_be32(ip + 8 + 4 * i);
+			h->daddr6[i] = load_be32(ip + 24 + 4 * i);
+			h->saddr ^= h->saddr6[i];   /* folded, as the flow key's */
+			h->daddr ^= h->daddr6[i];
+		}
+	} else {
+		h->saddr = load_be32(ip + 12);
+		h->daddr = load_be32(ip + 16);
+	}
 	h->sport = load_be16(tcp);
 	h->dport = load_be16(tcp + 2);
 	h->flags = tcp[13];
@@ -1682,7 +1947,11 @@ enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host
 {
 	/* the flow as the engine keys it: the sender's side first */
 	struct parsed key = { .saddr = h->daddr, .daddr = h->saddr, .sport = h->dport,
-			      .dport = h->sport };
+			      .dport = h->sport, .ip6 = h->ip6 };
+	if (h->ip6) {
+		memcpy(key.saddr6, h->daddr6, sizeof key.saddr6);
+		memcpy(key.daddr6, h->saddr6, sizeof key.daddr6);
+	}
 	struct lro_conn *k = lookup(e, &key);
 	if (!k)
 		return LRO_HOST_UNKNOWN_FLOW;
@@ -1725,6 +1994,9 @@ enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host
 		.src_mac = h->src_mac,
 		.saddr = h->saddr,
 		.daddr = h->daddr,
+		.ip6 = h->ip6,
+		.saddr6 = h->saddr6,
+		.daddr6 = h->daddr6,
 		.sport = h->sport,
 		.dport = h->dport,
 		.seq = h->seq,

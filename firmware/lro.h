@@ -9,12 +9,18 @@
  *
  * Time is an argument (nanoseconds); the engine never reads a clock.
  *
+ * Both IP families: TCP over IPv4 and over IPv6 (flows keyed by their
+ * 128-bit addresses and ports). IPv6 segments with an extension header pass
+ * untouched (LRO_PASS_IPV6_EXTHDR; Linux's GRO merges across identical
+ * hop-by-hop, routing and destination-options headers, docs/ARCHITECTURE.md).
+ *
  * Nothing is lost to the engine's own limits: data held past a gap goes to
  * the host when the flow times out or holds LRO_MAX_HELD segments (the
  * host's TCP puts it in order), and a data segment passed through untouched
- * (urgent data, an unknown TCP option, IP options, a fragment, no ACK, a
- * jumbo frame) keeps the flow consistent: in order, it follows the flush of
- * the contiguous run and the flow's next expected sequence moves past it;
+ * (urgent data, an unknown TCP option, IP options, an IPv6 extension
+ * header, a fragment, no ACK, a jumbo frame) keeps the flow consistent: in
+ * order, it follows the flush of the contiguous run and the flow's next
+ * expected sequence moves past it;
  * past a gap, the engine hands the host everything it holds for the flow
  * and lets the flow go (its later frames pass untouched).
  *
@@ -34,9 +40,16 @@
 #define LRO_FRAME_MAX 1536u            /* frames are at most this long */
 #define LRO_MAX_HELD 256u              /* segments held per connection */
 #define LRO_ACK_FRAME_BYTES 66u        /* Ethernet + IPv4 + TCP with timestamps */
+#define LRO_ACK6_FRAME_BYTES 86u       /* Ethernet + IPv6 + TCP with timestamps */
 /* aggregate payload that fits a 16-bit IP total length with a 32-byte TCP
  * header (timestamps); less with a longer header */
 #define LRO_MAX_AGG_PAYLOAD (65535u - 20u - 32u)
+/* BIG TCP: the largest aggregate lro_config.max_aggregate_bytes allows
+ * (512 KiB; Linux caps GSO/GRO at 524,280: "net: limit GSO_MAX_SIZE to
+ * 524280 bytes"). Past 65,535 bytes an IPv4 aggregate has total length 0
+ * and an IPv6 one a hop-by-hop jumbo payload option (RFC 2675), as Linux's
+ * GRO writes them (docs/ARCHITECTURE.md, "IPv6 and BIG TCP"). */
+#define LRO_BIG_AGG_MAX (512u * 1024u)
 
 enum lro_mode { LRO_MODE_NIC = 0, LRO_MODE_LRO = 1 };
 
@@ -80,6 +93,8 @@ struct lro_config {
 					* else held data is flushed this long after it came
 					* (gro_flush_timeout, DPDK timer mode,
 					* tcp_lro_flush_inactive) and bursts flush nothing */
+	uint32_t max_aggregate_bytes;  /* largest aggregate IP packet (IP + TCP headers +
+					* payload): 65535 .. LRO_BIG_AGG_MAX */
 };
 
 void lro_config_default(struct lro_config *c);
@@ -96,7 +111,7 @@ void lro_config_default(struct lro_config *c);
 /* Why a flow's data went to the host. */
 #define LRO_FLUSH_REASON_LIST(X) \
 	X(THRESHOLD, "threshold")      /* contiguous run reached the threshold */ \
-	X(FULL, "64KB-limit")          /* the next segment would not fit 64 KB */ \
+	X(FULL, "64KB-limit")          /* the next segment would not fit max_aggregate_bytes */ \
 	X(FIN, "fin") \
 	X(TIMEOUT, "timeout") \
 	X(PASSTHROUGH, "passthrough")  /* a frame of the flow had to pass untouched */ \
@@ -121,7 +136,7 @@ enum lro_flush_reason {
 /* Why a frame went to the host untouched. */
 #define LRO_PASS_REASON_LIST(X) \
 	X(NIC_MODE, "nic-mode") \
-	X(NOT_IPV4, "not-ipv4") \
+	X(NOT_IPV4, "not-ipv4")        /* neither IPv4 nor IPv6 */ \
 	X(NOT_TCP, "not-tcp") \
 	X(IP_OPTIONS, "ip-options") \
 	X(FRAGMENT, "fragment") \
@@ -138,7 +153,8 @@ enum lro_flush_reason {
 	X(HELD_LIMIT, "held-limit")    /* past a gap with LRO_MAX_HELD held: the flow is let go */ \
 	X(UNACKED_RESEND, "unacked-resend") /* safe ACK: resend of bytes delivered, never ACKed */ \
 	X(FLAGS, "flags")              /* flags the policy never holds (CWR, ECE; PSH alone) */ \
-	X(NO_ENTRY, "no-entry")        /* the policy's flow entries are all taken */
+	X(NO_ENTRY, "no-entry")        /* the policy's flow entries are all taken */ \
+	X(IPV6_EXTHDR, "ipv6-exthdr")  /* IPv6 with an extension header */
 enum lro_pass_reason {
 	LRO_PASS_REASON_LIST(LRO_REASON_ENUM_PASS)
 	LRO_PASS_REASONS
@@ -208,7 +224,7 @@ struct lro_action {
 	struct lro_seg *segs;          /* DELIVER: segments, first one's headers rewritten */
 	uint32_t n_segs;               /* DELIVER */
 	uint8_t reason;                /* DELIVER: lro_flush_reason; PASS: lro_pass_reason */
-	uint8_t ack_frame[LRO_ACK_FRAME_BYTES];
+	uint8_t ack_frame[LRO_ACK6_FRAME_BYTES];
 };
 
 #define LRO_OUT_MAX (LRO_MAX_HELD + 8u)
@@ -297,7 +313,9 @@ struct lro_safe_ack lro_safe_ack(uint32_t nextseq, uint32_t acked, uint32_t righ
 /* A TCP segment the host sent, as the safe active ACK reads it. */
 struct lro_host_seg {
 	uint8_t dst_mac[6], src_mac[6];
-	uint32_t saddr, daddr;         /* the host's, the peer's */
+	uint32_t saddr, daddr;         /* the host's, the peer's (IPv6: folded) */
+	uint8_t ip6;                   /* IPv6: the addresses are saddr6, daddr6 */
+	uint32_t saddr6[4], daddr6[4];
 	uint16_t sport, dport;
 	uint32_t seq, ack;             /* seq: after the segment's data and FIN */
 	uint32_t tsval, tsecr;
@@ -306,8 +324,9 @@ struct lro_host_seg {
 	uint8_t has_ts;
 	uint8_t wscale;                /* the window-scale option, 0xff: none */
 };
-/* Reads an Ethernet/IPv4/TCP frame the host sent; false if it is not one
- * (the host's checksums are not verified: the frame came over PCIe). */
+/* Reads an Ethernet/IPv4/TCP or Ethernet/IPv6/TCP (no extension header)
+ * frame the host sent; false if it is not one (the host's checksums are not
+ * verified: the frame came over PCIe). */
 bool lro_host_seg_parse(const uint8_t *frame, uint32_t len, struct lro_host_seg *h);
 
 enum lro_host_note {

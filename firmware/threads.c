@@ -117,6 +117,7 @@ void fw_init(void *state)
 	struct lro_config c = engine_config();
 	c.mode = hal_param("lro.mode", 1) ? LRO_MODE_LRO : LRO_MODE_NIC;
 	c.threshold_bytes = clamp(hal_param("lro.threshold", 65536), 1, 1u << 20);
+	c.max_aggregate_bytes = clamp(hal_param("lro.max_aggregate", 65535), 65535, LRO_BIG_AGG_MAX);
 	c.active_ack = (uint8_t)clamp(hal_param("lro.active_ack", LRO_ACK_ON), LRO_ACK_OFF,
 				      LRO_ACK_MODES - 1);
 	fw->safe_ack = c.active_ack == LRO_ACK_SAFE;

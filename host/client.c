@@ -158,6 +158,7 @@ struct client *client_create(sim *s, const struct client_config *c, struct link 
 		a.sport = (uint16_t)(c->port_base + i);
 		a.dport = c->server_port;
 		a.ip_id = 0;
+		a.ip6 = c->ip6;
 		cl->tcp[i] = tcp_sender_create(s, &c->tcp, &io, i, seed, c->bytes_per_connection, &a);
 	}
 	link_attach(l, LINK_CLIENT, nic_rx, cl);

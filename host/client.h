@@ -42,6 +42,7 @@ struct client_config {
 	sim_time thread_start_ps;      /* between two connection threads' connect()s
 					* (`simultaneous`): 20 us */
 	struct tcp_sender_config tcp;
+	uint8_t ip6;                   /* speak IPv6 (netpkt.h's 2001:db8::/96 addresses) */
 };
 
 void client_config_default(struct client_config *c);

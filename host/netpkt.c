@@ -1,4 +1,5 @@
-/* host/netpkt.c - building and parsing TCP/IPv4 frames on the hosts. */
+/* host/netpkt.c - building and parsing TCP/IPv4 and TCP/IPv6 frames on the
+ * hosts. */
 #include "host/netpkt.h"
 
 #include <string.h>
@@ -61,11 +62,22 @@ uint16_t netpkt_csum(const uint8_t *p, uint32_t len, uint64_t sum)
 	return (uint16_t)sum;
 }
 
-/* The TCP/IPv4 pseudo header's words (RFC 793, section 3.1). */
+/* The TCP/IPv4 pseudo header's words (RFC 793, section 3.1); a BIG TCP
+ * aggregate's length, past 16 bits, counts whole (its two halves' sum). */
 static uint64_t tcp_pseudo_sum(const uint8_t *ip, uint32_t tcp_len)
 {
 	return (uint64_t)load_be16(ip + 12) + load_be16(ip + 14) + load_be16(ip + 16) +
 	       load_be16(ip + 18) + 6u + tcp_len;
+}
+
+/* The TCP/IPv6 pseudo header's words (RFC 8200, section 8.1): both
+ * addresses, the 32-bit upper-layer length, next header 6. */
+static uint64_t tcp6_pseudo_sum(const uint8_t *ip6, uint32_t tcp_len)
+{
+	uint64_t sum = 6u + (tcp_len >> 16) + (tcp_len & 0xffffu);
+	for (uint32_t i = 8; i < 40; i += 2)
+		sum += load_be16(ip6 + i);
+	return sum;
 }
 
 uint32_t netpkt_tcp_payload_offset(const struct netpkt_tcp *h)
@@ -75,7 +87,16 @@ uint32_t netpkt_tcp_payload_offset(const struct netpkt_tcp *h)
 		olen += 4u;                    /* NOP, NOP, SACK-permitted */
 	if (h->n_sack)
 		olen += 4u + 8u * h->n_sack;
-	return 14u + 20u + 20u + olen;
+	return 14u + (h->ip6 ? 40u : 20u) + 20u + olen;
+}
+
+/* 2001:db8::/96, the documentation prefix (RFC 3849) */
+static const uint8_t ip6_prefix[12] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+void netpkt_ip6_addr(uint32_t addr, uint8_t out[16])
+{
+	memcpy(out, ip6_prefix, 12);
+	store_be32(out + 12, addr);
 }
 
 uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t *payload,
@@ -127,21 +148,35 @@ uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t 
 	uint32_t tcp_hlen = 20u + olen;
 	memcpy(b, h->dst_mac, 6);
 	memcpy(b + 6, h->src_mac, 6);
-	b[12] = 0x08;
-	b[13] = 0x00;
-	uint8_t *ip = b + 14;
-	ip[0] = 0x45;
-	ip[1] = 0;
-	store_be16(ip + 2, (uint16_t)(20u + tcp_hlen + len));
-	store_be16(ip + 4, h->ip_id);
-	store_be16(ip + 6, 0x4000);
-	ip[8] = 64;
-	ip[9] = 6;
-	store_be16(ip + 10, 0);
-	store_be32(ip + 12, h->saddr);
-	store_be32(ip + 16, h->daddr);
-	store_be16(ip + 10, (uint16_t)~netpkt_csum(ip, 20, 0));
-	uint8_t *tcp = ip + 20;
+	uint8_t *ip = b + 14, *tcp;
+	if (h->ip6) {
+		/* RFC 8200's fixed header: no checksum, TCP right after it */
+		b[12] = 0x86;
+		b[13] = 0xdd;
+		memset(ip, 0, 4);
+		ip[0] = 0x60;
+		store_be16(ip + 4, (uint16_t)(tcp_hlen + len));
+		ip[6] = 6;                 /* next header TCP */
+		ip[7] = 64;                /* hop limit */
+		netpkt_ip6_addr(h->saddr, ip + 8);
+		netpkt_ip6_addr(h->daddr, ip + 24);
+		tcp = ip + 40;
+	} else {
+		b[12] = 0x08;
+		b[13] = 0x00;
+		ip[0] = 0x45;
+		ip[1] = 0;
+		store_be16(ip + 2, (uint16_t)(20u + tcp_hlen + len));
+		store_be16(ip + 4, h->ip_id);
+		store_be16(ip + 6, 0x4000);
+		ip[8] = 64;
+		ip[9] = 6;
+		store_be16(ip + 10, 0);
+		store_be32(ip + 12, h->saddr);
+		store_be32(ip + 16, h->daddr);
+		store_be16(ip + 10, (uint16_t)~netpkt_csum(ip, 20, 0));
+		tcp = ip + 20;
+	}
 	store_be16(tcp, h->sport);
 	store_be16(tcp + 2, h->dport);
 	store_be32(tcp + 4, h->seq);
@@ -154,9 +189,10 @@ uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t 
 	memcpy(tcp + 20, opt, olen);
 	if (len && payload != tcp + tcp_hlen)   /* not already written in place */
 		memcpy(tcp + tcp_hlen, payload, len);
-	uint64_t pseudo = tcp_pseudo_sum(ip, tcp_hlen + len);
+	uint64_t pseudo = h->ip6 ? tcp6_pseudo_sum(ip, tcp_hlen + len)
+				 : tcp_pseudo_sum(ip, tcp_hlen + len);
 	store_be16(tcp + 16, (uint16_t)~netpkt_csum(tcp, tcp_hlen + len, pseudo));
-	uint32_t frame = 14u + 20u + tcp_hlen + len;
+	uint32_t frame = (uint32_t)(tcp - b) + tcp_hlen + len;
 	if (frame < 60u) {
 		memset(b + frame, 0, 60u - frame);
 		frame = 60u;
@@ -164,31 +200,83 @@ uint32_t netpkt_build_tcp(uint8_t *b, const struct netpkt_tcp *h, const uint8_t 
 	return frame;
 }
 
+/* An IPv6 frame: its TCP segment's place and length, the pseudo header's
+ * sum; -1 if it is not TCP/IPv6 from the hosts' prefix. A jumbogram (payload
+ * length 0, a hop-by-hop header holding only the jumbo payload option, RFC
+ * 2675 section 2) is taken, as a BIG TCP receiver takes it. */
+static int parse_ip6(const uint8_t *f, uint32_t len, const uint8_t **tcp, uint32_t *tcp_len,
+		     uint64_t *sum)
+{
+	const uint8_t *ip = f + 14;
+	if (len < 14u + 40u + 20u || (ip[0] >> 4) != 6 || memcmp(ip + 8, ip6_prefix, 12) != 0 ||
+	    memcmp(ip + 24, ip6_prefix, 12) != 0)
+		return -1;
+	uint32_t plen = load_be16(ip + 4), hdr = 40u;
+	if (ip[6] == 0 && plen == 0) {
+		const uint8_t *hbh = ip + 40;
+		if (hbh[0] != 6 || hbh[1] != 0 || hbh[2] != 0xc2 || hbh[3] != 4)
+			return -1;
+		plen = load_be32(hbh + 4);
+		if (plen <= 65535u || plen < 8u + 20u)
+			return -1;             /* RFC 2675: a jumbogram is longer */
+		hdr += 8u;
+		plen -= 8u;
+	} else if (ip[6] != 6) {
+		return -1;                     /* an extension header */
+	}
+	if (plen < 20u || plen > len - 14u - hdr)
+		return -1;
+	*tcp = ip + hdr;
+	*tcp_len = plen;
+	*sum = tcp6_pseudo_sum(ip, plen);
+	return 0;
+}
+
 int netpkt_parse_tcp(const uint8_t *f, uint32_t len, struct netpkt_tcp *h,
 		     const uint8_t **payload, uint32_t *payload_len)
 {
-	if (len < 54 || f[12] != 0x08 || f[13] != 0x00)
+	if (len < 54)
 		return -1;
-	const uint8_t *ip = f + 14;
-	uint32_t ihl = (uint32_t)(ip[0] & 0x0fu) * 4u;
-	uint32_t total = load_be16(ip + 2);
-	if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != 6 || total < ihl + 20 || 14 + total > len)
-		return -1;
-	if (netpkt_csum(ip, ihl, 0) != 0xffffu)
-		return -2;
-	const uint8_t *tcp = ip + ihl;
-	uint32_t tcp_len = total - ihl;
+	const uint8_t *ip = f + 14, *tcp;
+	uint32_t tcp_len;
+	uint64_t sum;
+	int ip6 = f[12] == 0x86 && f[13] == 0xdd;
+	if (ip6) {
+		if (parse_ip6(f, len, &tcp, &tcp_len, &sum) != 0)
+			return -1;
+	} else {
+		if (f[12] != 0x08 || f[13] != 0x00)
+			return -1;
+		uint32_t ihl = (uint32_t)(ip[0] & 0x0fu) * 4u;
+		uint32_t total = load_be16(ip + 2);
+		if (total == 0 && len - 14u > 65535u)
+			total = len - 14u;     /* BIG TCP: the length is the frame's */
+		if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != 6 || total < ihl + 20 ||
+		    14 + total > len)
+			return -1;
+		if (netpkt_csum(ip, ihl, 0) != 0xffffu)
+			return -2;
+		tcp = ip + ihl;
+		tcp_len = total - ihl;
+		sum = tcp_pseudo_sum(ip, tcp_len);
+	}
 	uint32_t thl = (uint32_t)(tcp[12] >> 4) * 4u;
 	if (thl < 20 || thl > tcp_len)
 		return -1;
-	if (netpkt_csum(tcp, tcp_len, tcp_pseudo_sum(ip, tcp_len)) != 0xffffu)
+	if (netpkt_csum(tcp, tcp_len, sum) != 0xffffu)
 		return -2;
 	memset(h, 0, sizeof *h);
 	memcpy(h->dst_mac, f, 6);
 	memcpy(h->src_mac, f + 6, 6);
-	h->saddr = load_be32(ip + 12);
-	h->daddr = load_be32(ip + 16);
-	h->ip_id = load_be16(ip + 4);
+	h->ip6 = (uint8_t)ip6;
+	if (ip6) {
+		h->saddr = load_be32(ip + 8 + 12);
+		h->daddr = load_be32(ip + 24 + 12);
+	} else {
+		h->saddr = load_be32(ip + 12);
+		h->daddr = load_be32(ip + 16);
+		h->ip_id = load_be16(ip + 4);
+	}
 	h->sport = load_be16(tcp);
 	h->dport = load_be16(tcp + 2);
 	h->seq = load_be32(tcp + 4);

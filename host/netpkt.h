@@ -1,5 +1,13 @@
-/* host/netpkt.h - Ethernet/IPv4/TCP frames as the hosts' stacks build and
- * parse them (real bytes, real checksums). */
+/* host/netpkt.h - Ethernet/IPv4/TCP and Ethernet/IPv6/TCP frames as the
+ * hosts' stacks build and parse them (real bytes, real checksums).
+ *
+ * IPv6: the hosts' addresses are the 32-bit saddr/daddr inside the
+ * documentation prefix 2001:db8::/96 (RFC 3849), so one address field
+ * serves both families; a frame from outside that prefix is not ours.
+ * Parsing takes the aggregates Linux's BIG TCP GRO builds (docs/
+ * ARCHITECTURE.md): IPv4 with total length 0 (the length is the frame's),
+ * IPv6 with payload length 0 and a hop-by-hop jumbo payload option
+ * (RFC 2675). */
 #ifndef HOST_NETPKT_H
 #define HOST_NETPKT_H
 
@@ -21,7 +29,8 @@ struct netpkt_tcp {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint16_t window;               /* raw header field */
-	uint16_t ip_id;
+	uint16_t ip_id;                /* IPv4 only */
+	uint8_t ip6;                   /* IPv6 (addresses in 2001:db8::/96) */
 	uint8_t flags;
 	uint8_t has_ts;
 	uint32_t tsval, tsecr;
@@ -32,7 +41,7 @@ struct netpkt_tcp {
 	uint32_t sack_start[NETPKT_MAX_SACK], sack_end[NETPKT_MAX_SACK];
 };
 
-/* Builds the frame into buf (at least 14+20+40+len bytes); returns its
+/* Builds the frame into buf (at least 14+40+60+len bytes); returns its
  * length (padded to the 60-byte Ethernet minimum). The payload may already
  * be in place, at buf + netpkt_tcp_payload_offset(h): it is not copied. */
 /* Where the payload starts in the frame netpkt_build_tcp builds from h. */
@@ -47,9 +56,15 @@ uint32_t netpkt_build_tcp(uint8_t *buf, const struct netpkt_tcp *h, const uint8_
  * 0 only when everything summed is zero. */
 uint16_t netpkt_csum(const uint8_t *p, uint32_t len, uint64_t sum);
 
-/* Parses a frame. Returns 0 for a valid TCP/IPv4 frame, -1 if it is not
- * one, -2 if a checksum is wrong (then h is undefined). The payload is
- * returned in place. */
+/* Header bytes an IPv6 frame carries beyond an IPv4 one (40 - 20). */
+#define NETPKT_IP6_EXTRA 20u
+/* The 16-byte IPv6 address of a host's 32-bit address. */
+void netpkt_ip6_addr(uint32_t addr, uint8_t out[16]);
+
+/* Parses a frame. Returns 0 for a valid TCP/IPv4 or TCP/IPv6 frame, -1 if
+ * it is not one (an IPv6 extension header other than a jumbo payload
+ * option, an address outside the prefix), -2 if a checksum is wrong (then
+ * h is undefined). The payload is returned in place. */
 int netpkt_parse_tcp(const uint8_t *f, uint32_t len, struct netpkt_tcp *h,
 		     const uint8_t **payload, uint32_t *payload_len);
 

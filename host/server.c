@@ -98,6 +98,7 @@ void server_config_default(struct server_config *c)
 	c->cores = 2;
 	c->irq_affinity = SERVER_IRQ_ONE_CORE;
 	listen_config_default(&c->listen);
+	c->rx_buf_bytes = NIC_RX_BUF_BYTES;
 }
 
 static sim_time cycles(const struct server *sv, uint64_t n)
@@ -545,8 +546,8 @@ struct server *server_create(sim *s, const struct server_config *c, struct pcie 
 		/* consecutive pages for each descriptor's aggregate (paper III) */
 		for (uint32_t i = 0; i < sv->entries; i++) {
 			struct nic_rx_desc *d = &sv->desc[r][i];
-			d->buf_addr = nic_le64(pcie_host_alloc(p, NIC_RX_BUF_BYTES, 4096));
-			d->buf_len = nic_le32(NIC_RX_BUF_BYTES);
+			d->buf_addr = nic_le64(pcie_host_alloc(p, c->rx_buf_bytes, 4096));
+			d->buf_len = nic_le32(c->rx_buf_bytes);
 			d->frame_len = 0;
 			d->flags = nic_le32(NIC_RX_OWNED_BY_NPU);
 		}

@@ -51,6 +51,8 @@ struct server_config {
 	uint32_t cores;                /* the i3-530: 2 (hyperthreads not counted) */
 	enum server_irq_affinity irq_affinity;
 	struct listen_config listen;   /* the test program's listening socket */
+	uint32_t rx_buf_bytes;         /* each rx descriptor's buffer: NIC_RX_BUF_BYTES
+					* (a 64 KB aggregate), more for BIG TCP */
 };
 
 void server_config_default(struct server_config *c);

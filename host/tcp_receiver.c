@@ -125,7 +125,7 @@ static void send_ack(struct tcp_receiver *r, uint8_t flags)
 	h.window = window_field(r);
 	if (flags & NETPKT_TCP_SYN) {
 		h.seq = r->iss;
-		h.mss = r->cfg.advmss;
+		h.mss = (uint16_t)(h.ip6 ? r->cfg.advmss - NETPKT_IP6_EXTRA : r->cfg.advmss);
 		h.wscale = r->cfg.wscale;
 		h.window = 5792;           /* 4 x 1448: 2.6.32's initial rwnd, unscaled */
 		h.sack_ok = (uint8_t)r->sack_ok;
@@ -153,6 +153,7 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 	r->conn = conn;
 	memcpy(r->addr.src_mac, syn->dst_mac, 6);
 	memcpy(r->addr.dst_mac, syn->src_mac, 6);
+	r->addr.ip6 = syn->ip6;
 	r->addr.saddr = syn->daddr;
 	r->addr.daddr = syn->saddr;
 	r->addr.sport = syn->dport;

@@ -35,7 +35,7 @@ struct tcp_receiver_config {
 	sim_time ato_min_ps;           /* 40 ms */
 	sim_time ato_max_ps;           /* 200 ms */
 	uint32_t quickacks;            /* 16 (TCP_MAX_QUICKACKS) */
-	uint16_t advmss;               /* 1460 */
+	uint16_t advmss;               /* 1460 (over IPv6, 20 less) */
 	uint8_t app_paced;             /* 0: the application reads as data arrives;
 					* 1: it reads when it can (tcp_receiver_consumed) */
 	uint8_t sack;                  /* net.ipv4.tcp_sack: 1 */

@@ -190,7 +190,7 @@ static int send_segment(struct tcp_sender *t, uint32_t seq, uint32_t len, uint8_
 	if (flags & NETPKT_TCP_SYN) {
 		h.ack = 0;
 		h.window = 5840;               /* 2.6.32's initial window field */
-		h.mss = 1460;
+		h.mss = h.ip6 ? 1460 - NETPKT_IP6_EXTRA : 1460;   /* MTU 1500 less the headers */
 		h.wscale = t->cfg.wscale;
 		h.sack_ok = (uint8_t)(t->cfg.sack != 0);
 	}

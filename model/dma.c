@@ -173,9 +173,12 @@ static struct dma_trace_rec trace_rec_of(struct npu *n, const struct fmn_slot *s
 	return r;
 }
 
-/* 1 if f (len bytes) is an Ethernet/IPv4 frame carrying a TCP SYN. */
+/* 1 if f (len bytes) is an Ethernet/IPv4 frame, or IPv6 with TCP after the
+ * fixed header, carrying a TCP SYN. */
 static int bytes_are_tcp_syn(const uint8_t *f, uint32_t len)
 {
+	if (f && len >= 74 && f[12] == 0x86 && f[13] == 0xdd && f[20] == 6)
+		return (f[14 + 40 + 13] & 0x02) != 0;
 	if (!f || len < 54 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || f[23] != 6)
 		return 0;
 	uint32_t ihl = (uint32_t)(f[14] & 0x0fu) * 4u;

@@ -47,6 +47,25 @@ static unsigned pde_pick(struct npu *n, const struct frame *f)
 		h = (h ^ daddr) * 0x85ebca6bu;
 		h = (h ^ ports) * 0xc2b2ae35u;
 		h ^= h >> 16;
+	} else if (f->len >= 14 + 40 + 4 && d[12] == 0x86 && d[13] == 0xdd) {
+		/* IPv6: each 128-bit address folded to 32 bits, the ports when
+		 * TCP follows the fixed header (an extension header: addresses
+		 * alone, the flow still on one thread) */
+		const uint8_t *ip = d + 14;
+		uint32_t saddr = 0, daddr = 0, ports = 0;
+		for (int i = 0; i < 16; i += 4) {
+			saddr ^= (uint32_t)ip[8 + i] << 24 | (uint32_t)ip[9 + i] << 16 |
+				 (uint32_t)ip[10 + i] << 8 | ip[11 + i];
+			daddr ^= (uint32_t)ip[24 + i] << 24 | (uint32_t)ip[25 + i] << 16 |
+				 (uint32_t)ip[26 + i] << 8 | ip[27 + i];
+		}
+		if (ip[6] == 6)
+			ports = (uint32_t)ip[40] << 24 | (uint32_t)ip[41] << 16 |
+				(uint32_t)ip[42] << 8 | ip[43];
+		h = saddr * 0x9e3779b1u;
+		h = (h ^ daddr) * 0x85ebca6bu;
+		h = (h ^ ports) * 0xc2b2ae35u;
+		h ^= h >> 16;
 	}
 	return h % n->cfg.rx_threads;
 }

@@ -51,6 +51,7 @@
 #define csum_fold native_csum_fold
 #define csum_partial native_csum_partial
 #define csum_tcp_pseudo native_csum_tcp_pseudo
+#define csum_tcp6_pseudo native_csum_tcp6_pseudo
 
 /* firmware/hal.h */
 #define hal_thread_id native_hal_thread_id

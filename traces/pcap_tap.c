@@ -44,7 +44,7 @@ struct pcap_tap *pcap_tap_open(const char *path)
 	struct pcap_tap *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	t->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
+	t->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, PCAP_TAP_SNAPLEN,
 						       PCAP_TSTAMP_PRECISION_NANO);
 	t->af = t->dead ? atomic_file_open(path) : NULL;
 	int e = errno;
@@ -68,6 +68,8 @@ void pcap_tap_write(struct pcap_tap *t, const uint8_t *frame, uint32_t len, sim_
 	h.ts.tv_sec = (time_t)(ns / 1000000000u);
 	h.ts.tv_usec = (suseconds_t)(ns % 1000000000u);  /* nanoseconds in a nano file */
 	h.caplen = h.len = len;
+	if (h.caplen > PCAP_TAP_SNAPLEN)
+		h.caplen = PCAP_TAP_SNAPLEN;
 	pcap_dump((u_char *)t->dump, &h, frame);
 	t->frames++;
 }

@@ -15,6 +15,10 @@ struct pcap_tap;
 
 /* NULL with a message on stderr when the file cannot be created. */
 struct pcap_tap *pcap_tap_open(const char *path);
+/* Captures written hold records of at most this many bytes (libpcap's and
+ * Wireshark's largest for Ethernet); a longer frame (a BIG TCP aggregate)
+ * is recorded cut to it, its full length kept, as tcpdump would. */
+#define PCAP_TAP_SNAPLEN 262144u
 void pcap_tap_write(struct pcap_tap *t, const uint8_t *frame, uint32_t len, sim_time t_ps);
 /* Finish the file and give it its name; returns 0 or -1. */
 int pcap_tap_close(struct pcap_tap *t);

@@ -10,6 +10,7 @@
 #include "traces/hal_native.h"
 #include "traces/replay.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
@@ -36,11 +37,13 @@ enum skip_reason {
 static const char *const skip_names[SKIP_REASONS] = { "filtered", "cut-by-snaplen",
 	"short-link-header", "too-long" };
 
-/* Per flow (IPv4 TCP 4-tuple, as seen in the capture), in order of first
- * appearance. */
+/* Per flow (TCP 4-tuple over IPv4 or IPv6, as seen in the capture), in
+ * order of first appearance. */
 struct flow_stats {
-	uint32_t saddr, daddr;
+	uint32_t saddr, daddr;         /* IPv6: the addresses folded */
 	uint16_t sport, dport;
+	uint8_t ip6;
+	uint8_t saddr6[16], daddr6[16];
 	uint64_t frames_in, payload_in, frames_out, aggregates_out, payload_out;
 	uint64_t flush[LRO_FLUSH_REASONS];   /* why its aggregates ended */
 	uint64_t out_of_order;         /* data handed over after a later byte of the flow */
@@ -63,6 +66,7 @@ struct replay {
 	uint64_t in, out_frames, out_aggregates, acks, dropped;
 	uint64_t skipped[SKIP_REASONS];
 	uint64_t vlan_tagged, csum_filled, csum_offloaded, jumbo;
+	uint64_t cut_in_output;        /* aggregates longer than the output's snaplen */
 	uint64_t scan_base_ns;         /* time of the first scan (the first packet's) */
 	uint64_t last_ns;              /* the latest packet's or scan's time */
 	struct flow_stats *flows;      /* n_flows used of cap_flows */
@@ -88,15 +92,64 @@ static void buf_give(struct replay *r, uint8_t *b)
 
 /* ---- per-flow table ---- */
 
-/* The IPv4 TCP 4-tuple and payload length of an Ethernet frame; false if
- * it is not one (or is a fragment past the first). */
+/* The IPv6 TCP 4-tuple of an Ethernet frame: TCP right after the fixed
+ * header, or after a BIG TCP aggregate's jumbo payload option; *tcp_off and
+ * *tcp_len say where the segment lies. */
+static bool frame_tuple6(const uint8_t *f, uint32_t len, struct flow_stats *key,
+			 uint32_t *tcp_off, uint32_t *tcp_len)
+{
+	const uint8_t *ip = f + 14;
+	if (len < 14u + 40u + 20u || (ip[0] >> 4) != 6)
+		return false;
+	uint32_t off = 14u + 40u, plen = load_be16(ip + 4);
+	if (ip[6] == 0 && plen == 0 && ip[40] == 6 && ip[42] == 0xc2 && ip[43] == 4) {
+		plen = load_be32(ip + 44);        /* RFC 2675 jumbo payload length */
+		if (plen < 8u + 20u)
+			return false;
+		plen -= 8u;
+		off += 8u;
+	} else if (ip[6] != 6) {
+		return false;
+	}
+	if (plen < 20u || plen > len - off)
+		return false;
+	const uint8_t *tcp = f + off;
+	memset(key, 0, sizeof *key);
+	key->ip6 = 1;
+	memcpy(key->saddr6, ip + 8, 16);
+	memcpy(key->daddr6, ip + 24, 16);
+	for (int i = 0; i < 16; i += 4) {
+		key->saddr ^= load_be32(ip + 8 + i);
+		key->daddr ^= load_be32(ip + 24 + i);
+	}
+	key->sport = load_be16(tcp);
+	key->dport = load_be16(tcp + 2);
+	*tcp_off = off;
+	*tcp_len = plen;
+	return true;
+}
+
+/* The TCP 4-tuple and payload length of an Ethernet frame (IPv4, whose
+ * total length 0 is a BIG TCP aggregate's, or IPv6); false if it is not
+ * one (or is a fragment past the first). */
 static bool frame_tuple(const uint8_t *f, uint32_t len, struct flow_stats *key,
 			uint32_t *payload)
 {
+	uint32_t off, tcp_len;
+	if (len >= 14u && load_be16(f + 12) == 0x86ddu) {
+		if (!frame_tuple6(f, len, key, &off, &tcp_len))
+			return false;
+		uint32_t doff = (uint32_t)(f[off + 12] >> 4) * 4u;
+		*payload = tcp_len > doff ? tcp_len - doff : 0;
+		return true;
+	}
 	if (len < 14u + 20u || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || f[23] != 6)
 		return false;
 	const uint8_t *ip = f + 14;
 	uint32_t ihl = (ip[0] & 15u) * 4u, total = load_be16(ip + 2);
+	if (total == 0 && len - 14u > 65535u)
+		total = len - 14u;
+	key->ip6 = 0;
 	if ((load_be16(ip + 6) & 0x1fffu) != 0 || ihl < 20u || 14u + ihl + 20u > len ||
 	    total < ihl + 20u)
 		return false;
@@ -144,11 +197,18 @@ static struct flow_stats *flow_of(struct replay *r, const struct flow_stats *key
 	for (; r->flow_slots[j]; j = (j + 1u) & (r->cap_flows - 1u)) {
 		struct flow_stats *f = &r->flows[r->flow_slots[j] - 1u];
 		if (f->saddr == key->saddr && f->daddr == key->daddr && f->sport == key->sport &&
-		    f->dport == key->dport)
+		    f->dport == key->dport && f->ip6 == key->ip6 &&
+		    (!key->ip6 || (!memcmp(f->saddr6, key->saddr6, 16) &&
+				   !memcmp(f->daddr6, key->daddr6, 16))))
 			return f;
 	}
 	struct flow_stats *f = &r->flows[r->n_flows];
 	memset(f, 0, sizeof *f);
+	f->ip6 = key->ip6;
+	if (key->ip6) {
+		memcpy(f->saddr6, key->saddr6, 16);
+		memcpy(f->daddr6, key->daddr6, 16);
+	}
 	f->saddr = key->saddr;
 	f->daddr = key->daddr;
 	f->sport = key->sport;
@@ -238,6 +298,10 @@ static void write_frame(struct replay *r, const uint8_t *data, uint32_t len, uin
 	h.ts.tv_sec = (time_t)(now_ns / 1000000000u);
 	h.ts.tv_usec = (suseconds_t)(now_ns % 1000000000u / 1000u);
 	h.caplen = h.len = len;
+	if (len > PCAP_TAP_SNAPLEN) {
+		h.caplen = PCAP_TAP_SNAPLEN;   /* a BIG TCP aggregate: cut as tcpdump -s 262144 would */
+		r->cut_in_output++;
+	}
 	pcap_dump((u_char *)r->out, &h, data);
 }
 
@@ -247,7 +311,13 @@ static void write_frame(struct replay *r, const uint8_t *data, uint32_t len, uin
 static bool offloaded_csum(const uint8_t *f, uint32_t len)
 {
 	struct flow_stats key;
-	uint32_t payload;
+	uint32_t payload, off, seg_len;
+	if (len >= 14u && load_be16(f + 12) == 0x86ddu) {
+		if (!frame_tuple6(f, len, &key, &off, &seg_len))
+			return false;
+		uint16_t field = load_be16(f + off + 16);
+		return field == 0 || field == csum_fold(csum_tcp6_pseudo(f + 22, f + 38, seg_len));
+	}
 	if (!frame_tuple(f, len, &key, &payload))
 		return false;
 	const uint8_t *ip = f + 14;
@@ -429,7 +499,17 @@ static uint32_t strip_vlan(struct replay *r, uint32_t len)
 static void fill_checksums(struct replay *r, uint8_t *f, uint32_t len)
 {
 	struct flow_stats key;
-	uint32_t payload;
+	uint32_t payload, off, tcp_len;
+	if (len >= 14u && load_be16(f + 12) == 0x86ddu) {
+		if (!frame_tuple6(f, len, &key, &off, &tcp_len))
+			return;            /* not TCP right after the header: left alone */
+		uint8_t *tcp = f + off;
+		store_be16(tcp + 16, 0);
+		uint32_t sum = csum_tcp6_pseudo(f + 22, f + 38, tcp_len);
+		store_be16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_len, sum)));
+		r->csum_filled++;
+		return;
+	}
 	if (!frame_tuple(f, len, &key, &payload) || (load_be16(f + 14 + 6) & 0x2000u))
 		return;                    /* not TCP, or a fragment: left alone */
 	uint8_t *ip = f + 14;
@@ -464,6 +544,13 @@ static void print_counts(FILE *f, const char *title, const char *const *names,
 
 static void flow_name(const struct flow_stats *fl, char *buf, size_t n)
 {
+	if (fl->ip6) {
+		char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, fl->saddr6, s, sizeof s);
+		inet_ntop(AF_INET6, fl->daddr6, d, sizeof d);
+		snprintf(buf, n, "[%s]:%u>[%s]:%u", s, fl->sport, d, fl->dport);
+		return;
+	}
 	snprintf(buf, n, "%u.%u.%u.%u:%u>%u.%u.%u.%u:%u", fl->saddr >> 24, fl->saddr >> 16 & 255u,
 		 fl->saddr >> 8 & 255u, fl->saddr & 255u, fl->sport, fl->daddr >> 24,
 		 fl->daddr >> 16 & 255u, fl->daddr >> 8 & 255u, fl->daddr & 255u, fl->dport);
@@ -524,6 +611,9 @@ static void print_summary(const struct replay *r, FILE *f)
 		   " checksums filled in\n", r->vlan_tagged, r->jumbo, r->csum_filled);
 	fprintf(f, "packets out: %" PRIu64 " (%" PRIu64 " aggregates)\n", r->out_frames,
 		r->out_aggregates);
+	if (r->cut_in_output)
+		fprintf(f, "output: %" PRIu64 " aggregates longer than %u bytes recorded cut to it\n",
+			r->cut_in_output, PCAP_TAP_SNAPLEN);
 	fprintf(f, "aggregation ratio: %.2f segments per aggregate, %.2f packets in per packet out\n",
 		c->deliveries ? (double)c->delivered_segments / (double)c->deliveries : 0.0,
 		r->out_frames ? (double)r->in / (double)r->out_frames : 0.0);
@@ -577,6 +667,8 @@ static void print_json(const struct replay *r, FILE *f, int status)
 	fprintf(f, "  \"vlan_tagged\": %" PRIu64 ",\n  \"jumbo\": %" PRIu64
 		   ",\n  \"checksums_filled\": %" PRIu64 ",\n  \"checksum_offload_suspected\": %"
 		   PRIu64 ",\n", r->vlan_tagged, r->jumbo, r->csum_filled, r->csum_offloaded);
+	if (r->cut_in_output)
+		fprintf(f, "  \"output_cut\": %" PRIu64 ",\n", r->cut_in_output);
 	fprintf(f, "  \"packets_out\": %" PRIu64 ",\n  \"aggregates\": %" PRIu64
 		   ",\n  \"segments_per_aggregate\": %.4f,\n", r->out_frames, r->out_aggregates,
 		c->deliveries ? (double)c->delivered_segments / (double)c->deliveries : 0.0);
@@ -616,7 +708,7 @@ static void print_json(const struct replay *r, FILE *f, int status)
 static int usage(const char *msg)
 {
 	fprintf(stderr, "npusim replay: %s\nusage: npusim replay IN.pcap -o OUT.pcap [--filter BPF] "
-			"[--mode lro|nic] [--threshold BYTES] [--no-active-ack] "
+			"[--mode lro|nic] [--threshold BYTES] [--max-aggregate BYTES] [--no-active-ack] "
 			"[--no-verify-csum] [--json]\n"
 			"       [--timeout-rule paper|floor|gap] [--timeout-floor-us US] "
 			"[--timeout-gap-us US]\n"
@@ -745,7 +837,8 @@ int replay_capture(pcap_t *p, const char *name, const struct replay_options *opt
 	r.n_bufs = n_bufs;
 	struct hal_native_config machine = { .pkt_buffers = n_bufs };
 	bool machine_built = hal_native_init(&machine) == 0;
-	r.agg = malloc(1u << 17);
+	r.agg = malloc(cfg->max_aggregate_bytes < (1u << 17) ? (1u << 17)
+							       : cfg->max_aggregate_bytes + 256u);
 	r.big = malloc(REPLAY_FRAME_MAX);
 	r.frame = malloc(REPLAY_FRAME_MAX + 14u);
 	r.arrival_ns = malloc(r.n_bufs * sizeof *r.arrival_ns);
@@ -862,7 +955,7 @@ static int replay_file(const char *in, const char *out, const struct replay_opti
 	/* written under a temporary name, renamed when every write succeeded;
 	 * removed on an error or a signal */
 	atomic_file_trap_signals("npusim replay: interrupted: output not written", NULL);
-	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, PCAP_TAP_SNAPLEN);
 	struct atomic_file *af = dead ? atomic_file_open(out) : NULL;
 	int e = errno;
 	pcap_dumper_t *dump = af ? pcap_dump_atomic(dead, af) : NULL;
@@ -976,6 +1069,7 @@ int replay_main(int argc, char **argv)
 		{ "filter", required_argument, NULL, 'f' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "threshold", required_argument, NULL, 't' },
+		{ "max-aggregate", required_argument, NULL, 'A' },
 		{ "no-active-ack", no_argument, NULL, 'n' },
 		{ "no-verify-csum", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
@@ -1008,6 +1102,14 @@ int replay_main(int argc, char **argv)
 			if (*end || t < 1 || t > 1048576)
 				return usage("--threshold is a byte count 1..1048576");
 			cfg.threshold_bytes = (uint32_t)t;
+			break;
+		}
+		case 'A': {
+			char *end;
+			unsigned long m = strtoul(optarg, &end, 10);
+			if (*end || m < 65535 || m > LRO_BIG_AGG_MAX)
+				return usage("--max-aggregate is a byte count 65535..524288");
+			cfg.max_aggregate_bytes = (uint32_t)m;
 			break;
 		}
 		case 'n':

@@ -15,7 +15,8 @@
 #define REPLAY_SCAN_PERIOD_NS 20000u
 
 /* npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]
- *                [--threshold BYTES] [--no-active-ack] [--no-verify-csum] [--json]
+ *                [--threshold BYTES] [--max-aggregate BYTES] [--no-active-ack]
+ *                [--no-verify-csum] [--json]
  *                [--timeout-rule paper|floor|gap] [--timeout-floor-us US]
  *                [--timeout-gap-us US] [--policy P|all] [--flush-timeout-us US]
  * --policy all replays the capture once per policy and prints one table

@@ -12,8 +12,9 @@
  *     0-3  a frame: 2-byte big-endian length (capped at what is left and
  *          at LRO_FRAME_MAX: the engine keeps its segment record in the
  *          buffer past that), then the frame's bytes. Bit 0: recompute the
- *          IPv4 and TCP checksums; bit 1: set the IPv4 total length to
- *          the frame's (both so that mutated frames get past the checks).
+ *          IPv4 and TCP checksums (IPv6: the TCP one); bit 1: set the IPv4
+ *          total length (IPv6 payload length) to the frame's (both so that
+ *          mutated frames get past the checks).
  *     4    timeout scan of the next SCAN_SLICE descriptors (wrapping
  *          around the table, as a timeout thread working through it):
  *          flush those that timed out
@@ -30,13 +31,15 @@
  *     and at the end);
  *   - a DELIVER's list has n_segs segments, contiguous in sequence, each
  *     inside its frame; the aggregate (flattened as the firmware's DMA
- *     does) is a valid IPv4/TCP packet: total length matching, both
- *     checksums right, sequence number of its first segment;
+ *     does) is a valid IPv4/TCP packet (total length matching, both
+ *     checksums right) or IPv6/TCP packet (payload length matching, TCP
+ *     checksum right), with the sequence number of its first segment;
  *   - per flow, deliveries never go back in sequence (except across a SYN,
  *     FIN or RST of the flow, a drain, or a timeout, hold-limit or release
  *     delivery, which may hand over data past a gap: the engine's
  *     documented exceptions);
- *   - an active ACK is a valid 54- or 66-byte IPv4/TCP frame;
+ *   - an active ACK is a valid 54- or 66-byte IPv4/TCP frame, or a 74- or
+ *     86-byte IPv6/TCP one;
  *   - after the final drain nothing is held and every buffer is back.
  * Each buffer is its own malloc of HAL_PKT_BUF_BYTES, the engine's memory
  * and the action list exact-size mallocs, so AddressSanitizer sees any
@@ -206,8 +209,11 @@ static void given_return(struct given_set *g, struct given *x)
 
 /* ---- per-flow delivery order ---- */
 
+/* A flow's addresses and ports as on the wire, IPv4 or IPv6. */
+#define TUPLE_BYTES 36u
+
 struct flow {
-	uint8_t tuple[12];             /* saddr, daddr, sport, dport as on the wire */
+	uint8_t tuple[TUPLE_BYTES];    /* saddr, daddr (IPv4: 8 bytes, zeros), sport, dport */
 	uint32_t end;                  /* sequence after the last delivered byte */
 };
 
@@ -221,7 +227,7 @@ struct flows {
 static struct flow *flow_find(struct flows *fl, const uint8_t *tuple)
 {
 	for (unsigned i = 0; i < fl->n; i++)
-		if (!memcmp(fl->f[i].tuple, tuple, 12))
+		if (!memcmp(fl->f[i].tuple, tuple, TUPLE_BYTES))
 			return &fl->f[i];
 	return NULL;
 }
@@ -243,15 +249,53 @@ static void flow_delivered(struct flows *fl, const uint8_t *tuple, uint32_t seq,
 		if (fl->n == MAX_FLOWS)
 			fl->n = 0;             /* forget them all: checks less, never wrongly */
 		f = &fl->f[fl->n++];
-		memcpy(f->tuple, tuple, 12);
+		memcpy(f->tuple, tuple, TUPLE_BYTES);
 	}
 	f->end = end;
 }
 
 /* ---- frame helpers ---- */
 
+static bool is_ip6(const uint8_t *f)
+{
+	return load_be16(f + 12) == 0x86ddu;
+}
+
+/* IP header bytes of a frame the engine merged or built: 20, or 40 for IPv6
+ * (extension headers are never merged). */
+static uint32_t ip_hlen_of(const uint8_t *f)
+{
+	return is_ip6(f) ? 40u : 20u;
+}
+
+/* The flow of a TCP frame with a plain IP header (ip_hlen_of). */
+static const uint8_t *tuple_of(const uint8_t *f, uint8_t out[TUPLE_BYTES])
+{
+	memset(out, 0, TUPLE_BYTES);
+	if (is_ip6(f))
+		memcpy(out, f + ETH_HLEN + 8u, 32);
+	else
+		memcpy(out, f + ETH_HLEN + 12u, 8);
+	memcpy(out + 32, f + ETH_HLEN + ip_hlen_of(f), 4);
+	return out;
+}
+
+static bool valid_ipv6_tcp(const uint8_t *f, uint32_t len)
+{
+	if (len < ETH_HLEN + 60u)
+		return false;
+	const uint8_t *ip = f + ETH_HLEN;
+	uint32_t tcp_len = load_be16(ip + 4);
+	if ((ip[0] >> 4) != 6 || ip[6] != 6 || tcp_len != len - ETH_HLEN - 40u)
+		return false;
+	uint32_t sum = csum_tcp6_pseudo(ip + 8, ip + 24, tcp_len);
+	return csum_fold(csum_partial(ip + 40, tcp_len, sum)) == 0xffffu;
+}
+
 static bool valid_ipv4_tcp(const uint8_t *f, uint32_t len)
 {
+	if (len >= ETH_HLEN && is_ip6(f))
+		return valid_ipv6_tcp(f, len);
 	if (len < ETH_HLEN + 40u || load_be16(f + 12) != 0x0800u)
 		return false;
 	const uint8_t *ip = f + ETH_HLEN;
@@ -266,8 +310,28 @@ static bool valid_ipv4_tcp(const uint8_t *f, uint32_t len)
 }
 
 /* Make a mutated frame's checksums (and optionally IP length) right. */
+static void fix_frame6(uint8_t *f, uint32_t len, bool fix_csum, bool fix_len)
+{
+	uint8_t *ip = f + ETH_HLEN;
+	if (len < ETH_HLEN + 40u)
+		return;
+	if (fix_len)
+		store_be16(ip + 4, (uint16_t)(len - ETH_HLEN - 40u));
+	uint32_t tcp_len = load_be16(ip + 4);
+	if (!fix_csum || ip[6] != 6 || tcp_len < 20u || ETH_HLEN + 40u + tcp_len > len)
+		return;
+	uint8_t *tcp = ip + 40;
+	store_be16(tcp + 16, 0);
+	uint32_t sum = csum_tcp6_pseudo(ip + 8, ip + 24, tcp_len);
+	store_be16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_len, sum)));
+}
+
 static void fix_frame(uint8_t *f, uint32_t len, bool fix_csum, bool fix_len)
 {
+	if (len >= ETH_HLEN && is_ip6(f)) {
+		fix_frame6(f, len, fix_csum, fix_len);
+		return;
+	}
 	if (len < ETH_HLEN + 20u || load_be16(f + 12) != 0x0800u)
 		return;
 	uint8_t *ip = f + ETH_HLEN;
@@ -317,7 +381,8 @@ static void check_deliver(struct run *r, const struct lro_action *a)
 	CHECK(gf);
 	uint32_t first_len = gf->len;
 	CHECK(first_len >= ETH_HLEN + 40u);
-	uint32_t hdr = ETH_HLEN + 20u + (uint32_t)(first->frame[ETH_HLEN + 32u] >> 4) * 4u;
+	uint32_t ip_hlen = ip_hlen_of(first->frame);
+	uint32_t hdr = ETH_HLEN + ip_hlen + (uint32_t)(first->frame[ETH_HLEN + ip_hlen + 12u] >> 4) * 4u;
 	CHECK(hdr <= first_len && hdr <= first->payload_off);
 	memcpy(r->agg, first->frame, hdr);
 	uint32_t at = hdr, n = 0, seq = first->seq;
@@ -341,14 +406,15 @@ static void check_deliver(struct run *r, const struct lro_action *a)
 	CHECK(a->len == at);
 	CHECK(a->len - ETH_HLEN <= 65535u);
 	CHECK(valid_ipv4_tcp(r->agg, at));
-	const uint8_t *tcp = r->agg + ETH_HLEN + 20u;
+	const uint8_t *tcp = r->agg + ETH_HLEN + ip_hlen;
+	uint8_t tuple[TUPLE_BYTES];
 	CHECK(load_be32(tcp + 4) == first->seq);
 	if (a->reason == LRO_FLUSH_TIMEOUT || a->reason == LRO_FLUSH_HELD_LIMIT ||
 	    a->reason == LRO_FLUSH_RELEASE || a->reason == LRO_FLUSH_END)
 		/* may hand over data past a gap: what fills the gap comes later */
-		flow_forget(&r->flows, r->agg + ETH_HLEN + 12u);
+		flow_forget(&r->flows, tuple_of(r->agg, tuple));
 	else
-		flow_delivered(&r->flows, r->agg + ETH_HLEN + 12u, first->seq, seq);
+		flow_delivered(&r->flows, tuple_of(r->agg, tuple), first->seq, seq);
 	for (struct lro_seg *s = a->segs, *next; s; s = next) {
 		next = s->next;                /* s lives in the buffer freed here */
 		given_return(&r->given, given_find(&r->given, s->frame));
@@ -369,8 +435,11 @@ static void take_actions(struct run *r)
 			CHECK(g);
 			CHECK(a->len == g->len);
 			CHECK(a->reason < LRO_PASS_REASONS);
-			if (g->len >= ETH_HLEN + 40u && (a->buf[ETH_HLEN + 33u] & 0x07u) != 0)
-				flow_forget(&r->flows, a->buf + ETH_HLEN + 12u); /* SYN, FIN, RST */
+			if (g->len >= ETH_HLEN + ip_hlen_of(a->buf) + 20u &&
+			    (a->buf[ETH_HLEN + ip_hlen_of(a->buf) + 13u] & 0x07u) != 0) {
+				uint8_t tuple[TUPLE_BYTES];
+				flow_forget(&r->flows, tuple_of(a->buf, tuple)); /* SYN, FIN, RST */
+			}
 			given_return(&r->given, g);
 			break;
 		case LRO_ACT_FREE:
@@ -380,7 +449,8 @@ static void take_actions(struct run *r)
 			given_return(&r->given, g);
 			break;
 		case LRO_ACT_ACK:
-			CHECK(a->len == 54u || a->len == LRO_ACK_FRAME_BYTES);
+			CHECK(a->len == 54u || a->len == LRO_ACK_FRAME_BYTES || a->len == 74u ||
+			      a->len == LRO_ACK6_FRAME_BYTES);
 			CHECK(valid_ipv4_tcp(a->ack_frame, a->len));
 			break;
 		case LRO_ACT_DELIVER:
