@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/fw_costs.h"
 #include "sim/bigmem.h"
 
 /* The machine: the threads on their cores, composed with the components
@@ -37,20 +38,11 @@ void npu_config_default(struct npu_config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->clock_hz = 1000000000ULL;
-	/* cycles per firmware operation: in-order single-issue MIPS64 estimates,
-	 * see docs/CALIBRATION.md */
-	c->cost_cycles[HAL_COST_PARSE] = 60;
-	c->cost_cycles[HAL_COST_HASH] = 20;
-	c->cost_cycles[HAL_COST_HASH_PROBE] = 10;
-	c->cost_cycles[HAL_COST_LIST_STEP] = 8;
-	c->cost_cycles[HAL_COST_CSUM_8B] = 3;
-	c->cost_cycles[HAL_COST_HEADER_REWRITE] = 150;
-	c->cost_cycles[HAL_COST_DESC] = 40;
-	c->cost_cycles[HAL_COST_ACK_BUILD] = 120;
-	c->cost_cycles[HAL_COST_QUEUE_OP] = 15;
-	c->cost_cycles[HAL_COST_MSG] = 20;
-	c->cost_cycles[HAL_COST_RING] = 30;
-	c->cost_cycles[HAL_COST_TIMEOUT_SCAN] = 4;
+	/* cycles per firmware operation: measured instruction counts of the
+	 * firmware's MIPS64 build (make costs; model/fw_costs.tsv and
+	 * docs/CALIBRATION.md) */
+	static const uint32_t measured[HAL_COST_COUNT] = FW_COSTS_CYCLES;
+	memcpy(c->cost_cycles, measured, sizeof measured);
 	ddr_config_default(&c->ddr);
 	c->fmn_hop_ps = sim_ns(30);
 	c->thread_bucket_depth = 32;
@@ -63,7 +55,7 @@ void npu_config_default(struct npu_config *c)
 	c->tx_reserve = 0.01;
 	c->dma_buffer = DMA_BUFFER_STACK;
 	c->dma_depth = 64;
-	c->dma_request_overhead_ps = sim_ns(100);
+	c->dma_request_overhead_ps = 0;  /* the calibrated knob: docs/CALIBRATION.md */
 	c->tx_thread = 13;
 }
 
