@@ -736,7 +736,7 @@ void replay_config_default(struct lro_config *cfg)
 void replay_options_default(struct replay_options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->filter = "tcp";
+	o->filter = REPLAY_DEFAULT_FILTER;
 	o->verify_csum = true;
 }
 
