@@ -355,7 +355,8 @@ unknown:
 
 /* ---- receive path ---- */
 
-static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len)
+/* gso_size: the skb's, from the descriptor's segment size (0: none) */
+static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len, uint32_t gso_size)
 {
 	struct netpkt_tcp h;
 	const uint8_t *payload;
@@ -371,7 +372,7 @@ static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len)
 	}
 	if (listen_segment(sv, conn, &h))
 		return;
-	tcp_receiver_on_segment(sv->tcp[conn], &h, payload, plen);
+	tcp_receiver_on_skb(sv->tcp[conn], &h, payload, plen, gso_size);
 }
 
 static void poll_step(sim *s, void *arg);
@@ -403,7 +404,7 @@ static void frame_done(sim *s, void *arg)
 	sv->st.frames++;
 	if (sv->tap)
 		sv->tap(sv->tap_ctx, frame, len, sim_now(s));
-	frame_up(sv, frame, len);
+	frame_up(sv, frame, len, nic_le32(d->seg_size));
 	/* give the descriptor back: the buffer is refilled in place, and
 	 * what it held is dead (the receiver copied what it keeps) */
 	pcie_host_release(sv->pcie, nic_le64(d->buf_addr));

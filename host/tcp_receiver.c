@@ -339,8 +339,22 @@ void tcp_receiver_consumed(struct tcp_receiver *r, uint64_t bytes)
 	}
 }
 
+/* tcp_measure_rcv_mss: len is the skb's gso_size, or its payload when it
+ * has none; rcv_mss follows the largest. */
+static void measure_rcv_mss(struct tcp_receiver *r, uint32_t len)
+{
+	if (len > r->st.rcv_mss)
+		r->st.rcv_mss = len;
+}
+
 void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			     const uint8_t *payload, uint32_t len)
+{
+	tcp_receiver_on_skb(r, h, payload, len, 0);
+}
+
+void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
+			 const uint8_t *payload, uint32_t len, uint32_t gso_size)
 {
 	if (h->has_ts)
 		r->ts_recent = h->tsval;
@@ -360,9 +374,7 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 	r->st.segments++;
 	int immediate = 0;
 	if (len > 0) {
-		/* tcp_measure_rcv_mss: rcv_mss follows the largest segment */
-		if (len > r->st.rcv_mss)
-			r->st.rcv_mss = len;
+		measure_rcv_mss(r, gso_size ? gso_size : len);
 		int in_order = (int32_t)(h->seq - r->rcv_nxt) <= 0;
 		if ((int32_t)(h->seq + len - r->rcv_nxt) <= 0) {
 			r->st.dup_segments++;

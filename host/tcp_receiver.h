@@ -6,9 +6,12 @@
  * when more than one rcv_mss of new data is unacknowledged, in quickack
  * mode (the first segments of a connection), or when data arrives out of
  * order or fills a hole; otherwise the delayed-ACK timer (ATO 40 ms, at
- * most 200 ms). rcv_mss follows the largest segment seen
- * (tcp_measure_rcv_mss), so 64 KB aggregates raise it to ~64 KB and the
- * host then ACKs about every second aggregate.
+ * most 200 ms). rcv_mss is measured as tcp_measure_rcv_mss does: from the
+ * skb's gso_size, or its length when the driver gave none; it follows the
+ * largest. So aggregates without gso_size (the paper's driver) raise it to
+ * ~64 KB and the host then ACKs about every second aggregate, while GRO's
+ * gso_size keeps it at the wire MSS and every aggregate of two or more
+ * segments is ACKed at once ("more than one full frame").
  *
  * Receive memory: bytes the application has not read yet (and, for
  * out-of-order data, the queue) live in the socket buffer. A segment that
@@ -73,6 +76,9 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 void tcp_receiver_destroy(struct tcp_receiver *r);
 void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			     const uint8_t *payload, uint32_t len);
+/* The same for an skb whose gso_size the driver set (0: none, as above). */
+void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
+			 const uint8_t *payload, uint32_t len, uint32_t gso_size);
 const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r);
 /* The application read `bytes` of what was delivered: the space returns to
  * the window (and a window update goes out when it opened by two rcv_mss). */

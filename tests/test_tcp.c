@@ -273,6 +273,28 @@ static void feed_segment(uint32_t seq, uint32_t len)
 	tcp_receiver_on_segment(rcv, &h, payload, len);
 }
 
+/* An skb as a driver hands it up: len payload bytes at seq, with the
+ * driver's gso_size (0: none), flags besides ACK, and a timestamp. */
+static void feed_skb(uint32_t seq, uint32_t len, uint32_t gso_size, uint8_t flags,
+		     uint32_t tsval)
+{
+	static uint8_t payload[65536];
+	struct netpkt_tcp h;
+	memset(&h, 0, sizeof h);
+	h.saddr = 0x0a000001;
+	h.daddr = 0x0a000002;
+	h.sport = 40000;
+	h.dport = 5001;
+	h.seq = seq;
+	h.ack = 0x5a5a0000u + 1;
+	h.flags = (uint8_t)(NETPKT_TCP_ACK | flags);
+	h.wscale = 0xff;
+	h.has_ts = 1;
+	h.tsval = tsval;
+	oracle_fill(1, 0, seq - 101, payload, len);
+	tcp_receiver_on_skb(rcv, &h, payload, len, gso_size);
+}
+
 struct timed_seg {
 	uint32_t seq;
 };
@@ -328,6 +350,47 @@ START_TEST(a_lone_segment_is_acknowledged_by_the_delayed_ack_timer)
 		ck_assert_uint_eq(ack_times[1 + i], arrival + delay);
 	}
 	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 4);
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+}
+END_TEST
+
+/* GRO's skbs carry gso_size, the wire MSS: rcv_mss stays 1448 and an
+ * aggregate of two segments is "more than one full frame", ACKed at once
+ * (__tcp_ack_snd_check). Without gso_size rcv_mss becomes the aggregate's
+ * length and the same aggregate waits for the delayed-ACK timer. */
+START_TEST(rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	c.quickacks = 0;                       /* no quickack mode: the rcv_mss rule alone */
+	start_receiver_alone(&c);
+	int acks = n_acks;
+	feed_skb(101, 2 * 1448, 1448, 0, 1);
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 1448);
+	ck_assert_int_eq(n_acks, acks + 1);    /* at once */
+	ck_assert_uint_eq(last_ack.ack, 101 + 2 * 1448);
+	/* one full segment's worth waits, the second makes two: ACK */
+	feed_skb(101 + 2 * 1448, 1448, 0, 0, 1);
+	ck_assert_int_eq(n_acks, acks + 1);
+	feed_skb(101 + 3 * 1448, 1448, 0, 0, 1);
+	ck_assert_int_eq(n_acks, acks + 2);
+	ck_assert_uint_eq(last_ack.ack, 101 + 4 * 1448);
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 0);
+	ck_assert_int_eq(in_order_errors, 0);
+	sim_run_until(S, sim_s(1));
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+
+	start_receiver_alone(&c);              /* the same aggregate, no gso_size */
+	acks = n_acks;
+	feed_skb(101, 2 * 1448, 0, 0, 1);
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 2 * 1448);
+	ck_assert_int_eq(n_acks, acks);        /* not more than one rcv_mss */
+	sim_run_until(S, sim_s(1));
+	ck_assert_int_eq(n_acks, acks + 1);
+	ck_assert_uint_eq(ack_times[acks], sim_ms(40));
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 1);
 	tcp_receiver_destroy(rcv);
 	sim_destroy(S);
 }
@@ -616,6 +679,7 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, a_write_after_an_idle_rto_restarts_from_the_initial_window);
 	tcase_add_test(tc, without_slow_start_after_idle_the_window_survives_the_pause);
 	tcase_add_test(tc, a_lone_segment_is_acknowledged_by_the_delayed_ack_timer);
+	tcase_add_test(tc, rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once);
 	tcase_add_test(tc, a_full_socket_buffer_drops_and_the_window_closes_and_reopens);
 	tcase_add_test(tc, the_send_window_is_taken_only_from_acceptable_acks);
 	tcase_add_test(tc, cubic_window_growth_follows_its_formula);
