@@ -29,6 +29,8 @@ struct tcp_receiver {
 	uint32_t fin_seq;
 	uint32_t quick;
 	uint32_t ts_recent;
+	uint32_t tcp_header_len;       /* 20, or 32 with timestamps (tcp_header_len) */
+	uint32_t last_seg_size;        /* icsk_ack.last_seg_size */
 	struct ooo_seg *ooo;
 	uint64_t ooo_bytes;
 	uint64_t unread;               /* delivered, not yet read by the application */
@@ -165,6 +167,7 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 	r->peer_wscale = syn->wscale == 0xff ? 0 : syn->wscale;
 	r->sack_ok = c->sack && syn->sack_ok;
 	r->ts_recent = syn->tsval;
+	r->tcp_header_len = syn->has_ts ? 32u : 20u;
 	r->quick = c->quickacks;
 	r->st.rcv_mss = 536;               /* TCP_MIN_RCVMSS before any data */
 	r->rcv_right = r->rcv_nxt;
@@ -340,11 +343,29 @@ void tcp_receiver_consumed(struct tcp_receiver *r, uint64_t bytes)
 }
 
 /* tcp_measure_rcv_mss: len is the skb's gso_size, or its payload when it
- * has none; rcv_mss follows the largest. */
-static void measure_rcv_mss(struct tcp_receiver *r, uint32_t len)
+ * has none. A larger value is taken at once; a smaller one only when a
+ * full-sized segment (at least 536 bytes with its TCP header, or at least
+ * 88 without PSH/URG/FIN/SYN) of that size comes twice in a row. */
+static void measure_rcv_mss(struct tcp_receiver *r, const struct netpkt_tcp *h, uint32_t len)
 {
-	if (len > r->st.rcv_mss)
+	const uint32_t tcp_mss_default = 536, tcp_min_mss = 88, th_len = 20;
+	const uint8_t tcp_urg = 0x20;
+	const uint8_t remnant = NETPKT_TCP_FIN | NETPKT_TCP_SYN | NETPKT_TCP_PSH | tcp_urg;
+	uint32_t lss = r->last_seg_size;
+	r->last_seg_size = 0;
+	if (len >= r->st.rcv_mss) {
 		r->st.rcv_mss = len;
+		return;
+	}
+	/* the TCP header with its options, as parsed */
+	uint32_t with_header = len + netpkt_tcp_payload_offset(h) - 14u - (h->ip6 ? 40u : 20u);
+	if (with_header >= tcp_mss_default + th_len ||
+	    (with_header >= tcp_min_mss + th_len && !(h->flags & remnant))) {
+		uint32_t seg = with_header - r->tcp_header_len;
+		r->last_seg_size = seg;
+		if (seg == lss)
+			r->st.rcv_mss = seg;
+	}
 }
 
 void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
@@ -374,7 +395,7 @@ void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
 	r->st.segments++;
 	int immediate = 0;
 	if (len > 0) {
-		measure_rcv_mss(r, gso_size ? gso_size : len);
+		measure_rcv_mss(r, h, gso_size ? gso_size : len);
 		int in_order = (int32_t)(h->seq - r->rcv_nxt) <= 0;
 		if ((int32_t)(h->seq + len - r->rcv_nxt) <= 0) {
 			r->st.dup_segments++;

@@ -7,8 +7,10 @@
  * mode (the first segments of a connection), or when data arrives out of
  * order or fills a hole; otherwise the delayed-ACK timer (ATO 40 ms, at
  * most 200 ms). rcv_mss is measured as tcp_measure_rcv_mss does: from the
- * skb's gso_size, or its length when the driver gave none; it follows the
- * largest. So aggregates without gso_size (the paper's driver) raise it to
+ * skb's gso_size, or its length when the driver gave none; it rises to any
+ * larger value at once, and falls to a smaller full-sized segment (at least
+ * 536 bytes with its header, or one without PSH/URG/FIN) seen twice in a
+ * row. So aggregates without gso_size (the paper's driver) raise it to
  * ~64 KB and the host then ACKs about every second aggregate, while GRO's
  * gso_size keeps it at the wire MSS and every aggregate of two or more
  * segments is ACKed at once ("more than one full frame").

@@ -324,6 +324,8 @@ static void start_receiver_alone(const struct tcp_receiver_config *c)
 	syn.flags = NETPKT_TCP_SYN;
 	syn.wscale = 7;
 	syn.sack_ok = 1;
+	syn.has_ts = 1;                        /* timestamps on: 32-byte headers */
+	syn.tsval = 1;
 	rcv = tcp_receiver_accept(S, c, &rio, 0, &syn);
 	feed_segment(101, 0);                  /* the handshake's ACK */
 }
@@ -391,6 +393,35 @@ START_TEST(rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once)
 	ck_assert_int_eq(n_acks, acks + 1);
 	ck_assert_uint_eq(ack_times[acks], sim_ms(40));
 	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 1);
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+}
+END_TEST
+
+/* tcp_measure_rcv_mss lowers rcv_mss only for a full-sized segment (PSH
+ * and short ones do not count) of the same size twice in a row. */
+START_TEST(rcv_mss_falls_after_two_equal_full_sized_segments)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	start_receiver_alone(&c);
+	uint32_t seq = 101;
+	feed_skb(seq, 20 * 1448, 0, 0, 1);     /* an aggregate without gso_size */
+	seq += 20 * 1448;
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 20 * 1448);
+	feed_skb(seq, 1448, 0, 0, 1);
+	seq += 1448;
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 20 * 1448);
+	feed_skb(seq, 100, 0, NETPKT_TCP_PSH, 1);   /* short, PSH: not a full frame */
+	seq += 100;
+	feed_skb(seq, 1448, 0, 0, 1);
+	seq += 1448;
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 20 * 1448);
+	feed_skb(seq, 1448, 0, NETPKT_TCP_PSH, 1);  /* PSH, but >= 536: counts */
+	seq += 1448;
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 1448);
+	ck_assert_int_eq(in_order_errors, 0);
+	sim_run_until(S, sim_s(1));
 	tcp_receiver_destroy(rcv);
 	sim_destroy(S);
 }
@@ -680,6 +711,7 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, without_slow_start_after_idle_the_window_survives_the_pause);
 	tcase_add_test(tc, a_lone_segment_is_acknowledged_by_the_delayed_ack_timer);
 	tcase_add_test(tc, rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once);
+	tcase_add_test(tc, rcv_mss_falls_after_two_equal_full_sized_segments);
 	tcase_add_test(tc, a_full_socket_buffer_drops_and_the_window_closes_and_reopens);
 	tcase_add_test(tc, the_send_window_is_taken_only_from_acceptable_acks);
 	tcase_add_test(tc, cubic_window_growth_follows_its_formula);
