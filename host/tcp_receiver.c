@@ -57,6 +57,7 @@ void tcp_receiver_config_default(struct tcp_receiver_config *c)
 	c->app_paced = 0;
 	c->sack = 1;
 	c->dsack = 1;
+	c->ts_offset = 0;
 }
 
 const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r)
@@ -66,8 +67,11 @@ const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r
 
 static uint32_t ts_now(const struct tcp_receiver *r)
 {
-	return (uint32_t)(sim_now(r->s) / SIM_PS_PER_MS);
+	/* tcp_time_stamp: jiffies at HZ=1000 */
+	return (uint32_t)(sim_now(r->s) / SIM_PS_PER_MS) + r->cfg.ts_offset;
 }
+
+uint32_t tcp_receiver_ts_now(const struct tcp_receiver *r) { return ts_now(r); }
 
 /* Free space in the socket buffer: what the application has not read
  * takes room; out-of-order data lies inside the window. */
@@ -166,7 +170,7 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 	r->snd_nxt = r->iss + 1u;
 	r->peer_wscale = syn->wscale == 0xff ? 0 : syn->wscale;
 	r->sack_ok = c->sack && syn->sack_ok;
-	r->ts_recent = syn->tsval;
+	r->ts_recent = syn->has_ts ? syn->tsval : 0;  /* tcp_openreq_init */
 	r->tcp_header_len = syn->has_ts ? 32u : 20u;
 	r->quick = c->quickacks;
 	r->st.rcv_mss = 536;               /* TCP_MIN_RCVMSS before any data */
@@ -377,7 +381,10 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			 const uint8_t *payload, uint32_t len, uint32_t gso_size)
 {
-	if (h->has_ts)
+	/* tcp_replace_ts_recent: only a segment starting at or before the
+	 * last byte ACKed, and never an older TSval */
+	if (h->has_ts && (int32_t)(h->seq - r->rcv_wup) <= 0 &&
+	    (int32_t)(h->tsval - r->ts_recent) >= 0)
 		r->ts_recent = h->tsval;
 	if (h->flags & NETPKT_TCP_SYN) {
 		/* the client retransmitted its SYN: our SYN-ACK was lost or late */

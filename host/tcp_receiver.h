@@ -15,6 +15,12 @@
  * gso_size keeps it at the wire MSS and every aggregate of two or more
  * segments is ACKed at once ("more than one full frame").
  *
+ * Timestamps (RFC 1323 as 2.6.32 keeps them): TSval is the host's
+ * tcp_time_stamp (1 ms jiffies, ts_offset at simulated time 0); TSecr
+ * echoes ts_recent, which the SYN sets and a later segment replaces only
+ * when it starts at or before the last ACKed byte (rcv_wup) and its TSval
+ * is not older (tcp_replace_ts_recent). PAWS discard is not modelled.
+ *
  * Receive memory: bytes the application has not read yet (and, for
  * out-of-order data, the queue) live in the socket buffer. A segment that
  * does not fit is dropped, as tcp_data_queue does when
@@ -45,6 +51,7 @@ struct tcp_receiver_config {
 					* 1: it reads when it can (tcp_receiver_consumed) */
 	uint8_t sack;                  /* net.ipv4.tcp_sack: 1 */
 	uint8_t dsack;                 /* net.ipv4.tcp_dsack: 1 */
+	uint32_t ts_offset;            /* tcp_time_stamp at simulated time 0 */
 };
 
 void tcp_receiver_config_default(struct tcp_receiver_config *c);
@@ -82,6 +89,8 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			 const uint8_t *payload, uint32_t len, uint32_t gso_size);
 const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r);
+/* The host's tcp_time_stamp now (what its TSval carries). */
+uint32_t tcp_receiver_ts_now(const struct tcp_receiver *r);
 /* The application read `bytes` of what was delivered: the space returns to
  * the window (and a window update goes out when it opened by two rcv_mss). */
 void tcp_receiver_consumed(struct tcp_receiver *r, uint64_t bytes);

@@ -57,6 +57,8 @@ struct tcp_sender_config {
 	int fack;                      /* net.ipv4.tcp_fack: 1 */
 	int frto;                      /* net.ipv4.tcp_frto: 2 (SACK-enhanced) */
 	uint32_t reordering;           /* net.ipv4.tcp_reordering: 3 */
+	uint32_t ts_offset;            /* tcp_time_stamp at simulated time 0 (the
+					* host's jiffies: netpkt_ts_clock_offset) */
 };
 
 void tcp_sender_config_default(struct tcp_sender_config *c);

@@ -39,6 +39,7 @@ static int n_acks;
 static sim_time data_times[2048];  /* when each data segment left */
 
 static void deliver_frame(sim *s, void *arg);
+static struct netpkt_tcp last_client_frame;
 
 static void send_over_wire(int to_server, const uint8_t *frame, uint32_t len)
 {
@@ -56,6 +57,7 @@ static int client_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 	const uint8_t *pl;
 	uint32_t plen;
 	ck_assert_int_eq(netpkt_parse_tcp(frame, len, &h, &pl, &plen), 0);
+	last_client_frame = h;
 	if (plen > 0) {
 		if (first_data_seq == 0)
 			first_data_seq = h.seq;
@@ -427,6 +429,58 @@ START_TEST(rcv_mss_falls_after_two_equal_full_sized_segments)
 }
 END_TEST
 
+/* RFC 1323 as 2.6.32 keeps it: TSecr echoes ts_recent, which the SYN
+ * sets and a segment replaces only when it starts at or before rcv_wup
+ * and its TSval is not older (tcp_replace_ts_recent); TSval is the host's
+ * clock from its offset. */
+START_TEST(tsecr_echoes_ts_recent_and_an_old_or_later_segment_does_not_replace_it)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	c.ts_offset = 0xfffb6c20u;             /* INITIAL_JIFFIES at HZ=1000 */
+	start_receiver_alone(&c);              /* SYN with TSval 1 */
+	ck_assert(last_ack.has_ts);
+	ck_assert_uint_eq(last_ack.tsecr, 1);
+	ck_assert_uint_eq(last_ack.tsval, 0xfffb6c20u);
+	feed_skb(101, 1448, 0, 0, 1000);       /* at rcv_wup, newer: replaces */
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+	feed_skb(101 + 1448, 1448, 0, 0, 990); /* at rcv_wup, older: kept */
+	ck_assert_uint_eq(last_ack.ack, 101 + 2 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+	feed_skb(101 + 3 * 1448, 1448, 0, 0, 2000);  /* past rcv_wup (a hole): kept */
+	ck_assert_uint_eq(last_ack.ack, 101 + 2 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+	feed_skb(101 + 2 * 1448, 1448, 0, 0, 1005);  /* fills the hole, at rcv_wup */
+	ck_assert_uint_eq(last_ack.ack, 101 + 4 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1005);
+	ck_assert_int_eq(in_order_errors, 0);
+	sim_run_until(S, sim_ms(1500));
+	ck_assert_uint_eq(tcp_receiver_ts_now(rcv), 0xfffb6c20u + 1500u);  /* wraps past 0 */
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+}
+END_TEST
+
+/* The client's TSval runs from its offset; its TSecr echoes the server's. */
+START_TEST(the_sender_stamps_from_its_clock_and_echoes_the_receivers_tsval)
+{
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	c.ts_offset = 123456789u;
+	start_with(&c, 10 * 1448);
+	ck_assert(last_client_frame.has_ts);   /* the SYN */
+	ck_assert_uint_eq(last_client_frame.tsval, 123456789u);
+	ck_assert_uint_eq(last_client_frame.tsecr, 0);
+	sim_run_until(S, sim_ms(5));
+	ck_assert_uint_eq(bytes_ok, 10 * 1448);
+	ck_assert(last_client_frame.has_ts);
+	ck_assert_uint_eq(last_client_frame.tsecr, last_ack.tsval);
+	ck_assert_uint_ge(last_client_frame.tsval, 123456789u);
+	ck_assert_uint_le(last_client_frame.tsval, 123456789u + 5u);
+	finish();
+}
+END_TEST
+
 START_TEST(a_full_socket_buffer_drops_and_the_window_closes_and_reopens)
 {
 	struct tcp_receiver_config c;
@@ -712,6 +766,8 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, a_lone_segment_is_acknowledged_by_the_delayed_ack_timer);
 	tcase_add_test(tc, rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once);
 	tcase_add_test(tc, rcv_mss_falls_after_two_equal_full_sized_segments);
+	tcase_add_test(tc, tsecr_echoes_ts_recent_and_an_old_or_later_segment_does_not_replace_it);
+	tcase_add_test(tc, the_sender_stamps_from_its_clock_and_echoes_the_receivers_tsval);
 	tcase_add_test(tc, a_full_socket_buffer_drops_and_the_window_closes_and_reopens);
 	tcase_add_test(tc, the_send_window_is_taken_only_from_acceptable_acks);
 	tcase_add_test(tc, cubic_window_growth_follows_its_formula);
