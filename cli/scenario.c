@@ -69,7 +69,7 @@ static const struct scenario_key keys[] = {
 	{ "dma", "depth", T_INT, "64", 1, 4096, NULL, "entries", "DMA request buffer entries", S_U32, TB(npu.dma_depth) },
 	{ "dma", "lb", T_BOOL, "on", 0, 1, NULL, "", "round-robin DMA load balancing (paper V.B)", S_U32, TB(dma_lb) },
 	{ "dma", "lb_window", T_INT, "1", 1, 64, NULL, "requests", "balancer's requests allowed in the engine's buffer", S_U32, TB(dma_lb_window) },
-	{ "dma", "request_overhead", T_TIME, "100ns", 0, 1e-3, NULL, "s", "fixed cost per DMA request (the calibrated knob)", S_TIME, TB(npu.dma_request_overhead_ps) },
+	{ "dma", "request_overhead", T_TIME, "0", 0, 1e-3, NULL, "s", "fixed cost per DMA request (the calibrated knob)", S_TIME, TB(npu.dma_request_overhead_ps) },
 
 	{ "npu", "clock", T_FREQ, "1GHz", 1e8, 5e9, NULL, "Hz", "core clock", S_U64, TB(npu.clock_hz) },
 	{ "npu", "rx_threads", T_INT, "13", 1, 13, NULL, "", "receive threads", S_U32, TB(npu.rx_threads) },
