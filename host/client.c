@@ -140,7 +140,7 @@ struct client *client_create(sim *s, const struct client_config *c, struct link 
 		abort();
 	cl->s = s;
 	cl->cfg = *c;
-	cl->cfg.tcp.ts_offset = netpkt_ts_clock_offset(seed, "client.uptime");
+	cl->cfg.tcp.ts_offset = tcp_ts_clock_offset(seed, "client.uptime");
 	cl->link = l;
 	cl->pool = pool;
 	cl->tcp = calloc(c->connections, sizeof *cl->tcp);

@@ -3,7 +3,6 @@
 #include "host/netpkt.h"
 
 #include <string.h>
-#include "sim/rng.h"
 
 /* Big-endian (network order) loads and stores. */
 static uint16_t load_be16(const uint8_t *p)
@@ -319,13 +318,4 @@ int netpkt_parse_tcp(const uint8_t *f, uint32_t len, struct netpkt_tcp *h,
 	*payload = tcp + thl;
 	*payload_len = tcp_len - thl;
 	return 0;
-}
-
-uint32_t netpkt_ts_clock_offset(uint64_t seed, const char *host)
-{
-	const uint32_t initial_jiffies = (uint32_t)0 - 300u * 1000u;
-	const uint64_t day_ms = 24ull * 3600u * 1000u;
-	sim_rng r;
-	sim_rng_stream(&r, seed, host);
-	return initial_jiffies + (uint32_t)sim_rng_below(&r, day_ms);
 }

@@ -61,12 +61,6 @@ uint16_t netpkt_csum(const uint8_t *p, uint32_t len, uint64_t sum);
 /* The 16-byte IPv6 address of a host's 32-bit address. */
 void netpkt_ip6_addr(uint32_t addr, uint8_t out[16]);
 
-/* A host's TCP timestamp clock (tcp_time_stamp: jiffies at HZ=1000) at
- * simulated time 0: Linux starts jiffies at INITIAL_JIFFIES, 300 s before
- * the 32-bit wrap, and the host has been up for a time drawn from the seed
- * (under a day), one draw per host name. */
-uint32_t netpkt_ts_clock_offset(uint64_t seed, const char *host);
-
 /* Parses a frame. Returns 0 for a valid TCP/IPv4 or TCP/IPv6 frame, -1 if
  * it is not one (an IPv6 extension header other than a jumbo payload
  * option, an address outside the prefix), -2 if a checksum is wrong (then

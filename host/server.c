@@ -7,6 +7,7 @@
 #include <string.h>
 #include "firmware/nic_abi.h"
 #include "host/oracle.h"
+#include "host/tcp_sender.h"
 #include "sim/log.h"
 
 SIM_LOG_MODULE(server);
@@ -522,7 +523,7 @@ struct server *server_create(sim *s, const struct server_config *c, struct pcie 
 	struct listen_io lio = { listen_synack_resend, listen_expired, sv };
 	sv->listen = listen_create(s, &c->listen, &lio, n_conns);
 	sv->cfg.tcp.app_paced = c->app_read_bps > 0;
-	sv->cfg.tcp.ts_offset = netpkt_ts_clock_offset(seed, "server.uptime");
+	sv->cfg.tcp.ts_offset = tcp_ts_clock_offset(seed, "server.uptime");
 	if (c->app_read_bps > 0) {
 		sv->reader = calloc(n_conns, sizeof *sv->reader);
 		if (!sv->reader)

@@ -1,6 +1,7 @@
 /* host/tcp_sender.c - Linux 2.6.32's TCP sender, reduced to what a bulk
  * transfer exercises (see tcp_sender.h for the rules modelled). */
 #include "host/tcp_sender.h"
+#include "sim/rng.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -1115,4 +1116,13 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 		return;
 	}
 	output(t);
+}
+
+uint32_t tcp_ts_clock_offset(uint64_t seed, const char *host)
+{
+	const uint32_t initial_jiffies = (uint32_t)0 - 300u * 1000u;
+	const uint64_t day_ms = 24ull * 3600u * 1000u;
+	sim_rng r;
+	sim_rng_stream(&r, seed, host);
+	return initial_jiffies + (uint32_t)sim_rng_below(&r, day_ms);
 }
