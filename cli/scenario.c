@@ -1155,12 +1155,6 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 	c->server.tcp.sack = (uint8_t)(c->client.tcp.sack != 0);   /* both hosts' sysctl */
 	if (!strcmp(scenario_value(sc, p, "client", "port_base"), "random"))
 		c->client.port_base = client_ephemeral_port_start(p->seed, c->client.connections);
-	if (c->ip6 && c->lro_policy != 0) {
-		/* the other policies' merge rules read IPv4 header offsets */
-		snprintf(err, err_len, "run.ip = 6 works with lro.policy = paper only (lro.policy = %s)",
-			 scenario_value(sc, p, "lro", "policy"));
-		return -1;
-	}
 	if ((uint32_t)c->client.port_base + c->client.connections > 65536u) {
 		snprintf(err, err_len, "client.port_base %u + run.connections %u passes port 65535",
 			 c->client.port_base, c->client.connections);

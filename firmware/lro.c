@@ -1394,6 +1394,9 @@ static struct lro_conn *policy_take_entry(struct lro_engine *e, const struct par
 	k->daddr = p->daddr;
 	k->sport = p->sport;
 	k->dport = p->dport;
+	k->ip6 = p->ip6;               /* lookup() compares the whole IPv6 addresses */
+	memcpy(k->saddr6, p->saddr6, sizeof k->saddr6);
+	memcpy(k->daddr6, p->daddr6, sizeof k->daddr6);
 	k->in_use = 1;
 	k->held = k->tail = NULL;
 	k->n_held = 0;

@@ -111,7 +111,7 @@ void lro_config_default(struct lro_config *c);
 /* Why a flow's data went to the host. */
 #define LRO_FLUSH_REASON_LIST(X) \
 	X(THRESHOLD, "threshold")      /* contiguous run reached the threshold */ \
-	X(FULL, "64KB-limit")          /* the next segment would not fit max_aggregate_bytes */ \
+	X(FULL, "size-limit")          /* the next segment would not fit max_aggregate_bytes */ \
 	X(FIN, "fin") \
 	X(TIMEOUT, "timeout") \
 	X(PASSTHROUGH, "passthrough")  /* a frame of the flow had to pass untouched */ \
