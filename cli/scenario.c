@@ -69,7 +69,7 @@ static const struct scenario_key keys[] = {
 	{ "dma", "depth", T_INT, "64", 1, 4096, NULL, "entries", "DMA request buffer entries", S_U32, TB(npu.dma_depth) },
 	{ "dma", "lb", T_BOOL, "on", 0, 1, NULL, "", "round-robin DMA load balancing (paper V.B)", S_U32, TB(dma_lb) },
 	{ "dma", "lb_window", T_INT, "1", 1, 64, NULL, "requests", "balancer's requests allowed in the engine's buffer", S_U32, TB(dma_lb_window) },
-	{ "dma", "request_overhead", T_TIME, "100ns", 0, 1e-3, NULL, "s", "fixed cost per DMA request (the calibrated knob)", S_TIME, TB(npu.dma_request_overhead_ps) },
+	{ "dma", "request_overhead", T_TIME, "0", 0, 1e-3, NULL, "s", "fixed cost per DMA request (the calibrated knob)", S_TIME, TB(npu.dma_request_overhead_ps) },
 
 	{ "npu", "clock", T_FREQ, "1GHz", 1e8, 5e9, NULL, "Hz", "core clock", S_U64, TB(npu.clock_hz) },
 	{ "npu", "rx_threads", T_INT, "13", 1, 13, NULL, "", "receive threads", S_U32, TB(npu.rx_threads) },
@@ -1155,12 +1155,6 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 	c->server.tcp.sack = (uint8_t)(c->client.tcp.sack != 0);   /* both hosts' sysctl */
 	if (!strcmp(scenario_value(sc, p, "client", "port_base"), "random"))
 		c->client.port_base = client_ephemeral_port_start(p->seed, c->client.connections);
-	if (c->ip6 && c->lro_policy != 0) {
-		/* the other policies' merge rules read IPv4 header offsets */
-		snprintf(err, err_len, "run.ip = 6 works with lro.policy = paper only (lro.policy = %s)",
-			 scenario_value(sc, p, "lro", "policy"));
-		return -1;
-	}
 	if ((uint32_t)c->client.port_base + c->client.connections > 65536u) {
 		snprintf(err, err_len, "client.port_base %u + run.connections %u passes port 65535",
 			 c->client.port_base, c->client.connections);

@@ -158,7 +158,7 @@ static void on_fifo(void *ctx, sim_time t, uint32_t bytes)
 /* run-N/waves.vcd for GTKWave: per thread its state (0 running, 1 compute,
  * 2 DRAM stall, 3 FMN wait, 4 sleep) and its FMN bucket depth, the DMA
  * buffer depth, the rx FIFO fill. */
-static int open_vcd(struct testbed *tb, const struct testbed_config *c)
+static int open_vcd(struct testbed *tb, const struct testbed_config *c, struct npu_probes *probes)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/waves.vcd", c->out_dir);
@@ -182,10 +182,10 @@ static int open_vcd(struct testbed *tb, const struct testbed_config *c)
 	}
 	tb->vcd_dma = vcd_signal(tb->vcd, "npu", "dma_buffer_depth", 16);
 	tb->vcd_fifo = vcd_signal(tb->vcd, "npu", "rx_fifo_bytes", 32);
-	npu_set_thread_state_hook(tb->npu, on_thread_state, tb);
-	npu_set_dma_depth_hook(tb->npu, on_dma_depth, tb);
-	npu_set_rx_fifo_hook(tb->npu, on_fifo, tb);
-	npu_set_bucket_hook(tb->npu, on_bucket, tb);
+	probes->thread_state = on_thread_state;
+	probes->dma_depth = on_dma_depth;
+	probes->rx_fifo = on_fifo;
+	probes->bucket_depth = on_bucket;
 	return 0;
 }
 
@@ -313,15 +313,17 @@ static int build(struct testbed *tb, const struct testbed_config *c, struct test
 		link_set_tap(tb->link, on_wire_frame, tb->wire_tap);
 		server_set_tap(tb->server, on_host_frame, tb->host_tap);
 	}
-	if (c->trace_vcd && c->out_dir && open_vcd(tb, c) != 0) {
+	struct npu_probes probes = { .ctx = tb };
+	if (c->trace_vcd && c->out_dir && open_vcd(tb, c, &probes) != 0) {
 		snprintf(r->integrity_message, sizeof r->integrity_message,
 			 "cannot create the waveform file in %s", c->out_dir);
 		return -1;
 	}
 	if (c->trace_dma) {
 		tb->report = dma_report_create();
-		npu_set_dma_trace(tb->npu, on_dma_request, tb);
+		probes.dma_request = on_dma_request;
 	}
+	npu_set_probes(tb->npu, &probes);
 	return 0;
 }
 
@@ -457,7 +459,7 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 	npu_finish(tb->npu);
 	fw_counters(npu_firmware_state(tb->npu), &r->fw);
 	r->dma = *npu_dma_stats(tb->npu);
-	r->mac = *npu_mac_stats(tb->npu);
+	r->mac = npu_mac_stats(tb->npu);
 	for (int d = 0; d < 2; d++)
 		r->faults[d] = tb->faults[d].stats;
 	double span = end ? (double)end : 1.0;

@@ -821,9 +821,10 @@ static void write_ack(struct lro_action *a, const struct ack_fields *x)
 	}
 	uint8_t *b = a->ack_frame;
 	uint32_t tcp_hlen = x->has_ts ? 32u : 20u;
-	memset(b, 0, sizeof a->ack_frame);
-	memcpy(b, x->dst_mac, 6);
-	memcpy(b + 6, x->src_mac, 6);
+	/* builtins: fixed-size copies, not calls (see load64 in csum.c) */
+	__builtin_memset(b, 0, sizeof a->ack_frame);
+	__builtin_memcpy(b, x->dst_mac, 6);
+	__builtin_memcpy(b + 6, x->src_mac, 6);
 	store_be16(b + 12, ETH_P_IPV4);
 	uint8_t *ip = b + ETH_HLEN;
 	ip[0] = 0x45;
@@ -1393,6 +1394,9 @@ static struct lro_conn *policy_take_entry(struct lro_engine *e, const struct par
 	k->daddr = p->daddr;
 	k->sport = p->sport;
 	k->dport = p->dport;
+	k->ip6 = p->ip6;               /* lookup() compares the whole IPv6 addresses */
+	memcpy(k->saddr6, p->saddr6, sizeof k->saddr6);
+	memcpy(k->daddr6, p->daddr6, sizeof k->daddr6);
 	k->in_use = 1;
 	k->held = k->tail = NULL;
 	k->n_held = 0;
@@ -1782,6 +1786,17 @@ bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns)
 	return now_ns >= lro_conn_timeout_at(e, i);
 }
 
+uint32_t lro_next_timed_out(const struct lro_engine *e, uint32_t from, uint64_t now_ns)
+{
+	const struct lro_conn *k = e->conns + from, *end = e->conns + e->cfg.max_conns;
+	for (; k < end; k++) {
+		hal_cost(HAL_COST_TIMEOUT_SCAN, 1);
+		if (holds_timed_data(k) && now_ns >= lro_conn_timeout_at(e, k->index))
+			break;
+	}
+	return (uint32_t)(k - e->conns);
+}
+
 uint64_t lro_conn_last_arrival(const struct lro_engine *e, uint32_t i)
 {
 	return e->conns[i].last_arrival_ns;
@@ -1884,8 +1899,8 @@ bool lro_host_seg_parse(const uint8_t *f, uint32_t len, struct lro_host_seg *h)
 	uint32_t tcp_hlen = (uint32_t)(tcp[12] >> 4) * 4u;
 	if (tcp_hlen < 20u || ip_hlen + tcp_hlen > ip_total)
 		return false;
-	memcpy(h->dst_mac, f, 6);
-	memcpy(h->src_mac, f + 6, 6);
+	__builtin_memcpy(h->dst_mac, f, 6);  /* builtins: see load64 in csum.c */
+	__builtin_memcpy(h->src_mac, f + 6, 6);
 	if (h->ip6) {
 		h->saddr = h->daddr = 0;
 		for (int i = 0; i < 4; i++) {

@@ -111,7 +111,7 @@ void lro_config_default(struct lro_config *c);
 /* Why a flow's data went to the host. */
 #define LRO_FLUSH_REASON_LIST(X) \
 	X(THRESHOLD, "threshold")      /* contiguous run reached the threshold */ \
-	X(FULL, "64KB-limit")          /* the next segment would not fit max_aggregate_bytes */ \
+	X(FULL, "size-limit")          /* the next segment would not fit max_aggregate_bytes */ \
 	X(FIN, "fin") \
 	X(TIMEOUT, "timeout") \
 	X(PASSTHROUGH, "passthrough")  /* a frame of the flow had to pass untouched */ \
@@ -256,6 +256,10 @@ uint32_t lro_conn_capacity(const struct lro_engine *e);
  * (enum lro_timeout_rule; the paper's, IV.E: timeout_factor x
  * average_interval). */
 bool lro_conn_timed_out(const struct lro_engine *e, uint32_t i, uint64_t now_ns);
+/* The first descriptor at or after `from` for which lro_conn_timed_out
+ * holds at now_ns, or lro_conn_capacity() when none does. The timeout
+ * scan's loop: it passes an idle descriptor in a few instructions. */
+uint32_t lro_next_timed_out(const struct lro_engine *e, uint32_t from, uint64_t now_ns);
 /* The earliest time at which lro_conn_timed_out(e, i, t) holds, as long as
  * nothing arrives; UINT64_MAX when descriptor i holds nothing that can time
  * out. Lets a caller skip timeout scans that would find nothing. */

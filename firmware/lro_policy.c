@@ -10,7 +10,7 @@
 
 #define ETH_HLEN 14u
 #define IP_HLEN 20u                    /* frames with IP options are never held */
-#define TCP_OFF (ETH_HLEN + IP_HLEN)
+#define IP6_HLEN 40u                   /* nor IPv6 ones with extension headers */
 
 static const struct lro_policy policies[LRO_POLICIES] = {
 	[LRO_POLICY_PAPER] = {
@@ -21,7 +21,9 @@ static const struct lro_policy policies[LRO_POLICIES] = {
 	 * word must equal the held packet's; a segment longer than the first
 	 * (gso_size) is not merged; after merging, a segment shorter than the
 	 * first or one with URG/PSH/RST/SYN/FIN ends it. net/ipv4/af_inet.c
-	 * inet_gro_receive: TTL, TOS and DF must match. net/core/gro.c: at
+	 * inet_gro_receive: TTL, TOS and DF must match; IPv6, net/ipv6/
+	 * ip6_offload.c ipv6_gro_receive: flow label, next header, hop limit
+	 * and traffic class (linux_ip_match). net/core/gro.c: at
 	 * most MAX_GRO_SKBS (8) held, the oldest flushed for a new flow
 	 * (gro_flush_oldest); everything flushed when the NAPI poll completes
 	 * (napi_complete_done; budget NAPI_POLL_WEIGHT 64), or, with
@@ -42,7 +44,10 @@ static const struct lro_policy policies[LRO_POLICIES] = {
 	 * lro_length_lim - if_mtu) and at the end of each interrupt
 	 * (tcp_lro_flush_all; the driver's rx_process_limit, 256 on ixgbe);
 	 * tcp_lro_flush_inactive(timeout) counts from the last arrival. The
-	 * flushed header carries the latest TSval and TSecr. */
+	 * flushed header carries the latest TSval and TSecr. IPv6: TCP must
+	 * follow the fixed header (tcp_lro_low_level_parser); an entry is
+	 * keyed by addresses and ports alone, no other IP field compared
+	 * (lro_address_compare), for either family. */
 	[LRO_POLICY_FREEBSD_LRO] = {
 		.name = "freebsd-lro", .id = LRO_POLICY_FREEBSD_LRO, .verifies_csum = 1,
 		.join_flags = LRO_TCP_PSH, .timestamps_only = 1, .timeout_from_last = 1,
@@ -67,7 +72,10 @@ static const struct lro_policy policies[LRO_POLICIES] = {
 	 * rte_gro.c rte_gro_reassemble_burst: every item is flushed when the
 	 * burst is done, followed by the packets GRO did not take; bursts of
 	 * 32 (the examples' MAX_PKT_BURST). Timer mode (rte_gro_reassemble,
-	 * rte_gro_timeout_flush) flushes items by their start time. */
+	 * rte_gro_timeout_flush) flushes items by their start time. IPv6
+	 * (lib/gro/gro_tcp6.c, DPDK 23.07): the same rules, the flow key
+	 * holding the header's first word (vtc_flow); no extension header
+	 * (rte_gro.c IS_IPV6_TCP_PKT). */
 	[LRO_POLICY_DPDK_GRO] = {
 		.name = "dpdk-gro", .id = LRO_POLICY_DPDK_GRO, .verifies_csum = 0,
 		.join_flags = LRO_TCP_PSH | LRO_TCP_FIN, .exact_headers = 1, .separate_runs = 1,
@@ -88,9 +96,21 @@ int lro_policy_by_name(const char *name)
 	return -1;
 }
 
+/* A held segment's IP header: IPv4 without options or the fixed IPv6
+ * header alone (the engine passes the others untouched). */
+static const uint8_t *ip_of(const struct lro_seg *s)
+{
+	return s->frame + ETH_HLEN;
+}
+
+static bool is_ip6(const struct lro_seg *s)
+{
+	return s->frame[12] == 0x86 && s->frame[13] == 0xdd;
+}
+
 static const uint8_t *tcp_of(const struct lro_seg *s)
 {
-	return s->frame + TCP_OFF;
+	return ip_of(s) + (is_ip6(s) ? IP6_HLEN : IP_HLEN);
 }
 
 static uint32_t tcp_hlen_of(const struct lro_seg *s)
@@ -106,15 +126,39 @@ static bool same_options(const struct lro_seg *a, const struct lro_seg *b)
 	return hlen == tcp_hlen_of(b) && memcmp(tcp_of(a) + 20, tcp_of(b) + 20, hlen - 20u) == 0;
 }
 
-/* The header fields Linux requires equal (tcp_gro_receive, inet_gro_receive). */
+/* The IP header fields Linux requires equal. IPv4 (net/ipv4/af_inet.c
+ * inet_gro_receive): TTL, TOS and DF. IPv6 (net/ipv6/ip6_offload.c
+ * ipv6_gro_receive): version and flow label, next header, hop limit and
+ * the addresses (already the flow's) or the packets are not the same flow;
+ * a different traffic class flushes the held packet. Either way the held
+ * aggregate goes up and s starts the next (Linux keeps a packet of another
+ * "flow" beside it until the poll ends: the bytes reach the host in the
+ * same order). */
+static bool linux_ip_match(const struct lro_seg *first, const struct lro_seg *s)
+{
+	const uint8_t *ip1 = ip_of(first), *ip2 = ip_of(s);
+	if (is_ip6(s))
+		return memcmp(ip1, ip2, 4) == 0 && ip1[6] == ip2[6] && ip1[7] == ip2[7];
+	return ip1[1] == ip2[1] && ip1[8] == ip2[8] && ((ip1[6] ^ ip2[6]) & 0x40u) == 0;
+}
+
+/* The header fields Linux requires equal (tcp_gro_receive, and the IP
+ * layer's above). */
 static bool linux_headers_match(const struct lro_seg *first, const struct lro_seg *s)
 {
-	const uint8_t *ip1 = first->frame + ETH_HLEN, *ip2 = s->frame + ETH_HLEN;
 	uint8_t flags_diff = (uint8_t)(first->tcp_flags ^ s->tcp_flags) &
 			     (uint8_t)~(LRO_TCP_CWR | LRO_TCP_FIN | LRO_TCP_PSH);
 	return !(s->tcp_flags & LRO_TCP_CWR) && flags_diff == 0 && first->window == s->window &&
-	       first->ack == s->ack && ip1[1] == ip2[1] && ip1[8] == ip2[8] &&
-	       ((ip1[6] ^ ip2[6]) & 0x40u) == 0 && same_options(first, s);
+	       first->ack == s->ack && linux_ip_match(first, s) && same_options(first, s);
+}
+
+/* DPDK's flow key beyond the 4-tuple and the ACK: for IPv6 the first word
+ * (version, traffic class, flow label: vtc_flow in lib/gro/gro_tcp6.c's
+ * tcp6_flow_key); IPv4's (gro_tcp4.c) holds no other IP field. A packet
+ * of another key is another flow: it never joins this one's items. */
+static bool dpdk_key_match(const struct lro_seg *first, const struct lro_seg *s)
+{
+	return !is_ip6(s) || memcmp(ip_of(first), ip_of(s), 4) == 0;
 }
 
 /* FreeBSD: NOP,NOP,timestamps or nothing; TSval not backwards, TSecr not 0
@@ -168,7 +212,7 @@ bool lro_policy_may_append(const struct lro_policy *p, const struct lro_seg *fir
 	if (p->timestamps_only)
 		return freebsd_timestamps_ok(last, s);
 	if (p->exact_headers)
-		return first->ack == s->ack && same_options(first, s);
+		return first->ack == s->ack && dpdk_key_match(first, s) && same_options(first, s);
 	return true;
 }
 
@@ -181,7 +225,7 @@ bool lro_policy_may_prepend(const struct lro_policy *p, const struct lro_seg *fi
 		return false;
 	if (s->tcp_flags & LRO_TCP_FIN)
 		return false;              /* a FIN cannot precede data */
-	return first->ack == s->ack && same_options(first, s);
+	return first->ack == s->ack && dpdk_key_match(first, s) && same_options(first, s);
 }
 
 bool lro_policy_ends_after(const struct lro_policy *p, const struct lro_seg *first,

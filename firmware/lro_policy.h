@@ -3,7 +3,9 @@
  * library, on the same engine (parse, descriptor table, rebuild, checksum,
  * hand-over, counters). A policy is data - which segments may join an
  * aggregate, what ends it, how many flows may hold data, when a poll or
- * burst ends - and the few rule functions below that read it. Sources and
+ * burst ends - and the few rule functions below that read it. Every
+ * policy runs over IPv4 and IPv6, the IP fields a join needs equal by the
+ * family's source (ip6_offload.c, tcp_lro.c, gro_tcp6.c). Sources and
  * the comparison on real captures: docs/ARCHITECTURE.md, "Aggregation
  * policies".
  */

@@ -427,28 +427,26 @@ static void lb_dispatch(struct fw_state *fw)
 	}
 }
 
-static void timeout_scan(struct fw_state *fw)
+/* Scan rx thread t's descriptors for receive timeouts. */
+static void timeout_scan(struct fw_state *fw, unsigned t)
 {
 	uint64_t now = now_ns();
-	for (unsigned t = 0; t < fw->rx_threads; t++) {
-		struct fw_rx *rx = rx_of(fw, t);
-		uint32_t n = lro_conn_capacity(rx->eng);
-		for (uint32_t i = 0; i < n; i++) {
-			if (!lro_conn_timed_out(rx->eng, i, now))
-				continue;
-			uint64_t last = lro_conn_last_arrival(rx->eng, i);
-			if (rx->last_notified_arrival[i] == last + 1)
-				continue;          /* told already; the rx thread is on it */
-			struct hal_msg m = { .code = HAL_MSG_TIMEOUT, .words = 1 };
-			m.w[0] = i;
-			/* never block on an rx thread: it may be blocked on us */
-			if (!hal_fmn_try_send(hal_station_of_thread(t), &m)) {
-				rx->timeouts_deferred++;
-				continue;          /* the next scan tries again */
-			}
-			rx->last_notified_arrival[i] = last + 1;
-			rx->timeouts_sent++;
+	struct fw_rx *rx = rx_of(fw, t);
+	uint32_t n = lro_conn_capacity(rx->eng);
+	for (uint32_t i = lro_next_timed_out(rx->eng, 0, now); i < n;
+	     i = lro_next_timed_out(rx->eng, i + 1, now)) {
+		uint64_t last = lro_conn_last_arrival(rx->eng, i);
+		if (rx->last_notified_arrival[i] == last + 1)
+			continue;          /* told already; the rx thread is on it */
+		struct hal_msg m = { .code = HAL_MSG_TIMEOUT, .words = 1 };
+		m.w[0] = i;
+		/* never block on an rx thread: it may be blocked on us */
+		if (!hal_fmn_try_send(hal_station_of_thread(t), &m)) {
+			rx->timeouts_deferred++;
+			continue;          /* the next scan tries again */
 		}
+		rx->last_notified_arrival[i] = last + 1;
+		rx->timeouts_sent++;
 	}
 }
 
@@ -474,6 +472,7 @@ static void pool_check(struct fw_state *fw)
 static void timeout_main(struct fw_state *fw)
 {
 	uint64_t last_scan = 0;
+	unsigned scanning = 0;             /* rx threads scanned so far in this scan */
 	for (;;) {
 		struct hal_msg m;
 		bool busy = false;
@@ -488,11 +487,19 @@ static void timeout_main(struct fw_state *fw)
 			busy = true;
 		}
 		lb_dispatch(fw);
-		uint64_t now = hal_cycles();
-		if (now - last_scan >= fw->period_cycles) {
-			timeout_scan(fw);
-			pool_check(fw);
-			last_scan = now;
+		/* A scan goes one rx thread at a time, the balancer served in
+		 * between: a whole scan at once would leave the DMA engine
+		 * without requests for as long. The period is idle time: it
+		 * counts from the end of a scan. */
+		if (scanning > 0 || hal_cycles() - last_scan >= fw->period_cycles) {
+			timeout_scan(fw, scanning);
+			if (++scanning == fw->rx_threads) {
+				scanning = 0;
+				pool_check(fw);
+				last_scan = hal_cycles();
+			}
+			if (scanning > 0)
+				continue;      /* the next rx thread after the balancer's turn */
 		}
 		/* sleep until the engine takes another request, a request
 		 * arrives, or the next timeout scan is due */

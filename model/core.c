@@ -8,7 +8,7 @@
  * active set and costs nothing. Work is kept in units of ps x 12 so that
  * shares of 1..4 divide exactly (no rounding drift).
  */
-#include "model/npu_internal.h"
+#include "model/core.h"
 
 #define SHARE_UNITS 12u
 
@@ -27,9 +27,9 @@ static void core_advance(struct npu_core *c, sim_time now)
 
 static void core_done_event(sim *s, void *arg);
 
-static void core_reschedule(struct npu *n, struct npu_core *c)
+static void core_reschedule(struct npu_core *c)
 {
-	sim_cancel(n->s, c->next_done);
+	sim_cancel(c->s, c->next_done);
 	c->next_done = (sim_event_handle){ 0, 0 };
 	if (c->n_active == 0)
 		return;
@@ -39,18 +39,16 @@ static void core_reschedule(struct npu *n, struct npu_core *c)
 			least = c->active[i]->work_left;
 	/* ceil so that the finisher's work has surely reached zero */
 	uint64_t ps = (least * c->n_active + SHARE_UNITS - 1) / SHARE_UNITS;
-	c->next_done = sim_schedule_in(n->s, ps, core_done_event, c);
+	c->next_done = sim_schedule_in(c->s, ps, core_done_event, c);
 }
 
 static void core_done_event(sim *s, void *arg)
 {
 	struct npu_core *c = arg;
-	struct npu *n = NULL;
 	c->next_done = (sim_event_handle){ 0, 0 };
 	core_advance(c, sim_now(s));
 	for (unsigned i = 0; i < c->n_active;) {
 		struct npu_thread *t = c->active[i];
-		n = t->n;
 		if (t->work_left == 0) {
 			c->active[i] = c->active[--c->n_active];
 			t->on_core = 0;
@@ -59,32 +57,25 @@ static void core_done_event(sim *s, void *arg)
 			i++;
 		}
 	}
-	if (n)
-		core_reschedule(n, c);
-}
-
-void thread_set_state_time(struct npu_thread *t)
-{
-	t->state_since = sim_now(t->n->s);
+	core_reschedule(c);
 }
 
 void core_compute(struct npu_thread *t, uint64_t cycles)
 {
-	struct npu *n = t->n;
 	if (cycles == 0)
 		return;
-	struct npu_core *c = &n->core[t->core];
-	sim_time start = sim_now(n->s);
+	struct npu_core *c = t->core;
+	sim_time start = sim_now(c->s);
 	core_advance(c, start);
 	if (c->n_active == 0) {
 		/* Alone on the core, the work ends at a known time. If no event
 		 * comes first, its completion and the thread's resumption would
 		 * be the next two events: skip them (the kernel's run-ahead),
 		 * leaving the core and the thread as core_done_event would. */
-		sim_time end = start + (cycles * n->cycle_ps * SHARE_UNITS + SHARE_UNITS - 1) / SHARE_UNITS;
-		if (sim_quiet_until(n->s, end)) {
+		sim_time end = start + (cycles * c->cycle_ps * SHARE_UNITS + SHARE_UNITS - 1) / SHARE_UNITS;
+		if (sim_quiet_until(c->s, end)) {
 			thread_state(t, NPU_THREAD_COMPUTE);
-			sim_run_ahead(n->s, end, 2);
+			sim_run_ahead(c->s, end, 2);
 			c->last_ps = end;
 			t->work_left = 0;
 			thread_state(t, NPU_THREAD_RUNNING);
@@ -92,12 +83,12 @@ void core_compute(struct npu_thread *t, uint64_t cycles)
 			return;
 		}
 	}
-	t->work_left = cycles * n->cycle_ps * SHARE_UNITS;
+	t->work_left = cycles * c->cycle_ps * SHARE_UNITS;
 	c->active[c->n_active++] = t;
 	t->on_core = 1;
-	core_reschedule(n, c);
+	core_reschedule(c);
 	thread_state(t, NPU_THREAD_COMPUTE);
-	sim_proc_park(n->s);
+	sim_proc_park(c->s);
 	thread_state(t, NPU_THREAD_RUNNING);
-	t->st.busy_ps += sim_now(n->s) - start;
+	t->st.busy_ps += sim_now(c->s) - start;
 }

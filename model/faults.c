@@ -50,17 +50,37 @@ static int corrupt_one_bit(sim_rng *rng, struct frame *f)
 	return 1;
 }
 
-/* Set URG on an IPv4 TCP frame carrying data, updating the TCP checksum
- * (RFC 1624: HC' = ~(~HC + ~m + m')); the urgent pointer stays 0. */
-static int mark_urgent(struct frame *f)
+/* The TCP header of an IPv4 frame, or of an IPv6 one whose TCP follows
+ * the fixed header (the modelled hosts send no extension header), and the
+ * segment's length (TCP header and payload); NULL if it has none. */
+static uint8_t *tcp_header(struct frame *f, uint32_t *tcp_len)
 {
 	uint8_t *ip = f->data + 14;
+	if (f->len >= 14u + 40u + 20u && f->data[12] == 0x86 && f->data[13] == 0xdd) {
+		uint32_t plen = (uint32_t)(ip[4] << 8 | ip[5]);
+		if ((ip[0] >> 4) != 6 || ip[6] != 6 || plen < 20u || 14u + 40u + plen > f->len)
+			return NULL;
+		*tcp_len = plen;
+		return ip + 40;
+	}
 	if (f->len < 14u + 20u || f->data[12] != 0x08 || f->data[13] != 0x00 || ip[9] != 6)
-		return 0;
+		return NULL;
 	uint32_t ihl = (ip[0] & 0x0fu) * 4u, total = (uint32_t)(ip[2] << 8 | ip[3]);
-	uint8_t *tcp = ip + ihl;
-	if (14u + ihl + 20u > f->len || total < ihl + 20u ||
-	    total - ihl <= (uint32_t)(tcp[12] >> 4) * 4u || (tcp[13] & 0x20u))
+	if (14u + ihl + 20u > f->len || total < ihl + 20u)
+		return NULL;
+	*tcp_len = total - ihl;
+	return ip + ihl;
+}
+
+/* Set URG on a TCP frame carrying data (IPv4 or IPv6), updating the TCP
+ * checksum incrementally (RFC 1624: HC' = ~(~HC + ~m + m')): the changed
+ * word is in the TCP header, so the pseudo header's part (IPv4's or
+ * IPv6's, RFC 8200) stays as it was. The urgent pointer stays 0. */
+static int mark_urgent(struct frame *f)
+{
+	uint32_t tcp_len;
+	uint8_t *tcp = tcp_header(f, &tcp_len);
+	if (!tcp || tcp_len <= (uint32_t)(tcp[12] >> 4) * 4u || (tcp[13] & 0x20u))
 		return 0;                  /* no payload, or urgent already */
 	uint32_t old = (uint32_t)(tcp[12] << 8 | tcp[13]);
 	tcp[13] |= 0x20u;

@@ -18,15 +18,22 @@
  * Transmit: HAL_MSG_TX_FRAME from a thread: the buffer's bytes go onto the
  * fiber and the buffer returns to the pool.
  */
-#include "model/npu_internal.h"
+#include "model/mac.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static unsigned pde_pick(struct npu *n, const struct frame *f)
+static void fifo_changed(const struct mac *mac)
 {
-	if (n->cfg.pde == PDE_ROUND_ROBIN) {
-		unsigned t = n->pde_next;
-		n->pde_next = (n->pde_next + 1) % n->cfg.rx_threads;
+	if (mac->probes->rx_fifo)
+		mac->probes->rx_fifo(mac->probes->ctx, sim_now(mac->s), mac->rx_fifo_bytes);
+}
+
+static unsigned pde_pick(struct mac *mac, const struct frame *f)
+{
+	if (mac->cfg->pde == PDE_ROUND_ROBIN) {
+		unsigned t = mac->pde_next;
+		mac->pde_next = (mac->pde_next + 1) % mac->cfg->rx_threads;
 		return t;
 	}
 	const uint8_t *d = f->data;
@@ -67,114 +74,156 @@ static unsigned pde_pick(struct npu *n, const struct frame *f)
 		h = (h ^ ports) * 0xc2b2ae35u;
 		h ^= h >> 16;
 	}
-	return h % n->cfg.rx_threads;
+	return h % mac->cfg->rx_threads;
 }
 
 /* Hand waiting frames to threads that have FMN credit. */
-static void pde_deliver(struct npu *n)
+static void pde_deliver(struct mac *mac)
 {
 	unsigned group = fmn_group_of_station(STATION_MAC_RX);
-	for (unsigned t = 0; t < n->cfg.rx_threads; t++) {
-		while (n->pde_len[t] > 0 && fmn_has_credit(n, group, t)) {
-			struct pde_pending *p = &n->pde_q[t][n->pde_head[t]];
+	for (unsigned t = 0; t < mac->cfg->rx_threads; t++) {
+		while (mac->pde_len[t] > 0 && fmn_has_credit(mac->fmn, group, t)) {
+			struct pde_pending *p = &mac->pde_q[t][mac->pde_head[t]];
 			struct hal_msg m = { .code = HAL_MSG_RX_FRAME, .words = 2 };
 			m.w[0] = p->addr;
 			m.w[1] = p->len;
-			n->pde_head[t] = ring_at(n->pde_head[t], 1, n->cfg.pkt_buffers);
-			n->pde_len[t]--;
-			fmn_deliver(n, STATION_MAC_RX, t, &m);
+			mac->pde_head[t] = ring_at(mac->pde_head[t], 1, mac->cfg->pkt_buffers);
+			mac->pde_len[t]--;
+			fmn_deliver(mac->fmn, STATION_MAC_RX, t, &m);
 		}
-		if (n->pde_len[t] > 0)
-			n->mac.rx_waits_no_credit++;
+		if (mac->pde_len[t] > 0)
+			mac->st.rx_waits_no_credit++;
 	}
 }
 
 /* 802.3x: PAUSE the client when the FIFO is three quarters full, release
  * it below one quarter (the XGMAC's flow-control watermarks; the 82599
  * honours PAUSE, Linux's ixgbe enables it by default). */
-static void flow_control(struct npu *n)
+static void flow_control(struct mac *mac)
 {
-	if (!n->cfg.flow_control)
+	if (!mac->cfg->flow_control)
 		return;
-	if (!n->pausing && n->rx_fifo_bytes > n->cfg.rx_fifo_bytes / 4 * 3) {
-		n->pausing = 1;
-		n->mac.pause_sent++;
-		link_pause(n->link, LINK_CLIENT, 1);
-	} else if (n->pausing && n->rx_fifo_bytes < n->cfg.rx_fifo_bytes / 4) {
-		n->pausing = 0;
-		link_pause(n->link, LINK_CLIENT, 0);
+	if (!mac->pausing && mac->rx_fifo_bytes > mac->cfg->rx_fifo_bytes / 4 * 3) {
+		mac->pausing = 1;
+		mac->st.pause_sent++;
+		link_pause(mac->link, LINK_CLIENT, 1);
+	} else if (mac->pausing && mac->rx_fifo_bytes < mac->cfg->rx_fifo_bytes / 4) {
+		mac->pausing = 0;
+		link_pause(mac->link, LINK_CLIENT, 0);
 	}
 }
 
 /* Move frames from the FIFO into packet buffers while buffers last, then
  * to the threads while credits last. */
-void mac_rx_kick(struct npu *n)
+void mac_rx_kick(struct mac *mac)
 {
-	while (n->rx_head) {
-		struct frame *f = n->rx_head;
-		void *buf = npu_pkt_alloc_rx(n);
+	while (mac->rx_head) {
+		struct frame *f = mac->rx_head;
+		void *buf = pkt_pool_alloc_rx(mac->pool);
 		if (!buf) {
-			if (!n->rx_blocked)
-				n->mac.rx_waits_no_buffer++;
-			n->rx_blocked = 1;
+			if (!mac->rx_blocked)
+				mac->st.rx_waits_no_buffer++;
+			mac->rx_blocked = 1;
 			break;
 		}
-		n->rx_blocked = 0;
-		n->rx_head = f->next;
-		if (!n->rx_head)
-			n->rx_tail = NULL;
-		n->rx_fifo_bytes -= f->len;
-		if (n->fifo_hook)
-			n->fifo_hook(n->fifo_ctx, sim_now(n->s), n->rx_fifo_bytes);
+		mac->rx_blocked = 0;
+		mac->rx_head = f->next;
+		if (!mac->rx_head)
+			mac->rx_tail = NULL;
+		mac->rx_fifo_bytes -= f->len;
+		fifo_changed(mac);
 		memcpy(buf, f->data, f->len);
-		unsigned t = pde_pick(n, f);
+		unsigned t = pde_pick(mac, f);
 		struct pde_pending *p =
-			&n->pde_q[t][ring_at(n->pde_head[t], n->pde_len[t], n->cfg.pkt_buffers)];
-		p->addr = hal_addr_of(buf);
+			&mac->pde_q[t][ring_at(mac->pde_head[t], mac->pde_len[t], mac->cfg->pkt_buffers)];
+		p->addr = fmn_addr_of(buf);
 		p->len = f->len;
-		n->pde_len[t]++;
-		frame_free(n->frames, f);
-		n->mac.rx_frames++;
+		mac->pde_len[t]++;
+		frame_free(mac->frames, f);
+		mac->st.rx_frames++;
 	}
-	flow_control(n);
-	pde_deliver(n);
+	flow_control(mac);
+	pde_deliver(mac);
 }
 
-void mac_rx_from_link(void *ctx, struct frame *f)
+static void mac_rx_from_link(void *ctx, struct frame *f)
 {
-	struct npu *n = ctx;
-	if (n->rx_fifo_bytes + f->len > n->cfg.rx_fifo_bytes) {
-		n->mac.rx_drop_fifo_full++;
-		frame_free(n->frames, f);
+	struct mac *mac = ctx;
+	if (mac->rx_fifo_bytes + f->len > mac->cfg->rx_fifo_bytes) {
+		mac->st.rx_drop_fifo_full++;
+		frame_free(mac->frames, f);
 		return;
 	}
 	f->next = NULL;
-	if (n->rx_tail)
-		n->rx_tail->next = f;
+	if (mac->rx_tail)
+		mac->rx_tail->next = f;
 	else
-		n->rx_head = f;
-	n->rx_tail = f;
-	n->rx_fifo_bytes += f->len;
-	if (n->fifo_hook)
-		n->fifo_hook(n->fifo_ctx, sim_now(n->s), n->rx_fifo_bytes);
-	if (n->rx_fifo_bytes > n->mac.rx_fifo_max_bytes)
-		n->mac.rx_fifo_max_bytes = n->rx_fifo_bytes;
-	mac_rx_kick(n);
-	flow_control(n);
+		mac->rx_head = f;
+	mac->rx_tail = f;
+	mac->rx_fifo_bytes += f->len;
+	fifo_changed(mac);
+	if (mac->rx_fifo_bytes > mac->st.rx_fifo_max_bytes)
+		mac->st.rx_fifo_max_bytes = mac->rx_fifo_bytes;
+	mac_rx_kick(mac);
+	flow_control(mac);
 }
 
-void mac_tx(struct npu *n, const struct hal_msg *m)
+/* The FMN station STATION_MAC_TX: the MAC drains its transmit bucket at
+ * once. */
+static void mac_tx(void *ctx, struct fmn_slot *s)
 {
-	void *buf = hal_ptr_of(m->w[0]);
+	struct mac *mac = ctx;
+	const struct hal_msg *m = &s->m;
+	void *buf = fmn_ptr_of(m->w[0]);
 	uint32_t len = (uint32_t)m->w[1];
 	if (len > FRAME_MAX_BYTES)
 		sim_fatal("MAC tx: frame of %u bytes from station %u", len, m->src);
-	struct frame *f = frame_alloc(n->frames);
+	struct frame *f = frame_alloc(mac->frames);
 	memcpy(f->data, buf, len);
 	f->len = len;
-	f->created_ps = sim_now(n->s);
-	npu_pkt_free(n, buf);
-	n->mac.tx_frames++;
-	if (link_transmit(n->link, LINK_NPU, f) != 0)
-		n->mac.tx_drop_queue_full++;
+	f->created_ps = sim_now(mac->s);
+	pkt_pool_free(mac->pool, buf);
+	mac->st.tx_frames++;
+	if (link_transmit(mac->link, LINK_NPU, f) != 0)
+		mac->st.tx_drop_queue_full++;
+}
+
+static void rx_credit_back(void *ctx, unsigned group, unsigned dst)
+{
+	(void)group;
+	(void)dst;
+	mac_rx_kick(ctx);
+}
+
+void mac_init(struct mac *m, sim *s, const struct npu_config *cfg, struct link *l,
+	      struct frame_pool *frames, struct fmn *fmn, struct pkt_pool *pool,
+	      const struct npu_probes *probes)
+{
+	memset(m, 0, sizeof *m);
+	m->s = s;
+	m->cfg = cfg;
+	m->link = l;
+	m->frames = frames;
+	m->fmn = fmn;
+	m->pool = pool;
+	m->probes = probes;
+	for (unsigned t = 0; t < NPU_THREADS; t++) {
+		m->pde_q[t] = malloc(cfg->pkt_buffers * sizeof *m->pde_q[t]);
+		if (!m->pde_q[t])
+			abort();
+	}
+	link_attach(l, LINK_NPU, mac_rx_from_link, m);
+	fmn_set_receiver(fmn, STATION_MAC_TX, mac_tx, m, 1);
+	fmn_set_sender(fmn, fmn_group_of_station(STATION_MAC_RX), rx_credit_back, m);
+}
+
+void mac_release(struct mac *m)
+{
+	for (unsigned t = 0; t < NPU_THREADS; t++)
+		free(m->pde_q[t]);
+	while (m->rx_head) {
+		struct frame *f = m->rx_head;
+		m->rx_head = f->next;
+		frame_free(m->frames, f);
+	}
 }

@@ -14,6 +14,7 @@
  * waiting for its last completion. */
 struct pcie_write {
 	struct pcie_write *next;       /* free list */
+	struct pcie_write *all_next;   /* every write made, landed or in flight */
 	struct pcie *p;
 	hal_bus_addr host;             /* written (writes) or read (reads) */
 	const void *src;
@@ -34,6 +35,7 @@ struct pcie {
 	sim_time d2h_free_ps;          /* device->host serializer free at */
 	sim_time h2d_free_ps;          /* host->device (read completions) free at */
 	struct pcie_write *free_writes;
+	struct pcie_write *all_writes;    /* freed at destroy, in flight or not */
 	pcie_msi_fn msi;
 	void *msi_ctx;
 	pcie_doorbell_fn doorbell;
@@ -88,9 +90,9 @@ void pcie_destroy(struct pcie *p)
 		return;
 	hostmem_destroy(p->host_mem);
 	sim_bigmem_free(p->shm, p->cfg.shm_bytes);
-	while (p->free_writes) {
-		struct pcie_write *w = p->free_writes;
-		p->free_writes = w->next;
+	while (p->all_writes) {
+		struct pcie_write *w = p->all_writes;
+		p->all_writes = w->all_next;
 		free(w);
 	}
 	free(p);
@@ -137,11 +139,18 @@ size_t pcie_shm_size(const struct pcie *p) { return p->cfg.shm_bytes; }
 static struct pcie_write *write_alloc(struct pcie *p)
 {
 	struct pcie_write *w = p->free_writes;
-	if (w)
+	struct pcie_write *all_next;
+	if (w) {
 		p->free_writes = w->next;
-	else if (!(w = malloc(sizeof *w)))
-		abort();
+		all_next = w->all_next;
+	} else {
+		if (!(w = malloc(sizeof *w)))
+			abort();
+		all_next = p->all_writes;
+		p->all_writes = w;
+	}
 	memset(w, 0, sizeof *w);
+	w->all_next = all_next;
 	w->p = p;
 	return w;
 }

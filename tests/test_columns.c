@@ -220,7 +220,7 @@ START_TEST(reason_names_follow_the_enums)
 	ck_assert_uint_eq(sizeof flush / sizeof flush[0], LRO_FLUSH_REASONS);
 	ck_assert_uint_eq(sizeof pass / sizeof pass[0], LRO_PASS_REASONS);
 	ck_assert_uint_eq(sizeof drop / sizeof drop[0], LRO_DROP_REASONS);
-	ck_assert_str_eq(flush[LRO_FLUSH_FULL], "64KB-limit");
+	ck_assert_str_eq(flush[LRO_FLUSH_FULL], "size-limit");
 	ck_assert_str_eq(flush[LRO_FLUSH_END], "end-of-capture");
 	ck_assert_str_eq(pass[LRO_PASS_POOL_EXHAUSTED], "pool-exhausted");
 	ck_assert_str_eq(pass[LRO_PASS_HELD_LIMIT], "held-limit");

@@ -511,6 +511,200 @@ END_TEST
  * a few flows (in and out of order, duplicates, PSH/FIN/URG/SYN, pure ACKs,
  * changing timestamps and ACKs, corrupted checksums) through every policy,
  * bursts ending at random, timer flushes and drains in between. */
+/* ---- IPv6: each policy's IP rules ---- */
+
+/* The TCP checksum behind a fixed IPv6 header (RFC 8200's pseudo header:
+ * addresses, 32-bit length, next header 6): 1 if right. */
+static int tcp6_checksum_ok(const uint8_t *frame, size_t len)
+{
+	const uint8_t *ip = frame + 14;
+	uint32_t tcp_len = (uint32_t)(ip[4] << 8 | ip[5]);
+	if (14 + 40 + tcp_len > len || ip[6] != 6)
+		return 0;
+	uint32_t pseudo = naive_sum(ip + 8, 32, 0) + (tcp_len >> 16) + (tcp_len & 0xffff) + 6u;
+	return naive_sum(ip + 40, tcp_len, pseudo) == 0xffff;
+}
+
+enum ip6_field { SAME, FLOW_LABEL, TRAFFIC_CLASS, HOP_LIMIT };
+
+/* Feed an IPv6 segment of h's flow with one fixed-header field changed
+ * (none of them is in the TCP checksum's pseudo header). */
+static void feed6(struct netpkt_tcp h, uint32_t seq, uint32_t len, enum ip6_field change,
+		  uint64_t now)
+{
+	uint32_t fl;
+	h.ip6 = 1;
+	uint8_t *b = frame(h, seq, len, &fl);
+	uint8_t *ip = b + 14;
+	if (change == FLOW_LABEL)
+		ip[3] ^= 0x5a;                 /* flow label, low bits */
+	else if (change == TRAFFIC_CLASS)
+		ip[1] ^= 0x10;                 /* traffic class, low nibble (ECN bits) */
+	else if (change == HOP_LIMIT)
+		ip[7] -= 1;
+	lro_input(eng, b, fl, now, &out);
+}
+
+/* The delivery's bytes: one IPv6 packet of the payload length it claims,
+ * with a right checksum, carrying bytes [seq, seq + bytes). */
+static void check_delivery6(const struct lro_action *a, uint32_t seq, uint32_t bytes)
+{
+	static uint8_t flat[70000];
+	ck_assert_ptr_nonnull(a);
+	size_t n = flatten(a, flat);
+	ck_assert_uint_eq(n, a->len);
+	ck_assert(tcp6_checksum_ok(flat, n));
+	ck_assert_uint_eq((uint32_t)(flat[18] << 8 | flat[19]), n - 14 - 40);
+	ck_assert_uint_eq(get32(flat + 14 + 40 + 4), seq);
+	ck_assert_uint_eq(delivered_bytes(a), bytes);
+}
+
+/* net/ipv6/ip6_offload.c ipv6_gro_receive: a different flow label or hop
+ * limit is another flow, a different traffic class flushes; the held
+ * packet goes up and the segment starts the next aggregate. */
+START_TEST(linux_gro_over_ipv6_compares_flow_label_traffic_class_and_hop_limit)
+{
+	make_engine(LRO_POLICY_LINUX_GRO, 0);
+	struct netpkt_tcp h = flow(1000);
+	feed6(h, 5000, 1000, SAME, 0);
+	feed6(h, 6000, 1000, SAME, 1);
+	ck_assert_uint_eq(out.n, 0);                   /* merged */
+	const enum ip6_field changes[] = { FLOW_LABEL, HOP_LIMIT, TRAFFIC_CLASS };
+	for (unsigned i = 0; i < 3; i++) {
+		feed6(h, 7000 + i * 1000, 1000, changes[i], 2 + i);
+		ck_assert_uint_eq(count(LRO_ACT_DELIVER), 1);
+		const struct lro_action *a = nth(LRO_ACT_DELIVER, 0);
+		ck_assert_uint_eq(a->reason, LRO_FLUSH_MISMATCH);
+		check_delivery6(a, i == 0 ? 5000 : 6000 + i * 1000, i == 0 ? 2000 : 1000);
+	}
+	/* the same headers again: merged with the last */
+	feed6(h, 10000, 1000, TRAFFIC_CLASS, 5);
+	ck_assert_uint_eq(out.n, 0);
+	burst_end();
+	check_delivery6(nth(LRO_ACT_DELIVER, 0), 9000, 2000);
+	ck_assert_uint_eq(lro_engine_counters(eng)->flush[LRO_FLUSH_MISMATCH], 3);
+}
+END_TEST
+
+/* lib/gro/gro_tcp6.c: the flow key holds the header's first word
+ * (vtc_flow), not the hop limit: a segment of another flow label is
+ * another flow's item; the hop limit changes nothing. */
+START_TEST(dpdk_gro_over_ipv6_keys_flows_by_their_first_word)
+{
+	make_engine(LRO_POLICY_DPDK_GRO, 0);
+	struct netpkt_tcp h = flow(1000);
+	feed6(h, 5000, 1000, SAME, 0);
+	feed6(h, 6000, 1000, SAME, 1);
+	feed6(h, 7000, 1000, FLOW_LABEL, 2);          /* continues, other key */
+	feed6(h, 8000, 1000, FLOW_LABEL, 3);          /* joins the item above */
+	feed6(h, 9000, 1000, SAME, 4);                /* back to the first key: its own */
+	ck_assert_uint_eq(out.n, 0);
+	burst_end();
+	ck_assert_uint_eq(count(LRO_ACT_DELIVER), 3);
+	check_delivery6(nth(LRO_ACT_DELIVER, 0), 5000, 2000);
+	check_delivery6(nth(LRO_ACT_DELIVER, 1), 7000, 2000);
+	check_delivery6(nth(LRO_ACT_DELIVER, 2), 9000, 1000);
+	make_engine(LRO_POLICY_DPDK_GRO, 0);
+	feed6(h, 5000, 1000, SAME, 0);
+	feed6(h, 6000, 1000, HOP_LIMIT, 1);
+	feed6(h, 7000, 1000, TRAFFIC_CLASS, 2);       /* traffic class: in the key */
+	burst_end();
+	ck_assert_uint_eq(count(LRO_ACT_DELIVER), 2);
+	check_delivery6(nth(LRO_ACT_DELIVER, 0), 5000, 2000);
+}
+END_TEST
+
+/* sys/netinet/tcp_lro.c: an entry is keyed by addresses and ports; no
+ * other IPv6 field is compared. */
+START_TEST(freebsd_lro_over_ipv6_compares_no_ip_field)
+{
+	for (int sorted = 0; sorted < 2; sorted++) {
+		make_engine(sorted ? LRO_POLICY_FREEBSD_SORTED : LRO_POLICY_FREEBSD_LRO, 0);
+		struct netpkt_tcp h = flow(1000);
+		feed6(h, 5000, 1000, SAME, 0);
+		feed6(h, 6000, 1000, FLOW_LABEL, 1);
+		feed6(h, 7000, 1000, HOP_LIMIT, 2);
+		feed6(h, 8000, 1000, TRAFFIC_CLASS, 3);
+		ck_assert_uint_eq(out.n, 0);
+		burst_end();
+		ck_assert_uint_eq(count(LRO_ACT_DELIVER), 1);
+		check_delivery6(nth(LRO_ACT_DELIVER, 0), 5000, 4000);
+	}
+}
+END_TEST
+
+/* Two IPv6 flows whose addresses fold to the same 32 bits (the hash's
+ * word) stay apart under a policy: its entries compare whole addresses. */
+START_TEST(policy_entries_keep_ipv6_flows_with_colliding_folds_apart)
+{
+	for (unsigned pol = LRO_POLICY_LINUX_GRO; pol < LRO_POLICIES; pol++) {
+		make_engine((enum lro_policy_id)pol, 0);
+		struct netpkt_tcp h = flow(1000);
+		h.ip6 = 1;
+		for (uint32_t i = 0; i < 4; i++) {
+			uint32_t fl;
+			uint8_t *b = frame(h, 5000 + (i / 2) * 1000, 1000, &fl);
+			if (i % 2) {
+				/* words 0 and 1 of the source both change by the
+				 * same bits: the XOR fold is the same */
+				b[14 + 8 + 3] ^= 0x40;
+				b[14 + 8 + 7] ^= 0x40;
+				/* the TCP checksum covers the address: again */
+				b[14 + 40 + 16] = b[14 + 40 + 17] = 0;
+				uint32_t tl = fl - 14 - 40;
+				uint32_t ps = naive_sum(b + 14 + 8, 32, 0) + 6u + tl;
+				uint16_t c = (uint16_t)~naive_sum(b + 14 + 40, tl, ps);
+				b[14 + 40 + 16] = (uint8_t)(c >> 8);
+				b[14 + 40 + 17] = (uint8_t)c;
+			}
+			lro_input(eng, b, fl, i, &out);
+		}
+		burst_end();
+		/* two flows of two segments: each merged apart */
+		ck_assert_uint_eq(count(LRO_ACT_DELIVER), 2);
+		for (unsigned k = 0; k < 2; k++) {
+			check_delivery6(nth(LRO_ACT_DELIVER, k), 5000, 2000);
+			ck_assert_uint_eq(nth(LRO_ACT_DELIVER, k)->n_segs, 2);
+		}
+	}
+}
+END_TEST
+
+/* TCP right after the fixed header only (FreeBSD's parser, DPDK's
+ * IS_IPV6_TCP_PKT; Linux would merge identical extension headers, the
+ * engine does not): a segment with a destination-options header passes
+ * untouched under every policy, counted. */
+START_TEST(ipv6_extension_headers_pass_under_every_policy)
+{
+	for (unsigned pol = LRO_POLICY_LINUX_GRO; pol < LRO_POLICIES; pol++) {
+		make_engine((enum lro_policy_id)pol, 0);
+		struct netpkt_tcp h = flow(1000);
+		h.ip6 = 1;
+		uint32_t fl;
+		uint8_t *b = frame(h, 5000, 1000, &fl);
+		uint8_t *ip = b + 14;
+		uint32_t tcp_len = (uint32_t)(ip[4] << 8 | ip[5]);
+		memmove(ip + 48, ip + 40, tcp_len);
+		memset(ip + 40, 0, 8);
+		ip[40] = 6;                        /* TCP follows */
+		ip[42] = 1;                        /* PadN, 4 bytes */
+		ip[43] = 4;
+		ip[6] = 60;                        /* destination options */
+		ip[5] = (uint8_t)(tcp_len + 8);
+		ip[4] = (uint8_t)((tcp_len + 8) >> 8);
+		lro_input(eng, b, 14 + 48 + tcp_len, 0, &out);
+		unsigned passed = count(LRO_ACT_PASS);
+		if (passed)
+			ck_assert_uint_eq(nth(LRO_ACT_PASS, 0)->reason, LRO_PASS_IPV6_EXTHDR);
+		burst_end();                       /* a sorted burst passes it here */
+		passed += count(LRO_ACT_PASS);
+		ck_assert_uint_eq(passed, 1);
+		ck_assert_uint_eq(count(LRO_ACT_DELIVER), 0);
+		ck_assert_uint_eq(lro_engine_counters(eng)->pass[LRO_PASS_IPV6_EXTHDR], 1);
+	}
+}
+END_TEST
+
 static uint8_t *given[4096];
 static unsigned n_given;
 
@@ -633,6 +827,11 @@ Suite *lro_policy_suite(void)
 	tcase_add_test(tc, dpdk_gro_keeps_runs_apart_and_joins_either_end);
 	tcase_add_test(tc, dpdk_gro_puts_refused_frames_after_the_runs);
 	tcase_add_test(tc, timer_mode_flushes_by_age_not_by_burst);
+	tcase_add_test(tc, linux_gro_over_ipv6_compares_flow_label_traffic_class_and_hop_limit);
+	tcase_add_test(tc, dpdk_gro_over_ipv6_keys_flows_by_their_first_word);
+	tcase_add_test(tc, freebsd_lro_over_ipv6_compares_no_ip_field);
+	tcase_add_test(tc, policy_entries_keep_ipv6_flows_with_colliding_folds_apart);
+	tcase_add_test(tc, ipv6_extension_headers_pass_under_every_policy);
 	tcase_add_loop_test(tc, every_buffer_comes_back_once_under_random_traffic, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;

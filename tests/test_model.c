@@ -1,13 +1,16 @@
-/* tests/test_model.c - the wire and PCIe models against their formulas, and
- * fault injection accounting. */
+/* tests/test_model.c - the wire and PCIe models against their formulas,
+ * fault injection accounting, and the NPU's packet pool and FMN on their
+ * own, through their headers. */
 #include <check.h>
 #include <math.h>
 #include <string.h>
 
 #include "model/faults.h"
+#include "model/fmn.h"
 #include "model/hostmem.h"
 #include "model/link.h"
 #include "model/pcie.h"
+#include "model/pkt_pool.h"
 
 static uint64_t delivered;
 static sim_time last_arrival;
@@ -235,6 +238,112 @@ START_TEST(hostmem_keeps_bytes_until_released_and_reuses_backing)
 }
 END_TEST
 
+START_TEST(pkt_pool_keeps_the_tx_reserve_from_the_mac_and_counts_failures)
+{
+	struct pkt_pool p;
+	pkt_pool_init(&p, 8, 0.25);             /* 2 buffers kept for tx */
+	void *rx[8];
+	unsigned n_rx = 0;
+	while ((rx[n_rx] = pkt_pool_alloc_rx(&p)) != NULL)
+		n_rx++;
+	ck_assert_uint_eq(n_rx, 6);
+	ck_assert_uint_eq(p.alloc_fail, 0);     /* the MAC's waits are not failures */
+	void *a = pkt_pool_alloc(&p), *b = pkt_pool_alloc(&p);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_null(pkt_pool_alloc(&p));
+	ck_assert_uint_eq(p.alloc_fail, 1);
+	/* a byte inside a buffer names its buffer; a byte outside, none */
+	ck_assert_ptr_eq(pkt_pool_buffer_of(&p, (uint8_t *)a + 100), a);
+	ck_assert_ptr_null(pkt_pool_buffer_of(&p, &p));
+	/* the last buffer freed is the next one given */
+	pkt_pool_free(&p, rx[3]);
+	ck_assert_ptr_eq(pkt_pool_alloc(&p), rx[3]);
+	pkt_pool_release(&p);
+}
+END_TEST
+
+struct fmn_probe {
+	unsigned received, last_src, credits_back, last_group, last_dst;
+	sim_time last_visible_ps;
+	uint8_t last_bucket;
+};
+
+static void probe_receive(void *ctx, struct fmn_slot *slot)
+{
+	struct fmn_probe *p = ctx;
+	p->received++;
+	p->last_src = slot->m.src;
+	p->last_visible_ps = slot->visible_ps;
+	p->last_bucket = slot->bucket;
+}
+
+static void probe_credit_back(void *ctx, unsigned group, unsigned dst)
+{
+	struct fmn_probe *p = ctx;
+	p->credits_back++;
+	p->last_group = group;
+	p->last_dst = dst;
+}
+
+START_TEST(fmn_counts_credits_per_group_and_tells_the_sender)
+{
+	sim *s = sim_create(1);
+	struct npu_config c;
+	memset(&c, 0, sizeof c);
+	c.fmn_hop_ps = 30000;
+	c.thread_bucket_depth = 4;
+	c.dma_credits_per_core = 2;
+	struct fmn f;
+	fmn_init(&f, s, &c);
+	struct fmn_probe dma = { 0 }, thread = { 0 }, mac = { 0 }, core0 = { 0 }, dmasend = { 0 };
+	fmn_set_receiver(&f, STATION_DMA, probe_receive, &dma, 0);
+	fmn_set_receiver(&f, 5, probe_receive, &thread, 0);
+	fmn_set_receiver(&f, STATION_MAC_TX, probe_receive, &mac, 1);
+	fmn_set_sender(&f, 0, probe_credit_back, &core0);
+	fmn_set_sender(&f, fmn_group_of_station(STATION_DMA), probe_credit_back, &dmasend);
+	struct hal_msg m = { .code = HAL_MSG_DMA_REQ, .words = 4 };
+	/* thread 1 is on core 0: two credits for the DMA bucket, then none;
+	 * core 1's credits are its own */
+	ck_assert_int_eq(fmn_group_of_station(1), 0);
+	fmn_deliver(&f, 1, STATION_DMA, &m);
+	fmn_deliver(&f, 2, STATION_DMA, &m);
+	ck_assert(!fmn_has_credit(&f, 0, STATION_DMA));
+	ck_assert(fmn_has_credit(&f, 1, STATION_DMA));
+	ck_assert_uint_eq(dma.received, 2);
+	ck_assert_uint_eq(dma.last_src, 2);
+	ck_assert_uint_eq(dma.last_visible_ps, 30000);
+	/* the receiver dequeues one: the credit returns and core 0 hears of it */
+	fmn_credit_return(&f, 0, STATION_DMA);
+	ck_assert(fmn_has_credit(&f, 0, STATION_DMA));
+	ck_assert_uint_eq(core0.credits_back, 1);
+	ck_assert_uint_eq(core0.last_dst, STATION_DMA);
+	/* a completion goes to the completion bucket on the DMA's own credits */
+	struct hal_msg done = { .code = HAL_MSG_DMA_DONE, .words = 2 };
+	fmn_deliver(&f, STATION_DMA, 5, &done);
+	ck_assert_uint_eq(thread.last_bucket, HAL_BUCKET_COMPLETION);
+	ck_assert_uint_eq(fmn_credits_in_use(&f, fmn_group_of_station(STATION_DMA), 5), 0);
+	for (unsigned i = 1; i < c.thread_bucket_depth; i++)
+		fmn_deliver(&f, STATION_DMA, 5, &done);
+	ck_assert(!fmn_has_done_credit(&f, 5));
+	fmn_done_credit_return(&f, 5);
+	ck_assert(fmn_has_done_credit(&f, 5));
+	ck_assert_uint_eq(dmasend.credits_back, 1);
+	ck_assert_uint_eq(dmasend.last_dst, 5);
+	/* data to a thread holds a credit of the sender's group */
+	struct hal_msg data = { .code = HAL_MSG_RX_FRAME, .words = 2 };
+	fmn_deliver(&f, STATION_MAC_RX, 5, &data);
+	ck_assert_uint_eq(thread.last_bucket, HAL_BUCKET_DATA);
+	ck_assert_uint_eq(fmn_credits_in_use(&f, fmn_group_of_station(STATION_MAC_RX), 5), 1);
+	/* a station that drains at once holds no credit after delivery */
+	struct hal_msg tx = { .code = HAL_MSG_TX_FRAME, .words = 2 };
+	fmn_deliver(&f, 4, STATION_MAC_TX, &tx);
+	ck_assert_uint_eq(mac.received, 1);
+	ck_assert_uint_eq(fmn_credits_in_use(&f, 1, STATION_MAC_TX), 0);
+	sim_destroy(s);
+}
+END_TEST
+
 Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -247,6 +356,8 @@ Suite *model_suite(void)
 	tcase_add_test(tc, hostmem_keeps_bytes_until_released_and_reuses_backing);
 	tcase_add_test(tc, faults_account_for_every_injected_fault);
 	tcase_add_test(tc, faults_are_deterministic_per_seed);
+	tcase_add_test(tc, pkt_pool_keeps_the_tx_reserve_from_the_mac_and_counts_failures);
+	tcase_add_test(tc, fmn_counts_credits_per_group_and_tells_the_sender);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,6 @@
 /* tests/test_npu.c - the XLS416 model with small test programs in place of
  * the firmware: core sharing, DRAM stalls, DMA stack and FIFO order, the
- * starvation of an old request, FMN credit back-pressure. */
+ * starvation of an old request, FMN credit back-pressure, the probes. */
 #include <check.h>
 #include <string.h>
 
@@ -37,6 +37,11 @@ struct prog_state {
 	int a_is_syn;                  /* SCENE_STARVE: A's bytes are a TCP SYN */
 	uint8_t syn_frame[128];
 	struct dma_syn_stats syn;      /* the engine's SYN figures at the end */
+	/* what the probes saw (npu_set_probes), and the engine's own figures */
+	unsigned probe_requests, probe_depth_calls, probe_states[NPU_THREADS];
+	uint32_t probe_depth_max, probe_depth_last;
+	uint64_t dma_requests;
+	uint32_t dma_max_depth;
 };
 
 static struct prog_state *P;
@@ -214,6 +219,31 @@ static void send_flows(struct link *l, struct frame_pool *pool)
 		}
 }
 
+static void probe_request(void *ctx, const struct dma_trace_rec *r)
+{
+	struct prog_state *ps = ctx;
+	ck_assert_uint_lt(r->start_ps, SIM_TIME_MAX);
+	ps->probe_requests++;
+}
+
+static void probe_depth(void *ctx, sim_time t, uint32_t depth)
+{
+	(void)t;
+	struct prog_state *ps = ctx;
+	ps->probe_depth_calls++;
+	ps->probe_depth_last = depth;
+	if (depth > ps->probe_depth_max)
+		ps->probe_depth_max = depth;
+}
+
+static void probe_state(void *ctx, unsigned thread, enum npu_thread_state st, sim_time t)
+{
+	(void)st;
+	(void)t;
+	struct prog_state *ps = ctx;
+	ps->probe_states[thread]++;
+}
+
 static sim_time run_scene(struct prog_state *ps, enum dma_buffer_kind buf)
 {
 	P = ps;
@@ -238,6 +268,9 @@ static sim_time run_scene(struct prog_state *ps, enum dma_buffer_kind buf)
 	c.pde = ps->pde;
 	c.tx_reserve = ps->tx_reserve;
 	struct npu *n = npu_create(S, pool, l, p, &c, &prog, NULL, 0);
+	struct npu_probes probes = { .ctx = ps, .thread_state = probe_state,
+				     .dma_depth = probe_depth, .dma_request = probe_request };
+	npu_set_probes(n, &probes);
 	if (ps->scene == SCENE_PDE || ps->scene == SCENE_RESERVE)
 		send_flows(l, pool);
 	sim_run_until(S, sim_s(1));
@@ -246,6 +279,8 @@ static sim_time run_scene(struct prog_state *ps, enum dma_buffer_kind buf)
 	ps->host_read_bytes = pcie_stats(p)->dma_read_bytes;
 	npu_finish(n);
 	ps->syn = npu_dma_stats(n)->syn;
+	ps->dma_requests = npu_dma_stats(n)->requests;
+	ps->dma_max_depth = npu_dma_stats(n)->max_depth;
 	npu_destroy(n);
 	pcie_destroy(p);
 	link_destroy(l);
@@ -467,6 +502,26 @@ START_TEST(a_fetch_from_host_memory_copies_the_bytes_after_the_read_round_trip)
 }
 END_TEST
 
+START_TEST(the_probes_see_every_request_and_every_depth_change)
+{
+	static struct prog_state ps;
+	memset(&ps, 0, sizeof ps);
+	ps.scene = SCENE_DMA_ORDER;
+	run_scene(&ps, DMA_BUFFER_STACK);
+	ck_assert_uint_eq(ps.dma_requests, 6);
+	ck_assert_uint_eq(ps.probe_requests, 6);
+	/* six pushes and six pops, the deepest as the engine counted it */
+	ck_assert_uint_eq(ps.probe_depth_calls, 12);
+	ck_assert_uint_eq(ps.probe_depth_max, ps.dma_max_depth);
+	ck_assert_uint_eq(ps.probe_depth_last, 0);
+	/* thread 0 waited for its completions, and each wait ended running
+	 * again; thread 5 had nothing to do */
+	ck_assert_uint_gt(ps.probe_states[0], 0);
+	ck_assert_uint_eq(ps.probe_states[0] % 2, 0);
+	ck_assert_uint_eq(ps.probe_states[5], 0);
+}
+END_TEST
+
 Suite *npu_suite(void)
 {
 	Suite *s = suite_create("npu");
@@ -482,6 +537,7 @@ Suite *npu_suite(void)
 	tcase_add_test(tc, round_robin_pde_deals_frames_out_in_turn);
 	tcase_add_test(tc, the_mac_leaves_the_transmit_reserve_to_the_firmware);
 	tcase_add_test(tc, a_fetch_from_host_memory_copies_the_bytes_after_the_read_round_trip);
+	tcase_add_test(tc, the_probes_see_every_request_and_every_depth_change);
 	suite_add_tcase(s, tc);
 	return s;
 }

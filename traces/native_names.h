@@ -29,6 +29,7 @@
 #define lro_flush_conn native_lro_flush_conn
 #define lro_held_segments native_lro_held_segments
 #define lro_input native_lro_input
+#define lro_next_timed_out native_lro_next_timed_out
 #define lro_release_conn native_lro_release_conn
 #define lro_safe_ack native_lro_safe_ack
 #define lro_host_seg_parse native_lro_host_seg_parse

@@ -163,6 +163,16 @@ static bool frame_tuple(const uint8_t *f, uint32_t len, struct flow_stats *key,
 	return true;
 }
 
+/* Where the TCP header of a frame frame_tuple() took lies. */
+static uint32_t frame_tcp_off(const uint8_t *f, uint32_t len)
+{
+	struct flow_stats key;
+	uint32_t off, tcp_len;
+	if (load_be16(f + 12) == 0x86ddu && frame_tuple6(f, len, &key, &off, &tcp_len))
+		return off;
+	return 14u + (f[14] & 15u) * 4u;
+}
+
 static uint32_t flow_hash(const struct flow_stats *k)
 {
 	uint32_t h = k->saddr * 0x9e3779b1u ^ k->daddr * 0x85ebca6bu;
@@ -234,8 +244,7 @@ static void count_flow(struct replay *r, const uint8_t *f, uint32_t len, bool ou
 	}
 	if (payload > 0) {
 		/* out of order: the host has a later byte of the flow already */
-		const uint8_t *tcp = f + 14u + (f[14] & 15u) * 4u;
-		uint32_t seq = load_be32(tcp + 4), end = seq + payload;
+		uint32_t seq = load_be32(f + frame_tcp_off(f, len) + 4), end = seq + payload;
 		if (fl->has_high && (int32_t)(seq - fl->high_end) < 0 &&
 		    (int32_t)(end - fl->high_end) <= 0) {
 			fl->out_of_order++;
@@ -727,7 +736,7 @@ void replay_config_default(struct lro_config *cfg)
 void replay_options_default(struct replay_options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->filter = "tcp";
+	o->filter = REPLAY_DEFAULT_FILTER;
 	o->verify_csum = true;
 }
 

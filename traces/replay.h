@@ -14,6 +14,13 @@
  * its 1 GHz core (firmware/threads.c, model/npu.h). */
 #define REPLAY_SCAN_PERIOD_NS 20000u
 
+/* The default --filter: every TCP segment over IPv4 or IPv6, the IPv6 ones
+ * past any chain of extension headers (libpcap's protochain walks it;
+ * "tcp" reads only the fixed header's next header, and would leave out the
+ * segments the engine passes as LRO_PASS_IPV6_EXTHDR: holes in the output).
+ * Non-TCP traffic stays out, counted as filtered. */
+#define REPLAY_DEFAULT_FILTER "ip protochain 6 or ip6 protochain 6"
+
 /* npusim replay IN.pcap -o OUT.pcap [--filter BPF] [--mode lro|nic]
  *                [--threshold BYTES] [--max-aggregate BYTES] [--no-active-ack]
  *                [--no-verify-csum] [--json]

@@ -50,6 +50,22 @@ python3 tests/tools/pcap_flows.py "$t/v6/run-0/host.pcap" 2001:db8::a00:2 > "$t/
 	|| { cat "$t/flows"; fail "IPv6 run: the host's capture"; }
 [ "$(wc -l < "$t/flows")" -eq 2 ] && grep -q ' 1048576 ' "$t/flows" || fail "IPv6 run: flows"
 
+# every aggregation policy over IPv6 on the modelled system: the oracle
+# passes, and the policies that merge at one poll per frame merge
+"$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=2 --set run.ip=6 \
+	--set run.bytes_per_connection=256KiB --set trace.dma=off \
+	--set lro.policy=linux-gro,freebsd-lro,dpdk-gro,freebsd-lro-sorted \
+	-o "$t/pol6" --quiet --no-plot || fail "IPv6 policies run: exit $?"
+python3 - "$t/pol6/results.csv" <<'PY' || fail "IPv6 policies run"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 4, len(rows)
+for r in rows:
+    assert r["integrity"] == "ok", "run %s: integrity %s" % (r["run"], r["integrity"])
+    assert int(r["completed"]) == 2, "run %s: not every connection completed" % r["run"]
+    assert float(r["aggregation_ratio"]) > 1, "run %s: no aggregation" % r["run"]
+PY
+
 # the PDE spreads IPv6 flows over the rx threads by their 4-tuple hash (a
 # frame it cannot hash goes to thread 0)
 "$NPUSIM" run tests/data/tiny.ini --set run.mode=lro --set run.connections=8 --set run.ip=6 \

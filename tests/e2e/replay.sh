@@ -86,6 +86,39 @@ done
 python3 -c 'import json, sys; j = json.load(open(sys.argv[1]))
 assert j["jumbo"] == 40 and j["pass_through"]["jumbo"] == 40, j
 assert j["flows"][0]["payload_out"] == 357920, j["flows"]' "$t/json" || fail "jumbo: --json"
+# the default filter takes every TCP segment, IPv6 ones behind a hop-by-hop
+# or destination-options header too (ipv6-2conn.pcap holds 6), and leaves
+# non-TCP traffic out, counted: the capture plus UDP over IPv6 (one behind a
+# hop-by-hop header), UDP over IPv4 and an ARP frame
+python3 - tests/data/ipv6-2conn.pcap "$t/mixed6.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+mac = b'\x02' * 6 + b'\x04' * 6
+src, dst = bytes.fromhex('20010db8' + '00' * 11 + '01'), bytes.fromhex('20010db8' + '00' * 11 + '02')
+udp = struct.pack('!HHHH', 53, 53, 12, 0) + b'abcd'
+hbh = bytes([17, 0, 1, 4, 0, 0, 0, 0])
+frames = [
+    mac + b'\x86\xdd' + struct.pack('!IHBB', 6 << 28, len(udp), 17, 64) + src + dst + udp,
+    mac + b'\x86\xdd' + struct.pack('!IHBB', 6 << 28, 8 + len(udp), 0, 64) + src + dst + hbh + udp,
+    mac + b'\x08\x00' + struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0x4000, 64, 17, 0,
+                                      bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])) + udp,
+    b'\xff' * 6 + b'\x04' * 6 + b'\x08\x06' + bytes(28),
+]
+with open(sys.argv[2], 'wb') as f:
+    f.write(data)
+    for fr in frames:
+        f.write(struct.pack('<IIII', 100, 0, len(fr), len(fr)) + fr)
+PY
+"$NPUSIM" replay "$t/mixed6.pcap" -o "$t/mixed6.out.pcap" > "$t/summary" || fail "default filter: replay"
+grep -q '^not processed: filtered=4 ' "$t/summary" || { head -3 "$t/summary"; fail "default filter: non-TCP frames not left out"; }
+grep -q 'ipv6-exthdr=6\( \|$\)' "$t/summary" || fail "default filter: extension-header segments not taken"
+python3 tests/tools/pcap_flows.py "$t/mixed6.out.pcap" 2001:db8::2 \
+	--check tests/data/ipv6-2conn.truth.json > "$t/flows" \
+	|| { cat "$t/flows"; fail "default filter: output differs from the ground truth"; }
+# libpcap's "tcp" reads only the fixed header: those segments would be missing
+"$NPUSIM" replay "$t/mixed6.pcap" -o "$t/tcp6.pcap" --filter tcp > "$t/summary" || fail "--filter tcp"
+grep -q '^not processed: filtered=10 ' "$t/summary" || { head -3 "$t/summary"; fail "--filter tcp: expected 10 left out"; }
+"$NPUSIM" replay --help 2>&1 | grep -q 'protochain' || fail "replay --help: the default filter"
 # frames the filter leaves out are counted
 "$NPUSIM" replay tests/data/dev-loss-2conn.pcap -o "$t/in.pcap" --filter 'dst host 10.77.0.2' \
 	| grep -q '^not processed: filtered=[1-9]' || fail "filtered frames not counted"
