@@ -46,7 +46,8 @@
  *     10   the same, its addresses and ports first set to mirror the last
  *          frame given to the engine (so that it names a known flow)
  *     11   the clock jumps to the earliest lro_conn_timeout_at() past now,
- *          then every timed-out descriptor is flushed
+ *          then every timed-out descriptor is flushed, found with
+ *          lro_next_timed_out (checked against lro_conn_timed_out)
  *     12-15 a frame, as 0-3
  * At the end bursts are ended, then every descriptor is drained.
  *
@@ -692,13 +693,20 @@ static void host_frame(struct run *r, const uint8_t *bytes, uint32_t len, bool m
 	free(f);
 }
 
-/* Flush every descriptor whose timer ran out at now. */
+/* Flush every descriptor whose timer ran out at now, found as the timeout
+ * thread finds them (lro_next_timed_out), which must agree with
+ * lro_conn_timed_out on every descriptor it passes and names. */
 static void scan_all(struct run *r, uint32_t cap, uint64_t now)
 {
 	for (uint32_t c = 0; c < cap; c++) {
-		if (!lro_conn_timed_out(r->eng, c, now))
-			continue;
-		lro_flush_conn(r->eng, c, LRO_FLUSH_TIMEOUT, r->out);
+		uint32_t next = lro_next_timed_out(r->eng, c, now);
+		CHECK(next >= c && next <= cap);
+		for (; c < next; c++)
+			CHECK(!lro_conn_timed_out(r->eng, c, now));
+		if (next == cap)
+			break;
+		CHECK(lro_conn_timed_out(r->eng, next, now));
+		lro_flush_conn(r->eng, next, LRO_FLUSH_TIMEOUT, r->out);
 		take_actions(r);
 	}
 }
