@@ -33,7 +33,7 @@ static const struct lro_policy policies[LRO_POLICIES] = {
 		.join_flags = LRO_TCP_PSH | LRO_TCP_FIN,
 		.end_flags = LRO_TCP_URG | LRO_TCP_PSH | LRO_TCP_RST | LRO_TCP_SYN | LRO_TCP_FIN,
 		.ends_on_short = 1, .refuses_larger = 1, .exact_headers = 1, .evicts_oldest = 1,
-		.max_flows = 8, .burst_frames = 64,
+		.max_flows = 8, .burst_frames = 64, .gives_seg_size = 1,
 	},
 	/* sys/netinet/tcp_lro.c (tcp_lro_rx_common): ACK and PSH only; no
 	 * option but NOP,NOP,timestamps, TSval not backwards, TSecr not 0;
@@ -52,6 +52,7 @@ static const struct lro_policy policies[LRO_POLICIES] = {
 		.name = "freebsd-lro", .id = LRO_POLICY_FREEBSD_LRO, .verifies_csum = 1,
 		.join_flags = LRO_TCP_PSH, .timestamps_only = 1, .timeout_from_last = 1,
 		.max_flows = 8, .room_flush_bytes = 1500, .burst_frames = 256,
+		.gives_seg_size = 1,
 	},
 	/* freebsd-lro with the driver queueing its frames (tcp_lro_queue_mbuf,
 	 * as mlx5 does): tcp_lro_flush_all sorts them by RSS hash type and
@@ -62,6 +63,7 @@ static const struct lro_policy policies[LRO_POLICIES] = {
 		.name = "freebsd-lro-sorted", .id = LRO_POLICY_FREEBSD_SORTED, .verifies_csum = 1,
 		.join_flags = LRO_TCP_PSH, .timestamps_only = 1, .timeout_from_last = 1,
 		.sorts_burst = 1, .max_flows = 8, .room_flush_bytes = 1500, .burst_frames = 256,
+		.gives_seg_size = 1,
 	},
 	/* lib/gro/gro_tcp4.c gro_tcp4_reassemble, gro_tcp.h: flags within
 	 * ACK|PSH|FIN (VALID_GRO_TCP_FLAGS), payload > 0; the ACK is part of
@@ -79,7 +81,7 @@ static const struct lro_policy policies[LRO_POLICIES] = {
 	[LRO_POLICY_DPDK_GRO] = {
 		.name = "dpdk-gro", .id = LRO_POLICY_DPDK_GRO, .verifies_csum = 0,
 		.join_flags = LRO_TCP_PSH | LRO_TCP_FIN, .exact_headers = 1, .separate_runs = 1,
-		.queues_refused = 1, .burst_frames = 32,
+		.queues_refused = 1, .burst_frames = 32, .gives_seg_size = 1,
 	},
 };
 

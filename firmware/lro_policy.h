@@ -58,6 +58,9 @@ struct lro_policy {
 					* from the aggregate's first) */
 	uint8_t sorts_burst;           /* frames wait for the burst's end, are sorted by flow
 					* hash (stable) and merged one flow after the other */
+	uint8_t gives_seg_size;        /* an aggregate's rx descriptor names its segment
+					* size, which the host driver makes the skb's
+					* gso_size (GRO's and inet_lro's skbs carry it) */
 	uint32_t max_flows;            /* flows holding data at once; 0: the descriptor pool */
 	uint32_t room_flush_bytes;     /* after a join, flush when less than this is left of
 					* the 64 KB IP length (0: flush only when the next

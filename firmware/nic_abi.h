@@ -13,7 +13,8 @@
  * aggregate and its headers), writes its bus address into buf_addr and sets
  * flags = NIC_RX_OWNED_BY_NPU. The firmware fills descriptors in ring order:
  * DMA the frame (or aggregate) to buf_addr, wait for the DMA completions,
- * then write frame_len and flags = NIC_RX_DONE, advance `produced`, raise the
+ * then write frame_len, segments, seg_size and flags = NIC_RX_DONE, advance
+ * `produced`, raise the
  * ring's MSI vector. The driver consumes in order, hands the data up,
  * refills buf_addr and gives the descriptor back (flags = OWNED_BY_NPU),
  * then advances `consumed`.
@@ -34,7 +35,7 @@
 #include <stdint.h>
 
 #define NIC_ABI_MAGIC 0x4e505553u          /* "NPUS" */
-#define NIC_ABI_VERSION 2u
+#define NIC_ABI_VERSION 3u
 #define NIC_MAX_RX_RINGS 16
 #define NIC_RX_BUF_BYTES (68u * 1024u)     /* 17 pages: 64 KB + headers */
 #define NIC_TX_FRAME_MAX 1536u
@@ -45,12 +46,16 @@ enum nic_rx_flags {
 	NIC_RX_AGGREGATE = 1u << 2,   /* several segments rebuilt into one */
 };
 
-struct nic_rx_desc {                      /* 24 bytes */
+struct nic_rx_desc {                      /* 32 bytes */
 	uint64_t buf_addr;                /* host bus address of the buffer */
 	uint32_t buf_len;                 /* bytes available at buf_addr */
 	uint32_t frame_len;               /* bytes written by the NPU */
 	uint32_t flags;                   /* enum nic_rx_flags */
 	uint32_t segments;                /* wire segments in this frame */
+	uint32_t seg_size;                /* an aggregate's segment size (TCP payload of
+					   * its first segment), for the driver's skb
+					   * gso_size; 0: not given (the paper's firmware) */
+	uint32_t reserved;
 };
 
 enum nic_tx_flags {

@@ -35,6 +35,7 @@ struct fw_delivery {
 	uint32_t dmas_left;
 	uint32_t len;
 	uint32_t segments;
+	uint32_t seg_size;             /* nic_rx_desc.seg_size */
 	uint32_t flags;
 	uint8_t used;
 };
@@ -64,6 +65,7 @@ struct fw_state {
 	struct dma_lb balancer;        /* its queues (timeout thread) */
 	uint64_t tx_frames, tx_alloc_fail, tx_fetches;
 	uint32_t safe_ack;             /* lro.active_ack = safe: the tx thread reads host windows */
+	uint8_t gives_seg_size;        /* the policy's: descriptors name the segment size */
 	uint64_t window_update_alloc_fail;
 	struct lro_action window_update; /* the tx thread's window update */
 	_Alignas(64) uint8_t rx_mem[];  /* rx_threads x rx_stride */
@@ -129,6 +131,7 @@ void fw_init(void *state)
 				   1000000000u);
 	c.timeout_gap_ns = clamp(hal_param("lro.timeout_gap_ns", c.timeout_gap_ns), 0, 1000000000u);
 	c.policy = (uint8_t)clamp(hal_param("lro.policy", LRO_POLICY_PAPER), 0, LRO_POLICIES - 1);
+	fw->gives_seg_size = lro_policy_get(c.policy)->gives_seg_size;
 	c.flush_timeout_ns = clamp(hal_param("lro.flush_timeout_ns", 0), 0, 1000000000u);
 	uint32_t conns = clamp(hal_param("lro.conns", 64), 1, FW_MAX_CONNS);
 	for (unsigned i = 0; i < fw->rx_threads; i++) {
@@ -240,6 +243,7 @@ static void start_delivery(struct fw_state *fw, unsigned me, const struct lro_ac
 		dv->segs = NULL;
 		dv->buf = a->buf;
 		dv->segments = 1;
+		dv->seg_size = 0;
 		dv->flags = NIC_RX_DONE;
 		dv->dmas_left = 1;
 		send_dma(fw, me, a->buf, dst, dv->len, slot);
@@ -250,6 +254,9 @@ static void start_delivery(struct fw_state *fw, unsigned me, const struct lro_ac
 	dv->segs = a->segs;
 	dv->buf = NULL;
 	dv->segments = a->n_segs;
+	/* GRO's gso_size and inet_lro's mss: the first segment's payload; a
+	 * lone segment has none (napi_gro_complete clears it) */
+	dv->seg_size = fw->gives_seg_size && a->n_segs > 1 ? s->payload_len : 0;
 	dv->flags = NIC_RX_DONE | (a->n_segs > 1 ? NIC_RX_AGGREGATE : 0);
 	dv->dmas_left = 0;
 	uint32_t hdr = a->len;
@@ -286,6 +293,7 @@ static void publish(struct fw_state *fw, unsigned me)
 		hal_cost(HAL_COST_RING, 1);
 		d->frame_len = nic_le32(dv->len);
 		d->segments = nic_le32(dv->segments);
+		d->seg_size = nic_le32(dv->seg_size);
 		d->flags = nic_le32(dv->flags);    /* ownership passes to the host */
 		if (dv->buf)
 			hal_pkt_free(dv->buf);

@@ -140,6 +140,7 @@ struct client *client_create(sim *s, const struct client_config *c, struct link 
 		abort();
 	cl->s = s;
 	cl->cfg = *c;
+	cl->cfg.tcp.ts_offset = tcp_ts_clock_offset(seed, "client.uptime");
 	cl->link = l;
 	cl->pool = pool;
 	cl->tcp = calloc(c->connections, sizeof *cl->tcp);
@@ -159,7 +160,7 @@ struct client *client_create(sim *s, const struct client_config *c, struct link 
 		a.dport = c->server_port;
 		a.ip_id = 0;
 		a.ip6 = c->ip6;
-		cl->tcp[i] = tcp_sender_create(s, &c->tcp, &io, i, seed, c->bytes_per_connection, &a);
+		cl->tcp[i] = tcp_sender_create(s, &cl->cfg.tcp, &io, i, seed, c->bytes_per_connection, &a);
 	}
 	link_attach(l, LINK_CLIENT, nic_rx, cl);
 	link_set_tx_ready(l, LINK_CLIENT, nic_ready, cl);

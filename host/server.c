@@ -7,6 +7,7 @@
 #include <string.h>
 #include "firmware/nic_abi.h"
 #include "host/oracle.h"
+#include "host/tcp_sender.h"
 #include "sim/log.h"
 
 SIM_LOG_MODULE(server);
@@ -355,7 +356,8 @@ unknown:
 
 /* ---- receive path ---- */
 
-static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len)
+/* gso_size: the skb's, from the descriptor's segment size (0: none) */
+static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len, uint32_t gso_size)
 {
 	struct netpkt_tcp h;
 	const uint8_t *payload;
@@ -371,7 +373,7 @@ static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len)
 	}
 	if (listen_segment(sv, conn, &h))
 		return;
-	tcp_receiver_on_segment(sv->tcp[conn], &h, payload, plen);
+	tcp_receiver_on_skb(sv->tcp[conn], &h, payload, plen, gso_size);
 }
 
 static void poll_step(sim *s, void *arg);
@@ -403,7 +405,7 @@ static void frame_done(sim *s, void *arg)
 	sv->st.frames++;
 	if (sv->tap)
 		sv->tap(sv->tap_ctx, frame, len, sim_now(s));
-	frame_up(sv, frame, len);
+	frame_up(sv, frame, len, nic_le32(d->seg_size));
 	/* give the descriptor back: the buffer is refilled in place, and
 	 * what it held is dead (the receiver copied what it keeps) */
 	pcie_host_release(sv->pcie, nic_le64(d->buf_addr));
@@ -521,6 +523,7 @@ struct server *server_create(sim *s, const struct server_config *c, struct pcie 
 	struct listen_io lio = { listen_synack_resend, listen_expired, sv };
 	sv->listen = listen_create(s, &c->listen, &lio, n_conns);
 	sv->cfg.tcp.app_paced = c->app_read_bps > 0;
+	sv->cfg.tcp.ts_offset = tcp_ts_clock_offset(seed, "server.uptime");
 	if (c->app_read_bps > 0) {
 		sv->reader = calloc(n_conns, sizeof *sv->reader);
 		if (!sv->reader)

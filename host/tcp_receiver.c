@@ -29,6 +29,8 @@ struct tcp_receiver {
 	uint32_t fin_seq;
 	uint32_t quick;
 	uint32_t ts_recent;
+	uint32_t tcp_header_len;       /* 20, or 32 with timestamps (tcp_header_len) */
+	uint32_t last_seg_size;        /* icsk_ack.last_seg_size */
 	struct ooo_seg *ooo;
 	uint64_t ooo_bytes;
 	uint64_t unread;               /* delivered, not yet read by the application */
@@ -55,6 +57,7 @@ void tcp_receiver_config_default(struct tcp_receiver_config *c)
 	c->app_paced = 0;
 	c->sack = 1;
 	c->dsack = 1;
+	c->ts_offset = 0;
 }
 
 const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r)
@@ -64,8 +67,11 @@ const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r
 
 static uint32_t ts_now(const struct tcp_receiver *r)
 {
-	return (uint32_t)(sim_now(r->s) / SIM_PS_PER_MS);
+	/* tcp_time_stamp: jiffies at HZ=1000 */
+	return (uint32_t)(sim_now(r->s) / SIM_PS_PER_MS) + r->cfg.ts_offset;
 }
+
+uint32_t tcp_receiver_ts_now(const struct tcp_receiver *r) { return ts_now(r); }
 
 /* Free space in the socket buffer: what the application has not read
  * takes room; out-of-order data lies inside the window. */
@@ -164,7 +170,8 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 	r->snd_nxt = r->iss + 1u;
 	r->peer_wscale = syn->wscale == 0xff ? 0 : syn->wscale;
 	r->sack_ok = c->sack && syn->sack_ok;
-	r->ts_recent = syn->tsval;
+	r->ts_recent = syn->has_ts ? syn->tsval : 0;  /* tcp_openreq_init */
+	r->tcp_header_len = syn->has_ts ? 32u : 20u;
 	r->quick = c->quickacks;
 	r->st.rcv_mss = 536;               /* TCP_MIN_RCVMSS before any data */
 	r->rcv_right = r->rcv_nxt;
@@ -339,10 +346,45 @@ void tcp_receiver_consumed(struct tcp_receiver *r, uint64_t bytes)
 	}
 }
 
+/* tcp_measure_rcv_mss: len is the skb's gso_size, or its payload when it
+ * has none. A larger value is taken at once; a smaller one only when a
+ * full-sized segment (at least 536 bytes with its TCP header, or at least
+ * 88 without PSH/URG/FIN/SYN) of that size comes twice in a row. */
+static void measure_rcv_mss(struct tcp_receiver *r, const struct netpkt_tcp *h, uint32_t len)
+{
+	const uint32_t tcp_mss_default = 536, tcp_min_mss = 88, th_len = 20;
+	const uint8_t tcp_urg = 0x20;
+	const uint8_t remnant = NETPKT_TCP_FIN | NETPKT_TCP_SYN | NETPKT_TCP_PSH | tcp_urg;
+	uint32_t lss = r->last_seg_size;
+	r->last_seg_size = 0;
+	if (len >= r->st.rcv_mss) {
+		r->st.rcv_mss = len;
+		return;
+	}
+	/* the TCP header with its options, as parsed */
+	uint32_t with_header = len + netpkt_tcp_payload_offset(h) - 14u - (h->ip6 ? 40u : 20u);
+	if (with_header >= tcp_mss_default + th_len ||
+	    (with_header >= tcp_min_mss + th_len && !(h->flags & remnant))) {
+		uint32_t seg = with_header - r->tcp_header_len;
+		r->last_seg_size = seg;
+		if (seg == lss)
+			r->st.rcv_mss = seg;
+	}
+}
+
 void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			     const uint8_t *payload, uint32_t len)
 {
-	if (h->has_ts)
+	tcp_receiver_on_skb(r, h, payload, len, 0);
+}
+
+void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
+			 const uint8_t *payload, uint32_t len, uint32_t gso_size)
+{
+	/* tcp_replace_ts_recent: only a segment starting at or before the
+	 * last byte ACKed, and never an older TSval */
+	if (h->has_ts && (int32_t)(h->seq - r->rcv_wup) <= 0 &&
+	    (int32_t)(h->tsval - r->ts_recent) >= 0)
 		r->ts_recent = h->tsval;
 	if (h->flags & NETPKT_TCP_SYN) {
 		/* the client retransmitted its SYN: our SYN-ACK was lost or late */
@@ -360,9 +402,7 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 	r->st.segments++;
 	int immediate = 0;
 	if (len > 0) {
-		/* tcp_measure_rcv_mss: rcv_mss follows the largest segment */
-		if (len > r->st.rcv_mss)
-			r->st.rcv_mss = len;
+		measure_rcv_mss(r, h, gso_size ? gso_size : len);
 		int in_order = (int32_t)(h->seq - r->rcv_nxt) <= 0;
 		if ((int32_t)(h->seq + len - r->rcv_nxt) <= 0) {
 			r->st.dup_segments++;

@@ -6,9 +6,20 @@
  * when more than one rcv_mss of new data is unacknowledged, in quickack
  * mode (the first segments of a connection), or when data arrives out of
  * order or fills a hole; otherwise the delayed-ACK timer (ATO 40 ms, at
- * most 200 ms). rcv_mss follows the largest segment seen
- * (tcp_measure_rcv_mss), so 64 KB aggregates raise it to ~64 KB and the
- * host then ACKs about every second aggregate.
+ * most 200 ms). rcv_mss is measured as tcp_measure_rcv_mss does: from the
+ * skb's gso_size, or its length when the driver gave none; it rises to any
+ * larger value at once, and falls to a smaller full-sized segment (at least
+ * 536 bytes with its header, or one without PSH/URG/FIN) seen twice in a
+ * row. So aggregates without gso_size (the paper's driver) raise it to
+ * ~64 KB and the host then ACKs about every second aggregate, while GRO's
+ * gso_size keeps it at the wire MSS and every aggregate of two or more
+ * segments is ACKed at once ("more than one full frame").
+ *
+ * Timestamps (RFC 1323 as 2.6.32 keeps them): TSval is the host's
+ * tcp_time_stamp (1 ms jiffies, ts_offset at simulated time 0); TSecr
+ * echoes ts_recent, which the SYN sets and a later segment replaces only
+ * when it starts at or before the last ACKed byte (rcv_wup) and its TSval
+ * is not older (tcp_replace_ts_recent). PAWS discard is not modelled.
  *
  * Receive memory: bytes the application has not read yet (and, for
  * out-of-order data, the queue) live in the socket buffer. A segment that
@@ -40,6 +51,7 @@ struct tcp_receiver_config {
 					* 1: it reads when it can (tcp_receiver_consumed) */
 	uint8_t sack;                  /* net.ipv4.tcp_sack: 1 */
 	uint8_t dsack;                 /* net.ipv4.tcp_dsack: 1 */
+	uint32_t ts_offset;            /* tcp_time_stamp at simulated time 0 */
 };
 
 void tcp_receiver_config_default(struct tcp_receiver_config *c);
@@ -73,7 +85,12 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 void tcp_receiver_destroy(struct tcp_receiver *r);
 void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			     const uint8_t *payload, uint32_t len);
+/* The same for an skb whose gso_size the driver set (0: none, as above). */
+void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
+			 const uint8_t *payload, uint32_t len, uint32_t gso_size);
 const struct tcp_receiver_stats *tcp_receiver_stats(const struct tcp_receiver *r);
+/* The host's tcp_time_stamp now (what its TSval carries). */
+uint32_t tcp_receiver_ts_now(const struct tcp_receiver *r);
 /* The application read `bytes` of what was delivered: the space returns to
  * the window (and a window update goes out when it opened by two rcv_mss). */
 void tcp_receiver_consumed(struct tcp_receiver *r, uint64_t bytes);

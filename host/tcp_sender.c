@@ -1,6 +1,7 @@
 /* host/tcp_sender.c - Linux 2.6.32's TCP sender, reduced to what a bulk
  * transfer exercises (see tcp_sender.h for the rules modelled). */
 #include "host/tcp_sender.h"
+#include "sim/rng.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,7 @@ void tcp_sender_config_default(struct tcp_sender_config *c)
 	c->fack = 1;
 	c->frto = 2;
 	c->reordering = 3;
+	c->ts_offset = 0;
 }
 
 struct tcp_sender *tcp_sender_create(sim *s, const struct tcp_sender_config *c,
@@ -147,8 +149,8 @@ void tcp_sender_set_trace(struct tcp_sender *t, tcp_sender_trace_fn fn, void *ct
 
 static uint32_t ts_now(const struct tcp_sender *t)
 {
-	/* jiffies at HZ=1000 */
-	return (uint32_t)(sim_now(t->s) / SIM_PS_PER_MS);
+	/* tcp_time_stamp: jiffies at HZ=1000 */
+	return (uint32_t)(sim_now(t->s) / SIM_PS_PER_MS) + t->cfg.ts_offset;
 }
 
 /* ---- the retransmission timer: one event, re-armed lazily ---- */
@@ -1034,12 +1036,19 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 		fail(t);
 		return;
 	}
-	if (h->has_ts)
+	/* RFC 1323 as 2.6.32 keeps ts_recent: the SYN-ACK's TSval is stored
+	 * (tcp_rcv_synsent_state_process); later a segment's replaces it when
+	 * it starts at or before rcv_wup (= rcv_nxt here: the client receives
+	 * no data) and is not older (tcp_replace_ts_recent) */
+	if (h->has_ts && t->state != TCP_SENDER_SYN_SENT &&
+	    (int32_t)(h->seq - t->rcv_nxt) <= 0 && (int32_t)(h->tsval - t->ts_recent) >= 0)
 		t->ts_recent = h->tsval;
 	if (t->state == TCP_SENDER_SYN_SENT) {
 		if ((h->flags & (NETPKT_TCP_SYN | NETPKT_TCP_ACK)) !=
 		    (NETPKT_TCP_SYN | NETPKT_TCP_ACK) || h->ack != t->iss + 1u)
 			return;
+		if (h->has_ts)
+			t->ts_recent = h->tsval;
 		t->rcv_nxt = h->seq + 1u;
 		t->peer_wscale = h->wscale == 0xff ? 0 : h->wscale;
 		t->rwnd_bytes = h->window;     /* the SYN-ACK's window is not scaled */
@@ -1107,4 +1116,13 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 		return;
 	}
 	output(t);
+}
+
+uint32_t tcp_ts_clock_offset(uint64_t seed, const char *host)
+{
+	const uint32_t initial_jiffies = (uint32_t)0 - 300u * 1000u;
+	const uint64_t day_ms = 24ull * 3600u * 1000u;
+	sim_rng r;
+	sim_rng_stream(&r, seed, host);
+	return initial_jiffies + (uint32_t)sim_rng_below(&r, day_ms);
 }

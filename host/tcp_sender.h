@@ -57,9 +57,17 @@ struct tcp_sender_config {
 	int fack;                      /* net.ipv4.tcp_fack: 1 */
 	int frto;                      /* net.ipv4.tcp_frto: 2 (SACK-enhanced) */
 	uint32_t reordering;           /* net.ipv4.tcp_reordering: 3 */
+	uint32_t ts_offset;            /* tcp_time_stamp at simulated time 0 (the
+					* host's jiffies: tcp_ts_clock_offset) */
 };
 
 void tcp_sender_config_default(struct tcp_sender_config *c);
+
+/* A host's TCP timestamp clock (tcp_time_stamp: jiffies at HZ=1000) at
+ * simulated time 0: Linux starts jiffies at INITIAL_JIFFIES, 300 s before
+ * the 32-bit wrap, and the host has been up for a time drawn from the seed
+ * (under a day), one draw per host name. */
+uint32_t tcp_ts_clock_offset(uint64_t seed, const char *host);
 
 enum tcp_sender_state {
 	TCP_SENDER_CLOSED,

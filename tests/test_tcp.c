@@ -39,6 +39,7 @@ static int n_acks;
 static sim_time data_times[2048];  /* when each data segment left */
 
 static void deliver_frame(sim *s, void *arg);
+static struct netpkt_tcp last_client_frame;
 
 static void send_over_wire(int to_server, const uint8_t *frame, uint32_t len)
 {
@@ -56,6 +57,7 @@ static int client_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 	const uint8_t *pl;
 	uint32_t plen;
 	ck_assert_int_eq(netpkt_parse_tcp(frame, len, &h, &pl, &plen), 0);
+	last_client_frame = h;
 	if (plen > 0) {
 		if (first_data_seq == 0)
 			first_data_seq = h.seq;
@@ -273,6 +275,28 @@ static void feed_segment(uint32_t seq, uint32_t len)
 	tcp_receiver_on_segment(rcv, &h, payload, len);
 }
 
+/* An skb as a driver hands it up: len payload bytes at seq, with the
+ * driver's gso_size (0: none), flags besides ACK, and a timestamp. */
+static void feed_skb(uint32_t seq, uint32_t len, uint32_t gso_size, uint8_t flags,
+		     uint32_t tsval)
+{
+	static uint8_t payload[65536];
+	struct netpkt_tcp h;
+	memset(&h, 0, sizeof h);
+	h.saddr = 0x0a000001;
+	h.daddr = 0x0a000002;
+	h.sport = 40000;
+	h.dport = 5001;
+	h.seq = seq;
+	h.ack = 0x5a5a0000u + 1;
+	h.flags = (uint8_t)(NETPKT_TCP_ACK | flags);
+	h.wscale = 0xff;
+	h.has_ts = 1;
+	h.tsval = tsval;
+	oracle_fill(1, 0, seq - 101, payload, len);
+	tcp_receiver_on_skb(rcv, &h, payload, len, gso_size);
+}
+
 struct timed_seg {
 	uint32_t seq;
 };
@@ -302,6 +326,8 @@ static void start_receiver_alone(const struct tcp_receiver_config *c)
 	syn.flags = NETPKT_TCP_SYN;
 	syn.wscale = 7;
 	syn.sack_ok = 1;
+	syn.has_ts = 1;                        /* timestamps on: 32-byte headers */
+	syn.tsval = 1;
 	rcv = tcp_receiver_accept(S, c, &rio, 0, &syn);
 	feed_segment(101, 0);                  /* the handshake's ACK */
 }
@@ -330,6 +356,128 @@ START_TEST(a_lone_segment_is_acknowledged_by_the_delayed_ack_timer)
 	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 4);
 	tcp_receiver_destroy(rcv);
 	sim_destroy(S);
+}
+END_TEST
+
+/* GRO's skbs carry gso_size, the wire MSS: rcv_mss stays 1448 and an
+ * aggregate of two segments is "more than one full frame", ACKed at once
+ * (__tcp_ack_snd_check). Without gso_size rcv_mss becomes the aggregate's
+ * length and the same aggregate waits for the delayed-ACK timer. */
+START_TEST(rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	c.quickacks = 0;                       /* no quickack mode: the rcv_mss rule alone */
+	start_receiver_alone(&c);
+	int acks = n_acks;
+	feed_skb(101, 2 * 1448, 1448, 0, 1);
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 1448);
+	ck_assert_int_eq(n_acks, acks + 1);    /* at once */
+	ck_assert_uint_eq(last_ack.ack, 101 + 2 * 1448);
+	/* one full segment's worth waits, the second makes two: ACK */
+	feed_skb(101 + 2 * 1448, 1448, 0, 0, 1);
+	ck_assert_int_eq(n_acks, acks + 1);
+	feed_skb(101 + 3 * 1448, 1448, 0, 0, 1);
+	ck_assert_int_eq(n_acks, acks + 2);
+	ck_assert_uint_eq(last_ack.ack, 101 + 4 * 1448);
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 0);
+	ck_assert_int_eq(in_order_errors, 0);
+	sim_run_until(S, sim_s(1));
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+
+	start_receiver_alone(&c);              /* the same aggregate, no gso_size */
+	acks = n_acks;
+	feed_skb(101, 2 * 1448, 0, 0, 1);
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 2 * 1448);
+	ck_assert_int_eq(n_acks, acks);        /* not more than one rcv_mss */
+	sim_run_until(S, sim_s(1));
+	ck_assert_int_eq(n_acks, acks + 1);
+	ck_assert_uint_eq(ack_times[acks], sim_ms(40));
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 1);
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+}
+END_TEST
+
+/* tcp_measure_rcv_mss lowers rcv_mss only for a full-sized segment (PSH
+ * and short ones do not count) of the same size twice in a row. */
+START_TEST(rcv_mss_falls_after_two_equal_full_sized_segments)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	start_receiver_alone(&c);
+	uint32_t seq = 101;
+	feed_skb(seq, 20 * 1448, 0, 0, 1);     /* an aggregate without gso_size */
+	seq += 20 * 1448;
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 20 * 1448);
+	feed_skb(seq, 1448, 0, 0, 1);
+	seq += 1448;
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 20 * 1448);
+	feed_skb(seq, 100, 0, NETPKT_TCP_PSH, 1);   /* short, PSH: not a full frame */
+	seq += 100;
+	feed_skb(seq, 1448, 0, 0, 1);
+	seq += 1448;
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 20 * 1448);
+	feed_skb(seq, 1448, 0, NETPKT_TCP_PSH, 1);  /* PSH, but >= 536: counts */
+	seq += 1448;
+	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 1448);
+	ck_assert_int_eq(in_order_errors, 0);
+	sim_run_until(S, sim_s(1));
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+}
+END_TEST
+
+/* RFC 1323 as 2.6.32 keeps it: TSecr echoes ts_recent, which the SYN
+ * sets and a segment replaces only when it starts at or before rcv_wup
+ * and its TSval is not older (tcp_replace_ts_recent); TSval is the host's
+ * clock from its offset. */
+START_TEST(tsecr_echoes_ts_recent_and_an_old_or_later_segment_does_not_replace_it)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	c.ts_offset = 0xfffb6c20u;             /* INITIAL_JIFFIES at HZ=1000 */
+	start_receiver_alone(&c);              /* SYN with TSval 1 */
+	ck_assert(last_ack.has_ts);
+	ck_assert_uint_eq(last_ack.tsecr, 1);
+	ck_assert_uint_eq(last_ack.tsval, 0xfffb6c20u);
+	feed_skb(101, 1448, 0, 0, 1000);       /* at rcv_wup, newer: replaces */
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+	feed_skb(101 + 1448, 1448, 0, 0, 990); /* at rcv_wup, older: kept */
+	ck_assert_uint_eq(last_ack.ack, 101 + 2 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+	feed_skb(101 + 3 * 1448, 1448, 0, 0, 2000);  /* past rcv_wup (a hole): kept */
+	ck_assert_uint_eq(last_ack.ack, 101 + 2 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+	feed_skb(101 + 2 * 1448, 1448, 0, 0, 1005);  /* fills the hole, at rcv_wup */
+	ck_assert_uint_eq(last_ack.ack, 101 + 4 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1005);
+	ck_assert_int_eq(in_order_errors, 0);
+	sim_run_until(S, sim_ms(1500));
+	ck_assert_uint_eq(tcp_receiver_ts_now(rcv), 0xfffb6c20u + 1500u);  /* wraps past 0 */
+	tcp_receiver_destroy(rcv);
+	sim_destroy(S);
+}
+END_TEST
+
+/* The client's TSval runs from its offset; its TSecr echoes the server's. */
+START_TEST(the_sender_stamps_from_its_clock_and_echoes_the_receivers_tsval)
+{
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	c.ts_offset = 123456789u;
+	start_with(&c, 10 * 1448);
+	ck_assert(last_client_frame.has_ts);   /* the SYN */
+	ck_assert_uint_eq(last_client_frame.tsval, 123456789u);
+	ck_assert_uint_eq(last_client_frame.tsecr, 0);
+	sim_run_until(S, sim_ms(5));
+	ck_assert_uint_eq(bytes_ok, 10 * 1448);
+	ck_assert(last_client_frame.has_ts);
+	ck_assert_uint_eq(last_client_frame.tsecr, last_ack.tsval);
+	ck_assert_uint_ge(last_client_frame.tsval, 123456789u);
+	ck_assert_uint_le(last_client_frame.tsval, 123456789u + 5u);
+	finish();
 }
 END_TEST
 
@@ -616,6 +764,10 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, a_write_after_an_idle_rto_restarts_from_the_initial_window);
 	tcase_add_test(tc, without_slow_start_after_idle_the_window_survives_the_pause);
 	tcase_add_test(tc, a_lone_segment_is_acknowledged_by_the_delayed_ack_timer);
+	tcase_add_test(tc, rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once);
+	tcase_add_test(tc, rcv_mss_falls_after_two_equal_full_sized_segments);
+	tcase_add_test(tc, tsecr_echoes_ts_recent_and_an_old_or_later_segment_does_not_replace_it);
+	tcase_add_test(tc, the_sender_stamps_from_its_clock_and_echoes_the_receivers_tsval);
 	tcase_add_test(tc, a_full_socket_buffer_drops_and_the_window_closes_and_reopens);
 	tcase_add_test(tc, the_send_window_is_taken_only_from_acceptable_acks);
 	tcase_add_test(tc, cubic_window_growth_follows_its_formula);
