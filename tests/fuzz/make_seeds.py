@@ -74,13 +74,81 @@ def lro_records(packets, scan=False):
         out += bytes([kind | (e << 3)]) + struct.pack('!H', len(frame)) + frame
     return out
 
+V2_MARK = 0xa5
+
+def payload_bytes(frame):
+    """TCP payload bytes of a TCP frame (0 if not one)."""
+    tcp = tcp_offset(frame)
+    if tcp is None:
+        return 0
+    if frame[12:14] == b'\x86\xdd':
+        end = 54 + int.from_bytes(frame[18:20], 'big')
+    else:
+        end = 14 + int.from_bytes(frame[16:18], 'big')
+    return max(0, min(end, len(frame)) - tcp - (frame[tcp + 12] >> 4) * 4)
+
+def source(frame):
+    """The sender's address and port of a TCP frame, or None."""
+    ep = endpoints(frame)
+    return ep[0][0] + ep[0][1] if ep else None
+
+def lro_records_v2(packets, scan_op=None):
+    """Version 2 records (fuzz_lro.c): the data direction's frames go to the
+    engine, the other direction's (the host's ACKs, its SYN-ACK) to the
+    safe active ACK's tx path (op 9)."""
+    sent = {}
+    for _, frame, _ in packets:
+        src = source(frame)
+        if src is not None:
+            sent[src] = sent.get(src, 0) + payload_bytes(frame)
+    data_src = max(sent, key=sent.get) if sent else None
+    out, last = b'', None
+    for ns, frame, _ in packets:
+        delta = 0 if last is None else max(0, ns - last)
+        last = ns
+        e = min(15, (delta.bit_length() + 1) // 2)
+        frame = frame[:LRO_FRAME_MAX]
+        src = source(frame)
+        if src is not None and src != data_src:
+            kind = 9
+        else:
+            kind = 1 if tcp_csum_ok(frame) else 0
+        if scan_op is not None:
+            out += bytes([scan_op | (e << 4)])
+            e = 0
+        out += bytes([kind | (e << 4)]) + struct.pack('!H', len(frame)) + frame
+    return out
+
+# (bytes 1-4, op before each frame or None): fuzz_lro.c's version 2 header
+LRO_CONFIGS_V2 = [
+    ((0x10, 0x00, 10, 0x00), None),        # paper, safe active ACK
+    ((0x90, 0x07, 10 | 0xc0, 0x00), 4),    # paper, safe ACK, gap timeout rule, BIG TCP (threshold 1 MB), scans
+    ((0x09, 0x00, 10, 0x00), None),        # linux-gro, NAPI polls of 64
+    ((0x09, 0x00, 10 | 0xc0, 0x70), None), # linux-gro, BIG TCP, polls of 16
+    ((0x0a, 0x00, 10, 0x00), None),        # freebsd-lro
+    ((0x0b, 0x00, 10, 0x30), None),        # freebsd-lro-sorted, bursts of 3
+    ((0x0c, 0x00, 10, 0x00), None),        # dpdk-gro, bursts of 32
+    ((0x0c, 0x10, 10, 0x0a), 11),          # dpdk-gro timer mode (65 us), 2 descriptors
+    ((0x0a, 0x00, 10, 0x0c), 4),           # freebsd-lro, tcp_lro_flush_inactive 262 us
+]
+
+def tcp_offset(frame):
+    """Where the TCP header of an IPv4/TCP or IPv6/TCP (no extension
+    header) frame starts, or None."""
+    if len(frame) >= 74 and frame[12:14] == b'\x86\xdd' and frame[20] == 6:
+        return 54
+    if len(frame) >= 54 and frame[12:14] == b'\x08\x00' and frame[23] == 6:
+        tcp = 14 + (frame[14] & 15) * 4
+        return tcp if len(frame) >= tcp + 20 else None
+    return None
+
 def endpoints(frame):
-    """((saddr, sport), (daddr, dport)) of an IPv4/TCP frame, or None."""
-    if len(frame) < 54 or frame[12:14] != b'\x08\x00' or frame[23] != 6:
+    """((saddr, sport), (daddr, dport)) of a TCP frame, or None."""
+    tcp = tcp_offset(frame)
+    if tcp is None:
         return None
-    tcp = 14 + (frame[14] & 15) * 4
-    if len(frame) < tcp + 4:
-        return None
+    if frame[12:14] == b'\x86\xdd':
+        return ((frame[22:38], frame[54:56]), (frame[38:54], frame[56:58]))
     return ((frame[26:30], frame[tcp:tcp + 2]), (frame[30:34], frame[tcp + 2:tcp + 4]))
 
 def first_flow(packets):
@@ -92,7 +160,7 @@ def first_flow(packets):
         if ep is None:
             continue
         if key is None:
-            tcp = 14 + (p[1][14] & 15) * 4
+            tcp = tcp_offset(p[1])
             if p[1][tcp + 13] & 0x12 != 0x02:
                 continue           # wait for a SYN
             key = frozenset(ep)
@@ -172,6 +240,9 @@ def main():
         if flow and kind == 'lro':
             with open(os.path.join(outdir, '%s-full' % name), 'wb') as f:
                 f.write(bytes([0x00, 10]) + lro_records(flow))
+            for c, (hdr, op) in enumerate(LRO_CONFIGS_V2):
+                with open(os.path.join(outdir, '%s-full-v2-%d' % (name, c)), 'wb') as f:
+                    f.write(bytes((V2_MARK,) + hdr) + lro_records_v2(flow, op))
         elif flow and kind == 'pcap':
             with open(os.path.join(outdir, '%s-full.pcap' % name), 'wb') as f:
                 f.write(header + b''.join(p[2] for p in flow))
@@ -183,6 +254,11 @@ def main():
                     seed = bytes([b0, b1]) + lro_records(window, scan)
                     with open(os.path.join(outdir, '%s-%04d-%d' % (name, w, c)), 'wb') as f:
                         f.write(seed)
+                if w == 0:
+                    for c, (hdr, op) in enumerate(LRO_CONFIGS_V2):
+                        seed = bytes((V2_MARK,) + hdr) + lro_records_v2(window, op)
+                        with open(os.path.join(outdir, '%s-%04d-v2-%d' % (name, w, c)), 'wb') as f:
+                            f.write(seed)
             elif kind == 'pcap':
                 with open(os.path.join(outdir, '%s-%04d.pcap' % (name, w)), 'wb') as f:
                     f.write(header + b''.join(p[2] for p in window))
