@@ -10,6 +10,7 @@
 #include "firmware/hal.h"
 #include "firmware/lro.h"
 #include "host/netpkt.h"
+#include "tests/testutil.h"
 
 /* RFC 1071, one 16-bit word at a time: independent of firmware/csum.c */
 static uint16_t naive_sum(const uint8_t *p, size_t len, uint32_t start)
@@ -42,8 +43,6 @@ static int checksums_ok(const uint8_t *frame, size_t len)
 static struct lro_engine *eng;
 static void *eng_mem;
 static struct lro_out out;
-static uint8_t *bufs[4096];
-static unsigned n_bufs;
 
 static void make_engine_rule(uint32_t threshold, uint32_t conns, enum lro_timeout_rule rule)
 {
@@ -65,50 +64,20 @@ static void make_engine(uint32_t threshold, uint32_t conns)
 
 static void teardown(void)
 {
-	for (unsigned i = 0; i < n_bufs; i++)
-		free(bufs[i]);
-	n_bufs = 0;
+	testutil_free_frames();
 	free(eng_mem);
 	eng_mem = NULL;
 }
 
 static struct netpkt_tcp flow(uint16_t sport)
 {
-	struct netpkt_tcp h;
-	memset(&h, 0, sizeof h);
-	memset(h.dst_mac, 2, 6);
-	memset(h.src_mac, 1, 6);
-	h.saddr = 0x0a000001;
-	h.daddr = 0x0a000002;
-	h.sport = sport;
-	h.dport = 5001;
-	h.ack = 777;
-	h.window = 100;
-	h.flags = NETPKT_TCP_ACK;
-	h.has_ts = 1;
-	h.tsval = 10;
-	h.tsecr = 20;
-	h.wscale = 0xff;
-	return h;
-}
-
-/* A frame in a fresh packet buffer; payload bytes = low byte of seq offset */
-static uint8_t *frame(struct netpkt_tcp h, uint32_t seq, uint32_t len, uint32_t *flen)
-{
-	uint8_t *b = aligned_alloc(64, HAL_PKT_BUF_BYTES);
-	bufs[n_bufs++] = b;
-	uint8_t payload[1500];
-	for (uint32_t i = 0; i < len; i++)
-		payload[i] = (uint8_t)(seq + i);
-	h.seq = seq;
-	*flen = netpkt_build_tcp(b, &h, payload, len);
-	return b;
+	return testutil_flow(sport);
 }
 
 static void feed(struct netpkt_tcp h, uint32_t seq, uint32_t len, uint64_t now)
 {
 	uint32_t fl;
-	uint8_t *b = frame(h, seq, len, &fl);
+	uint8_t *b = testutil_frame(h, seq, len, &fl);
 	lro_input(eng, b, fl, now, &out);
 }
 
@@ -421,7 +390,7 @@ static void collect(uint32_t isn)
 	}
 }
 
-/* Every byte [0, n) arrived with the pattern frame() writes. */
+/* Every byte [0, n) arrived with the pattern testutil_frame() writes. */
 static void assert_stream_whole(uint32_t isn, uint32_t n)
 {
 	for (uint32_t j = 0; j < n; j++) {
@@ -587,12 +556,12 @@ START_TEST(release_drops_only_what_lies_past_a_gap)
 	struct netpkt_tcp h = flow(1005);
 	syn(h, 0);
 	feed(h, 1, 1000, 1000);
-	uint8_t *run_buf = bufs[n_bufs - 1];
+	uint8_t *run_buf = testutil_last_frame();
 	feed(h, 1001, 1000, 2000);
 	feed(h, 3001, 1000, 3000);                 /* past a gap at 2001 */
-	uint8_t *gap1 = bufs[n_bufs - 1];
+	uint8_t *gap1 = testutil_last_frame();
 	feed(h, 5001, 1000, 4000);
-	uint8_t *gap2 = bufs[n_bufs - 1];
+	uint8_t *gap2 = testutil_last_frame();
 	ck_assert_uint_eq(lro_held_segments(eng), 4);
 	uint32_t idx = 0;
 	for (; idx < lro_conn_capacity(eng); idx++) {
@@ -646,13 +615,13 @@ START_TEST(filter_passes_what_lro_must_not_touch)
 	feed(o, 1, 100, 3);
 	ck_assert_uint_eq(find(LRO_ACT_PASS)->reason, LRO_PASS_TCP_OPTIONS);
 	/* not IPv4 */
-	b = frame(h, 1, 100, &fl);
+	b = testutil_frame(h, 1, 100, &fl);
 	b[12] = 0x86;
 	b[13] = 0xdd;
 	lro_input(eng, b, fl, 4, &out);
 	ck_assert_uint_eq(out.a[0].reason, LRO_PASS_NOT_IPV4);
 	/* a fragment (MF set): fix the IP checksum after the edit */
-	b = frame(h, 1, 100, &fl);
+	b = testutil_frame(h, 1, 100, &fl);
 	b[14 + 6] |= 0x20;
 	b[14 + 10] = b[14 + 11] = 0;
 	uint16_t c = (uint16_t)~naive_sum(b + 14, 20, 0);
@@ -672,17 +641,17 @@ START_TEST(bad_checksums_are_dropped_and_counted)
 	struct netpkt_tcp h = flow(1006);
 	syn(h, 0);
 	uint32_t fl;
-	uint8_t *b = frame(h, 1, 500, &fl);
+	uint8_t *b = testutil_frame(h, 1, 500, &fl);
 	b[100] ^= 0x10;                            /* payload bit */
 	lro_input(eng, b, fl, 1, &out);
 	ck_assert_uint_eq(out.n, 1);
 	ck_assert_int_eq(out.a[0].kind, LRO_ACT_FREE);
 	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_BAD_TCP_CSUM], 1);
-	b = frame(h, 1, 500, &fl);
+	b = testutil_frame(h, 1, 500, &fl);
 	b[14 + 8] ^= 1;                            /* TTL: IP header checksum */
 	lro_input(eng, b, fl, 2, &out);
 	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_BAD_IP_CSUM], 1);
-	b = frame(h, 1, 500, &fl);
+	b = testutil_frame(h, 1, 500, &fl);
 	lro_input(eng, b, 100, 3, &out);           /* truncated */
 	ck_assert_uint_eq(lro_engine_counters(eng)->drop[LRO_DROP_TRUNCATED], 1);
 }

@@ -12,6 +12,7 @@
 #include "firmware/hal.h"
 #include "firmware/lro.h"
 #include "host/netpkt.h"
+#include "tests/testutil.h"
 
 /* RFC 1071, one 16-bit word at a time: independent of firmware/csum.c */
 static uint32_t naive_add(const uint8_t *p, size_t len, uint32_t s)
@@ -51,8 +52,6 @@ static int tcp6_ok(const uint8_t *ip6, const uint8_t *tcp, uint32_t tcp_len)
 static struct lro_engine *eng;
 static void *eng_mem;
 static struct lro_out out;
-static uint8_t *bufs[8192];
-static unsigned n_bufs;
 static uint8_t agg[LRO_BIG_AGG_MAX + 256];
 
 static void make_engine(uint32_t threshold, uint32_t max_aggregate)
@@ -70,51 +69,22 @@ static void make_engine(uint32_t threshold, uint32_t max_aggregate)
 
 static void teardown(void)
 {
-	for (unsigned i = 0; i < n_bufs; i++)
-		free(bufs[i]);
-	n_bufs = 0;
+	testutil_free_frames();
 	free(eng_mem);
 	eng_mem = NULL;
 }
 
 static struct netpkt_tcp flow(uint16_t sport, int ip6)
 {
-	struct netpkt_tcp h;
-	memset(&h, 0, sizeof h);
-	memset(h.dst_mac, 2, 6);
-	memset(h.src_mac, 1, 6);
-	h.saddr = 0x0a000001;
-	h.daddr = 0x0a000002;
-	h.sport = sport;
-	h.dport = 5001;
-	h.ack = 777;
-	h.window = 100;
-	h.flags = NETPKT_TCP_ACK;
-	h.has_ts = 1;
-	h.tsval = 10;
-	h.tsecr = 20;
-	h.wscale = 0xff;
+	struct netpkt_tcp h = testutil_flow(sport);
 	h.ip6 = (uint8_t)ip6;
 	return h;
-}
-
-static uint8_t *frame(struct netpkt_tcp h, uint32_t seq, uint32_t len, uint32_t *flen)
-{
-	uint8_t *b = aligned_alloc(64, HAL_PKT_BUF_BYTES);
-	ck_assert_uint_lt(n_bufs, sizeof bufs / sizeof bufs[0]);
-	bufs[n_bufs++] = b;
-	uint8_t payload[1500];
-	for (uint32_t i = 0; i < len; i++)
-		payload[i] = (uint8_t)(seq + i);
-	h.seq = seq;
-	*flen = netpkt_build_tcp(b, &h, payload, len);
-	return b;
 }
 
 static void feed(struct netpkt_tcp h, uint32_t seq, uint32_t len)
 {
 	uint32_t fl;
-	uint8_t *b = frame(h, seq, len, &fl);
+	uint8_t *b = testutil_frame(h, seq, len, &fl);
 	lro_input(eng, b, fl, 0, &out);
 }
 
@@ -151,7 +121,7 @@ static uint32_t assemble(const struct lro_action *d)
 	return at;
 }
 
-/* The payload bytes frame() writes: the low byte of each sequence number */
+/* The payload bytes testutil_frame() writes: the low byte of each sequence number */
 static void assert_stream(const uint8_t *p, uint32_t len, uint32_t seq)
 {
 	for (uint32_t i = 0; i < len; i++)
@@ -171,7 +141,7 @@ START_TEST(ipv6_segments_aggregate_with_a_right_payload_length)
 		ck_assert_uint_eq(a->len, LRO_ACK6_FRAME_BYTES);
 		ck_assert_uint_eq(load_be16(a->ack_frame + 12), 0x86dd);
 		ck_assert_uint_eq(a->ack_frame[14 + 6], 6);
-		ck_assert_mem_eq(a->ack_frame + 14 + 8, bufs[n_bufs - 1] + 14 + 24, 16);
+		ck_assert_mem_eq(a->ack_frame + 14 + 8, testutil_last_frame() + 14 + 24, 16);
 		ck_assert_uint_eq(load_be32(a->ack_frame + 14 + 40 + 8), 1 + (i + 1) * 1428);
 		ck_assert(tcp6_ok(a->ack_frame + 14, a->ack_frame + 54, 32));
 	}
@@ -220,7 +190,7 @@ START_TEST(ipv6_flows_are_keyed_by_their_whole_addresses)
 	for (int k = 0; k < 2; k++) {
 		uint32_t fl;
 		h.flags = NETPKT_TCP_SYN;
-		uint8_t *f = frame(h, (uint32_t)k * 100000u, 0, &fl);
+		uint8_t *f = testutil_frame(h, (uint32_t)k * 100000u, 0, &fl);
 		set_saddr6(f, k ? b : a);
 		lro_input(eng, f, fl, 0, &out);
 		ck_assert_uint_eq(out.a[0].reason, LRO_PASS_SYN);
@@ -230,7 +200,7 @@ START_TEST(ipv6_flows_are_keyed_by_their_whole_addresses)
 	for (uint32_t i = 0; i < 4; i++) {
 		for (int k = 0; k < 2; k++) {
 			uint32_t fl, seq = (uint32_t)k * 100000u + 1 + i * 1428;
-			uint8_t *f = frame(h, seq, 1428, &fl);
+			uint8_t *f = testutil_frame(h, seq, 1428, &fl);
 			set_saddr6(f, k ? b : a);
 			lro_input(eng, f, fl, 0, &out);
 			if (i < 3)
@@ -256,7 +226,7 @@ static uint8_t *frame_with_exthdr(struct netpkt_tcp h, uint32_t seq, uint32_t le
 				  uint32_t *flen)
 {
 	uint32_t fl;
-	uint8_t *f = frame(h, seq, len, &fl);
+	uint8_t *f = testutil_frame(h, seq, len, &fl);
 	uint8_t *ip = f + 14;
 	uint32_t tcp_len = load_be16(ip + 4);
 	memmove(ip + 48, ip + 40, tcp_len);
@@ -344,7 +314,7 @@ START_TEST(ipv6_pseudo_header_checksum)
 	struct netpkt_tcp h = flow(40000, 1);
 	syn(h, 0);
 	uint32_t fl;
-	uint8_t *f = frame(h, 1, 1000, &fl);
+	uint8_t *f = testutil_frame(h, 1, 1000, &fl);
 	f[14 + 8 + 5] ^= 0x40;
 	lro_input(eng, f, fl, 0, &out);
 	ck_assert_int_eq(out.a[0].kind, LRO_ACT_FREE);
@@ -353,7 +323,7 @@ START_TEST(ipv6_pseudo_header_checksum)
 	struct netpkt_tcp got;
 	const uint8_t *pl;
 	uint32_t plen;
-	f = frame(h, 1, 1000, &fl);
+	f = testutil_frame(h, 1, 1000, &fl);
 	ck_assert_int_eq(netpkt_parse_tcp(f, fl, &got, &pl, &plen), 0);
 	f[14 + 24 + 1] ^= 1;
 	ck_assert_int_eq(netpkt_parse_tcp(f, fl, &got, &pl, &plen), -1);  /* not our prefix */

@@ -14,6 +14,7 @@
 #include "firmware/lro.h"
 #include "firmware/lro_policy.h"
 #include "host/netpkt.h"
+#include "tests/testutil.h"
 
 /* RFC 1071, one 16-bit word at a time: independent of firmware/csum.c */
 static uint16_t naive_sum(const uint8_t *p, size_t len, uint32_t start)
@@ -45,8 +46,6 @@ static int checksums_ok(const uint8_t *frame, size_t len)
 static struct lro_engine *eng;
 static void *eng_mem;
 static struct lro_out out;
-static uint8_t *bufs[4096];
-static unsigned n_bufs;
 
 static void make_engine(enum lro_policy_id policy, uint32_t flush_timeout_ns)
 {
@@ -63,50 +62,20 @@ static void make_engine(enum lro_policy_id policy, uint32_t flush_timeout_ns)
 
 static void teardown(void)
 {
-	for (unsigned i = 0; i < n_bufs; i++)
-		free(bufs[i]);
-	n_bufs = 0;
+	testutil_free_frames();
 	free(eng_mem);
 	eng_mem = NULL;
 }
 
 static struct netpkt_tcp flow(uint16_t sport)
 {
-	struct netpkt_tcp h;
-	memset(&h, 0, sizeof h);
-	memset(h.dst_mac, 2, 6);
-	memset(h.src_mac, 1, 6);
-	h.saddr = 0x0a000001;
-	h.daddr = 0x0a000002;
-	h.sport = sport;
-	h.dport = 5001;
-	h.ack = 777;
-	h.window = 100;
-	h.flags = NETPKT_TCP_ACK;
-	h.has_ts = 1;
-	h.tsval = 10;
-	h.tsecr = 20;
-	h.wscale = 0xff;
-	return h;
-}
-
-/* A frame in a fresh packet buffer; payload bytes = low byte of the seq */
-static uint8_t *frame(struct netpkt_tcp h, uint32_t seq, uint32_t len, uint32_t *flen)
-{
-	uint8_t *b = aligned_alloc(64, HAL_PKT_BUF_BYTES);
-	bufs[n_bufs++] = b;
-	uint8_t payload[1500];
-	for (uint32_t i = 0; i < len; i++)
-		payload[i] = (uint8_t)(seq + i);
-	h.seq = seq;
-	*flen = netpkt_build_tcp(b, &h, payload, len);
-	return b;
+	return testutil_flow(sport);
 }
 
 static void feed(struct netpkt_tcp h, uint32_t seq, uint32_t len, uint64_t now)
 {
 	uint32_t fl;
-	uint8_t *b = frame(h, seq, len, &fl);
+	uint8_t *b = testutil_frame(h, seq, len, &fl);
 	lro_input(eng, b, fl, now, &out);
 }
 
@@ -408,7 +377,7 @@ START_TEST(dpdk_gro_merges_without_checking_checksums)
 		struct netpkt_tcp h = flow(1000);
 		feed(h, 0, 1000, 0);
 		uint32_t fl;
-		uint8_t *b = frame(h, 1000, 1000, &fl);
+		uint8_t *b = testutil_frame(h, 1000, 1000, &fl);
 		b[14 + 20 + 32 + 5] ^= 0xff;               /* corrupt the payload */
 		lro_input(eng, b, fl, 1, &out);
 		if (pol == LRO_POLICY_LINUX_GRO) {
@@ -534,7 +503,7 @@ static void feed6(struct netpkt_tcp h, uint32_t seq, uint32_t len, enum ip6_fiel
 {
 	uint32_t fl;
 	h.ip6 = 1;
-	uint8_t *b = frame(h, seq, len, &fl);
+	uint8_t *b = testutil_frame(h, seq, len, &fl);
 	uint8_t *ip = b + 14;
 	if (change == FLOW_LABEL)
 		ip[3] ^= 0x5a;                 /* flow label, low bits */
@@ -643,7 +612,7 @@ START_TEST(policy_entries_keep_ipv6_flows_with_colliding_folds_apart)
 		h.ip6 = 1;
 		for (uint32_t i = 0; i < 4; i++) {
 			uint32_t fl;
-			uint8_t *b = frame(h, 5000 + (i / 2) * 1000, 1000, &fl);
+			uint8_t *b = testutil_frame(h, 5000 + (i / 2) * 1000, 1000, &fl);
 			if (i % 2) {
 				/* words 0 and 1 of the source both change by the
 				 * same bits: the XOR fold is the same */
@@ -681,7 +650,7 @@ START_TEST(ipv6_extension_headers_pass_under_every_policy)
 		struct netpkt_tcp h = flow(1000);
 		h.ip6 = 1;
 		uint32_t fl;
-		uint8_t *b = frame(h, 5000, 1000, &fl);
+		uint8_t *b = testutil_frame(h, 5000, 1000, &fl);
 		uint8_t *ip = b + 14;
 		uint32_t tcp_len = (uint32_t)(ip[4] << 8 | ip[5]);
 		memmove(ip + 48, ip + 40, tcp_len);
@@ -771,7 +740,7 @@ START_TEST(every_buffer_comes_back_once_under_random_traffic)
 				h.ack = 777 + (uint32_t)(RND() % 2u);
 				now += RND() % 3000u;
 				uint32_t flen;
-				uint8_t *b = frame(h, seq, len, &flen);
+				uint8_t *b = testutil_frame(h, seq, len, &flen);
 				if (RND() % 50u == 0 && len > 0)
 					b[flen - 1] ^= 0x5a;           /* corrupted */
 				given[n_given++] = b;
