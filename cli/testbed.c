@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli/dma_report.h"
+#include "host/endpoints.h"
 #include "host/netpkt.h"
 #include "sim/atomic_file.h"
 #include "sim/vcd.h"
@@ -81,12 +82,19 @@ static int32_t conn_of_frame(const struct testbed *tb, const uint8_t *f, uint32_
 		return -2;
 	const uint8_t *tcp = f + 14 + ihl;
 	*syn = (tcp[13] & 0x02) != 0;
-	/* the client's port is the source of what the client sent and the
-	 * destination of what the host sends */
-	for (int i = 0; i < 2; i++) {
+	/* the 32-bit source and destination addresses: IPv4's, or the low
+	 * words of IPv6's (2001:db8::/96, host/netpkt.h) */
+	const uint8_t *addr = f[12] == 0x86 ? f + 14 + 8 + 12 : f + 14 + 12;
+	uint32_t step = f[12] == 0x86 ? 16u : 4u;
+	/* the client's (address, port) is the source of what the client sent
+	 * and the destination of what the host sends */
+	for (uint32_t i = 0; i < 2; i++) {
+		const uint8_t *a = addr + i * step;
+		uint32_t ip = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 		uint16_t port = (uint16_t)(tcp[2 * i] << 8 | tcp[2 * i + 1]);
-		uint32_t conn = (uint32_t)(port - tb->cfg->client.port_base);
-		if (port >= tb->cfg->client.port_base && conn < tb->cfg->client.connections)
+		int64_t conn = endpoint_conn(tb->cfg->client.port_base, tb->cfg->client.connections,
+					     ip, port);
+		if (conn >= 0)
 			return (int32_t)conn;
 	}
 	return -1;

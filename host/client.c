@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "host/endpoints.h"
 #include "sim/rng.h"
 
 struct client {
@@ -18,9 +19,6 @@ struct client {
 	struct client_stats st;
 };
 
-#define CLIENT_ADDR 0x0a000001u        /* 10.0.0.1 */
-#define SERVER_ADDR 0x0a000002u        /* 10.0.0.2 */
-
 void client_config_default(struct client_config *c)
 {
 	c->connections = 1;
@@ -35,9 +33,10 @@ void client_config_default(struct client_config *c)
 uint16_t client_ephemeral_port_start(uint64_t seed, uint32_t connections)
 {
 	uint32_t span = CLIENT_EPHEMERAL_HIGH - CLIENT_EPHEMERAL_LOW + 1;
+	uint32_t n = connections < span ? connections : span;
 	sim_rng r;
 	sim_rng_stream(&r, seed, "client.ephemeral_port");
-	return (uint16_t)(CLIENT_EPHEMERAL_LOW + sim_rng_below(&r, span - connections + 1));
+	return (uint16_t)(CLIENT_EPHEMERAL_LOW + sim_rng_below(&r, span - n + 1));
 }
 
 /* 1 if the NIC takes a frame of len bytes now; else counts the wait. */
@@ -123,8 +122,9 @@ static void nic_rx(void *ctx, struct frame *f)
 	uint32_t plen;
 	cl->st.frames_received++;
 	int rc = netpkt_parse_tcp(f->data, f->len, &h, &payload, &plen);
-	uint32_t conn = (uint32_t)(h.dport - cl->cfg.port_base);
-	if (rc != 0 || h.dport < cl->cfg.port_base || conn >= cl->cfg.connections) {
+	int64_t conn = rc != 0 ? -1 : endpoint_conn(cl->cfg.port_base, cl->cfg.connections,
+						    h.daddr, h.dport);
+	if (conn < 0) {
 		cl->st.drop_bad_frame++;
 	} else {
 		tcp_sender_on_frame(cl->tcp[conn], &h, plen);
@@ -154,9 +154,8 @@ struct client *client_create(sim *s, const struct client_config *c, struct link 
 		static const uint8_t smac[6] = { 0x00, 0x0f, 0x9c, 0x00, 0x00, 0x02 };
 		memcpy(a.src_mac, cmac, 6);
 		memcpy(a.dst_mac, smac, 6);
-		a.saddr = CLIENT_ADDR;
-		a.daddr = SERVER_ADDR;
-		a.sport = (uint16_t)(c->port_base + i);
+		endpoint_of_conn(c->port_base, i, &a.saddr, &a.sport);
+		a.daddr = ENDPOINT_SERVER_ADDR;
 		a.dport = c->server_port;
 		a.ip_id = 0;
 		a.ip6 = c->ip6;

@@ -37,7 +37,8 @@ struct client_config {
 	uint32_t connections;
 	uint64_t bytes_per_connection;
 	enum client_pattern pattern;
-	uint16_t port_base;            /* connection i uses source port base + i */
+	uint16_t port_base;            /* connection i's source address and port:
+					* endpoint_of_conn (host/endpoints.h) */
 	uint16_t server_port;
 	sim_time thread_start_ps;      /* between two connection threads' connect()s
 					* (`simultaneous`): 20 us */
@@ -46,6 +47,12 @@ struct client_config {
 };
 
 void client_config_default(struct client_config *c);
+
+/* The most connections a scenario may ask for: each costs about 3 KB of
+ * the simulator's memory (docs/PERFORMANCE.md, "Cost curves"), so 10^6
+ * stay within 4 GB; their client addresses stay inside 10.0.0.0/8
+ * (host/endpoints.h) for any port_base. */
+#define CLIENT_MAX_CONNECTIONS 1000000u
 
 /* Linux's ephemeral port range (net.ipv4.ip_local_port_range, 32768-61000
  * on 2.6.32 / RHEL 6). */
@@ -58,7 +65,9 @@ void client_config_default(struct client_config *c);
  * connections take consecutive ports from a start that differs from boot
  * to boot and run to run. Here the start is drawn from `seed`, uniform
  * over the range, and kept low enough that all `connections` ports fit
- * without wrapping (connections <= the range's size). */
+ * in it; more connections than the range holds take a start anywhere in
+ * it (connections beyond 65535 - start take the next address,
+ * host/endpoints.h). */
 uint16_t client_ephemeral_port_start(uint64_t seed, uint32_t connections);
 
 struct client_stats {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "firmware/nic_abi.h"
+#include "host/endpoints.h"
 #include "host/oracle.h"
 #include "host/tcp_sender.h"
 #include "sim/log.h"
@@ -366,12 +367,12 @@ static void frame_up(struct server *sv, const uint8_t *frame, uint32_t len, uint
 		sv->st.drop_bad_frame++;
 		return;
 	}
-	uint32_t conn = (uint32_t)(h.sport - sv->cfg.client_port_base);
-	if (h.sport < sv->cfg.client_port_base || conn >= sv->n_conns) {
+	int64_t conn = endpoint_conn(sv->cfg.client_port_base, sv->n_conns, h.saddr, h.sport);
+	if (conn < 0) {
 		sv->st.drop_unknown_conn++;
 		return;
 	}
-	if (listen_segment(sv, conn, &h))
+	if (listen_segment(sv, (uint32_t)conn, &h))
 		return;
 	tcp_receiver_on_skb(sv->tcp[conn], &h, payload, plen, gso_size);
 }

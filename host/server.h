@@ -38,7 +38,8 @@ struct server_config {
 	uint32_t tx_cycles;            /* per frame the host sends (ACKs) */
 	uint32_t napi_weight;          /* 64 */
 	uint32_t napi_budget;          /* netdev_budget 300 */
-	uint16_t client_port_base;     /* connection i comes from this + i */
+	uint16_t client_port_base;     /* the client's port_base: connection i comes
+					* from endpoint_of_conn (host/endpoints.h) */
 	uint64_t app_read_bps;         /* the test program reads each connection at
 					* this rate; 0: as fast as data arrives */
 	uint32_t txqueuelen;           /* qdisc in front of the tx ring: 1000 frames */

@@ -81,11 +81,11 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "port_base") c = i }
 sed 's/.* //' "$t/dry" | grep '^client.port_base=' | cmp -s - "$t/ran-ports" \
 	|| fail "dry run ports differ from the run's"
 set +e
-"$NPUSIM" run tests/data/tiny.ini --set client.port_base=65534 --dry-run > "$t/dry-bad" 2> "$t/err"
+"$NPUSIM" run tests/data/tiny.ini --set fmn.dma_credits_per_core=32 --dry-run > "$t/dry-bad" 2> "$t/err"
 rc=$?
 set -e
 [ $rc -eq 2 ] && [ ! -s "$t/dry-bad" ] || fail "dry run of a bad point: exit $rc, $(cat "$t/dry-bad")"
-grep -q 'passes port 65535' "$t/err" || fail "dry run error: $(cat "$t/err")"
+grep -q 'exceed dma.depth' "$t/err" || fail "dry run error: $(cat "$t/err")"
 
 # SYNs lost on a lossy fiber: the run's setup counts agree with the
 # per-connection table (a connection retransmitting twice counts once)
