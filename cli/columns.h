@@ -79,7 +79,8 @@ X(failed_connections, COUNT, "connections", MAX, 3, EXACT, r->failed_connections
 X(integrity, TEXT, "word", ALL_OK, 0, EXACT, r->integrity_ok ? "ok" : "FAIL", \
   "the oracle's verdict on every byte read: `ok` or `FAIL`") \
 X(port_base, COUNT, "port", NONE, 0, NO, c->client.port_base, \
-  "the client's first source port (connection i uses port_base + i), as drawn when " \
+  "the client's first source port (connection i uses port_base + i; those past port " \
+  "65535 take further client addresses, `client.port_base`), as drawn when " \
   "`client.port_base = random`") \
 X(established_after_syn_retransmit, COUNT, "connections", NONE, 0, NO, \
   r->established_after_syn_retransmit, \
