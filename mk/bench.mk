@@ -53,7 +53,8 @@ timeout-rules: $(PROG)
 
 # The simulator's cost curves (bench/scale.c): wall time and peak memory of
 # a run (each point a child process, its getrusage ru_maxrss) against
-# connections (1 to 64,512, one client address's ports) and against
+# connections (1 to 100,000: 64,512 is one client address's ports, 100,000
+# take two addresses) and against
 # simulated time. docs/PERFORMANCE.md, "Cost curves". `bench-scale-quick`:
 # the small points only.
 BENCH_TARGETS += bench-scale
