@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "cli/csv.h"
 #include "cli/plot.h"
+#include "host/client.h"
 #include "sim/atomic_file.h"
 #include "sim/rng.h"
 
@@ -81,7 +82,7 @@ static int parse_counts(char *v, unsigned *out, unsigned *n)
 	for (char *tok = strtok(v, ", "); tok; tok = strtok(NULL, ", ")) {
 		char *end;
 		unsigned long c = strtoul(tok, &end, 10);
-		if (*end || c < 1 || c > 10000 || *n == MAX_COUNTS)
+		if (*end || c < 1 || c > CLIENT_MAX_CONNECTIONS || *n == MAX_COUNTS)
 			return -1;
 		out[(*n)++] = (unsigned)c;
 	}
