@@ -48,10 +48,10 @@ struct client_config {
 
 void client_config_default(struct client_config *c);
 
-/* The most connections a scenario may ask for: each costs about 3 KB of
- * the simulator's memory (docs/PERFORMANCE.md, "Cost curves"), so 10^6
- * stay within 4 GB; their client addresses stay inside 10.0.0.0/8
- * (host/endpoints.h) for any port_base. */
+/* The most connections a scenario may ask for: 10^6 ran in 1.6 GiB of
+ * the simulator's memory (docs/PERFORMANCE.md, "Cost curves"), within
+ * 4 GB; their client addresses stay inside 10.0.0.0/8 (host/endpoints.h)
+ * for any port_base. */
 #define CLIENT_MAX_CONNECTIONS 1000000u
 
 /* Linux's ephemeral port range (net.ipv4.ip_local_port_range, 32768-61000
