@@ -1,6 +1,8 @@
 /* host/endpoints.c - the client's address and port of each connection. */
 #include "host/endpoints.h"
 
+#include <stdio.h>
+
 uint32_t endpoint_ports_per_address(uint16_t port_base)
 {
 	return 65536u - port_base;
@@ -23,4 +25,14 @@ int64_t endpoint_conn(uint16_t port_base, uint32_t connections, uint32_t addr, u
 	uint64_t conn = (uint64_t)alias * endpoint_ports_per_address(port_base) +
 			(uint32_t)(port - port_base);
 	return conn < connections ? (int64_t)conn : -1;
+}
+
+const char *endpoint_name(uint32_t addr, uint16_t port, int ip6, char buf[ENDPOINT_NAME_MAX])
+{
+	if (addr == ENDPOINT_CLIENT_ADDR)
+		snprintf(buf, ENDPOINT_NAME_MAX, "port %u", port);
+	else
+		snprintf(buf, ENDPOINT_NAME_MAX, "%s%u.%u.%u.%u port %u", ip6 ? "2001:db8::" : "",
+			 addr >> 24, addr >> 16 & 255u, addr >> 8 & 255u, addr & 255u, port);
+	return buf;
 }

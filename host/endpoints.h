@@ -28,4 +28,11 @@ void endpoint_of_conn(uint16_t port_base, uint32_t conn, uint32_t *addr, uint16_
 /* The connection (< connections) whose client end is (addr, port), or -1. */
 int64_t endpoint_conn(uint16_t port_base, uint32_t connections, uint32_t addr, uint16_t port);
 
+/* How logs name a connection's client end: "port P" from the client's
+ * first address (what every run within one address has always logged),
+ * else "A.B.C.D port P" (IPv6: "2001:db8::A.B.C.D port P"). Writes buf
+ * and returns it. */
+#define ENDPOINT_NAME_MAX 40
+const char *endpoint_name(uint32_t addr, uint16_t port, int ip6, char buf[ENDPOINT_NAME_MAX]);
+
 #endif

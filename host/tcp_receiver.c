@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "host/endpoints.h"
 #include "sim/log.h"
 
 SIM_LOG_MODULE(server);
@@ -175,8 +176,9 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 	r->quick = c->quickacks;
 	r->st.rcv_mss = 536;               /* TCP_MIN_RCVMSS before any data */
 	r->rcv_right = r->rcv_nxt;
-	SIM_LOG(s, server, SIM_LOG_INFO, "port %u: SYN received, SYN-ACK sent (connection %u)",
-		syn->sport, conn);
+	char who[ENDPOINT_NAME_MAX];
+	SIM_LOG(s, server, SIM_LOG_INFO, "%s: SYN received, SYN-ACK sent (connection %u)",
+		endpoint_name(syn->saddr, syn->sport, syn->ip6, who), conn);
 	send_ack(r, NETPKT_TCP_SYN | NETPKT_TCP_ACK);
 	return r;
 }

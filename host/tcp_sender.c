@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "host/endpoints.h"
 #include "host/oracle.h"
 #include "host/tcp_sack.h"
 #include "sim/log.h"
@@ -126,10 +127,15 @@ void tcp_sender_destroy(struct tcp_sender *t)
 static const char *const state_names[] = { "closed", "syn-sent", "established", "fin-sent",
 	"done", "failed" };
 
-/* A connection state change, logged (--log tcp=info) with the client port. */
+/* The logs' name of the connection's client end: its port, and its
+ * address when that is not the client's first (host/endpoints.h). */
+#define WHO(t, buf) endpoint_name((t)->addr.saddr, (t)->addr.sport, (t)->addr.ip6, buf)
+
+/* A connection state change, logged (--log tcp=info) with the client end. */
 static void set_state(struct tcp_sender *t, enum tcp_sender_state st)
 {
-	SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: %s -> %s", t->addr.sport,
+	char who[ENDPOINT_NAME_MAX];
+	SIM_LOG(t->s, tcp, SIM_LOG_INFO, "%s: %s -> %s", WHO(t, who),
 		(unsigned)t->state < 6 ? state_names[t->state] : "?",
 		(unsigned)st < 6 ? state_names[st] : "?");
 	t->state = st;
@@ -301,7 +307,8 @@ static void output(struct tcp_sender *t)
 
 void tcp_sender_connect(struct tcp_sender *t)
 {
-	SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: SYN sent", t->addr.sport);
+	char who[ENDPOINT_NAME_MAX];
+	SIM_LOG(t->s, tcp, SIM_LOG_INFO, "%s: SYN sent", WHO(t, who));
 	set_state(t, TCP_SENDER_SYN_SENT);
 	t->snd_una = t->iss;
 	t->snd_nxt = t->iss + 1u;
@@ -373,8 +380,9 @@ void tcp_sender_pump(struct tcp_sender *t)
 
 static void fail(struct tcp_sender *t)
 {
-	SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: no SYN-ACK after %u SYN retransmissions",
-		t->addr.sport, t->st.syn_retransmits);
+	char who[ENDPOINT_NAME_MAX];
+	SIM_LOG(t->s, tcp, SIM_LOG_INFO, "%s: no SYN-ACK after %u SYN retransmissions",
+		WHO(t, who), t->st.syn_retransmits);
 	set_state(t, TCP_SENDER_FAILED);
 	timer_stop(t);
 	t->st.done_ps = sim_now(t->s);
@@ -891,7 +899,8 @@ static void rto_fired(sim *s, void *arg)
 			return;
 		}
 		t->st.syn_retransmits++;
-		SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: SYN retransmitted (%u)", t->addr.sport,
+		char who[ENDPOINT_NAME_MAX];
+		SIM_LOG(t->s, tcp, SIM_LOG_INFO, "%s: SYN retransmitted (%u)", WHO(t, who),
 			t->st.syn_retransmits);
 		t->rto = t->rto * 2 > t->cfg.rto_max_ps ? t->cfg.rto_max_ps : t->rto * 2;
 		send_segment(t, t->iss, 0, NETPKT_TCP_SYN);
@@ -1062,7 +1071,8 @@ void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 		 * 200 ms minimum); after a lost SYN there is no valid sample and
 		 * the RTO stays at 3 s (RFC 6298 5.7) */
 		t->rto = t->st.syn_retransmits ? t->cfg.syn_rto_ps : t->cfg.rto_min_ps;
-		SIM_LOG(t->s, tcp, SIM_LOG_INFO, "port %u: SYN-ACK received", t->addr.sport);
+		char who[ENDPOINT_NAME_MAX];
+		SIM_LOG(t->s, tcp, SIM_LOG_INFO, "%s: SYN-ACK received", WHO(t, who));
 		set_state(t, TCP_SENDER_ESTABLISHED);
 		t->st.established_ps = sim_now(t->s);
 		timer_stop(t);

@@ -72,6 +72,19 @@ START_TEST(an_address_and_port_name_one_connection)
 }
 END_TEST
 
+/* Logs name the client end by its port alone on the first address, as
+ * they always did, and with its address on the others. */
+START_TEST(logs_name_the_address_beyond_the_first)
+{
+	char buf[ENDPOINT_NAME_MAX];
+	ck_assert_str_eq(endpoint_name(ENDPOINT_CLIENT_ADDR, 40000, 0, buf), "port 40000");
+	ck_assert_str_eq(endpoint_name(ENDPOINT_CLIENT_ADDR, 40000, 1, buf), "port 40000");
+	ck_assert_str_eq(endpoint_name(ADDR(10, 0, 1, 46), 65531, 0, buf), "10.0.1.46 port 65531");
+	ck_assert_str_eq(endpoint_name(ADDR(10, 255, 255, 255), 65535, 1, buf),
+			 "2001:db8::10.255.255.255 port 65535");
+}
+END_TEST
+
 /* port_base 65535: every connection has port 65535, each from its own
  * address. Every byte arrives at its own connection (the oracle would see
  * another's bytes), and the DMA report gives each connection its own SYN
@@ -134,6 +147,7 @@ Suite *endpoints_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, connections_fill_one_address_then_take_the_next);
 	tcase_add_test(tc, an_address_and_port_name_one_connection);
+	tcase_add_test(tc, logs_name_the_address_beyond_the_first);
 	tcase_add_loop_test(tc, connections_on_one_port_from_different_addresses_stay_apart, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
