@@ -10,6 +10,8 @@ BENCH_COMMON_OBJ := $(BUILD)/bench/capture.o $(BUILD)/bench/verify.o $(BUILD)/be
 # host's frame builder makes the synthetic capture.
 BENCH_ENGINE_OBJ := $(NATIVE_ENGINE_OBJ) $(BUILD)/traces/hal_native.o $(BUILD)/host/netpkt.o
 DEP_OBJ += $(BENCH_COMMON_OBJ) $(BUILD)/bench/replay.o $(BUILD)/bench/dpdk_gro/gro.o
+# bench/engine.c includes traces/hal_native.h: the generated names first
+$(BENCH_COMMON_OBJ) $(BUILD)/bench/replay.o $(BUILD)/bench/dpdk_gro/gro.o: | $(NATIVE_NAMES)
 
 BENCH_TARGETS += bench-replay
 REPLAY_BENCH := $(BUILD)/bench/replay

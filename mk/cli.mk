@@ -13,7 +13,6 @@ $(BUILD)/gen/cli/demo_scenarios.h: $(DEMO_INI) mk/cli.mk
 	  done; } > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/cli/main.o: $(BUILD)/gen/cli/demo_scenarios.h
-$(BUILD)/cli/main.o: CPPFLAGS += -I$(BUILD)/gen
 
 # docs/SCENARIOS.md = its hand-written head, the program's results.csv
 # column table (cli/columns.h) after its `<!-- columns -->` line, and the
@@ -43,4 +42,3 @@ $(BUILD)/gen/cli/revision.h: FORCE
 	@echo '#define NPUSIM_REVISION "$(REVISION)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(BUILD)/cli/version.o: $(BUILD)/gen/cli/revision.h
-$(BUILD)/cli/version.o: CPPFLAGS += -I$(BUILD)/gen

@@ -7,13 +7,14 @@
 
 MIPS_CC  ?= mips64-linux-gnuabi64-gcc
 MIPS_DIR := $(BUILD)/mips64
-MIPS_FLAGS := -std=c11 -O2 -Wall -Wextra -Werror -I. -mabi=64 -MMD -MP
+MIPS_FLAGS := -std=c11 -O2 -Wall -Wextra -Werror -I. -I$(BUILD)/gen -mabi=64 -MMD -MP
 MIPS_STAMP := $(MIPS_DIR)/flags.stamp
 MIPS_STAMP_TEXT := $(MIPS_CC) $(MIPS_FLAGS)
 # All of firmware/, freestanding: the proof that it is target code.
 MIPS_FW_OBJ := $(patsubst %.c,$(MIPS_DIR)/%.o,$(wildcard firmware/*.c))
-# The self-test: the native engine (traces/native_names.h) on the native
-# HAL, and the host's frame builder, linked static against glibc.
+# The self-test: the native engine (the Makefile's NATIVE_NAMES, generated
+# from the host build's objects: the names are the same) on the native HAL,
+# and the host's frame builder, linked static against glibc.
 MIPS_SELFTEST_OBJ := $(MIPS_DIR)/tests/fw_target/selftest.o \
 	$(NATIVE_ENGINE_SRC:%.c=$(MIPS_DIR)/native/%.o) \
 	$(MIPS_DIR)/traces/hal_native.o $(MIPS_DIR)/host/netpkt.o
@@ -26,9 +27,10 @@ $(MIPS_DIR)/firmware/%.o: firmware/%.c $(MIPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(MIPS_CC) $(MIPS_FLAGS) -ffreestanding -c $< -o $@
 
-$(MIPS_DIR)/native/%.o: %.c $(MIPS_STAMP)
+$(MIPS_DIR)/native/%.o: %.c $(MIPS_STAMP) $(NATIVE_NAMES)
 	@mkdir -p $(dir $@)
-	$(MIPS_CC) $(MIPS_FLAGS) -ffreestanding -include traces/native_names.h -c $< -o $@
+	$(MIPS_CC) $(MIPS_FLAGS) -ffreestanding -include $(NATIVE_NAMES) -c $< -o $@
+$(MIPS_SELFTEST_OBJ): | $(NATIVE_NAMES)
 
 $(MIPS_DIR)/%.o: %.c $(MIPS_STAMP)
 	@mkdir -p $(dir $@)

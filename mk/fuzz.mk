@@ -50,14 +50,15 @@ $(FUZZ_OBJ)/%.o: %.c $(FUZZ_STAMP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -c $< -o $@
 
-# the native engine (traces/native_names.h), as for the normal build
-$(FUZZ_OBJ)/native/%.o: %.c $(FUZZ_STAMP)
+# the native engine under the build's native names (NATIVE_NAMES, the
+# Makefile), as for the normal build; the header first for its includers
+$(FUZZ_OBJ)/native/%.o: %.c $(FUZZ_STAMP) $(NATIVE_NAMES)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -include traces/native_names.h -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) -include $(NATIVE_NAMES) -c $< -o $@
+$(FUZZ_LIB_OBJ) $(FUZZ_NAMES:%=$(FUZZ_OBJ)/tests/fuzz/fuzz_%.o): | $(NATIVE_NAMES)
 
 # cli/version.c includes the generated revision header
 $(FUZZ_OBJ)/cli/version.o: $(BUILD)/gen/cli/revision.h
-$(FUZZ_OBJ)/cli/version.o: FUZZ_FLAGS += -I$(BUILD)/gen
 
 $(FUZZ_OBJ)/%.o: %.S $(FUZZ_STAMP)
 	@mkdir -p $(dir $@)

@@ -20,7 +20,7 @@ printf '#include "sim/api.h"\n#include <stdio.h>\n' > "$t/sim/a.c"
 printf '#include "sim/api.h"\n#include "firmware/hal.h"\n#include "model/npu_internal.h"\n' > "$t/model/a.c"
 printf '#include "firmware/lro.h"\n#include <stdint.h>\n#include <string.h>\n' > "$t/firmware/a.c"
 printf '#include "model/api.h"\n#include "firmware/nic_abi.h"\n' > "$t/host/a.c"
-printf '#include "sim/api.h"\n#include "firmware/lro.h"\n#include <pcap/pcap.h>\n' > "$t/traces/a.c"
+printf '#include "sim/api.h"\n#include "firmware/lro.h"\n#include <pcap/pcap.h>\n#include "traces/generated.h"\n' > "$t/traces/a.c"
 printf '#include "host/api.h"\n#include "traces/api.h"\n#include "firmware/api.h"\n' > "$t/cli/a.c"
 python3 "$checker" --root "$t" > "$t/out" || { cat "$t/out"; fail "a tree within the rules fails"; }
 
@@ -37,7 +37,8 @@ for bad in \
 	'host:"model/npu_internal.h"' \
 	'host:"firmware/lro.h"' \
 	'traces:"model/api.h"' \
-	'traces:"host/api.h"'
+	'traces:"host/api.h"' \
+	'traces:"model/generated.h"'
 do
 	layer=${bad%%:*}
 	inc=${bad#*:}

@@ -1,6 +1,6 @@
 /* tests/test_tcp.c - the client's TCP sender and the server's TCP receiver
- * back to back over a modelled wire of fixed latency: RTO back-off, fast
- * retransmit after a single drop, delayed-ACK timing. */
+ * back to back over a modelled wire of fixed latency (host/tcp_pair.h): RTO
+ * back-off, fast retransmit after a single drop, delayed-ACK timing. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,27 +10,17 @@
 #include "host/oracle.h"
 #include "host/tcp_cong.h"
 #include "host/tcp_receiver.h"
+#include "host/tcp_pair.h"
 #include "host/tcp_sack.h"
 #include "host/tcp_sender.h"
 
 #define WIRE_DELAY sim_us(10)
 
-struct wire_frame {
-	struct wire_frame *next;
-	int to_server;
-	uint32_t len;
-	uint8_t data[1600];
-};
-
-static sim *S;
-static struct tcp_sender *snd;
-static struct tcp_receiver *rcv;
+static struct tcp_pair P;
 static int drop_data_index;        /* drop the Nth data segment once (-1: none) */
 static int drop_all_data;          /* the receiver never sees data */
 static int drop_also[8];           /* more data segment indices dropped once (0: none) */
 static int data_seen;
-static uint64_t bytes_ok;
-static int in_order_errors;
 static sim_time retrans_times[16];
 static int n_retrans;
 static uint32_t first_data_seq;
@@ -38,115 +28,51 @@ static sim_time ack_times[64];
 static int n_acks;
 static sim_time data_times[2048];  /* when each data segment left */
 
-static void deliver_frame(sim *s, void *arg);
 static struct netpkt_tcp last_client_frame;
 
-static void send_over_wire(int to_server, const uint8_t *frame, uint32_t len)
-{
-	struct wire_frame *w = calloc(1, sizeof *w);
-	w->to_server = to_server;
-	w->len = len;
-	memcpy(w->data, frame, len);
-	sim_schedule_in(S, WIRE_DELAY, deliver_frame, w);
-}
-
-static int client_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+static bool client_frame(void *ctx, const struct netpkt_tcp *h, uint32_t plen)
 {
 	(void)ctx;
-	struct netpkt_tcp h;
-	const uint8_t *pl;
-	uint32_t plen;
-	ck_assert_int_eq(netpkt_parse_tcp(frame, len, &h, &pl, &plen), 0);
-	last_client_frame = h;
+	last_client_frame = *h;
 	if (plen > 0) {
 		if (first_data_seq == 0)
-			first_data_seq = h.seq;
-		else if (h.seq == first_data_seq && n_retrans < 16)
-			retrans_times[n_retrans++] = sim_now(S);
+			first_data_seq = h->seq;
+		else if (h->seq == first_data_seq && n_retrans < 16)
+			retrans_times[n_retrans++] = sim_now(P.sim);
 		int index = data_seen++;
 		if (index < 2048)
-			data_times[index] = sim_now(S);
+			data_times[index] = sim_now(P.sim);
 		if (drop_all_data || index == drop_data_index)
-			return 0;                  /* lost on the wire */
+			return true;               /* lost on the wire */
 		for (int k = 0; k < 8; k++)
 			if (drop_also[k] && index == drop_also[k])
-				return 0;
+				return true;
 	}
-	send_over_wire(1, frame, len);
-	return 0;
+	return false;
 }
 
 static uint16_t last_ack_window;
 static struct netpkt_tcp last_ack;
 
-static void server_xmit(void *ctx, const uint8_t *frame, uint32_t len)
+static void server_frame(void *ctx, const struct netpkt_tcp *h)
 {
 	(void)ctx;
 	if (n_acks < 64)
-		ack_times[n_acks++] = sim_now(S);
-	struct netpkt_tcp h;
-	const uint8_t *pl;
-	uint32_t plen;
-	if (netpkt_parse_tcp(frame, len, &h, &pl, &plen) == 0) {
-		last_ack_window = h.window;
-		last_ack = h;
-	}
-	send_over_wire(0, frame, len);
+		ack_times[n_acks++] = sim_now(P.sim);
+	last_ack_window = h->window;
+	last_ack = *h;
 }
 
-static void server_deliver(void *ctx, uint32_t conn, uint64_t offset, const uint8_t *data,
-			   uint32_t len)
-{
-	(void)ctx;
-	if (offset != bytes_ok || oracle_check(1, conn, offset, data, len) >= 0)
-		in_order_errors++;
-	bytes_ok += len;
-}
-
-static const struct tcp_receiver_io rio = { server_xmit, server_deliver, NULL, NULL, NULL };
-
-static void deliver_frame(sim *s, void *arg)
-{
-	(void)s;
-	struct wire_frame *w = arg;
-	struct netpkt_tcp h;
-	const uint8_t *pl;
-	uint32_t plen;
-	ck_assert_int_eq(netpkt_parse_tcp(w->data, w->len, &h, &pl, &plen), 0);
-	if (w->to_server) {
-		if (!rcv) {
-			struct tcp_receiver_config c;
-			tcp_receiver_config_default(&c);
-			rcv = tcp_receiver_accept(S, &c, &rio, 0, &h);
-		} else {
-			tcp_receiver_on_segment(rcv, &h, pl, plen);
-		}
-	} else if (snd) {
-		tcp_sender_on_frame(snd, &h, plen);
-	}
-	free(w);
-}
+static const struct tcp_pair_hooks hooks = { client_frame, server_frame, NULL };
 
 static void start_with(const struct tcp_sender_config *c, uint64_t bytes)
 {
-	S = sim_create(1);
-	rcv = NULL;
 	data_seen = 0;
-	bytes_ok = 0;
-	in_order_errors = 0;
 	n_retrans = 0;
 	first_data_seq = 0;
 	n_acks = 0;
-	struct tcp_sender_io io = { client_xmit, NULL, NULL, NULL, NULL };
-	struct netpkt_tcp a;
-	memset(&a, 0, sizeof a);
-	a.saddr = 0x0a000001;
-	a.daddr = 0x0a000002;
-	a.sport = 40000;
-	a.dport = 5001;
-	snd = tcp_sender_create(S, c, &io, 0, 1, bytes, &a);
-	tcp_sender_connect(snd);
-	tcp_sender_start_data(snd);
+	tcp_pair_init(&P, 0, WIRE_DELAY, &hooks);
+	tcp_pair_start(&P, c, 40000, bytes);
 }
 
 static void start(uint64_t bytes)
@@ -158,10 +84,7 @@ static void start(uint64_t bytes)
 
 static void finish(void)
 {
-	tcp_sender_destroy(snd);
-	snd = NULL;
-	tcp_receiver_destroy(rcv);
-	sim_destroy(S);
+	tcp_pair_fini(&P);
 }
 
 START_TEST(rto_backs_off_exponentially_from_200_ms)
@@ -169,7 +92,7 @@ START_TEST(rto_backs_off_exponentially_from_200_ms)
 	drop_data_index = -1;
 	drop_all_data = 1;
 	start(100000);
-	sim_run_until(S, sim_s(4));
+	sim_run_until(P.sim, sim_s(4));
 	/* the handshake's RTT sample puts the RTO at its 200 ms minimum; each
 	 * timeout doubles it: retransmissions 200, 600, 1400, 3000 ms after the
 	 * first transmission */
@@ -179,7 +102,7 @@ START_TEST(rto_backs_off_exponentially_from_200_ms)
 	ck_assert_uint_eq(retrans_times[1] - first, sim_ms(400));
 	ck_assert_uint_eq(retrans_times[2] - retrans_times[1], sim_ms(800));
 	ck_assert_uint_eq(retrans_times[3] - retrans_times[2], sim_ms(1600));
-	ck_assert_uint_ge(tcp_sender_stats(snd)->rto_timeouts, 4);
+	ck_assert_uint_ge(tcp_sender_stats(P.snd)->rto_timeouts, 4);
 	drop_all_data = 0;
 	finish();
 }
@@ -190,15 +113,15 @@ START_TEST(a_single_drop_is_repaired_by_fast_retransmit)
 	drop_data_index = 20;
 	drop_all_data = 0;
 	start(400000);
-	sim_run_until(S, sim_s(10));
-	const struct tcp_sender_stats *st = tcp_sender_stats(snd);
-	ck_assert_int_eq(tcp_sender_state(snd), TCP_SENDER_DONE);
+	sim_run_until(P.sim, sim_s(10));
+	const struct tcp_sender_stats *st = tcp_sender_stats(P.snd);
+	ck_assert_int_eq(tcp_sender_state(P.snd), TCP_SENDER_DONE);
 	ck_assert_uint_eq(st->fast_retransmits, 1);
 	ck_assert_uint_eq(st->rto_timeouts, 0);
-	ck_assert_uint_eq(bytes_ok, 400000);
-	ck_assert_int_eq(in_order_errors, 0);
+	ck_assert_uint_eq(P.bytes_in, 400000);
+	ck_assert_int_eq(P.integrity_errors, 0);
 	/* the receiver held the segments after the hole out of order */
-	ck_assert_uint_gt(tcp_receiver_stats(rcv)->ooo_segments, 0);
+	ck_assert_uint_gt(tcp_receiver_stats(P.rcv)->ooo_segments, 0);
 	finish();
 }
 END_TEST
@@ -229,13 +152,13 @@ static void run_paced_writes(int slow_start_after_idle)
 	c.write_pause_ps = sim_s(1);
 	c.slow_start_after_idle = slow_start_after_idle;
 	start_with(&c, 600000);
-	sim_run_until(S, sim_s(10));
-	ck_assert_int_eq(tcp_sender_state(snd), TCP_SENDER_DONE);
-	ck_assert_uint_eq(bytes_ok, 600000);
-	ck_assert_int_eq(in_order_errors, 0);
-	ck_assert_uint_eq(tcp_sender_stats(snd)->writes, 3);
+	sim_run_until(P.sim, sim_s(10));
+	ck_assert_int_eq(tcp_sender_state(P.snd), TCP_SENDER_DONE);
+	ck_assert_uint_eq(P.bytes_in, 600000);
+	ck_assert_int_eq(P.integrity_errors, 0);
+	ck_assert_uint_eq(tcp_sender_stats(P.snd)->writes, 3);
 	/* two pauses of 1 s: the transfer takes more than 2 s */
-	ck_assert_uint_gt(tcp_sender_stats(snd)->done_ps, sim_s(2));
+	ck_assert_uint_gt(tcp_sender_stats(P.snd)->done_ps, sim_s(2));
 }
 
 START_TEST(a_write_after_an_idle_rto_restarts_from_the_initial_window)
@@ -243,7 +166,7 @@ START_TEST(a_write_after_an_idle_rto_restarts_from_the_initial_window)
 	run_paced_writes(1);
 	/* 1 s idle is five 200 ms RTOs: the window grown by the first write
 	 * halves down to the initial 3 segments */
-	ck_assert_uint_eq(tcp_sender_stats(snd)->cwnd_restarts, 2);
+	ck_assert_uint_eq(tcp_sender_stats(P.snd)->cwnd_restarts, 2);
 	ck_assert_int_eq(segments_in_burst_after_pause(), 3);
 	finish();
 }
@@ -252,7 +175,7 @@ END_TEST
 START_TEST(without_slow_start_after_idle_the_window_survives_the_pause)
 {
 	run_paced_writes(0);
-	ck_assert_uint_eq(tcp_sender_stats(snd)->cwnd_restarts, 0);
+	ck_assert_uint_eq(tcp_sender_stats(P.snd)->cwnd_restarts, 0);
 	ck_assert_int_gt(segments_in_burst_after_pause(), 3);
 	finish();
 }
@@ -272,7 +195,7 @@ static void feed_segment(uint32_t seq, uint32_t len)
 	h.wscale = 0xff;
 	uint8_t payload[1448];
 	oracle_fill(1, 0, seq - 101, payload, len);
-	tcp_receiver_on_segment(rcv, &h, payload, len);
+	tcp_receiver_on_segment(P.rcv, &h, payload, len);
 }
 
 /* An skb as a driver hands it up: len payload bytes at seq, with the
@@ -294,7 +217,7 @@ static void feed_skb(uint32_t seq, uint32_t len, uint32_t gso_size, uint8_t flag
 	h.has_ts = 1;
 	h.tsval = tsval;
 	oracle_fill(1, 0, seq - 101, payload, len);
-	tcp_receiver_on_skb(rcv, &h, payload, len, gso_size);
+	tcp_receiver_on_skb(P.rcv, &h, payload, len, gso_size);
 }
 
 struct timed_seg {
@@ -311,11 +234,8 @@ static void timed_feed(sim *s, void *arg)
  * the handshake's ACK; the test feeds segments with feed_segment(). */
 static void start_receiver_alone(const struct tcp_receiver_config *c)
 {
-	S = sim_create(1);
-	snd = NULL;
 	n_acks = 0;
-	bytes_ok = 0;
-	in_order_errors = 0;
+	tcp_pair_init(&P, 0, WIRE_DELAY, &hooks);
 	struct netpkt_tcp syn;
 	memset(&syn, 0, sizeof syn);
 	syn.saddr = 0x0a000001;
@@ -328,7 +248,7 @@ static void start_receiver_alone(const struct tcp_receiver_config *c)
 	syn.sack_ok = 1;
 	syn.has_ts = 1;                        /* timestamps on: 32-byte headers */
 	syn.tsval = 1;
-	rcv = tcp_receiver_accept(S, c, &rio, 0, &syn);
+	tcp_pair_accept(&P, c, &syn);
 	feed_segment(101, 0);                  /* the handshake's ACK */
 }
 
@@ -342,20 +262,19 @@ START_TEST(a_lone_segment_is_acknowledged_by_the_delayed_ack_timer)
 	static struct timed_seg segs[20];
 	for (int i = 0; i < 20; i++) {
 		segs[i].seq = 101 + (uint32_t)i * 1448;
-		sim_schedule_at(S, sim_ms(100) * (uint64_t)(i + 1), timed_feed, &segs[i]);
+		sim_schedule_at(P.sim, sim_ms(100) * (uint64_t)(i + 1), timed_feed, &segs[i]);
 	}
-	sim_run_until(S, sim_s(3));
-	ck_assert_uint_eq(bytes_ok, 20 * 1448);
-	ck_assert_int_eq(in_order_errors, 0);
+	sim_run_until(P.sim, sim_s(3));
+	ck_assert_uint_eq(P.bytes_in, 20 * 1448);
+	ck_assert_int_eq(P.integrity_errors, 0);
 	ck_assert_int_eq(n_acks, 1 + 20);      /* SYN-ACK, then one ACK per segment */
 	for (int i = 0; i < 20; i++) {
 		sim_time arrival = sim_ms(100) * (uint64_t)(i + 1);
 		sim_time delay = i < 16 ? 0 : sim_ms(40);
 		ck_assert_uint_eq(ack_times[1 + i], arrival + delay);
 	}
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 4);
-	tcp_receiver_destroy(rcv);
-	sim_destroy(S);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->delayed_acks, 4);
+	tcp_pair_fini(&P);
 }
 END_TEST
 
@@ -371,7 +290,7 @@ START_TEST(rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once)
 	start_receiver_alone(&c);
 	int acks = n_acks;
 	feed_skb(101, 2 * 1448, 1448, 0, 1);
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 1448);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->rcv_mss, 1448);
 	ck_assert_int_eq(n_acks, acks + 1);    /* at once */
 	ck_assert_uint_eq(last_ack.ack, 101 + 2 * 1448);
 	/* one full segment's worth waits, the second makes two: ACK */
@@ -380,23 +299,21 @@ START_TEST(rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once)
 	feed_skb(101 + 3 * 1448, 1448, 0, 0, 1);
 	ck_assert_int_eq(n_acks, acks + 2);
 	ck_assert_uint_eq(last_ack.ack, 101 + 4 * 1448);
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 0);
-	ck_assert_int_eq(in_order_errors, 0);
-	sim_run_until(S, sim_s(1));
-	tcp_receiver_destroy(rcv);
-	sim_destroy(S);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->delayed_acks, 0);
+	ck_assert_int_eq(P.integrity_errors, 0);
+	sim_run_until(P.sim, sim_s(1));
+	tcp_pair_fini(&P);
 
 	start_receiver_alone(&c);              /* the same aggregate, no gso_size */
 	acks = n_acks;
 	feed_skb(101, 2 * 1448, 0, 0, 1);
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 2 * 1448);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->rcv_mss, 2 * 1448);
 	ck_assert_int_eq(n_acks, acks);        /* not more than one rcv_mss */
-	sim_run_until(S, sim_s(1));
+	sim_run_until(P.sim, sim_s(1));
 	ck_assert_int_eq(n_acks, acks + 1);
 	ck_assert_uint_eq(ack_times[acks], sim_ms(40));
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->delayed_acks, 1);
-	tcp_receiver_destroy(rcv);
-	sim_destroy(S);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->delayed_acks, 1);
+	tcp_pair_fini(&P);
 }
 END_TEST
 
@@ -410,22 +327,21 @@ START_TEST(rcv_mss_falls_after_two_equal_full_sized_segments)
 	uint32_t seq = 101;
 	feed_skb(seq, 20 * 1448, 0, 0, 1);     /* an aggregate without gso_size */
 	seq += 20 * 1448;
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 20 * 1448);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->rcv_mss, 20 * 1448);
 	feed_skb(seq, 1448, 0, 0, 1);
 	seq += 1448;
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 20 * 1448);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->rcv_mss, 20 * 1448);
 	feed_skb(seq, 100, 0, NETPKT_TCP_PSH, 1);   /* short, PSH: not a full frame */
 	seq += 100;
 	feed_skb(seq, 1448, 0, 0, 1);
 	seq += 1448;
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 20 * 1448);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->rcv_mss, 20 * 1448);
 	feed_skb(seq, 1448, 0, NETPKT_TCP_PSH, 1);  /* PSH, but >= 536: counts */
 	seq += 1448;
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->rcv_mss, 1448);
-	ck_assert_int_eq(in_order_errors, 0);
-	sim_run_until(S, sim_s(1));
-	tcp_receiver_destroy(rcv);
-	sim_destroy(S);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->rcv_mss, 1448);
+	ck_assert_int_eq(P.integrity_errors, 0);
+	sim_run_until(P.sim, sim_s(1));
+	tcp_pair_fini(&P);
 }
 END_TEST
 
@@ -453,11 +369,10 @@ START_TEST(tsecr_echoes_ts_recent_and_an_old_or_later_segment_does_not_replace_i
 	feed_skb(101 + 2 * 1448, 1448, 0, 0, 1005);  /* fills the hole, at rcv_wup */
 	ck_assert_uint_eq(last_ack.ack, 101 + 4 * 1448);
 	ck_assert_uint_eq(last_ack.tsecr, 1005);
-	ck_assert_int_eq(in_order_errors, 0);
-	sim_run_until(S, sim_ms(1500));
-	ck_assert_uint_eq(tcp_receiver_ts_now(rcv), 0xfffb6c20u + 1500u);  /* wraps past 0 */
-	tcp_receiver_destroy(rcv);
-	sim_destroy(S);
+	ck_assert_int_eq(P.integrity_errors, 0);
+	sim_run_until(P.sim, sim_ms(1500));
+	ck_assert_uint_eq(tcp_receiver_ts_now(P.rcv), 0xfffb6c20u + 1500u);  /* wraps past 0 */
+	tcp_pair_fini(&P);
 }
 END_TEST
 
@@ -471,8 +386,8 @@ START_TEST(the_sender_stamps_from_its_clock_and_echoes_the_receivers_tsval)
 	ck_assert(last_client_frame.has_ts);   /* the SYN */
 	ck_assert_uint_eq(last_client_frame.tsval, 123456789u);
 	ck_assert_uint_eq(last_client_frame.tsecr, 0);
-	sim_run_until(S, sim_ms(5));
-	ck_assert_uint_eq(bytes_ok, 10 * 1448);
+	sim_run_until(P.sim, sim_ms(5));
+	ck_assert_uint_eq(P.bytes_in, 10 * 1448);
 	ck_assert(last_client_frame.has_ts);
 	ck_assert_uint_eq(last_client_frame.tsecr, last_ack.tsval);
 	ck_assert_uint_ge(last_client_frame.tsval, 123456789u);
@@ -490,32 +405,31 @@ START_TEST(a_full_socket_buffer_drops_and_the_window_closes_and_reopens)
 	start_receiver_alone(&c);
 	for (uint32_t i = 0; i < 10; i++)
 		feed_segment(101 + i * 1448, 1448);
-	const struct tcp_receiver_stats *st = tcp_receiver_stats(rcv);
-	ck_assert_uint_eq(bytes_ok, 8 * 1448);          /* what fits */
+	const struct tcp_receiver_stats *st = tcp_receiver_stats(P.rcv);
+	ck_assert_uint_eq(P.bytes_in, 8 * 1448);        /* what fits */
 	ck_assert_uint_eq(st->rmem_drops, 2);
 	ck_assert_uint_eq(st->rmem_drop_bytes, 2 * 1448);
-	ck_assert(tcp_receiver_hole_was_dropped(rcv));  /* only the sender can fill it */
+	ck_assert(tcp_receiver_hole_was_dropped(P.rcv)); /* only the sender can fill it */
 	ck_assert_uint_eq(last_ack_window, 0);          /* the buffer is full */
 	/* the application reads half: the window reopens, and the receiver
 	 * says so at once */
 	int acks_before = n_acks;
-	tcp_receiver_consumed(rcv, 4 * 1448);
+	tcp_receiver_consumed(P.rcv, 4 * 1448);
 	ck_assert_uint_eq(st->window_updates, 1);
 	ck_assert_int_eq(n_acks, acks_before + 1);
 	ck_assert_uint_eq(last_ack_window, (4 * 1448) >> 7);
 	/* the sender resends the dropped segment: the hole is gone */
 	feed_segment(101 + 8 * 1448, 1448);
-	ck_assert_uint_eq(bytes_ok, 9 * 1448);
-	ck_assert(!tcp_receiver_hole_was_dropped(rcv));
-	ck_assert_int_eq(in_order_errors, 0);
-	sim_run_until(S, sim_s(1));            /* the ACKs in flight reach the (absent) sender */
-	tcp_receiver_destroy(rcv);
-	rcv = NULL;
-	sim_destroy(S);
+	ck_assert_uint_eq(P.bytes_in, 9 * 1448);
+	ck_assert(!tcp_receiver_hole_was_dropped(P.rcv));
+	ck_assert_int_eq(P.integrity_errors, 0);
+	sim_run_until(P.sim, sim_s(1));        /* the ACKs in flight reach the (absent) sender */
+	tcp_pair_fini(&P);
 }
 END_TEST
 
 /* Frames the sender puts out, kept for a test that plays the peer itself. */
+static struct tcp_sender *peer_snd;
 static uint32_t peer_seen_syn_seq;
 static int peer_frames;
 
@@ -542,19 +456,19 @@ static void peer_ack(uint32_t seq, uint32_t ack, uint16_t window)
 	h.flags = NETPKT_TCP_ACK;
 	h.window = window;
 	h.wscale = 0xff;
-	tcp_sender_on_frame(snd, &h, 0);
+	tcp_sender_on_frame(peer_snd, &h, 0);
 }
 
 START_TEST(the_send_window_is_taken_only_from_acceptable_acks)
 {
-	S = sim_create(1);
+	sim *s = sim_create(1);
 	struct tcp_sender_config c;
 	tcp_sender_config_default(&c);
 	struct tcp_sender_io io = { peer_xmit, NULL, NULL, NULL, NULL };
 	struct netpkt_tcp a;
 	memset(&a, 0, sizeof a);
-	snd = tcp_sender_create(S, &c, &io, 0, 1, 100000, &a);
-	tcp_sender_connect(snd);
+	peer_snd = tcp_sender_create(s, &c, &io, 0, 1, 100000, &a);
+	tcp_sender_connect(peer_snd);
 	uint32_t iss = peer_seen_syn_seq;
 	struct netpkt_tcp synack;
 	memset(&synack, 0, sizeof synack);
@@ -563,31 +477,31 @@ START_TEST(the_send_window_is_taken_only_from_acceptable_acks)
 	synack.flags = NETPKT_TCP_SYN | NETPKT_TCP_ACK;
 	synack.window = 5792;
 	synack.wscale = 7;
-	tcp_sender_on_frame(snd, &synack, 0);
-	tcp_sender_start_data(snd);            /* 3 segments out */
+	tcp_sender_on_frame(peer_snd, &synack, 0);
+	tcp_sender_start_data(peer_snd);       /* 3 segments out */
 	uint32_t d = iss + 1, peer = 5001;
 	/* a newer ACK sets the window */
 	peer_ack(peer, d + 2 * 1448, 100);
-	ck_assert_uint_eq(tcp_sender_send_window(snd), 100u << 7);
+	ck_assert_uint_eq(tcp_sender_send_window(peer_snd), 100u << 7);
 	/* an ACK older than snd_una (reordered) does not, even closing it */
 	peer_ack(peer, d + 1448, 0);
-	ck_assert_uint_eq(tcp_sender_send_window(snd), 100u << 7);
+	ck_assert_uint_eq(tcp_sender_send_window(peer_snd), 100u << 7);
 	/* same ACK, same peer sequence, smaller window: not acceptable */
 	peer_ack(peer, d + 2 * 1448, 50);
-	ck_assert_uint_eq(tcp_sender_send_window(snd), 100u << 7);
+	ck_assert_uint_eq(tcp_sender_send_window(peer_snd), 100u << 7);
 	/* same ACK, same peer sequence, larger window: a window update */
 	peer_ack(peer, d + 2 * 1448, 200);
-	ck_assert_uint_eq(tcp_sender_send_window(snd), 200u << 7);
+	ck_assert_uint_eq(tcp_sender_send_window(peer_snd), 200u << 7);
 	/* same ACK, newer peer sequence: taken, even smaller */
 	peer_ack(peer + 10, d + 2 * 1448, 20);
-	ck_assert_uint_eq(tcp_sender_send_window(snd), 20u << 7);
+	ck_assert_uint_eq(tcp_sender_send_window(peer_snd), 20u << 7);
 	/* and a stale peer sequence with the same ACK cannot undo that */
 	peer_ack(peer, d + 2 * 1448, 300);
-	ck_assert_uint_eq(tcp_sender_send_window(snd), 20u << 7);
+	ck_assert_uint_eq(tcp_sender_send_window(peer_snd), 20u << 7);
 	ck_assert_int_gt(peer_frames, 3);
-	tcp_sender_destroy(snd);
-	snd = NULL;
-	sim_destroy(S);
+	tcp_sender_destroy(peer_snd);
+	peer_snd = NULL;
+	sim_destroy(s);
 }
 END_TEST
 
@@ -704,15 +618,13 @@ START_TEST(a_duplicate_segment_is_reported_in_a_dsack_block)
 	ck_assert_uint_eq(last_ack.sack_start[0], 101);          /* D-SACK first */
 	ck_assert_uint_eq(last_ack.sack_end[0], 101 + 1448);
 	ck_assert_uint_eq(last_ack.sack_start[1], 101 + 2 * 1448);
-	ck_assert_uint_eq(tcp_receiver_stats(rcv)->dsack_acks, 1);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->dsack_acks, 1);
 	feed_segment(101 + 1448, 1448);        /* the hole fills: no blocks left */
 	ck_assert_uint_eq(last_ack.ack, 101 + 3 * 1448);
 	ck_assert_uint_eq(last_ack.n_sack, 0);
-	ck_assert_int_eq(in_order_errors, 0);
-	sim_run_until(S, sim_s(1));            /* the ACKs in flight reach the (absent) sender */
-	tcp_receiver_destroy(rcv);
-	rcv = NULL;
-	sim_destroy(S);
+	ck_assert_int_eq(P.integrity_errors, 0);
+	sim_run_until(P.sim, sim_s(1));        /* the ACKs in flight reach the (absent) sender */
+	tcp_pair_fini(&P);
 }
 END_TEST
 
@@ -726,11 +638,11 @@ static void run_three_drops_in_a_window(int sack)
 	tcp_sender_config_default(&c);
 	c.sack = sack;
 	start_with(&c, 400000);
-	sim_run_until(S, sim_s(10));
-	const struct tcp_sender_stats *st = tcp_sender_stats(snd);
-	ck_assert_int_eq(tcp_sender_state(snd), TCP_SENDER_DONE);
-	ck_assert_uint_eq(bytes_ok, 400000);
-	ck_assert_int_eq(in_order_errors, 0);
+	sim_run_until(P.sim, sim_s(10));
+	const struct tcp_sender_stats *st = tcp_sender_stats(P.snd);
+	ck_assert_int_eq(tcp_sender_state(P.snd), TCP_SENDER_DONE);
+	ck_assert_uint_eq(P.bytes_in, 400000);
+	ck_assert_int_eq(P.integrity_errors, 0);
 	ck_assert_uint_eq(st->fast_retransmits, 1);   /* one recovery repairs all three */
 	ck_assert_uint_eq(st->rto_timeouts, 0);
 	ck_assert_uint_eq(st->retransmits, 3);

@@ -19,12 +19,14 @@
  * State is one static machine: init, use, fini, one at a time per process.
  *
  * Include this header before any firmware header: it brings the native
- * engine's names (traces/native_names.h) with it.
+ * engine's names with it (traces/native_names.h, generated under build/gen
+ * by the Makefile from the simulated build's objects: `#define lro_input
+ * native_lro_input` and the like).
  */
 #ifndef TRACES_HAL_NATIVE_H
 #define TRACES_HAL_NATIVE_H
 
-#include "traces/native_names.h"
+#include "traces/native_names.h"   /* generated: NATIVE_NAMES */
 
 #include "firmware/hal.h"
 

@@ -5,7 +5,7 @@
  * packets, and each flush is stamped with the time of the scan that found
  * it. After the last packet the scans go on until nothing can time out;
  * whatever is still held is then delivered (drained). */
-/* first: the engine's native names (traces/native_names.h) ahead of the
+/* first: the engine's native names (traces/hal_native.h) ahead of the
  * firmware headers replay.h brings */
 #include "traces/hal_native.h"
 #include "traces/replay.h"

@@ -9,16 +9,10 @@ Every capture is one or two flows 10.0.0.1:port -> 10.0.0.2:5001 of
 segments with timestamps (MSS bytes past the hold limit of 256, 1448 otherwise); a class puts one odd frame into it."""
 import hashlib, json, os, random, struct, sys
 
+from pcapgen import csum, pcap_header, pcap_record
+
 SRC, DST = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
 MSS = 200             # small segments keep the 300-segment captures small
-
-def csum(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
 
 def tcp_seg(sport, seq, flags, payload=b'', ts=(1, 0), opts=None, urg=0, csum_mode='ok'):
     if opts is None:
@@ -91,11 +85,10 @@ class Capture:
 
     def write(self, path, linktype=1, convert=lambda b: b, cut_last=0):
         with open(path, 'wb') as f:
-            f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, linktype))
+            f.write(pcap_header(linktype))
             frames = sorted(self.frames, key=lambda x: x[0])
             for i, (us, b) in enumerate(frames):
-                b = convert(b)
-                rec = struct.pack('<IIII', us // 1000000, us % 1000000, len(b), len(b)) + b
+                rec = pcap_record(us, convert(b))
                 if cut_last and i == len(frames) - 1:
                     rec = rec[:len(rec) - cut_last]
                 f.write(rec)
