@@ -98,10 +98,13 @@ struct lro_engine {
 	uint32_t next_serial;
 	struct lro_seg *refused_head, *refused_tail; /* DPDK burst mode: frames not taken */
 	uint32_t n_refused;
-	struct lro_queued *sorted;     /* sorts_burst: the burst's frames by (key, index) */
+	struct lro_queued *sorted;     /* sorts_burst: the burst's frames, in arrival order
+					* until the burst ends, then by (key, index) */
+	struct lro_queued *sorted_tail;
 	uint32_t n_sorted, sort_index; /* frames queued; arrival index of the next */
 	uint32_t sort_key;             /* flow being merged at the burst's end (sort_started) */
 	uint8_t sort_started;
+	uint8_t sort_pending;          /* frames queued since the list was last sorted */
 };
 
 static void policy_flush_flow(struct lro_engine *e, struct lro_conn *k,
@@ -1553,14 +1556,16 @@ static void policy_input(struct lro_engine *e, uint8_t *buf, uint32_t len,
 	policy_after_hold(e, k, s, out);
 }
 
-/* sorts_burst: the frame waits for the burst's end, in the queue sorted by
- * (flow hash, arrival) - tcp_lro_queue_mbuf's sequence key. */
+/* sorts_burst: the frame waits for the burst's end at the queue's tail, as
+ * tcp_lro_queue_mbuf stores it in its array; sort_burst orders the queue
+ * once, when the burst ends. */
 static void sort_queue(struct lro_engine *e, uint8_t *buf, uint32_t len, const struct parsed *p,
 		       bool tcp, uint32_t why, uint64_t now_ns)
 {
 	struct lro_queued *q = (struct lro_queued *)(void *)(buf + SEG_OFFSET);
 	q->seg.frame = buf;
 	q->seg.frame_len = (uint16_t)len;
+	q->seg.next = NULL;
 	q->p = *p;
 	q->now_ns = now_ns;
 	q->tcp = tcp;
@@ -1568,14 +1573,67 @@ static void sort_queue(struct lro_engine *e, uint8_t *buf, uint32_t len, const s
 	hal_cost(HAL_COST_HASH, 1);
 	q->key = tcp ? tuple_hash(p->saddr, p->daddr, p->sport, p->dport) : 0;
 	q->index = e->sort_index++;
-	struct lro_queued **pp = &e->sorted;
-	while (*pp && (*pp)->key <= q->key) {     /* equal keys: after, arrival order */
-		hal_cost(HAL_COST_LIST_STEP, 1);
-		pp = (struct lro_queued **)(void *)&(*pp)->seg.next;
-	}
-	q->seg.next = (struct lro_seg *)(void *)*pp;
-	*pp = q;
+	if (e->sorted_tail)
+		e->sorted_tail->seg.next = &q->seg;
+	else
+		e->sorted = q;
+	e->sorted_tail = q;
 	e->n_sorted++;
+	e->sort_pending = 1;
+}
+
+static struct lro_queued *queued_next(const struct lro_queued *q)
+{
+	return (struct lro_queued *)(void *)q->seg.next;
+}
+
+/* The queue by (flow hash, arrival): a stable merge sort of the list,
+ * O(n log n) steps like tcp_lro_flush_all's tcp_lro_sort (a radix sort over
+ * the sequence key's varying bits, O(min(n, 64) n) at worst). Runs of
+ * doubling width are merged pass by pass; a frame of the left run goes
+ * first on equal keys, which keeps arrival order within a flow. */
+static void sort_burst(struct lro_engine *e)
+{
+	struct lro_queued *list = e->sorted, *tail = NULL;
+	for (uint32_t width = 1; list; width *= 2) {
+		struct lro_queued *left = list;
+		uint32_t merges = 0;
+		list = tail = NULL;
+		while (left) {
+			merges++;
+			struct lro_queued *right = left;
+			uint32_t nl = 0, nr = width;
+			while (right && nl < width) {
+				nl++;
+				right = queued_next(right);
+			}
+			while (nl > 0 || (nr > 0 && right)) {
+				struct lro_queued *take;
+				hal_cost(HAL_COST_LIST_STEP, 1);
+				if (nl == 0 || (nr > 0 && right && right->key < left->key)) {
+					take = right;
+					right = queued_next(right);
+					nr--;
+				} else {
+					take = left;
+					left = queued_next(left);
+					nl--;
+				}
+				if (tail)
+					tail->seg.next = &take->seg;
+				else
+					list = take;
+				tail = take;
+			}
+			left = right;
+		}
+		tail->seg.next = NULL;
+		if (merges <= 1)
+			break;
+	}
+	e->sorted = list;
+	e->sorted_tail = tail;
+	e->sort_pending = 0;
 }
 
 /* Every entry holding data goes to the host (tcp_lro_rx_done). */
@@ -1593,11 +1651,15 @@ static void policy_flush_all(struct lro_engine *e, enum lro_flush_reason why, st
  * when frames are left. */
 static bool merge_sorted(struct lro_engine *e, struct lro_out *out)
 {
+	if (e->sort_pending)
+		sort_burst(e);
 	while (e->sorted) {
 		if (out->n + e->pol->max_flows + 4u > LRO_OUT_MAX)
 			return true;
 		struct lro_queued *q = e->sorted;
-		e->sorted = (struct lro_queued *)(void *)q->seg.next;
+		e->sorted = queued_next(q);
+		if (!e->sorted)
+			e->sorted_tail = NULL;
 		e->n_sorted--;
 		hal_cost(HAL_COST_QUEUE_OP, 1);
 		if (!e->sort_started || q->key != e->sort_key)

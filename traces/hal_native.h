@@ -4,7 +4,8 @@
  * One hardware thread (id 0, station 0) and what it talks to, inside the
  * calling process, using libc only (it is cross-compiled for the target's
  * self-test too):
- *   - cost annotations are free, as on the target;
+ *   - cost annotations are free, as on the target, and tallied
+ *     (hal_native_cost_units);
  *   - packet buffers: a pool of HAL_PKT_BUF_BYTES buffers, last freed
  *     first taken;
  *   - the clock: time the caller sets (hal_native_set_time_ns: capture
@@ -72,5 +73,8 @@ bool hal_native_fmn_put(enum hal_bucket b, unsigned src, const struct hal_msg *m
 
 /* MSIs raised on `vector` so far. */
 uint64_t hal_native_msi_count(unsigned vector);
+
+/* The count hal_cost recorded for `op` since the machine was built. */
+uint64_t hal_native_cost_units(enum hal_cost op);
 
 #endif
