@@ -24,7 +24,7 @@ BENCH_TARGETS += bench-dpdk-gro
 GRO_BENCH := $(BUILD)/bench/dpdk_gro/gro
 # Deferred: pkg-config runs only when the harness is built. DPDK's headers
 # are system headers here (-isystem), so -Werror applies to our code only.
-DPDK_CFLAGS = $(subst -I,-isystem ,$(shell pkg-config --cflags libdpdk))
+DPDK_CFLAGS = $(subst -I,-isystem ,$(shell pkg-config --cflags libdpdk)) -DALLOW_EXPERIMENTAL_API
 DPDK_LIBS = $(shell pkg-config --libs libdpdk)
 
 $(BUILD)/bench/dpdk_gro/gro.o: bench/dpdk_gro/gro.c $(FLAGS_STAMP)

@@ -18,7 +18,14 @@
  *     with rte_rdtsc(), with rte_rdtsc() - timeout), and the one nearest the
  *     engine's receive timeout;
  *   - "burst" mode: rte_gro_reassemble_burst(), which merges within one
- *     burst only.
+ *     burst only;
+ *   - "verified" mode: the table mode doing the engine's checksum work as a
+ *     DPDK application must when the NIC verifies nothing (no
+ *     RTE_ETH_RX_OFFLOAD_*_CKSUM): every frame's IPv4 header and TCP
+ *     checksums checked in software before GRO (a bad one is dropped and
+ *     counted), and every merged packet's IPv4 and TCP checksums rebuilt
+ *     before it goes on (rte_ipv4_cksum, rte_ipv4_udptcp_cksum_mbuf), with
+ *     DPDK's own helpers. The like-for-like comparison with the engine.
  * What comes out is freed (the engine's harness returns its buffers the
  * same way). Before timing, one untimed pass of each mode and of the
  * engine is checked byte for byte (bench/verify.h). Then the engine and
@@ -37,6 +44,8 @@
 #include <rte_errno.h>
 #include <rte_gro.h>
 #include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -53,13 +62,15 @@
 #define FLUSH_OUT 256u
 #define SLICES 4
 
-enum mode { MODE_TABLE, MODE_TIMER, MODE_BURST };
+enum mode { MODE_TABLE, MODE_TIMER, MODE_BURST, MODE_VERIFIED };
 
 struct gro_run {
 	struct rte_mempool *pool;
 	struct rte_gro_param param;
-	void *ctx;                     /* MODE_TABLE */
+	void *ctx;                     /* MODE_TABLE, MODE_TIMER, MODE_VERIFIED */
 	struct verify *v;              /* NULL while timed */
+	bool checksums;                /* MODE_VERIFIED: verify in, rebuild out */
+	uint64_t bad_checksum;         /* MODE_VERIFIED: frames dropped for one */
 	uint8_t *flat;                 /* one flattened aggregate */
 	unsigned flush_bursts;         /* MODE_TABLE: bursts between flushes */
 	uint64_t timeout_cycles;       /* MODE_TIMER: the table's timeout, TSC cycles */
@@ -81,12 +92,56 @@ static void classify(struct rte_mbuf *m, const uint8_t *f, uint32_t len)
 	m->l4_len = (uint32_t)(f[14 + ihl + 12] >> 4) * 4u;
 }
 
+/* A well-formed IPv4/TCP frame (classify() found it so) whose IPv4 header
+ * and TCP checksums are both right. Others are not checked: GRO passes
+ * them on untouched, as the engine does. */
+static bool checksums_ok(const struct rte_mbuf *m)
+{
+	if (!RTE_ETH_IS_IPV4_HDR(m->packet_type) || (m->packet_type & RTE_PTYPE_L4_TCP) == 0)
+		return true;
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+	if (rte_raw_cksum(ip, m->l3_len) != 0xffff)
+		return false;
+	return rte_ipv4_udptcp_cksum_verify(ip, (const uint8_t *)ip + m->l3_len) == 0;
+}
+
+/* A merged packet leaves GRO with its first segment's checksums (GRO
+ * rewrites only the IPv4 total length): both are computed again, the TCP
+ * one over every segment of the chain. */
+static void rebuild_checksums(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+	struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)((uint8_t *)ip + m->l3_len);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	tcp->cksum = 0;
+	tcp->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, (uint16_t)(m->l2_len + m->l3_len));
+}
+
+/* Drops the frames of a burst whose checksums are wrong (counted); returns
+ * how many are left, in their order. */
+static uint16_t drop_bad_checksums(struct gro_run *g, struct rte_mbuf **pkts, uint16_t k)
+{
+	uint16_t kept = 0;
+	for (uint16_t j = 0; j < k; j++) {
+		if (checksums_ok(pkts[j])) {
+			pkts[kept++] = pkts[j];
+		} else {
+			g->bad_checksum++;
+			rte_pktmbuf_free(pkts[j]);
+		}
+	}
+	return kept;
+}
+
 /* Packets leaving GRO go on to the host's stack: here, checked (untimed
  * pass) and freed. */
 static void hand_on(struct gro_run *g, struct rte_mbuf **pkts, uint16_t n)
 {
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		if (g->checksums && m->nb_segs > 1)
+			rebuild_checksums(m);
 		if (g->v) {
 			const uint8_t *p = rte_pktmbuf_read(m, 0, m->pkt_len, g->flat);
 			verify_output(g->v, p, m->pkt_len, m->nb_segs);
@@ -127,7 +182,9 @@ static int gro_pass(struct gro_run *g, const struct capture *c, enum mode mode)
 			classify(m, src, f->len);
 		}
 		uint16_t n;
-		if (mode == MODE_TABLE) {
+		if (mode == MODE_VERIFIED)
+			k = drop_bad_checksums(g, pkts, k);
+		if (mode == MODE_TABLE || mode == MODE_VERIFIED) {
 			n = rte_gro_reassemble(pkts, k, g->ctx);
 			hand_on(g, pkts, n);
 			if (++bursts % g->flush_bursts == 0)
@@ -148,6 +205,7 @@ static int gro_pass(struct gro_run *g, const struct capture *c, enum mode mode)
 
 static int pass_setup(struct gro_run *g, enum mode mode)
 {
+	g->checksums = mode == MODE_VERIFIED;
 	if (mode == MODE_BURST)
 		return 0;
 	g->ctx = rte_gro_ctx_create(&g->param);
@@ -305,11 +363,13 @@ int main(int argc, char **argv)
 	 * in slices, so that all see the same machine (what a core gets from
 	 * memory can change over seconds, on a shared virtual machine) */
 	struct verify_report erep;
-	struct gro_figures table, timer, burst;
+	struct gro_figures table, timer, burst, verified;
 	if (engine_verify(&c, v, &erep) != 0 || gro_check(&g, &c, v, MODE_TABLE, &table) != 0 ||
 	    gro_check(&g, &c, v, MODE_TIMER, &timer) != 0 ||
-	    gro_check(&g, &c, v, MODE_BURST, &burst) != 0)
+	    gro_check(&g, &c, v, MODE_BURST, &burst) != 0 ||
+	    gro_check(&g, &c, v, MODE_VERIFIED, &verified) != 0)
 		return 1;
+	uint64_t checked_bad = g.bad_checksum;
 	double eratio = erep.out_data ? (double)erep.out_segments / (double)erep.out_data : 0;
 	bool eok = erep.bytes_verified && erep.out_of_order == 0 && erep.out_bad_checksum == 0;
 	struct engine_speed es = { 0 };
@@ -318,7 +378,8 @@ int main(int argc, char **argv)
 		if (engine_measure(&c, seconds / SLICES, &s1) != 0 ||
 		    gro_time(&g, &c, MODE_TABLE, seconds / SLICES, &table) != 0 ||
 		    gro_time(&g, &c, MODE_TIMER, seconds / SLICES, &timer) != 0 ||
-		    gro_time(&g, &c, MODE_BURST, seconds / SLICES, &burst) != 0)
+		    gro_time(&g, &c, MODE_BURST, seconds / SLICES, &burst) != 0 ||
+		    gro_time(&g, &c, MODE_VERIFIED, seconds / SLICES, &verified) != 0)
 			return 1;
 		es.passes += s1.passes;
 		es.frames += s1.frames;
@@ -328,6 +389,9 @@ int main(int argc, char **argv)
 	print_check("table mode", &table.rep);
 	print_check("timer mode", &timer.rep);
 	print_check("burst mode", &burst.rep);
+	print_check("verified mode", &verified.rep);
+	printf("dpdk_gro: verified mode dropped %llu frames with a wrong checksum in its checked pass\n",
+	       (unsigned long long)checked_bad);
 	printf("dpdk_gro: the engine on the same capture: %.3f Mpps, %.2f segments/aggregate, "
 	       "checked %s (in order, checksums verified and rebuilt)\n",
 	       es.mpps, eratio, eok ? "yes" : "NO");
@@ -344,10 +408,12 @@ int main(int argc, char **argv)
 	       "places each packet by its sequence number)\n",
 	       (unsigned long long)table.rep.out_of_order);
 	printf("dpdk_gro: timed on one core, in %d turns: engine %llu passes in %.2f s, table mode "
-	       "%llu in %.2f s, timer mode (%.0f us) %llu in %.2f s, burst mode %llu in %.2f s\n",
+	       "%llu in %.2f s, timer mode (%.0f us) %llu in %.2f s, burst mode %llu in %.2f s, "
+	       "verified mode %llu in %.2f s\n",
 	       SLICES, (unsigned long long)es.passes, es.seconds, (unsigned long long)table.passes,
 	       table.seconds, timeout_us, (unsigned long long)timer.passes, timer.seconds,
-	       (unsigned long long)burst.passes, burst.seconds);
+	       (unsigned long long)burst.passes, burst.seconds, (unsigned long long)verified.passes,
+	       verified.seconds);
 	printf("bench: dpdk_gro_mpps %.3f Mpps\n", table.mpps);
 	printf("bench: dpdk_gro_aggregation_ratio %.2f segments/aggregate\n", table.ratio);
 	printf("bench: dpdk_gro_verified %s\n", table.rep.bytes_verified ? "yes" : "no");
@@ -357,16 +423,25 @@ int main(int argc, char **argv)
 	printf("bench: dpdk_gro_burst_mpps %.3f Mpps\n", burst.mpps);
 	printf("bench: dpdk_gro_burst_aggregation_ratio %.2f segments/aggregate\n", burst.ratio);
 	printf("bench: dpdk_gro_burst_verified %s\n", burst.rep.bytes_verified ? "yes" : "no");
+	printf("bench: dpdk_gro_verified_mpps %.3f Mpps\n", verified.mpps);
+	printf("bench: dpdk_gro_verified_aggregation_ratio %.2f segments/aggregate\n", verified.ratio);
+	printf("bench: dpdk_gro_verified_verified %s\n", verified.rep.bytes_verified ? "yes" : "no");
+	printf("bench: dpdk_gro_verified_bad_checksums_out %llu packets\n",
+	       (unsigned long long)verified.rep.out_bad_checksum);
 	printf("bench: replay_vs_dpdk_mpps %.2f x\n", table.mpps > 0 ? es.mpps / table.mpps : 0);
 	printf("bench: replay_vs_dpdk_aggregation %.2f x\n", table.ratio > 0 ? eratio / table.ratio : 0);
 	printf("bench: replay_vs_dpdk_timer_mpps %.2f x\n", timer.mpps > 0 ? es.mpps / timer.mpps : 0);
 	printf("bench: replay_vs_dpdk_burst_mpps %.2f x\n", burst.mpps > 0 ? es.mpps / burst.mpps : 0);
+	printf("bench: replay_vs_dpdk_verified_mpps %.2f x\n",
+	       verified.mpps > 0 ? es.mpps / verified.mpps : 0);
 
 	rte_mempool_free(g.pool);
 	free(g.flat);
 	verify_free(v);
 	capture_free(&c);
 	rte_eal_cleanup();
-	return eok && table.rep.bytes_verified && timer.rep.bytes_verified && burst.rep.bytes_verified
+	return eok && table.rep.bytes_verified && timer.rep.bytes_verified &&
+			       burst.rep.bytes_verified && verified.rep.bytes_verified &&
+			       verified.rep.out_bad_checksum == 0
 		       ? 0 : 1;
 }
