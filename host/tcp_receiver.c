@@ -384,9 +384,14 @@ void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			 const uint8_t *payload, uint32_t len, uint32_t gso_size)
 {
 	/* tcp_replace_ts_recent: only a segment starting at or before the
-	 * last byte ACKed, and never an older TSval */
+	 * last byte ACKed, and never an older TSval; tcp_validate_incoming
+	 * runs it after tcp_sequence, so never for a segment wholly before
+	 * rcv_wup (a spurious retransmission: the data path below answers
+	 * it as a duplicate) */
+	uint32_t end_seq = h->seq + len + ((h->flags & NETPKT_TCP_SYN) != 0) +
+			   ((h->flags & NETPKT_TCP_FIN) != 0);
 	if (h->has_ts && (int32_t)(h->seq - r->rcv_wup) <= 0 &&
-	    (int32_t)(h->tsval - r->ts_recent) >= 0)
+	    (int32_t)(end_seq - r->rcv_wup) >= 0 && (int32_t)(h->tsval - r->ts_recent) >= 0)
 		r->ts_recent = h->tsval;
 	if (h->flags & NETPKT_TCP_SYN) {
 		/* the client retransmitted its SYN: our SYN-ACK was lost or late */

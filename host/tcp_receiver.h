@@ -18,8 +18,9 @@
  * Timestamps (RFC 1323 as 2.6.32 keeps them): TSval is the host's
  * tcp_time_stamp (1 ms jiffies, ts_offset at simulated time 0); TSecr
  * echoes ts_recent, which the SYN sets and a later segment replaces only
- * when it starts at or before the last ACKed byte (rcv_wup) and its TSval
- * is not older (tcp_replace_ts_recent). PAWS discard is not modelled.
+ * when it starts at or before the last ACKed byte (rcv_wup), does not end
+ * before it (tcp_sequence runs first) and its TSval is not older
+ * (tcp_replace_ts_recent). PAWS discard is not modelled.
  *
  * Receive memory: bytes the application has not read yet (and, for
  * out-of-order data, the queue) live in the socket buffer. A segment that

@@ -377,6 +377,28 @@ START_TEST(tsecr_echoes_ts_recent_and_an_old_or_later_segment_does_not_replace_i
 END_TEST
 
 /* The client's TSval runs from its offset; its TSecr echoes the server's. */
+/* tcp_validate_incoming checks the sequence (tcp_sequence) before it
+ * replaces ts_recent: a spurious retransmission wholly below rcv_wup
+ * carries a newer TSval but leaves ts_recent alone. */
+START_TEST(a_wholly_old_duplicate_does_not_replace_ts_recent)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	start_receiver_alone(&c);
+	feed_skb(101, 1448, 0, 0, 1000);
+	feed_skb(101 + 1448, 1448, 0, 0, 1000);        /* rcv_wup 101 + 2 * 1448 */
+	feed_skb(101, 1448, 0, 0, 1010);               /* a retransmission of old data */
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+	ck_assert_uint_eq(last_ack.n_sack, 1);         /* its D-SACK */
+	feed_skb(101 + 2 * 1448 - 10, 1458, 0, 0, 1005);  /* ends past rcv_wup: replaces */
+	ck_assert_uint_eq(P.bytes_in, 3 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1005);
+	ck_assert_int_eq(P.integrity_errors, 0);
+	sim_run_until(P.sim, sim_s(1));
+	tcp_pair_fini(&P);
+}
+END_TEST
+
 START_TEST(the_sender_stamps_from_its_clock_and_echoes_the_receivers_tsval)
 {
 	struct tcp_sender_config c;
@@ -679,6 +701,7 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, rcv_mss_comes_from_gso_size_and_two_full_segments_are_acked_at_once);
 	tcase_add_test(tc, rcv_mss_falls_after_two_equal_full_sized_segments);
 	tcase_add_test(tc, tsecr_echoes_ts_recent_and_an_old_or_later_segment_does_not_replace_it);
+	tcase_add_test(tc, a_wholly_old_duplicate_does_not_replace_ts_recent);
 	tcase_add_test(tc, the_sender_stamps_from_its_clock_and_echoes_the_receivers_tsval);
 	tcase_add_test(tc, a_full_socket_buffer_drops_and_the_window_closes_and_reopens);
 	tcase_add_test(tc, the_send_window_is_taken_only_from_acceptable_acks);
