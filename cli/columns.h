@@ -304,7 +304,12 @@ X(host_frames_per_second, REAL2, "frames/s", NONE, 0, NO, \
 		      : 0.0, \
   "frames the host took (aggregates and single frames: `frames_to_host`) per second up to " \
   "the last delivery: what larger aggregates (`lro.max_aggregate`, BIG TCP) save the " \
-  "host's per-packet path")
+  "host's per-packet path") \
+X(paws_rejected, COUNT, "segments", NONE, 0, NO, r->paws_rejected, \
+  "segments the hosts' TCP discarded by PAWS (RFC 7323 section 5; Linux 2.6.32's " \
+  "tcp_paws_discard: a TSval more than 1 ms older than the last kept, not a reordered " \
+  "duplicate ACK; PAWSESTABREJECTED), the server's and the client's together, each " \
+  "answered with a duplicate ACK (docs/CALIBRATION.md)")
 
 enum column_id {
 #define COLUMN_ID(name, type, unit, points, rank, gate, value, meaning) COL_##name,

@@ -134,6 +134,7 @@ static const struct scenario_key keys[] = {
 	{ "tcp", "sack", T_BOOL, "on", 0, 1, NULL, "", "SACK offered by both hosts (net.ipv4.tcp_sack); off: duplicate ACKs and NewReno's partial ACKs drive recovery", S_ENUM, TB(client.tcp.sack) },
 	{ "tcp", "dsack", T_BOOL, "on", 0, 1, NULL, "", "the server reports segments received twice in D-SACK blocks (net.ipv4.tcp_dsack); the client undoes needless reductions by them", S_U8, TB(server.tcp.dsack) },
 	{ "tcp", "fack", T_BOOL, "on", 0, 1, NULL, "", "forward acknowledgment loss detection (net.ipv4.tcp_fack): segments more than `reordering` below the highest SACKed one are lost", S_ENUM, TB(client.tcp.fack) },
+	{ "tcp", "paws", T_BOOL, "off", 0, 1, NULL, "", "PAWS (RFC 7323 section 5) in both hosts as Linux 2.6.32 runs it: a segment whose TSval is more than 1 ms older than the last kept is discarded and answered with a duplicate ACK (`paws_rejected`). Linux always runs it with timestamps on; off by default because with it the paper's active ACKs, which carry an older TSval than the host's ACKs, are discarded by the client, and the plain NIC's reordering trips it (docs/CALIBRATION.md, \"PAWS on the paper's runs\")", S_ENUM, TB(client.tcp.paws) },
 	{ "tcp", "frto", T_INT, "2", 0, 2, NULL, "", "F-RTO after a timeout (net.ipv4.tcp_frto): 0 off, 1 RFC 5682's basic variant, 2 its SACK-enhanced one", S_ENUM, TB(client.tcp.frto) },
 
 	{ "trace", "pcap", T_BOOL, "off", 0, 1, NULL, "", "write run-N/wire.pcap (the fiber at the NPU) and host.pcap (frames the host stack receives)", S_U32, TB(trace_pcap) },
@@ -1145,6 +1146,7 @@ int scenario_config(const struct scenario *sc, const struct scenario_point *p,
 		}
 	}
 	c->server.tcp.sack = (uint8_t)(c->client.tcp.sack != 0);   /* both hosts' sysctl */
+	c->server.tcp.paws = (uint8_t)(c->client.tcp.paws != 0);   /* both hosts' */
 	if (!strcmp(scenario_value(sc, p, "client", "port_base"), "random"))
 		c->client.port_base = client_ephemeral_port_start(p->seed, c->client.connections);
 	c->seed = p->seed;

@@ -413,10 +413,12 @@ static void collect(struct testbed *tb, const struct testbed_config *c, struct t
 		r->client_dsacks += cs->dsacks;
 		r->client_undos += cs->undos;
 		r->client_frto_spurious += cs->frto_spurious;
+		r->paws_rejected += cs->paws_rejected;
 		const struct tcp_receiver_stats *hs = server_tcp_stats(tb->server, i);
 		if (hs) {
 			r->host_sack_acks += hs->sack_acks;
 			r->host_dsack_acks += hs->dsack_acks;
+			r->paws_rejected += hs->paws_rejected;
 		}
 		if (cs->established_ps != SIM_TIME_MAX) {
 			r->established++;

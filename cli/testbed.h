@@ -84,6 +84,7 @@ struct testbed_result {
 	uint64_t client_writes, client_cwnd_restarts;
 	uint64_t client_sack_blocks, client_dsacks, client_undos, client_frto_spurious;
 	uint64_t host_sack_acks, host_dsack_acks;
+	uint64_t paws_rejected;        /* segments either host's PAWS discarded */
 	double npu_thread_busy[NPU_THREADS];   /* fractions of the run */
 	double npu_thread_mem[NPU_THREADS];
 	const char *npu_thread_role[NPU_THREADS];

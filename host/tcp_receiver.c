@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/endpoints.h"
+#include "host/tcp_paws.h"
 #include "sim/log.h"
 
 SIM_LOG_MODULE(server);
@@ -29,7 +30,12 @@ struct tcp_receiver {
 	int fin_pending;               /* a FIN arrived ahead of data */
 	uint32_t fin_seq;
 	uint32_t quick;
-	uint32_t ts_recent;
+	struct tcp_ts_recent ts_recent;
+	/* the client's window as tcp_ack keeps it, and the RTO: only
+	 * tcp_disordered_ack reads them (the server sends no data) */
+	uint32_t snd_wl1;
+	uint64_t snd_wnd;
+	uint32_t rto_ms;
 	uint32_t tcp_header_len;       /* 20, or 32 with timestamps (tcp_header_len) */
 	uint32_t last_seg_size;        /* icsk_ack.last_seg_size */
 	struct ooo_seg *ooo;
@@ -58,6 +64,7 @@ void tcp_receiver_config_default(struct tcp_receiver_config *c)
 	c->app_paced = 0;
 	c->sack = 1;
 	c->dsack = 1;
+	c->paws = 0;
 	c->ts_offset = 0;
 }
 
@@ -126,7 +133,7 @@ static void send_ack(struct tcp_receiver *r, uint8_t flags)
 	h.flags = flags;
 	h.has_ts = 1;
 	h.tsval = ts_now(r);
-	h.tsecr = r->ts_recent;
+	h.tsecr = r->ts_recent.val;
 	h.mss = 0;
 	h.wscale = 0xff;
 	h.window = window_field(r);
@@ -171,7 +178,9 @@ struct tcp_receiver *tcp_receiver_accept(sim *s, const struct tcp_receiver_confi
 	r->snd_nxt = r->iss + 1u;
 	r->peer_wscale = syn->wscale == 0xff ? 0 : syn->wscale;
 	r->sack_ok = c->sack && syn->sack_ok;
-	r->ts_recent = syn->has_ts ? syn->tsval : 0;  /* tcp_openreq_init */
+	/* tcp_openreq_init; tcp_create_openreq_child stamps it */
+	tcp_ts_recent_store(&r->ts_recent, syn->has_ts ? syn->tsval : 0, sim_now(s));
+	r->rto_ms = 3000;                  /* TCP_TIMEOUT_INIT until the handshake's sample */
 	r->tcp_header_len = syn->has_ts ? 32u : 20u;
 	r->quick = c->quickacks;
 	r->st.rcv_mss = 536;               /* TCP_MIN_RCVMSS before any data */
@@ -380,19 +389,68 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 	tcp_receiver_on_skb(r, h, payload, len, 0);
 }
 
+/* tcp_may_update_window: would the segment's ACK update the client's
+ * window (a newer ACK, a newer segment, or the same with a larger window)? */
+static int may_update_window(const struct tcp_receiver *r, const struct netpkt_tcp *h)
+{
+	uint64_t nwin = (uint64_t)h->window << r->peer_wscale;
+	return (int32_t)(h->ack - r->snd_nxt) > 0 || (int32_t)(h->seq - r->snd_wl1) > 0 ||
+	       (h->seq == r->snd_wl1 && nwin > r->snd_wnd);
+}
+
+/* The sequence space a segment takes: its data, SYN and FIN (end_seq). */
+static uint32_t end_seq(const struct netpkt_tcp *h, uint32_t len)
+{
+	return h->seq + len + ((h->flags & NETPKT_TCP_SYN) != 0) + ((h->flags & NETPKT_TCP_FIN) != 0);
+}
+
+/* tcp_paws_discard (host/tcp_paws.h): the TSval is too old, and the
+ * segment is not a disordered duplicate ACK (tcp_disordered_ack). The
+ * server's snd_una is its snd_nxt: it sends no data. */
+static int paws_discard(const struct tcp_receiver *r, const struct netpkt_tcp *h, uint32_t len)
+{
+	sim_time now = sim_now(r->s);
+	if (!h->has_ts || tcp_paws_check(&r->ts_recent, h->tsval, now, TCP_PAWS_WINDOW))
+		return 0;
+	int disordered_ack = (h->flags & NETPKT_TCP_ACK) && end_seq(h, len) == h->seq &&
+			     h->seq == r->rcv_nxt && h->ack == r->snd_nxt &&
+			     !may_update_window(r, h) &&
+			     tcp_paws_in_replay_window(&r->ts_recent, h->tsval, r->rto_ms);
+	return !disordered_ack;
+}
+
+/* tcp_send_dupack: a segment with data from before rcv_nxt puts the
+ * receiver in quickack mode (tcp_enter_quickack_mode; the model's count
+ * stays `quickacks`) and is reported in a D-SACK block; then an ACK goes
+ * out at once. */
+static void send_dupack(struct tcp_receiver *r, const struct netpkt_tcp *h, uint32_t len)
+{
+	uint32_t end = end_seq(h, len);
+	if (end != h->seq && (int32_t)(h->seq - r->rcv_nxt) < 0) {
+		if (r->quick < r->cfg.quickacks)
+			r->quick = r->cfg.quickacks;
+		dsack_note(r, h->seq, (int32_t)(end - r->rcv_nxt) > 0 ? r->rcv_nxt : end);
+	}
+	send_ack(r, NETPKT_TCP_ACK);
+}
+
 void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
 			 const uint8_t *payload, uint32_t len, uint32_t gso_size)
 {
-	/* tcp_replace_ts_recent: only a segment starting at or before the
-	 * last byte ACKed, and never an older TSval; tcp_validate_incoming
-	 * runs it after tcp_sequence, so never for a segment wholly before
-	 * rcv_wup (a spurious retransmission: the data path below answers
-	 * it as a duplicate) */
-	uint32_t end_seq = h->seq + len + ((h->flags & NETPKT_TCP_SYN) != 0) +
-			   ((h->flags & NETPKT_TCP_FIN) != 0);
-	if (h->has_ts && (int32_t)(h->seq - r->rcv_wup) <= 0 &&
-	    (int32_t)(end_seq - r->rcv_wup) >= 0 && (int32_t)(h->tsval - r->ts_recent) >= 0)
-		r->ts_recent = h->tsval;
+	sim_time now = sim_now(r->s);
+	/* tcp_validate_incoming, first of all: PAWS. An RST that fails it is
+	 * accepted (the model has nothing more to do with one). */
+	if (r->cfg.paws && r->established && paws_discard(r, h, len) &&
+	    !(h->flags & NETPKT_TCP_RST)) {
+		r->st.paws_rejected++;     /* LINUX_MIB_PAWSESTABREJECTED */
+		send_dupack(r, h, len);
+		return;
+	}
+	/* then tcp_sequence: a segment wholly before rcv_wup is not
+	 * acceptable (the data path below answers it as a duplicate), and
+	 * only an acceptable one may replace ts_recent */
+	if (h->has_ts && (int32_t)(end_seq(h, len) - r->rcv_wup) >= 0)
+		tcp_ts_recent_replace(&r->ts_recent, h->seq, r->rcv_wup, h->tsval, now);
 	if (h->flags & NETPKT_TCP_SYN) {
 		/* the client retransmitted its SYN: our SYN-ACK was lost or late */
 		if (!r->established && h->seq == r->irs)
@@ -403,8 +461,27 @@ void tcp_receiver_on_skb(struct tcp_receiver *r, const struct netpkt_tcp *h,
 		if (!(h->flags & NETPKT_TCP_ACK) || h->ack != r->iss + 1u)
 			return;
 		r->established = 1;
+		/* tcp_rcv_state_process, SYN_RECV: the client's window
+		 * (tcp_init_wl), and the RTO from the handshake's timestamp
+		 * sample (tcp_ack_update_rtt; tcp_rtt_estimator's first
+		 * measure: srtt = m, rttvar = max(2 m, TCP_RTO_MIN), rto =
+		 * srtt + rttvar, m at least one tick) */
+		r->snd_wl1 = h->seq;
+		r->snd_wnd = (uint64_t)h->window << r->peer_wscale;
+		if (h->has_ts && h->tsecr) {
+			uint32_t m = ts_now(r) - h->tsecr;
+			if ((int32_t)m < 1)
+				m = 1;
+			r->rto_ms = m + (2u * m > 200u ? 2u * m : 200u);
+		}
 		if (r->io.established)
 			r->io.established(r->io.ctx, r->conn);
+	}
+	/* tcp_ack's window update (tcp_ack_update_window) for an ACK of
+	 * all the server sent */
+	if ((h->flags & NETPKT_TCP_ACK) && h->ack == r->snd_nxt && may_update_window(r, h)) {
+		r->snd_wl1 = h->seq;
+		r->snd_wnd = (uint64_t)h->window << r->peer_wscale;
 	}
 	r->st.segments++;
 	int immediate = 0;

@@ -19,8 +19,14 @@
  * tcp_time_stamp (1 ms jiffies, ts_offset at simulated time 0); TSecr
  * echoes ts_recent, which the SYN sets and a later segment replaces only
  * when it starts at or before the last ACKed byte (rcv_wup), does not end
- * before it (tcp_sequence runs first) and its TSval is not older
- * (tcp_replace_ts_recent). PAWS discard is not modelled.
+ * before it (tcp_sequence runs first) and its TSval is not older, or
+ * ts_recent is 24 days old (tcp_replace_ts_recent). With `paws` (Linux
+ * always, the scenario's tcp.paws), PAWS comes first (host/tcp_paws.h): an
+ * established connection's segment whose TSval is more than a tick older
+ * than ts_recent is dropped, counted (paws_rejected) and answered with a
+ * duplicate ACK, unless it is an RST or a disordered duplicate ACK
+ * (tcp_disordered_ack; the client's window and the RTO it needs are kept
+ * as tcp_ack and the handshake's timestamp sample set them).
  *
  * Receive memory: bytes the application has not read yet (and, for
  * out-of-order data, the queue) live in the socket buffer. A segment that
@@ -52,6 +58,8 @@ struct tcp_receiver_config {
 					* 1: it reads when it can (tcp_receiver_consumed) */
 	uint8_t sack;                  /* net.ipv4.tcp_sack: 1 */
 	uint8_t dsack;                 /* net.ipv4.tcp_dsack: 1 */
+	uint8_t paws;                  /* PAWS discard (host/tcp_paws.h): Linux always;
+					* 0 as the scenario's tcp.paws */
 	uint32_t ts_offset;            /* tcp_time_stamp at simulated time 0 */
 };
 
@@ -74,6 +82,7 @@ struct tcp_receiver_stats {
 	uint64_t window_updates;       /* ACKs sent because the application read */
 	uint64_t acks_sent, delayed_acks;
 	uint64_t sack_acks, dsack_acks;        /* ACKs with SACK blocks; with a D-SACK */
+	uint64_t paws_rejected;        /* segments PAWS discarded (PAWSESTABREJECTED) */
 	uint32_t rcv_mss;
 };
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "host/endpoints.h"
 #include "host/oracle.h"
+#include "host/tcp_paws.h"
 #include "host/tcp_sack.h"
 #include "sim/log.h"
 
@@ -53,7 +54,7 @@ struct tcp_sender {
 	uint32_t frto_highmark;
 	struct tcp_scoreboard sb;
 	struct tcp_cong cc;
-	uint32_t ts_recent;
+	struct tcp_ts_recent ts_recent;
 	uint32_t ack_tsecr;            /* TSecr of the ACK being processed (0: none) */
 	/* RTO (RFC 6298) in ps */
 	sim_time srtt, rttvar, rto;
@@ -89,6 +90,7 @@ void tcp_sender_config_default(struct tcp_sender_config *c)
 	c->frto = 2;
 	c->reordering = 3;
 	c->ts_offset = 0;
+	c->paws = 0;
 }
 
 struct tcp_sender *tcp_sender_create(sim *s, const struct tcp_sender_config *c,
@@ -192,7 +194,7 @@ static int send_segment(struct tcp_sender *t, uint32_t seq, uint32_t len, uint8_
 	h.window = (uint16_t)(65535u >> 7);     /* we receive nothing of note */
 	h.has_ts = 1;
 	h.tsval = ts_now(t);
-	h.tsecr = t->ts_recent;
+	h.tsecr = t->ts_recent.val;
 	h.mss = 0;
 	h.wscale = 0xff;
 	if (flags & NETPKT_TCP_SYN) {
@@ -1038,26 +1040,54 @@ static int may_update_window(const struct tcp_sender *t, uint32_t ack, uint32_t 
 	       (seq == t->snd_wl1 && nwin > t->rwnd_bytes);
 }
 
+/* tcp_paws_discard (host/tcp_paws.h) for a segment of the server's: its
+ * TSval is too old, and it is not a disordered duplicate ACK
+ * (tcp_disordered_ack: no data, SYN or FIN, at rcv_nxt, acknowledging
+ * snd_una, not updating the window, within the RTO's replay window). */
+static int paws_discard(const struct tcp_sender *t, const struct netpkt_tcp *h,
+			uint32_t payload_len)
+{
+	if (!h->has_ts || tcp_paws_check(&t->ts_recent, h->tsval, sim_now(t->s), TCP_PAWS_WINDOW))
+		return 0;
+	int pure = payload_len == 0 && !(h->flags & (NETPKT_TCP_SYN | NETPKT_TCP_FIN));
+	int disordered_ack = (h->flags & NETPKT_TCP_ACK) && pure && h->seq == t->rcv_nxt &&
+			     h->ack == t->snd_una &&
+			     !may_update_window(t, h->ack, h->seq,
+						(uint64_t)h->window << t->peer_wscale) &&
+			     tcp_paws_in_replay_window(&t->ts_recent, h->tsval, rto_ms(t));
+	return !disordered_ack;
+}
+
 void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
 			 uint32_t payload_len)
 {
+	/* An RST is accepted even if it fails PAWS (tcp_validate_incoming) */
 	if (h->flags & NETPKT_TCP_RST) {
 		fail(t);
+		return;
+	}
+	/* tcp_validate_incoming, first of all, in the synchronized states:
+	 * PAWS. The discarded segment is answered with a duplicate ACK
+	 * (tcp_send_dupack: the server sends no data, so no D-SACK) */
+	if (t->cfg.paws && (t->state == TCP_SENDER_ESTABLISHED || t->state == TCP_SENDER_FIN_SENT) &&
+	    paws_discard(t, h, payload_len)) {
+		t->st.paws_rejected++;     /* LINUX_MIB_PAWSESTABREJECTED */
+		send_segment(t, t->snd_nxt, 0, NETPKT_TCP_ACK);
 		return;
 	}
 	/* RFC 1323 as 2.6.32 keeps ts_recent: the SYN-ACK's TSval is stored
 	 * (tcp_rcv_synsent_state_process); later a segment's replaces it when
 	 * it starts at or before rcv_wup (= rcv_nxt here: the client receives
-	 * no data) and is not older (tcp_replace_ts_recent) */
-	if (h->has_ts && t->state != TCP_SENDER_SYN_SENT &&
-	    (int32_t)(h->seq - t->rcv_nxt) <= 0 && (int32_t)(h->tsval - t->ts_recent) >= 0)
-		t->ts_recent = h->tsval;
+	 * no data) and passes tcp_paws_check with no window
+	 * (tcp_replace_ts_recent) */
+	if (h->has_ts && t->state != TCP_SENDER_SYN_SENT)
+		tcp_ts_recent_replace(&t->ts_recent, h->seq, t->rcv_nxt, h->tsval, sim_now(t->s));
 	if (t->state == TCP_SENDER_SYN_SENT) {
 		if ((h->flags & (NETPKT_TCP_SYN | NETPKT_TCP_ACK)) !=
 		    (NETPKT_TCP_SYN | NETPKT_TCP_ACK) || h->ack != t->iss + 1u)
 			return;
 		if (h->has_ts)
-			t->ts_recent = h->tsval;
+			tcp_ts_recent_store(&t->ts_recent, h->tsval, sim_now(t->s));
 		t->rcv_nxt = h->seq + 1u;
 		t->peer_wscale = h->wscale == 0xff ? 0 : h->wscale;
 		t->rwnd_bytes = h->window;     /* the SYN-ACK's window is not scaled */

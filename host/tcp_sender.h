@@ -30,6 +30,11 @@
  * that finds the connection idle for longer than an RTO restarts the window
  * (RFC 2861 as tcp_cwnd_restart does it, net.ipv4.tcp_slow_start_after_idle
  * = 1): the window halves per RTO of idleness, down to the initial window.
+ * Timestamps: TSecr echoes ts_recent (tcp_replace_ts_recent); with `paws`
+ * (Linux always; the scenario's tcp.paws) a segment of the server's whose
+ * TSval is more than a tick older is discarded and answered with a
+ * duplicate ACK, unless it is a disordered duplicate ACK; an RST is
+ * accepted whatever its TSval (host/tcp_paws.h).
  */
 #ifndef HOST_TCP_SENDER_H
 #define HOST_TCP_SENDER_H
@@ -56,6 +61,8 @@ struct tcp_sender_config {
 	int sack;                      /* net.ipv4.tcp_sack: 1 */
 	int fack;                      /* net.ipv4.tcp_fack: 1 */
 	int frto;                      /* net.ipv4.tcp_frto: 2 (SACK-enhanced) */
+	int paws;                      /* PAWS discard (host/tcp_paws.h): Linux always;
+					* 0 as the scenario's tcp.paws */
 	uint32_t reordering;           /* net.ipv4.tcp_reordering: 3 */
 	uint32_t ts_offset;            /* tcp_time_stamp at simulated time 0 (the
 					* host's jiffies: tcp_ts_clock_offset) */
@@ -105,6 +112,7 @@ struct tcp_sender_stats {
 	uint64_t frto_spurious;        /* timeouts F-RTO found spurious */
 	uint32_t hystart_exits;        /* slow starts HyStart ended */
 	uint32_t reordering;           /* the reordering degree reached */
+	uint64_t paws_rejected;        /* segments PAWS discarded (PAWSESTABREJECTED) */
 };
 
 struct tcp_sender;

@@ -360,7 +360,8 @@ START_TEST(tsecr_echoes_ts_recent_and_an_old_or_later_segment_does_not_replace_i
 	ck_assert_uint_eq(last_ack.tsval, 0xfffb6c20u);
 	feed_skb(101, 1448, 0, 0, 1000);       /* at rcv_wup, newer: replaces */
 	ck_assert_uint_eq(last_ack.tsecr, 1000);
-	feed_skb(101 + 1448, 1448, 0, 0, 990); /* at rcv_wup, older: kept */
+	/* at rcv_wup, a tick older: kept (two older, PAWS would drop it) */
+	feed_skb(101 + 1448, 1448, 0, 0, 999);
 	ck_assert_uint_eq(last_ack.ack, 101 + 2 * 1448);
 	ck_assert_uint_eq(last_ack.tsecr, 1000);
 	feed_skb(101 + 3 * 1448, 1448, 0, 0, 2000);  /* past rcv_wup (a hole): kept */
@@ -468,8 +469,9 @@ static int peer_xmit(void *ctx, const uint8_t *frame, uint32_t len)
 	return 0;
 }
 
-/* An ACK from the peer (seq: the peer's sequence; window: the raw field). */
-static void peer_ack(uint32_t seq, uint32_t ack, uint16_t window)
+/* An ACK from the peer (seq: the peer's sequence; window: the raw field),
+ * with a timestamp when has_ts. */
+static void peer_ack_ts(uint32_t seq, uint32_t ack, uint16_t window, int has_ts, uint32_t tsval)
 {
 	struct netpkt_tcp h;
 	memset(&h, 0, sizeof h);
@@ -478,18 +480,25 @@ static void peer_ack(uint32_t seq, uint32_t ack, uint16_t window)
 	h.flags = NETPKT_TCP_ACK;
 	h.window = window;
 	h.wscale = 0xff;
+	h.has_ts = (uint8_t)has_ts;
+	h.tsval = tsval;
 	tcp_sender_on_frame(peer_snd, &h, 0);
 }
 
-START_TEST(the_send_window_is_taken_only_from_acceptable_acks)
+static void peer_ack(uint32_t seq, uint32_t ack, uint16_t window)
 {
-	sim *s = sim_create(1);
-	struct tcp_sender_config c;
-	tcp_sender_config_default(&c);
+	peer_ack_ts(seq, ack, window, 0, 0);
+}
+
+/* A sender of config c on s, with no wire: its SYN answered by a SYN-ACK
+ * from peer sequence 5000 (with TSval tsval when has_ts), its first 3
+ * segments out. Returns its first data byte's sequence. */
+static uint32_t peer_open(sim *s, const struct tcp_sender_config *c, int has_ts, uint32_t tsval)
+{
 	struct tcp_sender_io io = { peer_xmit, NULL, NULL, NULL, NULL };
 	struct netpkt_tcp a;
 	memset(&a, 0, sizeof a);
-	peer_snd = tcp_sender_create(s, &c, &io, 0, 1, 100000, &a);
+	peer_snd = tcp_sender_create(s, c, &io, 0, 1, 100000, &a);
 	tcp_sender_connect(peer_snd);
 	uint32_t iss = peer_seen_syn_seq;
 	struct netpkt_tcp synack;
@@ -499,9 +508,19 @@ START_TEST(the_send_window_is_taken_only_from_acceptable_acks)
 	synack.flags = NETPKT_TCP_SYN | NETPKT_TCP_ACK;
 	synack.window = 5792;
 	synack.wscale = 7;
+	synack.has_ts = (uint8_t)has_ts;
+	synack.tsval = tsval;
 	tcp_sender_on_frame(peer_snd, &synack, 0);
-	tcp_sender_start_data(peer_snd);       /* 3 segments out */
-	uint32_t d = iss + 1, peer = 5001;
+	tcp_sender_start_data(peer_snd);
+	return iss + 1;
+}
+
+START_TEST(the_send_window_is_taken_only_from_acceptable_acks)
+{
+	sim *s = sim_create(1);
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	uint32_t d = peer_open(s, &c, 0, 0), peer = 5001;
 	/* a newer ACK sets the window */
 	peer_ack(peer, d + 2 * 1448, 100);
 	ck_assert_uint_eq(tcp_sender_send_window(peer_snd), 100u << 7);
@@ -688,6 +707,179 @@ START_TEST(three_drops_in_a_window_are_repaired_by_newreno_partial_acks)
 }
 END_TEST
 
+/* ---- PAWS (host/tcp_paws.h) ---- */
+
+/* Every byte delivered was right; the ACKs in flight reach the (absent)
+ * sender; the pair is freed. */
+static void end_receiver_alone(void)
+{
+	ck_assert_int_eq(P.integrity_errors, 0);
+	sim_run_until(P.sim, sim_s(1));
+	tcp_pair_fini(&P);
+}
+
+/* The receiver alone, its ts_recent at 1000 from an in-order segment. */
+static void start_receiver_ts_1000(void)
+{
+	struct tcp_receiver_config c;
+	tcp_receiver_config_default(&c);
+	c.paws = 1;
+	start_receiver_alone(&c);
+	feed_skb(101, 1448, 0, 0, 1000);
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+}
+
+START_TEST(paws_drops_an_old_segment_counts_it_and_sends_a_duplicate_ack)
+{
+	start_receiver_ts_1000();
+	const struct tcp_receiver_stats *st = tcp_receiver_stats(P.rcv);
+	int acks = n_acks;
+	/* new data, its TSval two ticks older than ts_recent: dropped */
+	feed_skb(101 + 1448, 1448, 0, 0, 998);
+	ck_assert_uint_eq(st->paws_rejected, 1);
+	ck_assert_uint_eq(P.bytes_in, 1448);
+	ck_assert_uint_eq(st->segments, 2);    /* the handshake's ACK and the first */
+	ck_assert_int_eq(n_acks, acks + 1);    /* answered at once */
+	ck_assert_uint_eq(last_ack.ack, 101 + 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+	ck_assert_uint_eq(last_ack.n_sack, 0);
+	/* old data with an old TSval: dropped, its ACK carries a D-SACK */
+	feed_skb(101, 1448, 0, 0, 900);
+	ck_assert_uint_eq(st->paws_rejected, 2);
+	ck_assert_int_eq(n_acks, acks + 2);
+	ck_assert_uint_eq(last_ack.n_sack, 1);
+	ck_assert_uint_eq(last_ack.sack_start[0], 101);
+	ck_assert_uint_eq(last_ack.sack_end[0], 101 + 1448);
+	ck_assert_uint_eq(st->dup_segments, 0);        /* never reached the data queue */
+	/* the same data with a current TSval is taken */
+	feed_skb(101 + 1448, 1448, 0, 0, 1001);
+	ck_assert_uint_eq(P.bytes_in, 2 * 1448);
+	ck_assert_uint_eq(st->paws_rejected, 2);
+	end_receiver_alone();
+}
+END_TEST
+
+START_TEST(paws_accepts_an_equal_tsval_and_one_a_tick_older)
+{
+	start_receiver_ts_1000();
+	feed_skb(101 + 1448, 1448, 0, 0, 1000);        /* equal */
+	feed_skb(101 + 2 * 1448, 1448, 0, 0, 999);     /* TCP_PAWS_WINDOW = 1 */
+	const struct tcp_receiver_stats *st = tcp_receiver_stats(P.rcv);
+	ck_assert_uint_eq(st->paws_rejected, 0);
+	ck_assert_uint_eq(P.bytes_in, 3 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1000);       /* the older one did not replace it */
+	end_receiver_alone();
+}
+END_TEST
+
+/* A spurious retransmission wholly below rcv_wup carries a newer TSval
+ * but leaves ts_recent alone (tcp_sequence first): the originals still on
+ * their way are not discarded. */
+START_TEST(paws_spares_segments_sent_before_a_spurious_retransmission)
+{
+	start_receiver_ts_1000();
+	feed_skb(101 + 1448, 1448, 0, 0, 1000);        /* rcv_wup 101 + 2 * 1448 */
+	feed_skb(101, 1448, 0, 0, 1010);               /* a retransmission of old data */
+	ck_assert_uint_eq(last_ack.tsecr, 1000);
+	ck_assert_uint_eq(last_ack.n_sack, 1);         /* its D-SACK */
+	feed_skb(101 + 2 * 1448, 1448, 0, 0, 1001);    /* sent before it: taken */
+	const struct tcp_receiver_stats *st = tcp_receiver_stats(P.rcv);
+	ck_assert_uint_eq(st->paws_rejected, 0);
+	ck_assert_uint_eq(P.bytes_in, 3 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 1001);
+	end_receiver_alone();
+}
+END_TEST
+
+/* "Reset is accepted even if it did not pass PAWS" (tcp_validate_incoming):
+ * neither host counts it or answers it, and the client's connection ends. */
+START_TEST(an_rst_with_an_old_tsval_is_not_discarded_by_paws)
+{
+	start_receiver_ts_1000();
+	int acks = n_acks;
+	feed_skb(101 + 1448, 0, 0, NETPKT_TCP_RST, 10);
+	ck_assert_uint_eq(tcp_receiver_stats(P.rcv)->paws_rejected, 0);
+	ck_assert_int_eq(n_acks, acks);
+	sim_run_until(P.sim, sim_s(1));
+	tcp_pair_fini(&P);
+
+	struct tcp_sender_config sc;
+	tcp_sender_config_default(&sc);
+	sc.paws = 1;
+	start_with(&sc, 10u << 20);
+	sim_run_until(P.sim, sim_us(200));
+	ck_assert_int_eq(tcp_sender_state(P.snd), TCP_SENDER_ESTABLISHED);
+	struct netpkt_tcp rst = last_ack;      /* the server's, as its latest ACK */
+	rst.flags = NETPKT_TCP_RST | NETPKT_TCP_ACK;
+	rst.tsval = last_client_frame.tsecr - 1000u;  /* far older than ts_recent */
+	tcp_sender_on_frame(P.snd, &rst, 0);
+	ck_assert_uint_eq(tcp_sender_stats(P.snd)->paws_rejected, 0);
+	ck_assert_int_eq(tcp_sender_state(P.snd), TCP_SENDER_FAILED);
+	finish();
+}
+END_TEST
+
+/* tcp_disordered_ack: a pure duplicate ACK that leaves the window alone
+ * passes with an old TSval, within the RTO's replay window (200 ms * 1024
+ * / HZ = 204 ticks); any other old ACK is discarded and answered. */
+START_TEST(paws_lets_a_disordered_duplicate_ack_through)
+{
+	sim *s = sim_create(1);
+	struct tcp_sender_config c;
+	tcp_sender_config_default(&c);
+	c.paws = 1;
+	uint32_t d = peer_open(s, &c, 1, 100000), peer = 5001;      /* 3 segments out */
+	const struct tcp_sender_stats *st = tcp_sender_stats(peer_snd);
+	peer_ack_ts(peer, d + 1448, 100, 1, 100300);      /* ts_recent 100300 */
+	ck_assert_uint_eq(st->bytes_acked, 1448);
+	ck_assert_uint_eq(st->paws_rejected, 0);
+	/* a duplicate ACK, 200 ticks older: a disordered ACK, processed */
+	peer_ack_ts(peer, d + 1448, 100, 1, 100100);
+	ck_assert_uint_eq(st->paws_rejected, 0);
+	/* the same, 300 ticks older: past the replay window */
+	int frames = peer_frames;
+	peer_ack_ts(peer, d + 1448, 100, 1, 100000);
+	ck_assert_uint_eq(st->paws_rejected, 1);
+	ck_assert_int_eq(peer_frames, frames + 1);     /* the duplicate ACK */
+	/* a duplicate ACK that would open the window: discarded */
+	peer_ack_ts(peer, d + 1448, 200, 1, 100100);
+	ck_assert_uint_eq(st->paws_rejected, 2);
+	ck_assert_uint_eq(tcp_sender_send_window(peer_snd), 100u << 7);
+	/* an old ACK that acknowledges new data: discarded, unread */
+	peer_ack_ts(peer, d + 2 * 1448, 100, 1, 100290);
+	ck_assert_uint_eq(st->paws_rejected, 3);
+	ck_assert_uint_eq(st->bytes_acked, 1448);
+	/* and with a current TSval it is taken */
+	peer_ack_ts(peer, d + 2 * 1448, 100, 1, 100300);
+	ck_assert_uint_eq(st->bytes_acked, 2 * 1448);
+	ck_assert_uint_eq(st->paws_rejected, 3);
+	tcp_sender_destroy(peer_snd);
+	peer_snd = NULL;
+	sim_destroy(s);
+}
+END_TEST
+
+/* TCP_PAWS_24DAYS: a ts_recent kept 24 days ago no longer rejects, and
+ * the older TSval replaces it (the peer's clock may have wrapped). */
+START_TEST(paws_does_not_use_a_ts_recent_24_days_old)
+{
+	start_receiver_ts_1000();              /* kept at time 0 */
+	const struct tcp_receiver_stats *st = tcp_receiver_stats(P.rcv);
+	const uint64_t days24 = 24ull * 24u * 3600u;
+	sim_run_until(P.sim, sim_s(days24 - 1));
+	feed_skb(101 + 1448, 1448, 0, 0, 995);
+	ck_assert_uint_eq(st->paws_rejected, 1);       /* a second short */
+	sim_run_until(P.sim, sim_s(days24));
+	feed_skb(101 + 1448, 1448, 0, 0, 995);
+	ck_assert_uint_eq(st->paws_rejected, 1);
+	ck_assert_uint_eq(P.bytes_in, 2 * 1448);
+	ck_assert_uint_eq(last_ack.tsecr, 995);        /* tcp_replace_ts_recent took it */
+	ck_assert_int_eq(P.integrity_errors, 0);
+	sim_run_until(P.sim, sim_s(days24 + 1));
+	tcp_pair_fini(&P);
+}
+END_TEST
+
 Suite *tcp_suite(void)
 {
 	Suite *s = suite_create("tcp");
@@ -710,6 +902,12 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, a_duplicate_segment_is_reported_in_a_dsack_block);
 	tcase_add_test(tc, three_drops_in_a_window_are_repaired_in_one_sack_recovery);
 	tcase_add_test(tc, three_drops_in_a_window_are_repaired_by_newreno_partial_acks);
+	tcase_add_test(tc, paws_drops_an_old_segment_counts_it_and_sends_a_duplicate_ack);
+	tcase_add_test(tc, paws_accepts_an_equal_tsval_and_one_a_tick_older);
+	tcase_add_test(tc, paws_spares_segments_sent_before_a_spurious_retransmission);
+	tcase_add_test(tc, an_rst_with_an_old_tsval_is_not_discarded_by_paws);
+	tcase_add_test(tc, paws_lets_a_disordered_duplicate_ack_through);
+	tcase_add_test(tc, paws_does_not_use_a_ts_recent_24_days_old);
 	suite_add_tcase(s, tc);
 	return s;
 }
