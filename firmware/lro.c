@@ -772,17 +772,53 @@ struct ack_fields {
 	uint32_t tsval, tsecr;
 };
 
-/* The ACK of an IPv6 flow: the same TCP header behind an IPv6 header, its
- * checksum over the IPv6 pseudo header (no IP header checksum). */
-static void write_ack6(struct lro_action *a, const struct ack_fields *x)
+/* The ACK's TCP header: 20 bytes, 32 with the timestamp option. */
+static uint32_t ack_tcp_hlen(const struct ack_fields *x)
 {
-	uint8_t *b = a->ack_frame;
-	uint32_t tcp_hlen = x->has_ts ? 32u : 20u;
-	memset(b, 0, sizeof a->ack_frame);
-	memcpy(b, x->dst_mac, 6);
-	memcpy(b + 6, x->src_mac, 6);
-	store_be16(b + 12, ETH_P_IPV6);
-	uint8_t *ip = b + ETH_HLEN;
+	return x->has_ts ? 32u : 20u;
+}
+
+/* The ACK's TCP header, the same behind either IP header: ports, sequence
+ * numbers, offset and flags, window, the timestamp option when the flow
+ * carries one, then the checksum. pseudo_sum is the IP family's pseudo
+ * header (addresses, protocol, TCP length) as an unfolded sum of 16-bit
+ * words. The checksum comes from the field values rather than from the
+ * bytes just written: the same 16-bit words, so the same folded sum, without
+ * reading the header back. Some forty words at most: no carry out of 32
+ * bits before the fold. */
+static void write_ack_tcp(uint8_t *tcp, const struct ack_fields *x, uint32_t pseudo_sum)
+{
+	uint32_t tcp_hlen = ack_tcp_hlen(x);
+	store_be16(tcp, x->sport);
+	store_be16(tcp + 2, x->dport);
+	store_be32(tcp + 4, x->seq);
+	store_be32(tcp + 8, x->ack);
+	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
+	tcp[13] = TCP_ACK;
+	store_be16(tcp + 14, x->window);
+	if (x->has_ts) {
+		tcp[20] = 1;
+		tcp[21] = 1;
+		tcp[22] = 8;
+		tcp[23] = 10;
+		store_be32(tcp + 24, x->tsval);
+		store_be32(tcp + 28, x->tsecr);
+	}
+	/* ports, sequence numbers, offset and flags, window, then the
+	 * timestamp option's words (the urgent pointer is 0) */
+	uint32_t sum = pseudo_sum + x->sport + x->dport + (x->seq >> 16) + (x->seq & 0xffffu) +
+		       (x->ack >> 16) + (x->ack & 0xffffu) + ((tcp_hlen / 4u) << 12 | TCP_ACK) +
+		       x->window;
+	if (x->has_ts)
+		sum += 0x0101u + 0x080au + (x->tsval >> 16) + (x->tsval & 0xffffu) + (x->tsecr >> 16) +
+		       (x->tsecr & 0xffffu);
+	store_be16(tcp + 16, (uint16_t)~csum_fold(sum));
+}
+
+/* The ACK's IPv6 header (no header checksum of its own); returns the sum
+ * of the IPv6 pseudo header the TCP checksum covers. */
+static uint32_t write_ack_ip6(uint8_t *ip, const struct ack_fields *x, uint32_t tcp_hlen)
+{
 	ip[0] = 0x60;
 	store_be16(ip + 4, (uint16_t)tcp_hlen);
 	ip[6] = IPPROTO_TCP_NUM;
@@ -791,45 +827,13 @@ static void write_ack6(struct lro_action *a, const struct ack_fields *x)
 		store_be32(ip + 8 + 4 * i, x->saddr6[i]);
 		store_be32(ip + 24 + 4 * i, x->daddr6[i]);
 	}
-	uint8_t *tcp = ip + IP6_HLEN;
-	store_be16(tcp, x->sport);
-	store_be16(tcp + 2, x->dport);
-	store_be32(tcp + 4, x->seq);
-	store_be32(tcp + 8, x->ack);
-	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
-	tcp[13] = TCP_ACK;
-	store_be16(tcp + 14, x->window);
-	if (x->has_ts) {
-		tcp[20] = 1;
-		tcp[21] = 1;
-		tcp[22] = 8;
-		tcp[23] = 10;
-		store_be32(tcp + 24, x->tsval);
-		store_be32(tcp + 28, x->tsecr);
-	}
-	uint32_t sum = csum_tcp6_pseudo(ip + 8, ip + 24, tcp_hlen);
-	store_be16(tcp + 16, (uint16_t)~csum_fold(csum_partial(tcp, tcp_hlen, sum)));
-	a->len = ETH_HLEN + IP6_HLEN + tcp_hlen;
+	return csum_tcp6_pseudo(ip + 8, ip + 24, tcp_hlen);
 }
 
-static void write_ack(struct lro_action *a, const struct ack_fields *x)
+/* The ACK's IPv4 header; returns the sum of the IPv4 pseudo header the TCP
+ * checksum covers. */
+static uint32_t write_ack_ip4(uint8_t *ip, const struct ack_fields *x, uint32_t tcp_hlen)
 {
-	hal_cost(HAL_COST_ACK_BUILD, 1);
-	a->kind = LRO_ACT_ACK;
-	a->segs = NULL;
-	a->n_segs = 0;
-	if (x->ip6) {
-		write_ack6(a, x);
-		return;
-	}
-	uint8_t *b = a->ack_frame;
-	uint32_t tcp_hlen = x->has_ts ? 32u : 20u;
-	/* builtins: fixed-size copies, not calls (see load64 in csum.c) */
-	__builtin_memset(b, 0, sizeof a->ack_frame);
-	__builtin_memcpy(b, x->dst_mac, 6);
-	__builtin_memcpy(b + 6, x->src_mac, 6);
-	store_be16(b + 12, ETH_P_IPV4);
-	uint8_t *ip = b + ETH_HLEN;
 	ip[0] = 0x45;
 	store_be16(ip + 2, (uint16_t)(20u + tcp_hlen));
 	store_be16(ip + 6, 0x4000);    /* DF */
@@ -837,38 +841,45 @@ static void write_ack(struct lro_action *a, const struct ack_fields *x)
 	ip[9] = IPPROTO_TCP_NUM;
 	store_be32(ip + 12, x->saddr);
 	store_be32(ip + 16, x->daddr);
-	/* Both checksums from the field values rather than from the bytes
-	 * just written: the same sums of 16-bit words. */
+	/* The header checksum from the field values rather than from the
+	 * bytes just written (as the TCP one, write_ack_tcp); the addresses'
+	 * words serve the pseudo header too. */
 	uint32_t addrs = (x->saddr >> 16) + (x->saddr & 0xffffu) + (x->daddr >> 16) +
 			 (x->daddr & 0xffffu);
 	uint32_t ip_sum = 0x4500u + 20u + tcp_hlen + 0x4000u + (64u << 8 | IPPROTO_TCP_NUM) + addrs;
 	store_be16(ip + 10, (uint16_t)~csum_fold(ip_sum));
-	uint8_t *tcp = ip + 20;
-	store_be16(tcp, x->sport);
-	store_be16(tcp + 2, x->dport);
-	store_be32(tcp + 4, x->seq);
-	store_be32(tcp + 8, x->ack);
-	tcp[12] = (uint8_t)((tcp_hlen / 4u) << 4);
-	tcp[13] = TCP_ACK;
-	store_be16(tcp + 14, x->window);
-	if (x->has_ts) {
-		tcp[20] = 1;
-		tcp[21] = 1;
-		tcp[22] = 8;
-		tcp[23] = 10;
-		store_be32(tcp + 24, x->tsval);
-		store_be32(tcp + 28, x->tsecr);
+	return addrs + IPPROTO_TCP_NUM + tcp_hlen;
+}
+
+/* The ACK frame: Ethernet, the flow's IP header, then the TCP header both
+ * families share. Each part is written in one place and called from here
+ * once, so the compiler inlines them all (a call per ACK would add to
+ * HAL_COST_ACK_BUILD, measured by make costs). */
+static void write_ack(struct lro_action *a, const struct ack_fields *x)
+{
+	hal_cost(HAL_COST_ACK_BUILD, 1);
+	a->kind = LRO_ACT_ACK;
+	a->segs = NULL;
+	a->n_segs = 0;
+	uint8_t *b = a->ack_frame;
+	uint32_t tcp_hlen = ack_tcp_hlen(x);
+	/* builtins: fixed-size copies, not calls (see load64 in csum.c) */
+	__builtin_memset(b, 0, sizeof a->ack_frame);
+	__builtin_memcpy(b, x->dst_mac, 6);
+	__builtin_memcpy(b + 6, x->src_mac, 6);
+	uint8_t *ip = b + ETH_HLEN, *tcp;
+	uint32_t pseudo_sum;
+	if (x->ip6) {
+		store_be16(b + 12, ETH_P_IPV6);
+		pseudo_sum = write_ack_ip6(ip, x, tcp_hlen);
+		tcp = ip + IP6_HLEN;
+	} else {
+		store_be16(b + 12, ETH_P_IPV4);
+		pseudo_sum = write_ack_ip4(ip, x, tcp_hlen);
+		tcp = ip + 20;
 	}
-	/* pseudo header, ports, sequence numbers, offset and flags, window,
-	 * then the timestamp option's words */
-	uint32_t sum = addrs + IPPROTO_TCP_NUM + tcp_hlen + x->sport + x->dport + (x->seq >> 16) +
-		       (x->seq & 0xffffu) + (x->ack >> 16) + (x->ack & 0xffffu) +
-		       ((tcp_hlen / 4u) << 12 | TCP_ACK) + x->window;
-	if (x->has_ts)
-		sum += 0x0101u + 0x080au + (x->tsval >> 16) + (x->tsval & 0xffffu) + (x->tsecr >> 16) +
-		       (x->tsecr & 0xffffu);
-	store_be16(tcp + 16, (uint16_t)~csum_fold(sum));
-	a->len = ETH_HLEN + 20u + tcp_hlen;
+	write_ack_tcp(tcp, x, pseudo_sum);
+	a->len = (uint32_t)(tcp - b) + tcp_hlen;
 }
 
 /* An ACK of ack_seq for the sender of frame f (parsed as p). */

@@ -2,7 +2,8 @@
  * aggregates: aggregation, the 128-bit flow key, extension headers passing
  * through with their counter, the IPv6 pseudo header, the headers of
  * aggregates past 65,535 bytes (IPv4 total length 0, IPv6 jumbo payload
- * option), long chains of packet buffers, and the host parsing them all.
+ * option), long chains of packet buffers, and the host parsing them all;
+ * the active ACK's bytes, both families, with and without timestamps.
  * Checksums are checked with the naive sum below, not the firmware's. */
 #include <check.h>
 #include <stdlib.h>
@@ -427,6 +428,103 @@ START_TEST(big_tcp_ipv4_aggregate_has_total_length_zero)
 }
 END_TEST
 
+/* Big-endian stores of the test's own, for the frames built here. */
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v);
+}
+
+/* The active ACK the engine owes the sender of h's frames, acknowledging
+ * ack with window, written byte by byte from the field values into b (the
+ * size of an action's ack_frame, unused bytes zero), its checksums from the
+ * naive sum. Returns the frame's length. */
+static uint32_t expected_ack(uint8_t *b, const struct netpkt_tcp *h, uint32_t ack, uint16_t window)
+{
+	uint32_t ip_hlen = h->ip6 ? 40u : 20u, tcp_hlen = h->has_ts ? 32u : 20u;
+	memset(b, 0, LRO_ACK6_FRAME_BYTES);
+	memcpy(b, h->src_mac, 6);          /* back to the sender */
+	memcpy(b + 6, h->dst_mac, 6);
+	uint8_t *ip = b + 14, *tcp = ip + ip_hlen;
+	uint32_t pseudo;
+	if (h->ip6) {
+		put16(b + 12, 0x86dd);
+		ip[0] = 0x60;
+		put16(ip + 4, tcp_hlen);   /* payload length */
+		ip[6] = 6;                 /* next header TCP */
+		ip[7] = 64;                /* hop limit */
+		netpkt_ip6_addr(h->daddr, ip + 8);
+		netpkt_ip6_addr(h->saddr, ip + 24);
+		pseudo = naive_add(ip + 8, 32, 0) + tcp_hlen + 6;
+	} else {
+		put16(b + 12, 0x0800);
+		ip[0] = 0x45;
+		put16(ip + 2, 20 + tcp_hlen);
+		put16(ip + 6, 0x4000);     /* DF */
+		ip[8] = 64;
+		ip[9] = 6;
+		put32(ip + 12, h->daddr);
+		put32(ip + 16, h->saddr);
+		put16(ip + 10, (uint16_t)~naive_fold(naive_add(ip, 20, 0)));
+		pseudo = naive_add(ip + 12, 8, 0) + tcp_hlen + 6;
+	}
+	put16(tcp, h->dport);
+	put16(tcp + 2, h->sport);
+	put32(tcp + 4, h->ack);            /* the receiver's next sequence */
+	put32(tcp + 8, ack);
+	tcp[12] = (uint8_t)(tcp_hlen / 4 << 4);
+	tcp[13] = NETPKT_TCP_ACK;
+	put16(tcp + 14, window);
+	if (h->has_ts) {
+		tcp[20] = 1;               /* NOP, NOP, timestamps */
+		tcp[21] = 1;
+		tcp[22] = 8;
+		tcp[23] = 10;
+		put32(tcp + 24, h->tsecr); /* the host's latest TSval, echoed by the sender */
+		put32(tcp + 28, h->tsval);
+	}
+	put16(tcp + 16, (uint16_t)~naive_fold(naive_add(tcp, tcp_hlen, pseudo)));
+	return 14 + ip_hlen + tcp_hlen;
+}
+
+START_TEST(active_ack_frames_are_byte_exact_for_both_families_with_and_without_timestamps)
+{
+	/* values whose 16-bit halves carry when summed, so a checksum that
+	 * folds wrongly shows */
+	for (int ip6 = 0; ip6 <= 1; ip6++) {
+		for (int ts = 0; ts <= 1; ts++) {
+			make_engine(1u << 16, 65535);
+			struct netpkt_tcp h = flow((uint16_t)(0xfe00 + ip6 * 2 + ts), ip6);
+			h.has_ts = (uint8_t)ts;
+			h.ack = 0xfedcba98u;
+			h.tsval = 0x89abcdefu;
+			h.tsecr = 0xf7e6d5c4u;
+			syn(h, 0xfffff000u);
+			feed(h, 0xfffff001u, 1000);
+			const struct lro_action *a = find(LRO_ACT_ACK);
+			ck_assert_ptr_nonnull(a);
+			uint8_t want[LRO_ACK6_FRAME_BYTES];
+			uint32_t len = expected_ack(want, &h, 0xfffff001u + 1000u, 0xffff);
+			ck_assert_uint_eq(a->len, len);
+			ck_assert_mem_eq(a->ack_frame, want, sizeof want);
+			/* and the host's parser takes it, checksums and all */
+			struct netpkt_tcp got;
+			const uint8_t *pl;
+			uint32_t plen;
+			ck_assert_int_eq(netpkt_parse_tcp(a->ack_frame, a->len, &got, &pl, &plen), 0);
+			ck_assert_uint_eq(got.has_ts, ts);
+			testutil_free_frames();
+		}
+	}
+}
+END_TEST
+
 Suite *lro_ip6_suite(void)
 {
 	Suite *s = suite_create("lro_ip6");
@@ -438,6 +536,7 @@ Suite *lro_ip6_suite(void)
 	tcase_add_test(tc, ipv6_pseudo_header_checksum);
 	tcase_add_test(tc, big_tcp_ipv6_aggregate_carries_a_jumbo_payload_option);
 	tcase_add_test(tc, big_tcp_ipv4_aggregate_has_total_length_zero);
+	tcase_add_test(tc, active_ack_frames_are_byte_exact_for_both_families_with_and_without_timestamps);
 	suite_add_tcase(s, tc);
 	return s;
 }
