@@ -815,6 +815,7 @@ START_TEST(an_rst_with_an_old_tsval_is_not_discarded_by_paws)
 	tcp_sender_on_frame(P.snd, &rst, 0);
 	ck_assert_uint_eq(tcp_sender_stats(P.snd)->paws_rejected, 0);
 	ck_assert_int_eq(tcp_sender_state(P.snd), TCP_SENDER_FAILED);
+	sim_run_until(P.sim, sim_s(1));        /* the frames in flight land */
 	finish();
 }
 END_TEST
