@@ -18,6 +18,17 @@ python3 - <<'PY' || fail "signals"
 import glob, os, signal, subprocess, sys, time
 npusim, root, t, long = (os.environ[k] for k in ("NPUSIM", "root", "t", "long"))
 
+# The runs under test get SIGINT and SIGTERM as a terminal would deliver
+# them: a shell that started this test in the background (nohup, `&` in a
+# non-interactive shell) hands its children SIGINT ignored, which npusim
+# rightly keeps ignored, and the test would see a run finish instead.
+def default_signals():
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_DFL)
+
+def start(args, **kw):
+    return subprocess.Popen(args, preexec_fn=default_signals, **kw)
+
 def wait_for(pred, what, timeout=300):
     end = time.time() + timeout
     while time.time() < end:
@@ -41,7 +52,7 @@ def interrupted(proc, sig, d, what):
 # run, serial: interrupted after the first run's result is written
 for sig in (signal.SIGINT, signal.SIGTERM):
     d = f"{t}/serial{sig}"
-    p = subprocess.Popen([npusim, "run", *long.split(), "-o", d, "-j", "1"], stderr=subprocess.PIPE)
+    p = start([npusim, "run", *long.split(), "-o", d, "-j", "1"], stderr=subprocess.PIPE)
     wait_for(lambda: os.path.exists(f"{d}/run-0/result.csv"), "the first run")
     p.send_signal(sig)
     interrupted(p, sig, d, f"serial run, signal {sig}")
@@ -52,7 +63,7 @@ for sig in (signal.SIGINT, signal.SIGTERM):
 
 # run -j 2: the workers stop too, and leave nothing
 d = f"{t}/par"
-p = subprocess.Popen([npusim, "run", *long.split(), "-o", d, "-j", "2"], stderr=subprocess.PIPE)
+p = start([npusim, "run", *long.split(), "-o", d, "-j", "2"], stderr=subprocess.PIPE)
 wait_for(lambda: os.path.exists(f"{d}/run-1"), "the workers")
 kids = [int(x) for x in subprocess.run(["ps", "-o", "pid=", "--ppid", str(p.pid)],
         capture_output=True, text=True).stdout.split()]
@@ -65,7 +76,7 @@ for k in kids:
 
 # run -j 2, parent killed outright: the workers die with it (PDEATHSIG)
 d = f"{t}/kill"
-p = subprocess.Popen([npusim, "run", *long.split(), "-o", d, "-j", "2"], stderr=subprocess.DEVNULL)
+p = start([npusim, "run", *long.split(), "-o", d, "-j", "2"], stderr=subprocess.DEVNULL)
 wait_for(lambda: os.path.exists(f"{d}/run-1"), "the workers")
 kids = [int(x) for x in subprocess.run(["ps", "-o", "pid=", "--ppid", str(p.pid)],
         capture_output=True, text=True).stdout.split()]
@@ -92,7 +103,7 @@ d = f"{t}/lock"
 for k in (2, 3):
     os.makedirs(f"{d}/run-{k}")
     open(f"{d}/run-{k}/marker", "w").close()
-p = subprocess.Popen([npusim, "run", *long.split(), "-o", d, "-j", "1"], stderr=subprocess.PIPE)
+p = start([npusim, "run", *long.split(), "-o", d, "-j", "1"], stderr=subprocess.PIPE)
 wait_for(lambda: os.path.exists(f"{d}/run-0"), "the first run")
 r = subprocess.run([npusim, "run", f"{root}/tests/data/tiny.ini", "--quiet", "--no-plot", "-o", d],
                    capture_output=True, text=True)
@@ -116,7 +127,7 @@ for sig in (signal.SIGINT, signal.SIGTERM):
     # hold open, so it is caught mid-way
     fifo = f"{d}/in.pcap"
     os.mkfifo(fifo)
-    p = subprocess.Popen([npusim, "replay", fifo, "-o", f"{d}/out.pcap"],
+    p = start([npusim, "replay", fifo, "-o", f"{d}/out.pcap"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     with open(fifo, "wb") as w:
         w.write(open(gen, "rb").read()[:4096])
