@@ -80,8 +80,10 @@ struct lro_conn {
 	uint32_t acked;                /* the highest ACK number the engine sent */
 	uint32_t adv_right;            /* the right edge its last ACK offered the sender */
 	uint32_t seg_max;              /* the flow's largest segment payload */
+	uint32_t host_tsval;           /* the host's latest TSval (host_ts_known) */
 	uint8_t host_wscale;           /* from the SYN-ACK */
 	uint8_t window_known;          /* the SYN-ACK was seen: host_right holds */
+	uint8_t host_ts_known;         /* a host segment with timestamps was seen */
 	/* other policies: an entry lives while it holds an aggregate */
 	uint64_t held_since_ns;        /* arrival of the aggregate's first segment */
 	uint32_t serial;               /* order in which entries started: the oldest is evicted */
@@ -884,7 +886,7 @@ static void write_ack(struct lro_action *a, const struct ack_fields *x)
 
 /* An ACK of ack_seq for the sender of frame f (parsed as p). */
 static void build_ack(struct lro_engine *e, const uint8_t *f, const struct parsed *p,
-		      uint32_t ack_seq, uint16_t window, struct lro_out *out)
+		      uint32_t ack_seq, uint16_t window, uint32_t tsval, struct lro_out *out)
 {
 	struct ack_fields x = {
 		.dst_mac = f + 6,          /* back to the sender's MAC */
@@ -900,9 +902,8 @@ static void build_ack(struct lro_engine *e, const uint8_t *f, const struct parse
 		.ack = ack_seq,
 		.window = window,
 		.has_ts = p->has_ts,
-		/* TSval: the host's latest, as the sender echoed it; TSecr: the
-		 * sender's, so its RTT estimate stays sane. */
-		.tsval = p->tsecr,
+		/* TSecr: the sender's, so its RTT estimate stays sane */
+		.tsval = tsval,
 		.tsecr = p->tsval,
 	};
 	write_ack(emit(out, LRO_ACT_ACK), &x);
@@ -915,6 +916,7 @@ static void safe_ack_reset(struct lro_conn *k)
 	k->host_wscale = 0;
 	k->host_ack = k->host_right = k->acked = k->adv_right = k->nextseq;
 	k->seg_max = 0;
+	k->host_ts_known = 0;
 }
 
 /* Safe active ACK: when the host's window leaves the sender no room for
@@ -949,13 +951,27 @@ static bool pass_unacked_resend(struct lro_engine *e, const struct lro_conn *k, 
 	return true;
 }
 
+/* The safe ACK's TSval: the newer of the host's latest TSval seen on the
+ * tx path and the one the sender echoes (p->tsecr). The sender echoes what
+ * it had when it sent the segment; a host ACK that reached it since moved
+ * its ts_recent on, and an ACK with an older TSval that acknowledges new
+ * data is one PAWS discards (RFC 7323 section 5; Linux tcp_paws_discard,
+ * unless the two differ by at most one tick). */
+static uint32_t safe_ack_tsval(const struct lro_conn *k, const struct parsed *p)
+{
+	if (k->host_ts_known && seq_lt(p->tsecr, k->host_tsval))
+		return k->host_tsval;
+	return p->tsecr;
+}
+
 /* The ACK for a segment of k: the paper's (nextseq, the configured window
  * field), or the safe one, held within the host's advertised window. */
 static void active_ack(struct lro_engine *e, struct lro_conn *k, const uint8_t *f,
 		       const struct parsed *p, struct lro_out *out)
 {
 	if (e->cfg.active_ack != LRO_ACK_SAFE) {
-		build_ack(e, f, p, k->nextseq, e->cfg.ack_window, out);
+		/* TSval: the host's latest as the sender echoed it (TSecr) */
+		build_ack(e, f, p, k->nextseq, e->cfg.ack_window, p->tsecr, out);
 		return;
 	}
 	if (!k->window_known) {
@@ -974,7 +990,7 @@ static void active_ack(struct lro_engine *e, struct lro_conn *k, const uint8_t *
 		return;                    /* nothing new to say: the host's ACKs go on */
 	k->acked = s.ack;
 	k->adv_right = s.ack + ((uint32_t)s.window << k->host_wscale);
-	build_ack(e, f, p, s.ack, s.window, out);
+	build_ack(e, f, p, s.ack, s.window, safe_ack_tsval(k, p), out);
 }
 
 /* ---- reorder (Algorithms 1-3, with trimming of partial overlaps) ---- */
@@ -2031,6 +2047,10 @@ enum lro_host_note lro_note_host_seg(struct lro_engine *e, const struct lro_host
 	struct lro_conn *k = lookup(e, &key);
 	if (!k)
 		return LRO_HOST_UNKNOWN_FLOW;
+	if (h->has_ts && (!k->host_ts_known || seq_lt(k->host_tsval, h->tsval))) {
+		k->host_tsval = h->tsval;  /* the host's clock only moves on */
+		k->host_ts_known = 1;
+	}
 	if ((h->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
 		if (h->ack != k->isn + 1u || k->window_known)
 			return LRO_HOST_NOTED;     /* not this incarnation's, or resent by

@@ -1022,6 +1022,49 @@ START_TEST(safe_ack_across_sequence_wrap_and_without_window_scale)
 }
 END_TEST
 
+/* The safe ACK's TSval is the host's latest seen on the tx path when that
+ * is newer than the one the sender echoes: the sender echoes what it had
+ * when it sent the segment, and an ACK of new data whose TSval is older
+ * than a host ACK the sender has since taken is one PAWS discards. */
+static uint32_t last_ack_tsval(void)
+{
+	const struct lro_action *a = find(LRO_ACT_ACK);
+	ck_assert_ptr_nonnull(a);
+	struct netpkt_tcp p;
+	const uint8_t *pl;
+	uint32_t plen;
+	ck_assert_int_eq(netpkt_parse_tcp(a->ack_frame, a->len, &p, &pl, &plen), 0);
+	ck_assert(checksums_ok(a->ack_frame, a->len));
+	ck_assert(p.has_ts);
+	return p.tsval;
+}
+
+START_TEST(safe_ack_carries_the_hosts_latest_tsval)
+{
+	make_safe_engine();
+	struct netpkt_tcp h = flow(1103);
+	struct lro_action upd;
+	h.has_ts = 1;
+	h.tsval = 500;
+	h.tsecr = 90;                              /* older than the host's 99 */
+	syn(h, 41);
+	ck_assert_int_eq(host_says(h, NETPKT_TCP_SYN | NETPKT_TCP_ACK, 42, 5792, 7, &upd),
+			 LRO_HOST_NOTED);
+	feed(h, 42, 1448, 1);
+	ck_assert_uint_eq(last_ack_tsval(), 99);   /* the host's, not the echo's 90 */
+	/* the sender echoes a newer TSval than the host's last seen: that one */
+	h.tsecr = 120;
+	feed(h, 42 + 1448, 1448, 2);
+	ck_assert_uint_eq(last_ack_tsval(), 120);
+	/* serial order across the wrap: 0xfffffff0 comes just before 99 */
+	h.tsecr = 0xfffffff0u;
+	ck_assert_int_ne(host_says(h, NETPKT_TCP_ACK, 42 + 1448, 5792, 0xff, &upd),
+			 LRO_HOST_UNKNOWN_FLOW);          /* host TSval 99 again */
+	feed(h, 42 + 2 * 1448, 1448, 3);
+	ck_assert_uint_eq(last_ack_tsval(), 99);
+}
+END_TEST
+
 START_TEST(safe_ack_passes_resends_of_bytes_it_never_acknowledged)
 {
 	make_safe_engine();
@@ -1129,6 +1172,7 @@ Suite *lro_suite(void)
 	tcase_add_test(safe, safe_ack_arithmetic_scale_wrap_zero_window_and_shrinking);
 	tcase_add_test(safe, safe_ack_stays_within_the_window_the_host_advertised);
 	tcase_add_test(safe, safe_ack_across_sequence_wrap_and_without_window_scale);
+	tcase_add_test(safe, safe_ack_carries_the_hosts_latest_tsval);
 	tcase_add_test(safe, safe_ack_passes_resends_of_bytes_it_never_acknowledged);
 	tcase_add_test(safe, host_segment_parser_reads_only_what_the_frame_holds);
 	suite_add_tcase(s, safe);
