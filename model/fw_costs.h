@@ -5,14 +5,14 @@
 
 /* cycles per firmware operation, in enum hal_cost order */
 #define FW_COSTS_CYCLES { \
-	[HAL_COST_PARSE] = 791, \
+	[HAL_COST_PARSE] = 792, \
 	[HAL_COST_HASH] = 27, \
 	[HAL_COST_HASH_PROBE] = 13, \
 	[HAL_COST_LIST_STEP] = 9, \
 	[HAL_COST_CSUM_8B] = 6, \
 	[HAL_COST_HEADER_REWRITE] = 2086, \
 	[HAL_COST_DESC] = 48, \
-	[HAL_COST_ACK_BUILD] = 376, \
+	[HAL_COST_ACK_BUILD] = 375, \
 	[HAL_COST_QUEUE_OP] = 122, \
 	[HAL_COST_MSG] = 126, \
 	[HAL_COST_RING] = 128, \
