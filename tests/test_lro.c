@@ -107,6 +107,21 @@ static const struct lro_action *find(enum lro_action_kind k)
 	return NULL;
 }
 
+/* The last input's ACK, parsed (a pure ACK, both checksums right), or 0
+ * when it sent none. */
+static int parse_last_ack(struct netpkt_tcp *p)
+{
+	const struct lro_action *a = find(LRO_ACT_ACK);
+	if (!a)
+		return 0;
+	const uint8_t *pl;
+	uint32_t plen;
+	ck_assert_int_eq(netpkt_parse_tcp(a->ack_frame, a->len, p, &pl, &plen), 0);
+	ck_assert(checksums_ok(a->ack_frame, a->len));
+	ck_assert_uint_eq(plen, 0);
+	return 1;
+}
+
 /* Reassemble a delivery into contiguous bytes, as the DMA would. */
 static size_t flatten(const struct lro_action *a, uint8_t *dst)
 {
@@ -682,14 +697,8 @@ START_TEST(active_ack_acknowledges_nextseq_with_the_configured_window)
 	h.tsval = 1234;
 	h.tsecr = 4321;
 	feed(h, 42, 1448, 7);
-	const struct lro_action *a = find(LRO_ACT_ACK);
-	ck_assert_ptr_nonnull(a);
 	struct netpkt_tcp p;
-	const uint8_t *pl;
-	uint32_t plen;
-	ck_assert_int_eq(netpkt_parse_tcp(a->ack_frame, a->len, &p, &pl, &plen), 0);
-	ck_assert(checksums_ok(a->ack_frame, a->len));
-	ck_assert_uint_eq(plen, 0);
+	ck_assert(parse_last_ack(&p));
 	ck_assert_uint_eq(p.saddr, 0x0a000002);    /* from the server's address */
 	ck_assert_uint_eq(p.sport, 5001);
 	ck_assert_uint_eq(p.dport, 1007);
@@ -881,14 +890,9 @@ static enum lro_host_note host_says(struct netpkt_tcp h, uint8_t flags, uint32_t
 /* The ACK of the last input: its ack number and window field. */
 static int last_ack(uint32_t *ack, uint16_t *window)
 {
-	const struct lro_action *a = find(LRO_ACT_ACK);
-	if (!a)
-		return 0;
 	struct netpkt_tcp p;
-	const uint8_t *pl;
-	uint32_t plen;
-	ck_assert_int_eq(netpkt_parse_tcp(a->ack_frame, a->len, &p, &pl, &plen), 0);
-	ck_assert(checksums_ok(a->ack_frame, a->len));
+	if (!parse_last_ack(&p))
+		return 0;
 	*ack = p.ack;
 	*window = p.window;
 	return 1;
@@ -1028,13 +1032,8 @@ END_TEST
  * than a host ACK the sender has since taken is one PAWS discards. */
 static uint32_t last_ack_tsval(void)
 {
-	const struct lro_action *a = find(LRO_ACT_ACK);
-	ck_assert_ptr_nonnull(a);
 	struct netpkt_tcp p;
-	const uint8_t *pl;
-	uint32_t plen;
-	ck_assert_int_eq(netpkt_parse_tcp(a->ack_frame, a->len, &p, &pl, &plen), 0);
-	ck_assert(checksums_ok(a->ack_frame, a->len));
+	ck_assert(parse_last_ack(&p));
 	ck_assert(p.has_ts);
 	return p.tsval;
 }
