@@ -1,6 +1,6 @@
 /* model/faults.h - faults on the wire: loss, duplication, reordering, bit
  * corruption and link-down intervals, per direction, from a named RNG
- * stream (issue 9, scenario section [faults]).
+ * stream (scenario section [faults]).
  *
  * The injector sits at the receiving end of each fiber direction: every
  * frame that finished crossing the wire passes through faults_on_arrival(),
