@@ -7,7 +7,7 @@
  * Connect pattern: `sequential` - connect() one connection after another,
  * each blocking until established (or failed), and each connection starts
  * sending as soon as it is established (the pattern behind the paper's SYN
- * starvation, DESIGN.md); `simultaneous` - all connects are issued at once
+ * starvation, docs/CALIBRATION.md); `simultaneous` - all connects are issued at once
  * (non-blocking) and each connection sends as soon as it is established
  * (the paper's section V.B wording); `all-then-send` - all connections are
  * opened, and data starts once every one is established or has failed (the

@@ -1,6 +1,6 @@
 # mk/layers.mk - `make check-layers` (part of `make check`): every include
-# of sim/, model/, firmware/, host/, traces/ and cli/ against DESIGN.md's
-# table (scripts/check-layers.py), and the checker's own test: each
+# of sim/, model/, firmware/, host/, traces/ and cli/ against the layers'
+# table of docs/ARCHITECTURE.md (scripts/check-layers.py), and the checker's own test: each
 # forbidden edge, shown to it alone, fails the check
 # (tests/check_layers.sh); and that the layers' archives, linked in
 # LINK_ORDER, refuse a call in the wrong direction (tests/check_layer_link.sh).

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""scripts/check-layers.py - the layers of DESIGN.md ("Layout", "The firmware
-boundary") as a test: every #include of the layers' sources is held against
+"""scripts/check-layers.py - the layers of docs/ARCHITECTURE.md ("Layers, and
+the two HALs") as a test: every #include of the layers' sources is held against
 the table below. Exit 0 when all are allowed; 1, naming file, line and the
 rule, when one is not.
 
@@ -38,7 +38,7 @@ ALLOWED = {
 }
 
 # system headers the firmware may use: freestanding C, and the vector
-# units' intrinsics behind an architecture test (DESIGN.md)
+# units' intrinsics behind an architecture test (docs/ARCHITECTURE.md)
 FIRMWARE_SYSTEM = {"stdint.h", "stddef.h", "stdbool.h", "string.h",
                    "immintrin.h", "arm_neon.h"}
 
@@ -73,7 +73,7 @@ def check_include(root, layer, kind, name):
     for rule in ALLOWED[layer]:
         if name == rule or (rule.endswith("/") and name.startswith(rule)):
             return None
-    return '%s/ may not include "%s" (DESIGN.md, Layout)' % (layer, name)
+    return '%s/ may not include "%s" (docs/ARCHITECTURE.md, Layers)' % (layer, name)
 
 
 def main(argv):
