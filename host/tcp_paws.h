@@ -34,6 +34,7 @@
 #define HOST_TCP_PAWS_H
 
 #include <stdint.h>
+#include "host/netpkt.h"
 #include "sim/kernel.h"
 
 #define TCP_PAWS_WINDOW 1              /* ticks (ms at HZ = 1000) */
@@ -63,5 +64,27 @@ void tcp_ts_recent_replace(struct tcp_ts_recent *r, uint32_t seq, uint32_t rcv_w
  * a newer TSval into a huge one; it is only asked once tcp_paws_check has
  * found tsval older, where both readings agree.) */
 int tcp_paws_in_replay_window(const struct tcp_ts_recent *r, uint32_t tsval, uint32_t rto_ms);
+
+/* RFC 793/1122 as tcp_may_update_window (net/ipv4/tcp_input.c, 2.6.32)
+ * applies them: the window is taken only from an ACK newer than snd_una,
+ * or as new but from a newer segment of the peer's than snd_wl1, or the
+ * same segment with a larger window (nwin against snd_wnd, both scaled). */
+int tcp_may_update_window(uint32_t ack, uint32_t seq, uint64_t nwin, uint32_t snd_una,
+			  uint32_t snd_wl1, uint64_t snd_wnd);
+
+/* What tcp_paws_discard reads of the connection besides ts_recent. */
+struct tcp_paws_conn {
+	uint32_t rcv_nxt, snd_una, snd_wl1;
+	uint64_t snd_wnd;              /* scaled */
+	uint8_t peer_wscale;
+	uint32_t rto_ms;
+};
+
+/* tcp_paws_discard: segment h with len bytes of data has a TSval too old
+ * for ts_recent, and it is not a disordered duplicate ACK
+ * (tcp_disordered_ack: no data, SYN or FIN, at rcv_nxt, acknowledging
+ * snd_una, not updating the window, within the RTO's replay window). */
+int tcp_paws_discard(const struct tcp_ts_recent *r, const struct netpkt_tcp *h, uint32_t len,
+		     const struct tcp_paws_conn *c, sim_time now);
 
 #endif

@@ -389,13 +389,12 @@ void tcp_receiver_on_segment(struct tcp_receiver *r, const struct netpkt_tcp *h,
 	tcp_receiver_on_skb(r, h, payload, len, 0);
 }
 
-/* tcp_may_update_window: would the segment's ACK update the client's
- * window (a newer ACK, a newer segment, or the same with a larger window)? */
+/* tcp_may_update_window for the client's window; the server's snd_una is
+ * its snd_nxt: it sends no data. */
 static int may_update_window(const struct tcp_receiver *r, const struct netpkt_tcp *h)
 {
-	uint64_t nwin = (uint64_t)h->window << r->peer_wscale;
-	return (int32_t)(h->ack - r->snd_nxt) > 0 || (int32_t)(h->seq - r->snd_wl1) > 0 ||
-	       (h->seq == r->snd_wl1 && nwin > r->snd_wnd);
+	return tcp_may_update_window(h->ack, h->seq, (uint64_t)h->window << r->peer_wscale,
+				     r->snd_nxt, r->snd_wl1, r->snd_wnd);
 }
 
 /* The sequence space a segment takes: its data, SYN and FIN (end_seq). */
@@ -404,19 +403,14 @@ static uint32_t end_seq(const struct netpkt_tcp *h, uint32_t len)
 	return h->seq + len + ((h->flags & NETPKT_TCP_SYN) != 0) + ((h->flags & NETPKT_TCP_FIN) != 0);
 }
 
-/* tcp_paws_discard (host/tcp_paws.h): the TSval is too old, and the
- * segment is not a disordered duplicate ACK (tcp_disordered_ack). The
- * server's snd_una is its snd_nxt: it sends no data. */
+/* tcp_paws_discard (host/tcp_paws.h); the server's snd_una is its
+ * snd_nxt: it sends no data. */
 static int paws_discard(const struct tcp_receiver *r, const struct netpkt_tcp *h, uint32_t len)
 {
-	sim_time now = sim_now(r->s);
-	if (!h->has_ts || tcp_paws_check(&r->ts_recent, h->tsval, now, TCP_PAWS_WINDOW))
-		return 0;
-	int disordered_ack = (h->flags & NETPKT_TCP_ACK) && end_seq(h, len) == h->seq &&
-			     h->seq == r->rcv_nxt && h->ack == r->snd_nxt &&
-			     !may_update_window(r, h) &&
-			     tcp_paws_in_replay_window(&r->ts_recent, h->tsval, r->rto_ms);
-	return !disordered_ack;
+	struct tcp_paws_conn c = { .rcv_nxt = r->rcv_nxt, .snd_una = r->snd_nxt,
+				   .snd_wl1 = r->snd_wl1, .snd_wnd = r->snd_wnd,
+				   .peer_wscale = (uint8_t)r->peer_wscale, .rto_ms = r->rto_ms };
+	return tcp_paws_discard(&r->ts_recent, h, len, &c, sim_now(r->s));
 }
 
 /* tcp_send_dupack: a segment with data from before rcv_nxt puts the

@@ -1029,33 +1029,22 @@ static void after_ack(struct tcp_sender *t, const struct netpkt_tcp *h,
 		t->write_event = sim_schedule_in(t->s, t->cfg.write_pause_ps, write_due, t);
 }
 
-/* RFC 793/1122 as tcp_may_update_window (net/ipv4/tcp_input.c, 2.6.32)
- * applies them: the window is taken only from an ACK that is newer, or
- * as new but a newer segment of the peer's, or the same segment with a
- * larger window; a reordered older ACK cannot shrink it. */
+/* tcp_may_update_window (host/tcp_paws.h) for the server's window: a
+ * reordered older ACK cannot shrink it. */
 static int may_update_window(const struct tcp_sender *t, uint32_t ack, uint32_t seq,
 			     uint64_t nwin)
 {
-	return (int32_t)(ack - t->snd_una) > 0 || (int32_t)(seq - t->snd_wl1) > 0 ||
-	       (seq == t->snd_wl1 && nwin > t->rwnd_bytes);
+	return tcp_may_update_window(ack, seq, nwin, t->snd_una, t->snd_wl1, t->rwnd_bytes);
 }
 
-/* tcp_paws_discard (host/tcp_paws.h) for a segment of the server's: its
- * TSval is too old, and it is not a disordered duplicate ACK
- * (tcp_disordered_ack: no data, SYN or FIN, at rcv_nxt, acknowledging
- * snd_una, not updating the window, within the RTO's replay window). */
+/* tcp_paws_discard (host/tcp_paws.h) for a segment of the server's. */
 static int paws_discard(const struct tcp_sender *t, const struct netpkt_tcp *h,
 			uint32_t payload_len)
 {
-	if (!h->has_ts || tcp_paws_check(&t->ts_recent, h->tsval, sim_now(t->s), TCP_PAWS_WINDOW))
-		return 0;
-	int pure = payload_len == 0 && !(h->flags & (NETPKT_TCP_SYN | NETPKT_TCP_FIN));
-	int disordered_ack = (h->flags & NETPKT_TCP_ACK) && pure && h->seq == t->rcv_nxt &&
-			     h->ack == t->snd_una &&
-			     !may_update_window(t, h->ack, h->seq,
-						(uint64_t)h->window << t->peer_wscale) &&
-			     tcp_paws_in_replay_window(&t->ts_recent, h->tsval, rto_ms(t));
-	return !disordered_ack;
+	struct tcp_paws_conn c = { .rcv_nxt = t->rcv_nxt, .snd_una = t->snd_una,
+				   .snd_wl1 = t->snd_wl1, .snd_wnd = t->rwnd_bytes,
+				   .peer_wscale = (uint8_t)t->peer_wscale, .rto_ms = rto_ms(t) };
+	return tcp_paws_discard(&t->ts_recent, h, payload_len, &c, sim_now(t->s));
 }
 
 void tcp_sender_on_frame(struct tcp_sender *t, const struct netpkt_tcp *h,
